@@ -1,0 +1,5 @@
+"""``python -m mjprompt``."""
+
+from .cli import main
+
+raise SystemExit(main())

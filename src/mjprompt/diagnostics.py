@@ -1,0 +1,151 @@
+"""The diagnostic model: what a rule reports, and its JSON form (PRODUCT.md §3).
+
+Spans are 0-based code-point offsets into the prompt, end exclusive. Fixes are lists of
+non-overlapping edits against the same prompt text; a fix is either safe (applied by
+default) or unsafe (applied only when asked), as in ruff.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+
+__all__ = [
+    "Diagnostic",
+    "Edit",
+    "Fix",
+    "Severity",
+    "Span",
+    "apply_edits",
+    "line_col",
+]
+
+
+class Severity(str, enum.Enum):
+    """How bad a finding is. Ordered: ``ERROR > WARNING > INFO``."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+@attrs.frozen(slots=True, order=True)
+class Span:
+    """A half-open range ``[start, end)`` of code-point offsets into the prompt."""
+
+    start: int
+    end: int
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def contains(self, other: Span) -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+
+@attrs.frozen(slots=True)
+class Edit:
+    """Replace ``text[start:end]`` with ``replacement`` (an insertion when start == end)."""
+
+    start: int
+    end: int
+    replacement: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "replacement": self.replacement}
+
+
+@attrs.frozen(slots=True)
+class Fix:
+    """A set of edits that together repair one diagnostic."""
+
+    edits: tuple[Edit, ...]
+    safe: bool
+    description: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "safe": self.safe,
+            "edits": [e.to_json() for e in self.edits],
+            "description": self.description,
+        }
+
+
+@attrs.frozen(slots=True)
+class Diagnostic:
+    """One finding: a stable code, the rule's kebab-case name, a severity and a span."""
+
+    code: str
+    rule: str
+    severity: Severity
+    message: str
+    span: Span
+    fix: Fix | None = None
+
+    def to_json(
+        self,
+        source: str,
+        *,
+        path: str | None = None,
+        line_offset: int = 0,
+        column_offset: int = 0,
+    ) -> dict[str, Any]:
+        """The JSON form of PRODUCT.md §3.
+
+        ``line``/``column`` are 1-based and relative to the file; ``line_offset`` is the
+        number of lines before the prompt in its file and ``column_offset`` the column
+        (0-based) where the prompt starts on its first line. ``start``/``end`` stay
+        relative to the prompt.
+        """
+        line, col = line_col(source, self.span.start)
+        end_line, end_col = line_col(source, self.span.end)
+        if line == 1:
+            col += column_offset
+        if end_line == 1:
+            end_col += column_offset
+        return {
+            "path": path,
+            "line": line + line_offset,
+            "column": col,
+            "end_line": end_line + line_offset,
+            "end_column": end_col,
+            "start": self.span.start,
+            "end": self.span.end,
+            "code": self.code,
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "message": self.message,
+            "fix": None if self.fix is None else self.fix.to_json(),
+        }
+
+
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of a code-point offset; ``\\r\\n``, ``\\r`` and ``\\n`` end lines."""
+    offset = max(0, min(offset, len(text)))
+    head = text[:offset]
+    # Count CRLF once: replace it before counting the other terminators.
+    lines = head.replace("\r\n", "\n").replace("\r", "\n")
+    line = lines.count("\n") + 1
+    last = max(head.rfind("\n"), head.rfind("\r"))
+    return line, offset - last
+
+
+def apply_edits(text: str, edits: Iterable[Edit]) -> str:
+    """Apply non-overlapping edits, right to left so earlier offsets stay valid."""
+    out = text
+    for edit in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
+        out = out[: edit.start] + edit.replacement + out[edit.end :]
+    return out

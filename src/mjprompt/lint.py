@@ -1,0 +1,123 @@
+"""``lint`` and ``fix``: every problem of a prompt at once, and the repairs that apply."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+import attrs
+
+from .diagnostics import Diagnostic, Edit, Severity, apply_edits
+from .parser import parse_lenient
+from .rules import lint_prompt
+
+__all__ = ["FixResult", "fix", "lint"]
+
+# Each round applies every non-overlapping fix; a fix can only reveal another one by
+# changing the parse (e.g. a repaired marker exposing a glued value), so a few rounds
+# reach the fixpoint. The bound keeps a pathological input from looping.
+MAX_FIX_ROUNDS = 8
+
+
+def lint(
+    text: str,
+    *,
+    profile: str = "evolink",
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] | None = None,
+) -> list[Diagnostic]:
+    """Every diagnostic for ``text``. Never raises on any ``str``."""
+    return lint_prompt(parse_lenient(text), profile=profile, select=select, ignore=ignore)
+
+
+@attrs.frozen
+class FixResult:
+    """The fixed text, the diagnostics whose fixes were applied, and what remains."""
+
+    text: str
+    applied: tuple[Diagnostic, ...]
+    remaining: tuple[Diagnostic, ...]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.applied)
+
+
+def _overlaps(a: Edit, b: Edit) -> bool:
+    return (a.start < b.end and b.start < a.end) or a.start == b.start
+
+
+def fix(
+    text: str,
+    *,
+    profile: str = "evolink",
+    unsafe: bool = False,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] | None = None,
+) -> FixResult:
+    """Apply the safe fixes (and the unsafe ones if ``unsafe``) until none is left.
+
+    Each round collects the fixes of the selected diagnostics, drops any whose edits
+    overlap an earlier one, applies the rest right to left, and lints again.
+    """
+    applied: list[Diagnostic] = []
+    current = text
+    diagnostics = lint(current, profile=profile, select=select, ignore=ignore)
+    for _ in range(MAX_FIX_ROUNDS):
+        candidates: list[Diagnostic] = []
+        taken: list[Edit] = []
+        for d in diagnostics:
+            if d.fix is None or not (d.fix.safe or unsafe):
+                continue
+            if any(_overlaps(e, c) for e in d.fix.edits for c in taken):
+                continue
+            taken.extend(d.fix.edits)
+            candidates.append(d)
+        if not candidates:
+            break
+        new, new_diagnostics, accepted = _apply_round(
+            current, diagnostics, candidates, profile, select, ignore
+        )
+        if not accepted or new == current:
+            break
+        current, diagnostics = new, new_diagnostics
+        applied.extend(accepted)
+    return FixResult(current, tuple(applied), tuple(diagnostics))
+
+
+def _error_counts(diagnostics: Sequence[Diagnostic]) -> Counter[str]:
+    return Counter(d.code for d in diagnostics if d.severity is Severity.ERROR)
+
+
+def _adds_errors(before: Sequence[Diagnostic], after: Sequence[Diagnostic]) -> bool:
+    # A fix may reveal what its error hid (a repaired marker exposing a missing value);
+    # such a fix is not applied, so fixing never leaves more errors of any code.
+    old = _error_counts(before)
+    return any(n > old[code] for code, n in _error_counts(after).items())
+
+
+def _apply_round(
+    current: str,
+    diagnostics: list[Diagnostic],
+    candidates: list[Diagnostic],
+    profile: str,
+    select: Sequence[str] | None,
+    ignore: Sequence[str] | None,
+) -> tuple[str, list[Diagnostic], list[Diagnostic]]:
+    """Apply the round's fixes together; if that adds an error, keep only those that don't."""
+
+    def attempt(chosen: list[Diagnostic]) -> tuple[str, list[Diagnostic]]:
+        new = apply_edits(current, [e for d in chosen if d.fix for e in d.fix.edits])
+        return new, lint(new, profile=profile, select=select, ignore=ignore)
+
+    new, new_diagnostics = attempt(candidates)
+    if not _adds_errors(diagnostics, new_diagnostics):
+        return new, new_diagnostics, candidates
+    accepted: list[Diagnostic] = []
+    best_text, best_diagnostics = current, diagnostics
+    for d in candidates:
+        trial_text, trial_diagnostics = attempt([*accepted, d])
+        if not _adds_errors(diagnostics, trial_diagnostics):
+            accepted.append(d)
+            best_text, best_diagnostics = trial_text, trial_diagnostics
+    return best_text, best_diagnostics, accepted

@@ -1,0 +1,95 @@
+"""The canonical form of a prompt (``mjprompt format``).
+
+Canonical means: bare image URLs, then the text with every run of whitespace reduced to
+one space, then the parameters with `--` markers and the names Midjourney itself writes
+when it echoes a prompt (``ParamSpec.display``), in the fixed order of the parameter
+table (``ParamSpec.order``), one space between parts. Unknown parameters keep their
+relative order after the known ones; nothing the user wrote is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .ast import (
+    ImageRef,
+    Option,
+    OptionText,
+    Parameter,
+    Permutation,
+    Prompt,
+    StrayBrace,
+    TextChunk,
+    Value,
+    Weight,
+)
+
+__all__ = ["render"]
+
+_WS = re.compile(r"\s+")
+
+UNKNOWN_ORDER = 10_000
+
+
+def _squash(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+def _render_option(option: Option) -> str:
+    return "".join(
+        _squash(p.raw) if isinstance(p, OptionText) else _render_group(p) for p in option.parts
+    )
+
+
+def _render_group(group: Permutation) -> str:
+    inner = ", ".join(_render_option(o) for o in group.options)
+    return "{" + inner + ("}" if group.closed else "")
+
+
+def _render_part(part: TextChunk | Weight | Permutation | StrayBrace | Value) -> str:
+    if isinstance(part, Permutation):
+        return _render_group(part)
+    return _squash(part.raw)
+
+
+def _join(parts: Sequence[TextChunk | Weight | Permutation | StrayBrace | Value]) -> str:
+    # Parts that touch in the source touch in the output: `super{man, woman}` expands
+    # to "superman", and a space there would change what the prompt means.
+    out: list[str] = []
+    prev_end: int | None = None
+    for part in parts:
+        if prev_end is not None:
+            out.append("" if part.span.start == prev_end else " ")
+        out.append(_render_part(part))
+        prev_end = part.span.end
+    return "".join(out)
+
+
+def _render_param(p: Parameter) -> str:
+    if p.spec is not None:
+        head = "--" + p.spec.display
+    elif p.name:
+        head = "--" + p.name
+    else:
+        head = _squash(p.marker)
+    values = _join(p.values)
+    return f"{head} {values}" if values else head
+
+
+def _render_image(image: ImageRef) -> str:
+    return image.url
+
+
+def _param_key(indexed: tuple[int, Parameter]) -> tuple[int, int]:
+    index, p = indexed
+    return (p.spec.order if p.spec is not None else UNKNOWN_ORDER, index)
+
+
+def render(prompt: Prompt) -> str:
+    """The canonical text of a parsed prompt."""
+    parts = [_render_image(i) for i in prompt.images]
+    parts.append(_join(prompt.text))
+    ordered = sorted(enumerate(prompt.params), key=_param_key)
+    parts.extend(_render_param(p) for _, p in ordered)
+    return " ".join(p for p in parts if p)

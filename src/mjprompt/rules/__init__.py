@@ -1,0 +1,78 @@
+"""The rule registry and the lint driver.
+
+Rule families live one per module (``syntax`` = MJ1xx, …) and register themselves on
+import; :data:`FAMILIES` is the explicit list of those modules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from ..ast import Prompt
+from ..diagnostics import Diagnostic
+from . import syntax
+from .base import PROFILES, REGISTRY, Context, Report, Rule, rule
+
+__all__ = [
+    "FAMILIES",
+    "PROFILES",
+    "REGISTRY",
+    "Context",
+    "Report",
+    "Rule",
+    "lint_prompt",
+    "rule",
+    "selected_rules",
+]
+
+FAMILIES = (syntax,)
+
+
+def _matches(rule: Rule, patterns: Iterable[str]) -> bool:
+    # A pattern is a code prefix (`MJ1`, `MJ105`), a rule name, or `ALL`.
+    for pattern in patterns:
+        p = pattern.strip()
+        if p.upper() == "ALL" or rule.code.startswith(p.upper()) or rule.name == p:
+            return True
+    return False
+
+
+def selected_rules(
+    profile: str = "evolink",
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] | None = None,
+) -> list[Rule]:
+    """The rules that run for a profile and a select/ignore choice, in code order."""
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
+    chosen = []
+    for code in sorted(REGISTRY):
+        r = REGISTRY[code]
+        if not r.runs_in(profile):
+            continue
+        if select is not None and not _matches(r, select):
+            continue
+        if ignore and _matches(r, ignore):
+            continue
+        chosen.append(r)
+    return chosen
+
+
+def lint_prompt(
+    prompt: Prompt,
+    *,
+    profile: str = "evolink",
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] | None = None,
+) -> list[Diagnostic]:
+    """Run the selected rules over a parsed prompt; diagnostics sorted by position."""
+    ctx = Context(prompt, profile)
+    out: list[Diagnostic] = []
+    for r in selected_rules(profile, select, ignore):
+        default = r.severities[profile]
+        for rep in r.func(ctx):
+            out.append(
+                Diagnostic(r.code, r.name, rep.severity or default, rep.message, rep.span, rep.fix)
+            )
+    out.sort(key=lambda d: (d.span.start, d.span.end, d.code))
+    return out

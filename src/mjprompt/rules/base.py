@@ -1,0 +1,144 @@
+"""The rule model: a rule is a function with a code, a name and per-profile severities.
+
+Rules are registered with the :func:`rule` decorator into :data:`REGISTRY`. A rule's
+docstring is its documentation (``mjprompt explain``, ``docs/rules.md``): it says what
+the rule finds, why, a failing and a passing example, and whether its fix is safe.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import TypeAlias
+
+import attrs
+
+from ..ast import Parameter, Prompt
+from ..diagnostics import Edit, Fix, Severity, Span
+
+__all__ = [
+    "PROFILES",
+    "REGISTRY",
+    "Context",
+    "Report",
+    "Rule",
+    "RuleFunc",
+    "rule",
+]
+
+PROFILES = ("evolink", "midjourney")
+
+_CODE = re.compile(r"MJ\d{3}")
+_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+@attrs.frozen(slots=True)
+class Report:
+    """What a rule yields: where, what, and optionally a fix or a severity override."""
+
+    span: Span
+    message: str
+    fix: Fix | None = None
+    severity: Severity | None = None
+
+
+class Context:
+    """What a rule sees: the parsed prompt, the profile, and shared lookups."""
+
+    __slots__ = ("__dict__", "profile", "prompt", "source")
+
+    def __init__(self, prompt: Prompt, profile: str) -> None:
+        self.prompt = prompt
+        self.profile = profile
+        self.source = prompt.source
+
+    @functools.cached_property
+    def by_canonical(self) -> Mapping[str, list[Parameter]]:
+        """Known parameters grouped by canonical name, in source order."""
+        groups: dict[str, list[Parameter]] = {}
+        for p in self.prompt.params:
+            if p.spec is not None:
+                groups.setdefault(p.spec.name, []).append(p)
+        return groups
+
+    def has(self, canonical: str) -> bool:
+        return canonical in self.by_canonical
+
+    def first(self, canonical: str) -> Parameter | None:
+        found = self.by_canonical.get(canonical)
+        return found[0] if found else None
+
+
+RuleFunc: TypeAlias = Callable[[Context], Iterable[Report]]
+
+
+@attrs.frozen(slots=True)
+class Rule:
+    """A registered rule."""
+
+    code: str
+    name: str
+    func: RuleFunc
+    severities: Mapping[str, Severity]  # profile -> severity; absent = does not run
+    fix: str | None  # "safe", "unsafe", "safe/unsafe" or None
+
+    @property
+    def doc(self) -> str:
+        return inspect.cleandoc(self.func.__doc__ or "")
+
+    @property
+    def summary(self) -> str:
+        return self.doc.split("\n", 1)[0]
+
+    def runs_in(self, profile: str) -> bool:
+        return profile in self.severities
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(
+    code: str,
+    name: str,
+    *,
+    evolink: Severity | None,
+    midjourney: Severity | None,
+    fix: str | None = None,
+) -> Callable[[RuleFunc], RuleFunc]:
+    """Register a rule function under a unique code and kebab-case name."""
+
+    def register(func: RuleFunc) -> RuleFunc:
+        if not _CODE.fullmatch(code) or not _NAME.fullmatch(name):
+            raise ValueError(f"bad rule identity {code} {name}")
+        if code in REGISTRY or any(r.name == name for r in REGISTRY.values()):
+            raise ValueError(f"rule {code} {name} registered twice")
+        if not (func.__doc__ or "").strip():
+            raise ValueError(f"rule {code} has no docstring")
+        severities = {
+            profile: sev
+            for profile, sev in (("evolink", evolink), ("midjourney", midjourney))
+            if sev is not None
+        }
+        REGISTRY[code] = Rule(code, name, func, severities, fix)
+        return func
+
+    return register
+
+
+def replace(span: Span, text: str, description: str, *, safe: bool = True) -> Fix:
+    """A one-edit fix replacing ``span`` with ``text``."""
+    return Fix((Edit(span.start, span.end, text),), safe, description)
+
+
+def delete_token(source: str, span: Span, description: str, *, safe: bool = True) -> Fix:
+    """Delete ``span`` together with the whitespace before it (or after, at the start)."""
+    start = span.start
+    while start > 0 and source[start - 1].isspace():
+        start -= 1
+    end = span.end
+    if start == 0:
+        while end < len(source) and source[end].isspace():
+            end += 1
+    return Fix((Edit(start, end, ""),), safe, description)

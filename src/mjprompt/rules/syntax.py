@@ -1,0 +1,389 @@
+"""MJ1xx: syntax. How markers, names, values and braces are written."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..ast import MarkerStyle, Parameter, StrayBrace, TextChunk, Value
+from ..diagnostics import Edit, Fix, Severity, Span
+from ..params import Arity, Kind, lookup
+from ..parser import iter_permutations
+from .base import Context, Report, delete_token, replace, rule
+
+E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+_MARKER_NAMES = {
+    MarkerStyle.EN_DASH: "an en dash `–`",
+    MarkerStyle.MINUS: "a minus sign `−`",
+    MarkerStyle.SPACED: "`- -` with a space",
+    MarkerStyle.TRIPLE: "three or more hyphens",
+}
+
+
+def _marker_span(p: Parameter) -> Span:
+    return Span(p.span.start, p.name_span.start)
+
+
+@rule("MJ101", "malformed-marker", evolink=E, midjourney=E, fix="safe")
+def malformed_marker(ctx: Context) -> Iterator[Report]:
+    """A parameter marker written with the wrong characters.
+
+    Midjourney starts a parameter with two ASCII hyphens (or an em dash). An en dash
+    `–ar`, a minus sign `−ar`, a spaced `- - ar` or `---ar` is not a marker: Midjourney
+    answers "Unrecognized parameter(s)" and the parameter is lost.
+
+    Fails: `a cat –ar 16:9`, `a cat - - ar 2:3`, `a cat ---ar 2:3`
+    Passes: `a cat --ar 16:9`
+
+    Fix (safe, when the name is a known parameter): write the marker as `--`.
+    """
+    for p in ctx.prompt.params:
+        if p.marker_style.valid or not p.name:
+            continue
+        what = _MARKER_NAMES[p.marker_style]
+        fix = None
+        if p.spec is not None:
+            fix = replace(_marker_span(p), "--", f"write `--{p.name}`")
+        yield Report(
+            _marker_span(p),
+            f"`{p.marker}{p.name}` is written with {what}; a parameter starts with `--`",
+            fix,
+        )
+
+
+@rule("MJ102", "empty-parameter-name", evolink=E, midjourney=E)
+def empty_parameter_name(ctx: Context) -> Iterator[Report]:
+    """A marker with no parameter name after it.
+
+    A bare `--` or `---` in the parameter block is not a parameter; Midjourney answers
+    ``Unrecognized parameter(s): `---` ``.
+
+    Fails: `a cat --ar 16:9 ---`, `a cat -- zine`
+    Passes: `a cat --ar 16:9`
+
+    No fix: what was meant is not clear.
+    """
+    for p in ctx.prompt.params:
+        if not p.name:
+            yield Report(_marker_span(p), f"Unrecognized parameter(s): `{p.marker.strip()}`")
+
+
+@rule("MJ103", "em-dash-marker", evolink=INFO, midjourney=INFO, fix="safe")
+def em_dash_marker(ctx: Context) -> Iterator[Report]:
+    """A parameter written with an em dash `—` instead of `--`.
+
+    Midjourney takes an em dash as `--` (Apple devices turn `--` into `—`), so this is
+    valid; the canonical form uses two hyphens.
+
+    Fails (info): `a cat —ar 16:9`
+    Passes: `a cat --ar 16:9`
+
+    Fix (safe): write the marker as `--`.
+    """
+    for p in ctx.prompt.params:
+        if p.marker_style is MarkerStyle.EM_DASH and p.name:
+            yield Report(
+                _marker_span(p),
+                f"em dash marker `—{p.name}`; write `--{p.name}`",
+                replace(_marker_span(p), "--", f"write `--{p.name}`"),
+            )
+
+
+_GLUED = re.compile(r"(?<=\S)(--)([A-Za-z]+)")
+
+
+def _glued_markers(chunk: TextChunk | Value) -> Iterator[tuple[int, str, str]]:
+    for m in _GLUED.finditer(chunk.raw):
+        if lookup(m.group(2)) is not None:
+            yield chunk.span.start + m.start(), m.group(1), m.group(2)
+
+
+@rule("MJ104", "marker-glued-to-word", evolink=E, midjourney=E, fix="safe")
+def marker_glued_to_word(ctx: Context) -> Iterator[Report]:
+    """A known parameter glued to the word before it (`cat--ar 2:3`).
+
+    A marker needs a space before it. Without one, the parameter is part of the word
+    and is ignored (evolink calls `a yellow Persian cat--ar 2:3` invalid). Prose dashes
+    such as `arms--three` are left alone: only names of real parameters are reported.
+
+    Fails: `a yellow Persian cat--ar 2:3`
+    Passes: `a yellow Persian cat --ar 2:3`, `state-of-the-art design`
+
+    Fix (safe): insert a space before the marker.
+    """
+    chunks: list[TextChunk | Value] = [c for c in ctx.prompt.text if isinstance(c, TextChunk)]
+    for p in ctx.prompt.params:
+        chunks.extend(v for v in p.values if isinstance(v, Value))
+    for chunk in chunks:
+        for start, marker, name in _glued_markers(chunk):
+            span = Span(start, start + len(marker) + len(name))
+            yield Report(
+                span,
+                f"`{marker}{name}` is glued to the word before it; put a space before it",
+                Fix((Edit(start, start, " "),), True, "insert a space before the marker"),
+            )
+
+
+@rule("MJ105", "name-glued-to-value", evolink=E, midjourney=E, fix="safe")
+def name_glued_to_value(ctx: Context) -> Iterator[Report]:
+    """A parameter name with its value glued on (`--ar16:9`, `--v5`, `--s750`).
+
+    Name and value need a space between them; Midjourney rejects `--ar16:9` and `--v5`.
+
+    Fails: `a cat --ar16:9`, `a cat --s750`
+    Passes: `a cat --ar 16:9`
+
+    Fix (safe, when the name is known and takes a value): insert a space.
+    """
+    for p in ctx.prompt.params:
+        if p.spec is None or not p.glued:
+            continue
+        first = p.values[0]
+        fix = None
+        if p.spec.arity is not Arity.ZERO:
+            fix = Fix((Edit(first.span.start, first.span.start, " "),), True, "insert a space")
+        yield Report(
+            Span(p.name_span.start, first.span.end),
+            f"no space between `--{p.name}` and its value "
+            f"`{ctx.source[first.span.start : first.span.end]}`",
+            fix,
+        )
+
+
+@rule("MJ106", "uppercase-name", evolink=W, midjourney=W, fix="safe")
+def uppercase_name(ctx: Context) -> Iterator[Report]:
+    """A parameter name with upper-case letters (`--AR`, `--Stylize`).
+
+    No source says Midjourney accepts them; every official example is lower case.
+
+    Fails (warning): `a cat --AR 16:9`
+    Passes: `a cat --ar 16:9`
+
+    Fix (safe): write the name in lower case.
+    """
+    for p in ctx.prompt.params:
+        if p.spec is not None and p.name != p.name.lower():
+            yield Report(
+                p.name_span,
+                f"parameter names are lower case: write `--{p.name.lower()}`",
+                replace(p.name_span, p.name.lower(), "lower-case the name"),
+            )
+
+
+_PUNCT_ONLY = re.compile(r"[,;|.:!?]+")
+_TRAILING_PUNCT = re.compile(r"[,;|]+$")
+
+
+def _is_punct(v: Value) -> bool:
+    return bool(_PUNCT_ONLY.fullmatch(v.raw))
+
+
+@rule("MJ107", "text-after-parameters", evolink=E, midjourney=E, fix="unsafe")
+def text_after_parameters(ctx: Context) -> Iterator[Report]:
+    """Words after a parameter that takes no more values.
+
+    Nothing but parameters may follow the parameter block. Midjourney reads stray words
+    as values or unknown parameters and fails; evolink calls
+    `a cat --ar 2:3 more description` invalid. Parameters whose value is free text
+    (`--no`) or a list (`--sref`, `--p`) take every word up to the next marker.
+
+    Fails: `a cat --ar 2:3 more description`, `a cat --tile seamless`
+    Passes: `a cat, more description --ar 2:3`, `a cat --no red, blue flowers`
+
+    Fix (unsafe: the words might have been meant as a value): move the words to the
+    end of the text, before the parameters.
+    """
+    first_param = ctx.prompt.params[0].span.start if ctx.prompt.params else 0
+    for p in ctx.prompt.params:
+        limit = p.spec.arity.max if p.spec is not None else None
+        if limit is None:
+            continue
+        words = [
+            w
+            for w in p.value_words()
+            if not (len(w) == 1 and isinstance(w[0], Value) and _is_punct(w[0]))
+        ]
+        extra = words[limit:]
+        if not extra:
+            continue
+        span = Span(extra[0][0].span.start, extra[-1][-1].span.end)
+        moved = " ".join(ctx.source[w[0].span.start : w[-1].span.end] for w in extra)
+        edits = [Edit(w[0].span.start, w[-1].span.end, "") for w in extra]
+        text_end = ctx.prompt.text_span.end if ctx.prompt.text_span else None
+        if text_end is not None:
+            edits.append(Edit(text_end, text_end, " " + moved))
+        else:
+            edits.append(Edit(first_param, first_param, moved + " "))
+        yield Report(
+            span,
+            f"text after the parameter block: `{ctx.source[span.start : span.end]}` follows "
+            f"`--{p.name}`",
+            _move_fix(ctx.source, edits),
+        )
+
+
+def _move_fix(source: str, edits: list[Edit]) -> Fix:
+    # Deleting a word also deletes the whitespace before it, so no double spaces remain.
+    widened = []
+    for e in edits:
+        if e.replacement == "" and e.start > 0:
+            start = e.start
+            while start > 0 and source[start - 1].isspace():
+                start -= 1
+            widened.append(Edit(start, e.end, ""))
+        else:
+            widened.append(e)
+    return Fix(tuple(widened), False, "move the words before the parameters")
+
+
+@rule("MJ108", "punctuation-in-parameters", evolink=E, midjourney=E, fix="safe")
+def punctuation_in_parameters(ctx: Context) -> Iterator[Report]:
+    """Punctuation between or after parameter values (`--ar 2:3, --s 50`).
+
+    No punctuation may separate parameters; `--ar 2:3,` has the invalid value `2:3,`.
+    Commas inside free-text values (`--no red, blue`) are fine.
+
+    Fails: `a cat --ar 2:3, --s 50`, `a cat --ar 2:3 , --s 50`
+    Passes: `a cat --ar 2:3 --s 50`, `a cat --no red, blue`
+
+    Fix (safe): delete the punctuation.
+    """
+    for p in ctx.prompt.params:
+        if p.spec is None or p.spec.kind is Kind.TEXT:
+            continue
+        for v in p.values:
+            if not isinstance(v, Value):
+                continue
+            if _is_punct(v):
+                yield Report(
+                    v.span,
+                    f"punctuation `{v.raw}` between parameters",
+                    delete_token(ctx.source, v.span, "delete the punctuation"),
+                )
+                continue
+            m = _TRAILING_PUNCT.search(v.raw)
+            if m:
+                span = Span(v.span.start + m.start(), v.span.end)
+                yield Report(
+                    span,
+                    f"punctuation `{m.group()}` after the value of `--{p.name}`",
+                    replace(span, "", "delete the punctuation"),
+                )
+
+
+# Characters that look like ASCII in a value but are not: full-width forms, smart
+# quotes, the ideographic full stop and colon variants.
+_LOOKALIKE = {
+    **{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)},
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u3000": " ",
+    "\u2236": ":",
+    "\u02d0": ":",
+    "\ufe55": ":",
+}
+_LOOKALIKE_RE = re.compile("[" + re.escape("".join(_LOOKALIKE)) + "]")
+
+
+@rule("MJ109", "lookalike-characters", evolink=E, midjourney=E, fix="safe")
+def lookalike_characters(ctx: Context) -> Iterator[Report]:
+    """Full-width or smart characters inside a value (`16：9`, `１０００`).
+
+    Input methods for Chinese and Japanese, and word processors, swap ASCII for
+    look-alike characters. Midjourney reads `16：9` as an invalid ratio.
+
+    Fails: `a cat --ar 16：9`, `a cat --s １００`
+    Passes: `a cat --ar 16:9`, `a cat --no 红色`
+
+    Fix (safe): replace each character with its ASCII twin.
+    """
+    for p in ctx.prompt.params:
+        if p.spec is None or p.spec.kind is Kind.TEXT:
+            continue
+        for v in p.values:
+            if not isinstance(v, Value) or not _LOOKALIKE_RE.search(v.raw):
+                continue
+            fixed = _LOOKALIKE_RE.sub(lambda m: _LOOKALIKE[m.group()], v.raw)
+            yield Report(
+                v.span,
+                f"`{v.raw}` contains full-width or smart characters; write `{fixed}`",
+                replace(v.span, fixed, "replace the look-alike characters with ASCII"),
+            )
+
+
+@rule("MJ110", "missing-value", evolink=E, midjourney=E)
+def missing_value(ctx: Context) -> Iterator[Report]:
+    """A parameter that needs a value has none (`--ar` followed by another marker).
+
+    Fails: `a cat --ar --s 50`, `a cat --no`
+    Passes: `a cat --ar 16:9 --s 50`
+
+    No fix: the value is unknown.
+    """
+    for p in ctx.prompt.params:
+        if p.spec is not None and p.spec.arity.min > 0 and not p.values:
+            yield Report(p.span, f"`--{p.name}` needs a value")
+
+
+@rule("MJ111", "unclosed-brace", evolink=E, midjourney=E)
+def unclosed_brace(ctx: Context) -> Iterator[Report]:
+    """A permutation `{` with no closing `}`.
+
+    Everything from the `{` to the end of the prompt becomes one unfinished option, so
+    any parameters after it are lost.
+
+    Fails: `a {red, blue bird --ar 2:3`
+    Passes: `a {red, blue} bird --ar 2:3`
+
+    No fix: where the group should end is not known.
+    """
+    for group in iter_permutations(ctx.prompt):
+        if not group.closed:
+            yield Report(Span(group.span.start, group.span.start + 1), "`{` is never closed")
+
+
+@rule("MJ112", "unmatched-brace", evolink=E, midjourney=E, fix="unsafe")
+def unmatched_brace(ctx: Context) -> Iterator[Report]:
+    """A `}` with no `{` before it.
+
+    Fails: `a red} bird`
+    Passes: `a {red} bird`
+
+    Fix (unsafe: the `{` may be what is missing): delete the `}`.
+    """
+    parts: list[object] = list(ctx.prompt.text)
+    for p in ctx.prompt.params:
+        parts.extend(p.values)
+    for part in parts:
+        if isinstance(part, StrayBrace):
+            yield Report(
+                part.span, "unmatched `}`", replace(part.span, "", "delete the `}`", safe=False)
+            )
+
+
+_IMAGINE = re.compile(r"/imagine(?=\s|:|$)(?:\s+prompt\b\s*:?|\s*:)?\s*", re.IGNORECASE)
+
+
+@rule("MJ113", "imagine-prefix", evolink=W, midjourney=W, fix="safe")
+def imagine_prefix(ctx: Context) -> Iterator[Report]:
+    """A leading `/imagine prompt:`, copied from Discord with the prompt.
+
+    `/imagine` is the Discord command, not part of the prompt; sent to the API it
+    becomes words of the prompt, and hides leading image URLs behind it.
+
+    Fails (warning): `/imagine prompt: a cat --ar 16:9`
+    Passes: `a cat --ar 16:9`
+
+    Fix (safe): delete the prefix.
+    """
+    m = _IMAGINE.match(ctx.source)
+    if m:
+        span = Span(0, m.end())
+        yield Report(
+            Span(0, len(m.group().rstrip())),
+            "`/imagine` is the Discord command, not part of the prompt",
+            replace(span, "", "delete the `/imagine` prefix"),
+        )

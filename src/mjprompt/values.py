@@ -1,0 +1,114 @@
+"""Reading parameter values by the kind the parameter table gives them.
+
+Each reader takes the value tokens as written and returns the typed value, or ``None``
+when the tokens do not form a value of that kind. Readers are lenient about *what* the
+value is (range and enum checks are rules) and strict about its *shape*.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from .ast import Ratio, SrefItem
+from .params import Kind, ParamSpec
+
+__all__ = ["parse_value", "read_number", "read_sref_item"]
+
+_INT = re.compile(r"\d+")
+# Leading-dot decimals (`.5`) were accepted historically (v7-syntax.md §5.2).
+_NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)")
+_RATIO = re.compile(r"(\d+(?:\.\d+)?|\.\d+):(\d+(?:\.\d+)?|\.\d+)")
+_URL = re.compile(r"<?https?://\S+", re.IGNORECASE)
+_SREF = re.compile(r"(?P<item>.*?)(?:::(?P<weight>-?(?:\d+\.?\d*|\.\d+))?)?", re.DOTALL)
+
+
+def read_number(raw: str) -> float | None:
+    """A decimal number as written, or ``None``."""
+    return float(raw) if _NUMBER.fullmatch(raw) else None
+
+
+def read_sref_item(raw: str) -> SrefItem:
+    """Split ``item::weight`` and classify the item."""
+    text, sep, weight_raw = raw.partition("::")
+    weight: float | None = None
+    if sep:
+        weight = read_number(weight_raw) if weight_raw else None
+    if _URL.fullmatch(text):
+        kind = "url"
+    elif _INT.fullmatch(text):
+        kind = "code"
+    elif text.lower() == "random":
+        kind = "random"
+    else:
+        kind = "invalid"
+    return SrefItem(kind, text, weight, weight_raw if sep else None)
+
+
+def _one(tokens: Sequence[str]) -> str | None:
+    return tokens[0] if len(tokens) == 1 else None
+
+
+def _int(tokens: Sequence[str]) -> object:
+    raw = _one(tokens)
+    return int(raw) if raw is not None and _INT.fullmatch(raw) else None
+
+
+def _float(tokens: Sequence[str]) -> object:
+    raw = _one(tokens)
+    return None if raw is None else read_number(raw)
+
+
+def _ratio(tokens: Sequence[str]) -> object:
+    raw = _one(tokens)
+    if raw is None:
+        return None
+    m = _RATIO.fullmatch(raw)
+    return Ratio(float(m.group(1)), float(m.group(2))) if m else None
+
+
+def _text(tokens: Sequence[str]) -> object:
+    if not tokens:
+        return None
+    items = tuple(i.strip() for i in " ".join(tokens).split(","))
+    return tuple(i for i in items if i)
+
+
+def _sref(tokens: Sequence[str]) -> object:
+    return tuple(read_sref_item(t) for t in tokens) if tokens else None
+
+
+def _url(tokens: Sequence[str]) -> object:
+    raw = _one(tokens)
+    return raw if raw is not None and _URL.fullmatch(raw) else None
+
+
+def _codes(tokens: Sequence[str]) -> object:
+    return tuple(tokens)
+
+
+def _word(tokens: Sequence[str]) -> object:
+    return _one(tokens)
+
+
+def _flag(tokens: Sequence[str]) -> object:
+    return True if not tokens else None
+
+
+_READERS: dict[Kind, Callable[[Sequence[str]], object]] = {
+    Kind.FLAG: _flag,
+    Kind.INT: _int,
+    Kind.FLOAT: _float,
+    Kind.RATIO: _ratio,
+    Kind.TEXT: _text,
+    Kind.SREF: _sref,
+    Kind.URL: _url,
+    Kind.CODES: _codes,
+    Kind.VERSION: _word,
+    Kind.WORD: _word,
+}
+
+
+def parse_value(spec: ParamSpec, tokens: Sequence[str]) -> object:
+    """The typed value of ``tokens`` for ``spec``, or ``None`` if they do not parse."""
+    return _READERS[spec.kind](tokens)
