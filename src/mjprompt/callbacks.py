@@ -1,0 +1,342 @@
+"""Callback URLs: validation, per-task secrets, and parsing the body the API posts.
+
+The evolink API posts the task object to ``callback_url`` when a task ends. It only
+accepts ``https`` URLs of at most 2048 characters that do not point at a private
+address (evolink-api.md §5), and the callbacks are **unsigned**. So:
+
+- :func:`callback_url_problem` checks a URL before it is sent (the library refuses a
+  URL the API would refuse, and a few that parsers disagree about);
+- :func:`signed_callback_url` / :func:`verify_callback_url` put a per-task secret in
+  the URL and check it in constant time, so a receiver can drop forged posts;
+- :func:`parse_callback_body` turns the body into a :class:`~mjprompt.client.task.Task`.
+  Treat it as a hint only: re-fetch the task with ``Client.get`` (docs/callbacks.md).
+
+This module never imports httpx.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import json
+import re
+import secrets
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlencode
+
+import attrs
+
+if TYPE_CHECKING:
+    from .client.task import Task
+
+__all__ = [
+    "MAX_CALLBACK_URL_LENGTH",
+    "CallbackError",
+    "SignedCallback",
+    "callback_url_problem",
+    "parse_callback_body",
+    "signed_callback_url",
+    "verify_callback_url",
+]
+
+MAX_CALLBACK_URL_LENGTH = 2048
+
+# Names that never leave the machine or the local network. Hosts are never resolved
+# (that would make validation depend on the network); see docs/callbacks.md.
+_LOCAL_SUFFIXES = ("localhost", "local", "internal", "localdomain", "home.arpa", "lan")
+
+_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9_-]{0,61}[a-z0-9])?\Z")
+_HEX = re.compile(r"0[xX][0-9a-fA-F]*\Z")
+_DEC = re.compile(r"[0-9]+\Z")
+
+_IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+# Networks that wrap an IPv4 address inside IPv6 (NAT64, the deprecated IPv4-compatible
+# form); the embedded address is judged as well.
+_NAT64 = (
+    ipaddress.IPv6Network("64:ff9b::/96"),
+    ipaddress.IPv6Network("64:ff9b:1::/48"),
+    ipaddress.IPv6Network("::/96"),
+)
+# 100.64.0.0/10 (carrier-grade NAT) is neither "private" nor global in `ipaddress`.
+_SHARED = ipaddress.IPv4Network("100.64.0.0/10")
+
+
+class CallbackError(ValueError):
+    """A callback URL or body that cannot be used; the message says why."""
+
+
+def _address_problem(addr: _IPAddress) -> str | None:
+    """Why ``addr`` is not a public address, or None when it is."""
+    checks = (
+        ("unspecified", addr.is_unspecified),
+        ("loopback", addr.is_loopback),
+        ("link-local", addr.is_link_local),
+        ("multicast", addr.is_multicast),
+        ("reserved", addr.is_reserved),
+        ("private", addr.is_private),
+        ("shared (carrier-grade NAT)", isinstance(addr, ipaddress.IPv4Address) and addr in _SHARED),
+        ("non-global", not addr.is_global),
+    )
+    own = next((f"{addr} is a {label} address" for label, hit in checks if hit), None)
+    if any(hit for _, hit in checks[:4]):
+        return own  # a specific class (loopback, …) says more than the embedded address
+    if isinstance(addr, ipaddress.IPv6Address):
+        embedded: ipaddress.IPv4Address | None = addr.ipv4_mapped
+        if embedded is None and addr.sixtofour is not None:
+            embedded = addr.sixtofour
+        if embedded is None and addr.teredo is not None:
+            embedded = addr.teredo[1]
+        if embedded is None:
+            for net in _NAT64:
+                if addr in net:
+                    embedded = ipaddress.IPv4Address(int(addr) & 0xFFFFFFFF)
+                    break
+        inner = _address_problem(embedded) if embedded is not None else None
+        if inner is not None:
+            return f"{inner} (embedded in {addr})"
+    return own
+
+
+def _whatwg_ipv4(host: str) -> int | None:
+    """Parse ``host`` the way browsers and most URL libraries do (decimal, octal, hex,
+    1-4 parts); None when it is not a valid number."""
+    parts = host.split(".")
+    if len(parts) > 4:
+        return None
+    numbers: list[int] = []
+    for part in parts:
+        if part == "":
+            return None
+        if _HEX.match(part):
+            numbers.append(int(part[2:] or "0", 16))
+        elif _DEC.match(part):
+            octal = len(part) > 1 and part[0] == "0"
+            if octal and re.search(r"[89]", part):
+                return None
+            numbers.append(int(part, 8) if octal else int(part))
+        else:
+            return None
+    if any(n > 255 for n in numbers[:-1]) or numbers[-1] >= 256 ** (5 - len(numbers)):
+        return None
+    value = numbers[-1]
+    for i, n in enumerate(numbers[:-1]):
+        value += n << (8 * (3 - i))
+    return value
+
+
+def _ends_in_number(host: str) -> bool:
+    last = host.split(".")[-1]
+    return bool(_DEC.match(last) or _HEX.match(last))
+
+
+def _host_problem(host: str) -> str | None:
+    if host == "":
+        return "the URL has no host"
+    if host.startswith("["):
+        if not host.endswith("]"):
+            return f"unterminated IPv6 literal {host!r}"
+        inner = host[1:-1]
+        if "%" in inner:
+            return f"IPv6 zone ids are local to one machine ({host})"
+        try:
+            addr6 = ipaddress.IPv6Address(inner)
+        except ValueError:
+            return f"invalid IPv6 literal {host!r}"
+        return _address_problem(addr6)
+    if not host.isascii():
+        return f"host {host!r} is not ASCII; write it in its xn-- (punycode) form"
+    host = host.lower()
+    bad = next((c for c in host if not (c.isalnum() or c in ".-_")), None)
+    if bad is not None:
+        return f"host {host!r} has an invalid character {bad!r}"
+    if host.endswith("."):
+        return f"host {host!r} ends with a dot"
+    if _ends_in_number(host):
+        value = _whatwg_ipv4(host)
+        if value is None:
+            return f"host {host!r} ends in a number but is not a valid IPv4 address"
+        addr4 = ipaddress.IPv4Address(value)
+        problem = _address_problem(addr4)
+        if problem is not None:
+            return problem if str(addr4) == host else f"host {host!r} means {problem}"
+        if str(addr4) != host:
+            # Parsers disagree about these spellings (0177 octal or decimal?): refuse them.
+            return f"host {host!r} is an unusual spelling of {addr4}; write {addr4}"
+        return None
+    for suffix in _LOCAL_SUFFIXES:
+        if host == suffix or host.endswith("." + suffix):
+            return f"host {host!r} is a local name"
+    if "." not in host:
+        return f"host {host!r} is not a public domain name (no dot)"
+    if len(host) > 253:
+        return "host name is longer than 253 characters"
+    for label in host.split("."):
+        if not _LABEL.match(label):
+            return f"host {host!r} has an invalid label {label!r}"
+    return None
+
+
+def callback_url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be used as a ``callback_url``; None when it can.
+
+    Rules (PRODUCT.md §6): ``https`` only, at most 2048 characters, no ``localhost``
+    and no IP literal that is loopback, private, link-local, reserved, multicast or
+    unspecified, in any spelling (IPv6 with or without zone id, IPv4-mapped IPv6,
+    decimal / octal / hex / short IPv4 forms). Also refused, because URL parsers
+    disagree about them: userinfo (``https://good.com@127.0.0.1/``), backslashes,
+    whitespace or control characters, trailing dots, unusual spellings of public
+    addresses, a ``#fragment`` (never sent to the server). Host names are not resolved.
+    """
+    if not isinstance(url, str):
+        return f"callback_url must be a string, not {type(url).__name__}"
+    if url == "":
+        return "callback_url is empty"
+    if len(url) > MAX_CALLBACK_URL_LENGTH:
+        return f"callback_url is {len(url)} characters long; the API allows at most 2048"
+    bad = next((c for c in url if c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F), None)
+    if bad is not None:
+        return f"callback_url contains whitespace or a control character ({bad!r})"
+    if "\\" in url:
+        return "callback_url contains a backslash (URL parsers disagree about it)"
+    scheme, sep, rest = url.partition(":")
+    if not sep or not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme):
+        return "callback_url must be an absolute https:// URL"
+    if scheme.lower() != "https":
+        return f"callback_url must use https, not {scheme.lower()}"
+    if not rest.startswith("//"):
+        return "callback_url must look like https://host/path"
+    rest = rest[2:]
+    end = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
+    authority, tail = rest[:end], rest[end:]
+    if "#" in tail:
+        return "callback_url has a #fragment, which is never sent to the server"
+    if "@" in authority:
+        return "callback_url must not contain user info (user@host)"
+    host, port = authority, ""
+    if authority.startswith("["):
+        close = authority.find("]")
+        if close < 0:
+            return f"unterminated IPv6 literal in {authority!r}"
+        host, after = authority[: close + 1], authority[close + 1 :]
+        if after:
+            if not after.startswith(":"):
+                return f"unexpected text after the IPv6 literal: {after!r}"
+            port = after[1:] or "-"
+    elif ":" in authority:
+        host, _, port = authority.rpartition(":")
+        port = port or "-"
+    if port and (not _DEC.match(port) or not 0 < int(port) <= 65535):
+        return f"invalid port {port if port != '-' else ''!r}"
+    return _host_problem(host)
+
+
+# ---------------------------------------------------------------------------- secrets
+
+
+@attrs.frozen
+class SignedCallback:
+    """A callback URL carrying a per-task secret.
+
+    ``ref`` is your own reference for the request (random unless you choose it; store
+    it with the job). The URL's ``mjp_sig`` is HMAC-SHA256(key, ref), so a receiver
+    holding only ``key`` can check any callback without a lookup table.
+    """
+
+    url: str
+    ref: str = attrs.field(repr=True)
+
+
+_REF_PARAM = "mjp_ref"
+_SIG_PARAM = "mjp_sig"
+
+
+def _key_bytes(key: str | bytes) -> bytes:
+    raw = key.encode("utf-8") if isinstance(key, str) else bytes(key)
+    if len(raw) < 16:
+        raise CallbackError("the callback signing key must be at least 16 bytes long")
+    return raw
+
+
+def _signature(key: bytes, ref: str) -> str:
+    return hmac.new(key, ref.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def signed_callback_url(
+    base_url: str, key: str | bytes, *, ref: str | None = None
+) -> SignedCallback:
+    """Append ``mjp_ref`` and ``mjp_sig`` query parameters to ``base_url``.
+
+    Raises :class:`CallbackError` when ``base_url`` is not an acceptable callback URL,
+    when the key is shorter than 16 bytes, or when ``ref`` has unusual characters.
+    """
+    if ref is None:
+        ref = secrets.token_urlsafe(16)
+    if not re.fullmatch(r"[A-Za-z0-9._~-]{1,128}", ref):
+        raise CallbackError("ref must be 1-128 characters from A-Z a-z 0-9 . _ ~ -")
+    problem = callback_url_problem(base_url)
+    if problem is not None:
+        raise CallbackError(problem)
+    sig = _signature(_key_bytes(key), ref)
+    joiner = "&" if "?" in base_url else "?"
+    url = base_url + joiner + urlencode({_REF_PARAM: ref, _SIG_PARAM: sig})
+    problem = callback_url_problem(url)
+    if problem is not None:
+        raise CallbackError(problem)
+    return SignedCallback(url=url, ref=ref)
+
+
+def verify_callback_url(url_or_query: str, key: str | bytes) -> str | None:
+    """The ``ref`` of a callback whose signature is right, else None.
+
+    Accepts the full URL the request arrived on, its path with query, or the bare
+    query string. The signature is compared with :func:`hmac.compare_digest`.
+    """
+    query = url_or_query.split("#", 1)[0]
+    if "?" in query:
+        query = query.split("?", 1)[1]
+    elif "=" not in query:
+        return None
+    params: dict[str, list[str]] = {}
+    for name, value in parse_qsl(query, keep_blank_values=True):
+        params.setdefault(name, []).append(value)
+    refs, sigs = params.get(_REF_PARAM, []), params.get(_SIG_PARAM, [])
+    if len(refs) != 1 or len(sigs) != 1:
+        return None
+    expected = _signature(_key_bytes(key), refs[0])
+    if not hmac.compare_digest(expected.encode("ascii"), sigs[0].encode("utf-8", "replace")):
+        return None
+    return refs[0]
+
+
+# ------------------------------------------------------------------------------ body
+
+
+def parse_callback_body(body: bytes | str | Mapping[str, Any]) -> Task:
+    """Parse the JSON the API posts to a callback URL into a :class:`Task`.
+
+    The body has the shape of ``GET /v1/tasks/{id}``. Raises :class:`CallbackError`
+    (with a position for bad JSON) when it is not a JSON object with a task id.
+    The callback is unsigned: use the result to know *which* task to re-fetch.
+    """
+    from .client.task import Task
+
+    data: Any
+    if isinstance(body, Mapping):
+        data = body
+    else:
+        text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise CallbackError(
+                f"callback body is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+            ) from None
+    if not isinstance(data, Mapping):
+        raise CallbackError("callback body must be a JSON object")
+    task_id = data.get("id")
+    if not isinstance(task_id, str) or not task_id:
+        raise CallbackError("callback body has no task id")
+    return Task.from_json(data)
