@@ -1,0 +1,224 @@
+"""The emulated API without the HTTP plumbing: a request in, a :class:`Response` out.
+
+Routes (evolink-api.md §1-§3):
+
+- ``POST /v1/images/generations``: bearer auth, validation, an optional
+  ``Idempotency-Key`` (same key and body: the same task, ``Idempotency-Replayed: true``;
+  same key, other body: 409 ``idempotency_conflict``), then the creation body.
+- ``GET /v1/tasks/{id}``: bearer auth; ``invalid_task_id`` unless the id starts with
+  ``task-unified-``, ``task_not_found`` for an unknown id, else the task's state now.
+- ``GET /files/{id}/{i}.png``: the result images (no auth, like a CDN link); 404 before
+  the task completes, 410 once the link expired.
+- ``GET /``: a small JSON description of the sandbox.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import json
+import re
+import threading
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import attrs
+
+from .callbacks import CallbackDispatcher
+from .config import SandboxConfig
+from .envelope import ApiError, Endpoint, http_error
+from .png import image_size, render_image
+from .recording import CallbackAttempt, Log
+from .tasks import SandboxTask, TaskStore, new_task_id, task_from_prompt
+from .validate import validate
+
+__all__ = ["Response", "SandboxApp", "endpoint_of"]
+
+GENERATIONS = "/v1/images/generations"
+TASKS = "/v1/tasks/"
+FILES = "/files/"
+_FILE = re.compile(r"/files/(?P<task>[^/]+)/(?P<index>\d+)\.png")
+# What evolink's own client sends (evolink-api.md §6.2).
+_IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9._-]{16,96}")
+
+
+@attrs.frozen
+class Response:
+    status: int
+    body: bytes
+    content_type: str = "application/json"
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+def json_response(body: Mapping[str, Any], headers: tuple[tuple[str, str], ...] = ()) -> Response:
+    return Response(200, json.dumps(body).encode(), headers=headers)
+
+
+def error_response(error: ApiError) -> Response:
+    return Response(error.status, error.body(), headers=error.headers)
+
+
+def endpoint_of(path: str) -> str:
+    """Which documented error table a path answers from."""
+    if path == GENERATIONS:
+        return Endpoint.GENERATION
+    if path.startswith(TASKS):
+        return Endpoint.TASK
+    return Endpoint.OTHER
+
+
+@functools.lru_cache(maxsize=256)
+def _png(seed: int, index: int, width: int, height: int) -> bytes:
+    return render_image(seed, index, width, height)
+
+
+class SandboxApp:
+    """The state of one sandbox: tasks, callbacks, and the request router."""
+
+    def __init__(self, config: SandboxConfig, base_url: Callable[[], str]) -> None:
+        self.config = config
+        self._base_url = base_url
+        self.tasks = TaskStore()
+        self.callbacks: Log[CallbackAttempt] = Log()
+        self.stop_event = threading.Event()
+        self.dispatcher = CallbackDispatcher(
+            tasks=self.tasks.all,
+            body=lambda task: task.query_body(self.config.clock(), self.results_base),
+            clock=config.clock,
+            timeout=config.callback_timeout,
+            delays=config.callback_retry_delays,
+            log=self.callbacks,
+            stop=self.stop_event,
+        )
+
+    @property
+    def results_base(self) -> str:
+        return (self.config.public_base_url or self._base_url()).rstrip("/")
+
+    def handle(
+        self, method: str, path: str, headers: Mapping[str, str], body: bytes | None
+    ) -> Response:
+        """Answer one request; ``headers`` have lower-case names."""
+        try:
+            return self._route(method, path, headers, body)
+        except ApiError as e:
+            return error_response(e)
+
+    def _route(
+        self, method: str, path: str, headers: Mapping[str, str], body: bytes | None
+    ) -> Response:
+        if path == GENERATIONS:
+            self._allow(method, "POST", path)
+            self._authorize(headers, Endpoint.GENERATION)
+            return self._create(headers, body)
+        if path.startswith(TASKS):
+            self._allow(method, "GET", path)
+            self._authorize(headers, Endpoint.TASK)
+            return self._query(path[len(TASKS) :])
+        if path.startswith(FILES):
+            self._allow(method, "GET", path)
+            return self._file(path)
+        if path == "/":
+            self._allow(method, "GET", path)
+            return json_response(
+                {
+                    "service": "mjprompt sandbox",
+                    "emulates": "evolink.ai mj-v7",
+                    "endpoints": [f"POST {GENERATIONS}", f"GET {TASKS}{{task_id}}"],
+                }
+            )
+        raise http_error(404, message=f"No route for {method} {path}")
+
+    def _allow(self, method: str, allowed: str, path: str) -> None:
+        if method == allowed or (allowed == "GET" and method == "HEAD"):
+            return
+        raise http_error(
+            405,
+            message=f"{method} is not allowed on {path}; use {allowed}",
+            headers=(("Allow", allowed),),
+        )
+
+    def _authorize(self, headers: Mapping[str, str], endpoint: str) -> None:
+        scheme, _, token = headers.get("authorization", "").strip().partition(" ")
+        expected = self.config.api_key.encode()
+        if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), expected):
+            raise http_error(401, endpoint)
+
+    def _create(self, headers: Mapping[str, str], raw: bytes | None) -> Response:
+        try:
+            payload = json.loads(raw or b"")
+        except (UnicodeDecodeError, json.JSONDecodeError) as e:
+            where = (
+                f" (line {e.lineno}, column {e.colno}: {e.msg})"
+                if isinstance(e, json.JSONDecodeError)
+                else ""
+            )
+            raise http_error(
+                400,
+                Endpoint.GENERATION,
+                f"Invalid request parameters: the body is not valid JSON{where}",
+            ) from None
+        request = validate(
+            payload,
+            strict=self.config.strict_fields,
+            allow_loopback=self.config.allow_loopback_callbacks,
+        )
+        key = headers.get("idempotency-key")
+        if key is not None and not _IDEMPOTENCY_KEY.fullmatch(key):
+            raise http_error(
+                400,
+                Endpoint.GENERATION,
+                "Invalid request parameters: Idempotency-Key must be 16-96 characters "
+                "from A-Z a-z 0-9 . _ -",
+                param="Idempotency-Key",
+            )
+        fingerprint = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+        now = self.config.clock()
+
+        def make() -> SandboxTask:
+            return task_from_prompt(
+                new_task_id(now),
+                now,
+                prompt=request.prompt,
+                speed=request.speed,
+                callback_url=request.callback_url,
+                duration=self.config.task_duration,
+                fail_code=self.config.fail_code,
+            )
+
+        created = self.tasks.create(make, key, fingerprint)
+        if created is None:
+            raise http_error(
+                409,
+                message="Idempotency-Key was already used for a different request body",
+                param="Idempotency-Key",
+            )
+        task, replayed = created
+        self.dispatcher.wake()
+        extra = (("Idempotency-Replayed", "true"),) if replayed else ()
+        return json_response(task.creation_body(), extra)
+
+    def _query(self, task_id: str) -> Response:
+        if not task_id.startswith("task-unified-") or "/" in task_id:
+            raise http_error(400, Endpoint.TASK, param="task_id")
+        task = self.tasks.get(task_id)
+        if task is None:
+            raise http_error(404, Endpoint.TASK)
+        return json_response(task.query_body(self.config.clock(), self.results_base))
+
+    def _file(self, path: str) -> Response:
+        m = _FILE.fullmatch(path)
+        task = self.tasks.get(m.group("task")) if m else None
+        if m is None or task is None:
+            raise http_error(404, message=f"No such file: {path}")
+        now = self.config.clock()
+        index = int(m.group("index"))
+        status, _ = task.status_at(now)
+        if status != "completed" or index >= task.result_count:
+            raise http_error(404, message=f"No such file: {path}")
+        ends = task.ends_at
+        if ends is not None and now >= ends + self.config.result_ttl:
+            raise http_error(410, message=f"The result link has expired: {path}")
+        width, height = image_size(*task.aspect, self.config.image_long_side)
+        return Response(200, _png(task.seed, index, width, height), "image/png")

@@ -1,0 +1,280 @@
+"""Sandbox tasks: what a prompt asks for, and the task's state at any moment.
+
+A task's state is a pure function of the clock: it is ``pending`` for the first tenth
+of the configured duration, then ``processing`` with a rising ``progress``, then
+terminal. Nothing needs to run in the background for a task to advance, so a test
+with an injected clock sees exactly the state it expects.
+
+Markers in the prompt text choose the outcome (case-insensitive whole words):
+
+- ``sandbox-fail`` / ``sandbox-fail:CODE``: the task fails with the task error ``CODE``
+  (default: the config's ``fail_code``);
+- ``sandbox-never``: the task stays ``processing`` forever (progress stops at 99);
+- ``sandbox-cancel``: the task ends ``cancelled`` with ``request_cancelled``;
+- ``sandbox-images:N``: a completed task has only N results (0-4), as when the
+  moderation filters some images.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import secrets
+import string
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from ..parser import parse_lenient
+
+__all__ = [
+    "CREDITS_BY_SPEED",
+    "TASK_ERROR_MESSAGES",
+    "Outcome",
+    "SandboxTask",
+    "TaskStore",
+    "new_task_id",
+    "task_from_prompt",
+]
+
+# Vendor price list (evolink-api.md §1.2): credits per request by speed.
+CREDITS_BY_SPEED = {"draft": 2.7, "fast": 5.4, "turbo": 10.8}
+
+# Messages of the documented task error codes (evolink-api.md §4.3).
+TASK_ERROR_MESSAGES = {
+    "content_policy_violation": (
+        "Content policy violation.\nYour request was blocked by safety filters."
+    ),
+    "invalid_parameters": "Invalid parameters.\nThe parameters do not meet the model requirements.",
+    "image_processing_error": "Image processing error.\nAn input image could not be processed.",
+    "image_dimension_mismatch": (
+        "Image dimension mismatch.\nResize the image to the requested ratio."
+    ),
+    "request_cancelled": "Request cancelled.\nThe task was cancelled or interrupted.",
+    "generation_failed_no_content": "Generation failed.\nThe model produced no output.",
+    "service_error": "Service error.\nAn upstream error occurred; retry after 30-60 seconds.",
+    "generation_timeout": "Generation timeout.\nThe task exceeded the allowed time.",
+    "resource_exhausted": "Resource exhausted.\nUpstream capacity is depleted; wait 1-5 minutes.",
+    "quota_exceeded": "Quota exceeded.\nReduce the request frequency.",
+    "service_unavailable": "Service unavailable.\nRetry in a few minutes.",
+    "resource_not_found": "Resource not found.\nThe task ID is invalid or expired.",
+    "unknown_error": "Unknown error.\nContact support.",
+}
+
+_ID_ALPHABET = string.ascii_lowercase + string.digits
+_MARKER = re.compile(
+    r"(?<![\w-])sandbox-(fail|never|cancel|images)(?::([A-Za-z0-9_]+))?(?![\w-])", re.IGNORECASE
+)
+
+
+class Outcome:
+    COMPLETE = "complete"
+    FAIL = "fail"
+    NEVER = "never"
+    CANCEL = "cancel"
+
+
+def new_task_id(now: float) -> str:
+    """``task-unified-<unix>-<8 random characters>``, the documented shape."""
+    suffix = "".join(secrets.choice(_ID_ALPHABET) for _ in range(8))
+    return f"task-unified-{int(now)}-{suffix}"
+
+
+@attrs.frozen
+class SandboxTask:
+    """One created task: what was asked, and how it will end."""
+
+    id: str
+    created_at: float  # clock seconds
+    duration: float
+    prompt: str
+    speed: str
+    callback_url: str | None
+    seed: int
+    aspect: tuple[float, float]
+    outcome: str = Outcome.COMPLETE
+    error_code: str | None = None
+    result_count: int = 4
+
+    @property
+    def ends_at(self) -> float | None:
+        """When the task turns terminal, or None if it never does."""
+        return None if self.outcome == Outcome.NEVER else self.created_at + self.duration
+
+    def status_at(self, now: float) -> tuple[str, int]:
+        """``(status, progress)`` at clock time ``now``."""
+        elapsed = now - self.created_at
+        ends = self.ends_at
+        if ends is not None and now >= ends:
+            if self.outcome == Outcome.COMPLETE:
+                return "completed", 100
+            # The documented failed example carries progress 0.
+            return ("cancelled" if self.outcome == Outcome.CANCEL else "failed"), 0
+        if self.duration <= 0:
+            return "processing", 99  # a never-ending task with no duration
+        if elapsed < self.duration / 10:
+            return "pending", 0
+        return "processing", max(1, min(99, int(100 * elapsed / self.duration)))
+
+    def credits(self) -> float:
+        return CREDITS_BY_SPEED.get(self.speed, CREDITS_BY_SPEED["fast"])
+
+    def creation_body(self) -> dict[str, Any]:
+        """The create-task response (evolink-api.md §2)."""
+        return {
+            "created": int(self.created_at),
+            "id": self.id,
+            "model": "mj-v7",
+            "object": "image.generation.task",
+            "progress": 0,
+            "status": "pending",
+            "task_info": {"can_cancel": True, "estimated_time": math.ceil(self.duration)},
+            "type": "image",
+            "usage": {
+                "billing_rule": "per_call",
+                "credits_reserved": self.credits(),
+                "user_group": "default",
+            },
+        }
+
+    def query_body(self, now: float, base_url: str) -> dict[str, Any]:
+        """The task-query response at ``now`` (evolink-api.md §3.1); also the callback body."""
+        status, progress = self.status_at(now)
+        terminal = status in ("completed", "failed", "cancelled")
+        task_info: dict[str, Any] = {"can_cancel": status == "pending"}
+        if not terminal:
+            task_info["estimated_time"] = max(0, math.ceil(self.created_at + self.duration - now))
+        usage: dict[str, Any] = {
+            "billing_rule": "per_call",
+            "credits_reserved": self.credits(),
+            "user_group": "default",
+        }
+        body: dict[str, Any] = {
+            "created": int(self.created_at),
+            "id": self.id,
+            "model": "mj-v7",
+            "object": "image.generation.task",
+            "progress": progress,
+            "status": status,
+            "task_info": task_info,
+            "type": "image",
+            "usage": usage,
+        }
+        if status == "completed":
+            usage["credits_used"] = self.credits()
+            body["results"] = [self.result_url(base_url, i) for i in range(self.result_count)]
+        elif terminal:
+            usage["credits_used"] = 0  # failed and cancelled tasks are refunded
+            code = self.error_code or "unknown_error"
+            body["error"] = {
+                "code": code,
+                "message": TASK_ERROR_MESSAGES.get(code, f"Task failed: {code}"),
+                "type": "task_error",
+            }
+        return body
+
+    def result_url(self, base_url: str, index: int) -> str:
+        return f"{base_url}/files/{self.id}/{index}.png"
+
+
+def _prompt_facts(prompt: str) -> tuple[int | None, tuple[float, float]]:
+    """The ``--seed`` and ``--ar`` of a prompt (None / 1:1 when absent or invalid)."""
+    parsed = parse_lenient(prompt)
+    seed_param = parsed.param("seed")
+    seed = seed_param.value if seed_param is not None else None
+    aspect = (1.0, 1.0)
+    ar = parsed.param("aspect")
+    if ar is not None and ar.value is not None:
+        w = float(getattr(ar.value, "width", 0))
+        h = float(getattr(ar.value, "height", 0))
+        if w > 0 and h > 0:
+            aspect = (w, h)
+    return (seed if isinstance(seed, int) else None), aspect
+
+
+def task_from_prompt(
+    task_id: str,
+    now: float,
+    *,
+    prompt: str,
+    speed: str,
+    callback_url: str | None,
+    duration: float,
+    fail_code: str,
+) -> SandboxTask:
+    """A task for ``prompt``: seed and aspect from its parameters, outcome from its markers."""
+    seed, aspect = _prompt_facts(prompt)
+    if seed is None:
+        seed = secrets.randbelow(2**32)  # Midjourney picks a random seed
+    outcome, error_code, count = Outcome.COMPLETE, None, 4
+    for m in _MARKER.finditer(prompt):
+        word, arg = m.group(1).lower(), m.group(2)
+        if word == "fail":
+            outcome, error_code = Outcome.FAIL, (arg.lower() if arg else fail_code)
+        elif word == "never":
+            outcome = Outcome.NEVER
+        elif word == "cancel":
+            outcome, error_code = Outcome.CANCEL, "request_cancelled"
+        elif word == "images" and arg is not None and arg.isdigit():
+            count = min(4, int(arg))
+    return SandboxTask(
+        task_id,
+        now,
+        duration,
+        prompt,
+        speed,
+        callback_url,
+        seed,
+        aspect,
+        outcome,
+        error_code,
+        count,
+    )
+
+
+class TaskStore:
+    """Thread-safe tasks by id, plus the Idempotency-Key replay table."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._tasks: dict[str, SandboxTask] = {}
+        # Idempotency-Key -> (fingerprint of the request body, created task id)
+        self._idempotency: dict[str, tuple[str, str]] = {}
+
+    def add(self, task: SandboxTask) -> None:
+        with self._lock:
+            self._tasks[task.id] = task
+
+    def get(self, task_id: str) -> SandboxTask | None:
+        with self._lock:
+            return self._tasks.get(task_id)
+
+    def all(self) -> list[SandboxTask]:
+        with self._lock:
+            return list(self._tasks.values())
+
+    def create(
+        self,
+        make: Callable[[], SandboxTask],
+        key: str | None,
+        fingerprint: str,
+    ) -> tuple[SandboxTask, bool] | None:
+        """Create a task, or replay the one an earlier request with ``key`` created.
+
+        Returns ``(task, replayed)``, or None when ``key`` was used for a different body.
+        The check and the creation happen under one lock, so two concurrent requests
+        with one key create one task.
+        """
+        with self._lock:
+            if key is not None and key in self._idempotency:
+                prior_fingerprint, task_id = self._idempotency[key]
+                if prior_fingerprint != fingerprint:
+                    return None
+                return self._tasks[task_id], True
+            task = make()
+            self._tasks[task.id] = task
+            if key is not None:
+                self._idempotency[key] = (fingerprint, task.id)
+            return task, False

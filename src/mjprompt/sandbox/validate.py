@@ -1,0 +1,197 @@
+"""Request validation for ``POST /v1/images/generations``: what the library checks, as a 400.
+
+The checks mirror ``build_payload``: ``model == "mj-v7"``, a prompt of at most 8192
+code points with no lint error (profile ``evolink``), ``model_params.speed`` in
+draft|fast|turbo, and a ``callback_url`` the library's rule accepts. Like the real API,
+the sandbox *strips* ``--fast``/``--turbo``/``--draft`` and a redundant ``--v 7`` rather
+than rejecting them, and it checks the prompt together with the requested speed (so
+``--oref`` with ``speed: "draft"`` is refused just as ``--oref --draft`` would be).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+import attrs
+
+from ..diagnostics import Severity, line_col
+from ..lint import lint
+from ..parser import parse_lenient
+from .envelope import ApiError, Endpoint, http_error
+
+__all__ = ["MAX_PROMPT_LENGTH", "SPEEDS", "GenerationRequest", "strip_api_flags", "validate"]
+
+MAX_PROMPT_LENGTH = 8192
+SPEEDS = ("draft", "fast", "turbo")
+_FIELDS = frozenset({"model", "prompt", "model_params", "callback_url"})
+_MODEL_PARAMS = frozenset({"speed"})
+_LOOPBACK_NAMES = frozenset({"localhost", "localhost."})
+
+
+@attrs.frozen
+class GenerationRequest:
+    """A request that passed validation."""
+
+    prompt: str  # as received
+    speed: str  # the requested speed, "fast" when none was given
+    callback_url: str | None
+
+
+def _bad(message: str, param: str | None) -> ApiError:
+    return http_error(
+        400, Endpoint.GENERATION, f"Invalid request parameters: {message}", param=param
+    )
+
+
+def strip_api_flags(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """``text`` without speed flags and ``--v 7``, and the removed ``(start, end)`` ranges.
+
+    Each removed range also takes the whitespace before the parameter, so the rest of
+    the prompt keeps its spacing.
+    """
+    removed: list[tuple[int, int]] = []
+    for p in parse_lenient(text).params:
+        if p.spec is None or not p.marker_style.valid:
+            continue
+        redundant_version = p.spec.name == "version" and p.value_text in ("7", "7.0")
+        if p.spec.name in SPEEDS or redundant_version:
+            start = p.span.start
+            while start > 0 and text[start - 1].isspace():
+                start -= 1
+            removed.append((start, p.span.end))
+    out, last = [], 0
+    for start, end in removed:
+        out.append(text[last:start])
+        last = end
+    out.append(text[last:])
+    return "".join(out), removed
+
+
+def _original_offset(offset: int, removed: list[tuple[int, int]]) -> int:
+    """Map an offset in the stripped text back to the text as received."""
+    for start, end in removed:
+        if offset >= start:
+            offset += end - start
+        else:
+            break
+    return offset
+
+
+def _where(text: str, offset: int) -> str:
+    line, column = line_col(text, offset)
+    return f"column {column}" if line == 1 else f"line {line}, column {column}"
+
+
+def _check_prompt(prompt: str, speed: str | None) -> None:
+    stripped, removed = strip_api_flags(prompt)
+    checked = stripped + (f" --{speed}" if speed else "")
+    for d in lint(checked, profile="evolink"):
+        if d.severity != Severity.ERROR:
+            continue
+        if d.span.start >= len(stripped):
+            where = f"with model_params.speed {speed!r}"
+        else:
+            where = "at " + _where(prompt, _original_offset(d.span.start, removed))
+        raise _bad(f"prompt: {d.code} {d.message} ({where})", "prompt")
+
+
+def _is_loopback(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return False
+    if parts.scheme not in ("http", "https") or not host:
+        return False
+    if host.lower() in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_callback(url: object, allow_loopback: bool) -> str:
+    from ..callbacks import callback_url_problem
+
+    if not isinstance(url, str):
+        raise _bad(f"callback_url must be a string, not {_json_type(url)}", "callback_url")
+    if allow_loopback and _is_loopback(url):
+        return url
+    problem = callback_url_problem(url)
+    if problem is not None:
+        raise _bad(problem, "callback_url")
+    return url
+
+
+def _json_type(value: object) -> str:
+    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
+    if value is None:
+        return "null"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return "a number"
+    return names.get(type(value), type(value).__name__)
+
+
+def validate(
+    body: object, *, strict: bool = True, allow_loopback: bool = False
+) -> GenerationRequest:
+    """The checked request, or an :class:`ApiError` (400 ``invalid_request``) naming the problem."""
+    if not isinstance(body, Mapping):
+        raise _bad(f"the body must be a JSON object, not {_json_type(body)}", None)
+    fields: Mapping[str, Any] = body
+    if strict:
+        unknown = sorted(set(fields) - _FIELDS)
+        if unknown:
+            raise _bad(
+                f"unknown field {unknown[0]!r} (mj-v7 accepts {sorted(_FIELDS)})", unknown[0]
+            )
+    model = fields.get("model")
+    if model is None:
+        raise _bad("model is required", "model")
+    if model != "mj-v7":
+        raise _bad(f"model must be 'mj-v7', not {model!r}", "model")
+    prompt = fields.get("prompt")
+    if prompt is None:
+        raise _bad("prompt is required", "prompt")
+    if not isinstance(prompt, str):
+        raise _bad(f"prompt must be a string, not {_json_type(prompt)}", "prompt")
+    if not prompt.strip():
+        raise _bad("prompt is empty", "prompt")
+    if len(prompt) > MAX_PROMPT_LENGTH:
+        raise _bad(
+            f"prompt is {len(prompt)} characters long; at most {MAX_PROMPT_LENGTH} are allowed",
+            "prompt",
+        )
+    speed = _check_model_params(fields.get("model_params"), strict)
+    callback_url = None
+    if "callback_url" in fields and fields["callback_url"] is not None:
+        callback_url = _check_callback(fields["callback_url"], allow_loopback)
+    _check_prompt(prompt, speed)
+    return GenerationRequest(prompt, speed or "fast", callback_url)
+
+
+def _check_model_params(params: object, strict: bool) -> str | None:
+    if params is None:
+        return None
+    if not isinstance(params, Mapping):
+        raise _bad(f"model_params must be an object, not {_json_type(params)}", "model_params")
+    if strict:
+        unknown = sorted(set(params) - _MODEL_PARAMS)
+        if unknown:
+            raise _bad(
+                f"unknown field 'model_params.{unknown[0]}' (mj-v7 accepts only speed)",
+                f"model_params.{unknown[0]}",
+            )
+    speed = params.get("speed")
+    if speed is None:
+        return None
+    if speed not in SPEEDS:
+        raise _bad(
+            f"model_params.speed must be one of draft, fast, turbo, not {speed!r}",
+            "model_params.speed",
+        )
+    return str(speed)
