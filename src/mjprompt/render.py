@@ -30,6 +30,7 @@ __all__ = ["render"]
 _WS = re.compile(r"\s+")
 
 UNKNOWN_ORDER = 10_000
+_DASHES = "-\u2014\u2013\u2212"
 
 
 def _squash(text: str) -> str:
@@ -53,7 +54,9 @@ def _render_part(part: TextChunk | Weight | Permutation | StrayBrace | Value) ->
     return _squash(part.raw)
 
 
-def _join(parts: Sequence[TextChunk | Weight | Permutation | StrayBrace | Value]) -> str:
+def _join(
+    parts: Sequence[ImageRef | TextChunk | Weight | Permutation | StrayBrace | Value], source: str
+) -> str:
     # Parts that touch in the source touch in the output: `super{man, woman}` expands
     # to "superman", and a space there would change what the prompt means.
     out: list[str] = []
@@ -61,24 +64,35 @@ def _join(parts: Sequence[TextChunk | Weight | Permutation | StrayBrace | Value]
     for part in parts:
         if prev_end is not None:
             out.append("" if part.span.start == prev_end else " ")
-        out.append(_render_part(part))
+        out.append(
+            _render_image(part, source) if isinstance(part, ImageRef) else _render_part(part)
+        )
         prev_end = part.span.end
     return "".join(out)
 
 
-def _render_param(p: Parameter) -> str:
+def _render_param(p: Parameter, source: str) -> str:
     if p.spec is not None:
         head = "--" + p.spec.display
     elif p.name:
         head = "--" + p.name
     else:
         head = _squash(p.marker)
-    values = _join(p.values)
-    return f"{head} {values}" if values else head
+    values = _join(p.values, source)
+    if not values:
+        return head
+    # A glued value is split off (`--ar16:9` -> `--ar 16:9`) unless it starts with a dash:
+    # after a space, `--A--` would turn into two parameters.
+    sep = "" if p.glued and values[0] in _DASHES else " "
+    return f"{head}{sep}{values}"
 
 
-def _render_image(image: ImageRef) -> str:
-    return image.url
+def _render_image(image: ImageRef, source: str) -> str:
+    # `<https://…>` becomes the bare URL, unless something touches its closing `>`:
+    # without the brackets the URL would swallow it, with a space it could turn into a
+    # parameter (`<https://x.png>–ar`).
+    touching = image.span.end < len(source) and not source[image.span.end].isspace()
+    return image.raw if image.bracketed and touching else image.url
 
 
 def _param_key(indexed: tuple[int, Parameter]) -> tuple[int, int]:
@@ -88,8 +102,7 @@ def _param_key(indexed: tuple[int, Parameter]) -> tuple[int, int]:
 
 def render(prompt: Prompt) -> str:
     """The canonical text of a parsed prompt."""
-    parts = [_render_image(i) for i in prompt.images]
-    parts.append(_join(prompt.text))
+    head = _join([*prompt.images, *prompt.text], prompt.source)
     ordered = sorted(enumerate(prompt.params), key=_param_key)
-    parts.extend(_render_param(p) for _, p in ordered)
+    parts = [head, *(_render_param(p, prompt.source) for _, p in ordered)]
     return " ".join(p for p in parts if p)

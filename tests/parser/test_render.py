@@ -1,0 +1,34 @@
+"""The canonical form."""
+
+from __future__ import annotations
+
+import pytest
+
+import mjprompt
+from mjprompt.parser import parse_lenient
+
+
+@pytest.mark.parametrize(
+    ("src", "canonical"),
+    [
+        ("a cat --ar 16:9", "a cat --ar 16:9"),
+        ("  a   cat\n\t--s 500   --aspect 16:9 ", "a cat --ar 16:9 --stylize 500"),
+        ("a cat —ar 3:2 —s 250", "a cat --ar 3:2 --stylize 250"),
+        ("a cat --AR16:9 --V 7", "a cat --ar 16:9 --v 7"),
+        ("<https://s.mj.run/x> a cat", "https://s.mj.run/x a cat"),
+        ("a cat --foo 1 --ar 1:1 --bar", "a cat --ar 1:1 --foo 1 --bar"),
+        ("super{man,  woman} --ar {1:1,2:3}px", "super{man, woman} --ar {1:1, 2:3}px"),
+        ("a cat --no red,  blue", "a cat --no red, blue"),
+        ("a cat ---", "a cat ---"),
+        ("hot:: dog::2", "hot:: dog::2"),
+        ("", ""),
+    ],
+)
+def test_render(src: str, canonical: str) -> None:
+    assert mjprompt.render(parse_lenient(src)) == canonical
+
+
+def test_render_keeps_parameter_values_and_order_is_the_table_order() -> None:
+    src = "x --v 7 --seed 1 --chaos 5 --ar 2:3 --no a --stylize 9 --sref 1 --sw 5"
+    out = mjprompt.render(mjprompt.parse(src))
+    assert out == "x --ar 2:3 --chaos 5 --stylize 9 --seed 1 --sref 1 --sw 5 --no a --v 7"
