@@ -22,7 +22,13 @@ _MARKER_NAMES = {
 
 
 def _marker_span(p: Parameter) -> Span:
+    """The marker as written, up to the name (includes the inner space of `- - ar`)."""
     return Span(p.span.start, p.name_span.start)
+
+
+def _head_span(p: Parameter) -> Span:
+    """Marker and name: what a report about the marker points at (`–ar`)."""
+    return Span(p.span.start, p.name_span.end)
 
 
 @rule("MJ101", "malformed-marker", evolink=E, midjourney=E, fix="safe")
@@ -46,7 +52,7 @@ def malformed_marker(ctx: Context) -> Iterator[Report]:
         if p.spec is not None:
             fix = replace(_marker_span(p), "--", f"write `--{p.name}`")
         yield Report(
-            _marker_span(p),
+            _head_span(p),
             f"`{p.marker}{p.name}` is written with {what}; a parameter starts with `--`",
             fix,
         )
@@ -84,7 +90,7 @@ def em_dash_marker(ctx: Context) -> Iterator[Report]:
     for p in ctx.prompt.params:
         if p.marker_style is MarkerStyle.EM_DASH and p.name:
             yield Report(
-                _marker_span(p),
+                _head_span(p),
                 f"em dash marker `—{p.name}`; write `--{p.name}`",
                 replace(_marker_span(p), "--", f"write `--{p.name}`"),
             )
@@ -134,15 +140,14 @@ def name_glued_to_value(ctx: Context) -> Iterator[Report]:
     Fails: `a cat --ar16:9`, `a cat --s750`
     Passes: `a cat --ar 16:9`
 
-    Fix (safe, when the name is known and takes a value): insert a space.
+    Fix (safe): insert a space.
     """
     for p in ctx.prompt.params:
-        if p.spec is None or not p.glued:
+        # A flag with a glued word (`--tile5`) is text after the parameters (MJ107).
+        if p.spec is None or not p.glued or p.spec.arity is Arity.ZERO:
             continue
         first = p.values[0]
-        fix = None
-        if p.spec.arity is not Arity.ZERO:
-            fix = Fix((Edit(first.span.start, first.span.start, " "),), True, "insert a space")
+        fix = Fix((Edit(first.span.start, first.span.start, " "),), True, "insert a space")
         yield Report(
             Span(p.name_span.start, first.span.end),
             f"no space between `--{p.name}` and its value "
