@@ -1,0 +1,444 @@
+"""What the sync and async clients share: configuration, the key, the retry rules,
+polling delays, and turning responses into tasks or typed errors. No I/O here.
+
+Retry rules (PRODUCT.md §7: a generation is never sent twice unless the server surely
+did not take it):
+
+============================  ======================  ==============================
+outcome                       POST /v1/images/…       GET (task query, downloads)
+============================  ======================  ==============================
+429                           retry (Retry-After)     retry (Retry-After)
+503                           retry (Retry-After)     retry (Retry-After)
+500, 502, 504                 raise (may be taken)    retry
+other 4xx                     raise                   raise
+connection not made           retry                   retry
+sent, answer lost / timeout   raise ResponseLost      retry
+2xx but not JSON              raise Malformed         retry
+============================  ======================  ==============================
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import math
+import os
+import random
+import re
+import uuid
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+import attrs
+
+from .errors import (
+    APIError,
+    ConfigurationError,
+    ConnectionFailedError,
+    InvalidTaskIdError,
+    MalformedResponseError,
+    RateLimitError,
+    ResponseLostError,
+    ServerError,
+    TransportError,
+    WaitTimeoutError,
+    api_error_from_response,
+    task_error,
+)
+from .task import Task, task_id_problem
+
+__all__ = [
+    "API_KEY_ENV",
+    "BASE_URL_ENV",
+    "DEFAULT_BASE_URL",
+    "Polling",
+    "Retrying",
+    "Secret",
+    "check_task_id",
+    "new_idempotency_key",
+    "parse_retry_after",
+    "resolve_api_key",
+    "resolve_base_url",
+]
+
+log = logging.getLogger("mjprompt.client")
+
+DEFAULT_BASE_URL = "https://api.evolink.ai"
+API_KEY_ENV = "EVOLINK_API_KEY"
+BASE_URL_ENV = "EVOLINK_BASE_URL"
+GENERATIONS_PATH = "/v1/images/generations"
+TASKS_PATH = "/v1/tasks/"
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_WAIT_TIMEOUT = 1200.0  # the API's own task timeout is about 20 minutes
+SAFE_POST_RETRY_STATUSES = frozenset({429, 503})
+GET_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+class Secret:
+    """Holds the API key; every printable form of it is ``'***'``.
+
+    The key is only ever read by :meth:`reveal` when the Authorization header of an API
+    request is built. Keeping it out of ``__dict__``-style reprs and exception text is
+    the point: it is never in a repr, log line, exception or traceback.
+    """
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> Any:  # never pickled with the key inside
+        raise TypeError("the API key cannot be pickled")
+
+
+def resolve_api_key(api_key: str | None) -> Secret:
+    """The key from the argument, else from ``EVOLINK_API_KEY``; ConfigurationError if none."""
+    value = api_key if api_key is not None else os.environ.get(API_KEY_ENV)
+    if value is None or not value.strip():
+        raise ConfigurationError(
+            f"no API key: pass api_key=... or set the {API_KEY_ENV} environment variable"
+        )
+    value = value.strip()
+    if any(c.isspace() or ord(c) < 0x20 for c in value) or not value.isascii():
+        raise ConfigurationError("the API key contains spaces or non-ASCII characters")
+    return Secret(value)
+
+
+_LOOPBACK_HOSTS = {"127.0.0.1", "::1", "localhost"}
+
+
+def resolve_base_url(base_url: str | None) -> str:
+    """The API base URL: the argument, else ``EVOLINK_BASE_URL``, else the real API.
+
+    ``https`` is required except for loopback hosts (the sandbox): the key must never
+    cross a network in clear text.
+    """
+    url = base_url if base_url is not None else os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+    url = url.strip().rstrip("/")
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("http", "https") or not host:
+        raise ConfigurationError(f"invalid base URL {url!r}: expected https://host")
+    if parts.username is not None or parts.password is not None:
+        raise ConfigurationError("the base URL must not contain user info")
+    if parts.scheme == "http" and host not in _LOOPBACK_HOSTS and not host.startswith("127."):
+        raise ConfigurationError(
+            f"refusing to send the API key over plain http to {host}; use https"
+        )
+    if parts.query or parts.fragment:
+        raise ConfigurationError("the base URL must not have a query or fragment")
+    return url
+
+
+def check_task_id(task_id: object) -> str:
+    """``task_id`` if it looks like a task id; InvalidTaskIdError (no request made) if not."""
+    problem = task_id_problem(task_id)
+    if problem is not None:
+        raise InvalidTaskIdError(problem)
+    assert isinstance(task_id, str)
+    return task_id
+
+
+_IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9._-]{16,96}\Z")
+
+
+def new_idempotency_key() -> str:
+    """A fresh key: 16-96 characters from ``[A-Za-z0-9._-]`` (what the gateway accepts)."""
+    return "mjp-" + uuid.uuid4().hex
+
+
+def check_idempotency_key(key: str) -> str:
+    if not _IDEMPOTENCY_KEY.match(key):
+        raise ConfigurationError("an Idempotency-Key must be 16-96 characters of A-Z a-z 0-9 . _ -")
+    return key
+
+
+def parse_retry_after(value: str | None, now: float) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta seconds or an HTTP date)."""
+    if value is None:
+        return None
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when is None:
+            return None
+        seconds = when.timestamp() - now
+    if not math.isfinite(seconds):
+        return None
+    return max(0.0, seconds)
+
+
+@attrs.frozen
+class Retrying:
+    """How transient failures are retried.
+
+    ``attempts`` counts every try (first included). Without ``Retry-After`` the wait is
+    ``min(cap, base * 2**n)`` with ±``jitter`` (a fraction); a ``Retry-After`` longer
+    than ``max_retry_after`` is not waited for (the error is raised, with the advice).
+    """
+
+    attempts: int = 4
+    base: float = 1.0
+    cap: float = 30.0
+    jitter: float = 0.25
+    max_retry_after: float = 120.0
+
+    def delay(self, attempt: int, retry_after: float | None, rng: Callable[[], float]) -> float:
+        if retry_after is not None:
+            return retry_after
+        raw = min(self.cap, self.base * (2.0**attempt))
+        return raw * (1 + self.jitter * (2 * rng() - 1))
+
+
+@attrs.frozen
+class Polling:
+    """How ``wait`` paces its queries.
+
+    The first query comes after ``first_fraction`` of the task's ``estimated_time``
+    (``first_default`` when the server gave none), then each delay grows by ``factor``;
+    every delay is kept within [``minimum``, ``maximum``] and jittered by ±``jitter``.
+    Every query of an unfinished task costs the gateway an upstream poll, so the
+    defaults stay a few seconds apart.
+    """
+
+    minimum: float = 2.0
+    maximum: float = 10.0
+    factor: float = 1.5
+    jitter: float = 0.2
+    first_fraction: float = 0.5
+    first_default: float = 3.0
+
+    def first(self, estimated_time: float | None) -> float:
+        base = (
+            self.first_default if estimated_time is None else estimated_time * self.first_fraction
+        )
+        return self._clamp(base)
+
+    def next(self, previous: float) -> float:
+        return self._clamp(previous * self.factor)
+
+    def jittered(self, delay: float, rng: Callable[[], float]) -> float:
+        return max(0.0, delay * (1 + self.jitter * (2 * rng() - 1)))
+
+    def _clamp(self, value: float) -> float:
+        return max(self.minimum, min(self.maximum, value))
+
+
+def default_rng() -> Callable[[], float]:
+    return random.Random().random
+
+
+def request_id(headers: Mapping[str, str]) -> str | None:
+    return headers.get("x-request-id") or headers.get("x-oneapi-request-id")
+
+
+def decode_json(content: bytes) -> Any:
+    """The JSON value of a body, or raise MalformedResponseError."""
+    import json
+
+    try:
+        return json.loads(content.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise MalformedResponseError(
+            f"the API answered with something that is not JSON ({exc})"
+        ) from None
+
+
+def error_for(
+    status: int,
+    content: bytes,
+    headers: Mapping[str, str],
+    reason: str,
+    now: float,
+) -> APIError:
+    """The typed error for an error answer."""
+    try:
+        body: Any = decode_json(content)
+    except MalformedResponseError:
+        body = None
+    retry_after = parse_retry_after(headers.get("retry-after"), now)
+    err = api_error_from_response(
+        status, body, request_id=request_id(headers), retry_after=retry_after, reason=reason
+    )
+    if isinstance(err, RateLimitError):
+        err.retry_after = retry_after
+    return err
+
+
+def task_from(content: bytes, *, what: str) -> Task:
+    """Parse a task body (create or query answer)."""
+    data = decode_json(content)
+    if not isinstance(data, Mapping):
+        raise MalformedResponseError(f"the {what} answer is not a JSON object")
+    task = Task.from_json(data)
+    if task_id_problem(task.id) is not None:
+        raise MalformedResponseError(f"the {what} answer has no valid task id ({task.id!r})")
+    return task
+
+
+def client_repr(name: str, base_url: str) -> str:
+    return f"{name}(base_url={base_url!r}, api_key=***)"
+
+
+def user_agent() -> str:
+    from .. import __version__
+
+    return f"mjprompt/{__version__}"
+
+
+# ----------------------------------------------------------------- request attempts
+
+
+def transport_error(exc: BaseException, method: str, where: str) -> TransportError:
+    """Classify an httpx exception: was the request surely not sent?"""
+    import httpx
+
+    name = type(exc).__name__
+    if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)):
+        return ConnectionFailedError(f"cannot connect to {where} ({name}: {exc})")
+    if isinstance(exc, httpx.TimeoutException):
+        detail = f"no answer from {where} in time ({name})"
+    else:
+        detail = f"the connection to {where} failed before the answer was complete ({name})"
+    if method == "POST":
+        detail += "; the task may have been created, so it was not sent again"
+    return ResponseLostError(detail)
+
+
+@attrs.define
+class Retry:
+    """Wait ``delay`` seconds, then try again."""
+
+    delay: float
+    error: Exception
+
+
+class Attempts:
+    """The retry decisions for one logical request (see the module's table)."""
+
+    def __init__(
+        self,
+        method: str,
+        retrying: Retrying,
+        *,
+        clock: Callable[[], float],
+        rng: Callable[[], float],
+        deadline: float | None = None,
+        attempts: int | None = None,
+    ) -> None:
+        self.method = method
+        self.retrying = retrying
+        self.clock = clock
+        self.rng = rng
+        self.deadline = deadline
+        self.limit = retrying.attempts if attempts is None else attempts
+        self.count = 0
+
+    def retryable(self, error: Exception) -> bool:
+        if isinstance(error, ConnectionFailedError):
+            return True
+        if isinstance(error, APIError):
+            allowed = SAFE_POST_RETRY_STATUSES if self.method == "POST" else GET_RETRY_STATUSES
+            return error.status_code in allowed
+        if isinstance(error, (ResponseLostError, MalformedResponseError)):
+            return self.method != "POST"
+        return False
+
+    def decide(self, error: Exception, retry_after: float | None = None) -> Retry:
+        """A Retry for a transient error within the limits; raises ``error`` otherwise."""
+        self.count += 1
+        if not self.retryable(error) or self.count >= self.limit:
+            raise error
+        if retry_after is not None and retry_after > self.retrying.max_retry_after:
+            raise error
+        delay = self.retrying.delay(self.count - 1, retry_after, self.rng)
+        if self.deadline is not None and self.clock() + delay > self.deadline:
+            raise error
+        log.info("retrying %s in %.1f s after: %s", self.method, delay, error)
+        return Retry(delay, error)
+
+
+def retry_after_of(error: Exception) -> float | None:
+    if isinstance(error, APIError):
+        value: object = getattr(error, "retry_after", None)
+        return float(value) if isinstance(value, (int, float)) else None
+    return None
+
+
+class WaitState:
+    """The pacing and the deadline of one ``wait``."""
+
+    def __init__(
+        self,
+        task_id: str,
+        polling: Polling,
+        *,
+        timeout: float,
+        estimated_time: float | None,
+        clock: Callable[[], float],
+        rng: Callable[[], float],
+    ) -> None:
+        if not (isinstance(timeout, (int, float)) and math.isfinite(timeout) and timeout >= 0):
+            raise ValueError(f"timeout must be a number of seconds >= 0, got {timeout!r}")
+        self.task_id = task_id
+        self.polling = polling
+        self.clock = clock
+        self.rng = rng
+        self.timeout = float(timeout)
+        self.deadline = clock() + self.timeout
+        self.delay = polling.first(estimated_time)
+        self.last: Task | None = None
+
+    def seen(self, task: Task) -> None:
+        self.last = task
+
+    def sleep_before_next(self) -> float:
+        """How long to sleep before the next query; raises WaitTimeoutError at the deadline."""
+        remaining = self.deadline - self.clock()
+        if remaining <= 0:
+            raise self.timeout_error()
+        delay = self.polling.jittered(self.delay, self.rng)
+        self.delay = self.polling.next(self.delay)
+        return min(delay, remaining)
+
+    def after_error(self, error: Exception) -> None:
+        """A transient query failure: keep waiting (Retry-After honoured); else raise."""
+        transient = isinstance(error, (TransportError, ServerError, RateLimitError))
+        if not transient:
+            raise error
+        log.info("query of %s failed, will retry: %s", self.task_id, error)
+        advice = retry_after_of(error)
+        if advice is not None:
+            self.delay = max(self.delay, advice)
+
+    def timeout_error(self) -> WaitTimeoutError:
+        last = self.last
+        state = f" (last seen {last.status}, {last.progress}%)" if last is not None else ""
+        return WaitTimeoutError(
+            f"task {self.task_id} did not finish within {self.timeout:g} s{state}; "
+            f"it may still complete: query it again later",
+            last,
+        )
+
+
+def finished(task: Task) -> Task:
+    """The task if it completed; its typed TaskError otherwise."""
+    if task.is_completed:
+        return task
+    raise task_error(task)
