@@ -32,16 +32,31 @@ __all__ = [
     "DEFAULT_LIMIT",
     "Expansion",
     "ExpansionError",
+    "NestingError",
     "count_expansions",
     "expand",
     "expansions",
     "group_count",
+    "nesting_depth",
 ]
+
+# Expansion recurses once per level of nesting; deeper prompts are refused, not expanded.
+MAX_NESTING = 50
 
 # Midjourney's cap on the jobs of one permutation prompt (Pro/Mega plans; v7-syntax.md §2.7).
 DEFAULT_LIMIT = 40
 
 _ESCAPED_COMMA = re.compile(r"\\,")
+
+
+class NestingError(ValueError):
+    """Permutation groups nest deeper than :data:`MAX_NESTING` levels."""
+
+    def __init__(self, depth: int) -> None:
+        self.depth = depth
+        super().__init__(
+            f"permutation groups nest {depth} levels deep; at most {MAX_NESTING} are expanded"
+        )
 
 
 class ExpansionError(ValueError):
@@ -66,15 +81,48 @@ def _plural(count: int) -> str:
 
 
 def group_count(group: Permutation) -> int:
-    """How many texts a group gives: the sum over its options of their products."""
-    total = 0
-    for option in group.options:
-        n = 1
-        for part in option.parts:
-            if isinstance(part, Permutation):
-                n *= group_count(part)
-        total += n
-    return total
+    """How many texts a group gives: the sum over its options of their products.
+
+    Iterative (post-order over an explicit stack), so any nesting depth is fine.
+    """
+    counts: dict[int, int] = {}
+    stack: list[tuple[Permutation, bool]] = [(group, False)]
+    while stack:
+        node, done = stack.pop()
+        if not done:
+            stack.append((node, True))
+            stack.extend(
+                (part, False)
+                for option in node.options
+                for part in option.parts
+                if isinstance(part, Permutation)
+            )
+            continue
+        total = 0
+        for option in node.options:
+            n = 1
+            for part in option.parts:
+                if isinstance(part, Permutation):
+                    n *= counts.pop(id(part))
+            total += n
+        counts[id(node)] = total
+    return counts[id(group)]
+
+
+def nesting_depth(prompt: Prompt) -> int:
+    """How deep permutation groups nest (0 without any, 1 for ``{a, b}``)."""
+    deepest = 0
+    stack = [(g, 1) for g in prompt.permutations()]
+    while stack:
+        group, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend(
+            (part, depth + 1)
+            for option in group.options
+            for part in option.parts
+            if isinstance(part, Permutation)
+        )
+    return deepest
 
 
 def count_expansions(prompt: Prompt) -> int:
@@ -249,11 +297,15 @@ def expand(text: str, *, limit: int = DEFAULT_LIMIT) -> list[str]:
     """The prompts ``text`` expands to (``[text]`` when it has no permutation).
 
     Raises :class:`ExpansionError` before expanding anything when there would be more
-    than ``limit`` prompts, and :class:`~mjprompt.PromptSyntaxError` for a ``{`` that is
-    never closed (both are ``ValueError``).
+    than ``limit`` prompts, :class:`NestingError` for groups nested deeper than
+    :data:`MAX_NESTING`, and :class:`~mjprompt.PromptSyntaxError` for a ``{`` that is
+    never closed (all are ``ValueError``).
     """
     prompt = parse(text)
     count = count_expansions(prompt)
     if count > limit:
         raise ExpansionError(count, limit)
+    depth = nesting_depth(prompt)
+    if depth > MAX_NESTING:
+        raise NestingError(depth)
     return [e.text for e in expansions(prompt)]

@@ -12,14 +12,21 @@ from collections.abc import Mapping
 
 import attrs
 
+from .diagnostics import Severity
+
 __all__ = [
+    "CONFLICTS",
     "PARAMS",
+    "REQUIREMENTS",
     "Arity",
+    "Conflict",
     "Kind",
     "ParamSpec",
+    "Requirement",
     "Status",
     "by_name",
     "lookup",
+    "suggestion_names",
 ]
 
 
@@ -87,7 +94,8 @@ class ParamSpec:
     default: str | None = None
     profiles: frozenset[str] = BOTH  # where the parameter is supported
     replacement: str | None = None  # what to use instead when it is removed/unsupported
-    cost: str | None = None
+    cost: str | None = None  # an info note on GPU cost (MJ601)
+    cost_values: tuple[str, ...] = ()  # only these values cost more; empty = any use
     note: str = ""
     source: str = ""
     order: int = 100  # position in canonical rendering
@@ -98,6 +106,31 @@ class ParamSpec:
 
 
 _K, _A, _S = Kind, Arity, Status
+
+
+def _removed(
+    name: str,
+    kind: Kind,
+    arity: Arity,
+    note: str,
+    aliases: tuple[str, ...] = (),
+    *,
+    replacement: str | None = None,
+    source: str = "OFF MJ-LEG",
+) -> ParamSpec:
+    """A row of the removed, legacy or other-version list."""
+    return ParamSpec(
+        name,
+        name,
+        kind,
+        arity,
+        aliases,
+        status=Status.REMOVED,
+        replacement=replacement,
+        note=note,
+        source=source,
+    )
+
 
 PARAMS: tuple[ParamSpec, ...] = (
     # --- valid V7 image parameters (v7-syntax.md §1 master table) -------------------
@@ -169,7 +202,8 @@ PARAMS: tuple[ParamSpec, ...] = (
         choices=("1", "2", "4"),
         default="1",
         order=70,
-        cost="--q 2 and --q 4 cost more GPU time",
+        cost="costs more GPU time than `--q 1` (about ×2 for 2, ×4 for 4)",
+        cost_values=("2", "4"),
         source="OFF MJ-VER, EVO",
     ),
     ParamSpec(
@@ -225,9 +259,10 @@ PARAMS: tuple[ParamSpec, ...] = (
         "oref",
         "oref",
         _K.URL,
-        _A.ONE,
+        # Read as 1+ so that a second URL is reported as such (MJ310), not as stray text.
+        _A.ONE_PLUS,
         order=140,
-        cost="--oref doubles the GPU cost",
+        cost="doubles the GPU cost of the job",
         note="exactly one image URL; V7 only",
         source="OFF MJ-OMNI, EVO",
     ),
@@ -265,6 +300,7 @@ PARAMS: tuple[ParamSpec, ...] = (
         maximum=40,
         profiles=NATIVE,
         order=180,
+        cost="runs the prompt as several jobs, each billed",
         note="each repeat is a separately billed job",
         source="OFF, 3P-JP",
     ),
@@ -287,7 +323,6 @@ PARAMS: tuple[ParamSpec, ...] = (
         status=_S.SPEED,
         order=200,
         replacement='model_params.speed "draft"',
-        cost="--draft costs half",
         source="OFF MJ-DRAFT, EVO",
     ),
     ParamSpec(
@@ -308,7 +343,7 @@ PARAMS: tuple[ParamSpec, ...] = (
         status=_S.SPEED,
         order=202,
         replacement='model_params.speed "turbo"',
-        cost="turbo costs about twice fast",
+        cost="Turbo mode costs about twice as much as Fast",
         source="OFF MJ-VER, EVO",
     ),
     ParamSpec(
@@ -353,6 +388,7 @@ PARAMS: tuple[ParamSpec, ...] = (
         source="OFF MJ-LEG, EVO",
     ),
     # --- removed, legacy or other-version parameters (v7-syntax.md §1) ----------------
+    # ``note`` says what the parameter is (or was); MJ404 quotes it with the replacement.
     ParamSpec(
         "cref",
         "cref",
@@ -360,52 +396,41 @@ PARAMS: tuple[ParamSpec, ...] = (
         _A.ONE_PLUS,
         status=_S.REMOVED,
         replacement="--oref",
+        note="character reference, V6 and Niji 6 only",
         source="ERR-V, EVO",
     ),
     ParamSpec(
-        "cw", "cw", _K.INT, _A.ONE, status=_S.REMOVED, replacement="--ow", source="ERR-KIN, EVO"
-    ),
-    ParamSpec("stop", "stop", _K.INT, _A.ONE, status=_S.REMOVED, source="OFF MJ-LEG, EVO"),
-    ParamSpec("hd", "hd", _K.FLAG, _A.ZERO, status=_S.REMOVED, source="OFF MJ-VER, MJ-LEG"),
-    ParamSpec("sd", "sd", _K.FLAG, _A.ZERO, status=_S.REMOVED, source="OFF MJ-VER"),
-    ParamSpec(
-        "edit", "edit", _K.FLAG, _A.ZERO_PLUS, status=_S.REMOVED, replacement="--oref", source="OFF"
-    ),
-    ParamSpec("preview", "preview", _K.FLAG, _A.ZERO, status=_S.REMOVED, source="V8.2"),
-    ParamSpec("test", "test", _K.FLAG, _A.ZERO, status=_S.REMOVED, source="OFF MJ-LEG"),
-    ParamSpec("testp", "testp", _K.FLAG, _A.ZERO, status=_S.REMOVED, source="OFF MJ-LEG"),
-    ParamSpec("creative", "creative", _K.FLAG, _A.ZERO, status=_S.REMOVED, source="OFF MJ-LEG"),
-    ParamSpec(
-        "sameseed",
-        "sameseed",
-        _K.INT,
-        _A.ZERO_PLUS,
-        status=_S.REMOVED,
-        replacement="--seed",
-        source="OFF MJ-LEG",
-    ),
-    ParamSpec("uplight", "uplight", _K.FLAG, _A.ZERO, status=_S.REMOVED, source="OFF MJ-LEG"),
-    ParamSpec("upbeta", "upbeta", _K.FLAG, _A.ZERO, status=_S.REMOVED, source="OFF MJ-LEG"),
-    ParamSpec("upanime", "upanime", _K.FLAG, _A.ZERO, status=_S.REMOVED, source="OFF MJ-LEG"),
-    ParamSpec("beta", "beta", _K.FLAG, _A.ZERO, status=_S.REMOVED, source="OFF MJ-LEG"),
-    ParamSpec("hq", "hq", _K.FLAG, _A.ZERO, status=_S.REMOVED, source="OFF MJ-LEG"),
-    ParamSpec("newclip", "newclip", _K.FLAG, _A.ZERO, status=_S.REMOVED, source="OFF MJ-LEG"),
-    ParamSpec("nostretch", "nostretch", _K.FLAG, _A.ZERO, status=_S.REMOVED, source="OFF MJ-LEG"),
-    ParamSpec("old", "old", _K.FLAG, _A.ZERO, status=_S.REMOVED, source="OFF MJ-LEG"),
-    ParamSpec("vibe", "vibe", _K.FLAG, _A.ZERO, status=_S.REMOVED, source="OFF MJ-LEG"),
-    ParamSpec(
-        "width", "width", _K.INT, _A.ONE, status=_S.REMOVED, replacement="--ar", source="OFF MJ-LEG"
-    ),
-    ParamSpec(
-        "height",
-        "height",
+        "cw",
+        "cw",
         _K.INT,
         _A.ONE,
-        ("h",),
         status=_S.REMOVED,
-        replacement="--ar",
-        source="OFF MJ-LEG",
+        replacement="--ow",
+        note="character weight, V6 and Niji 6 only",
+        source="ERR-KIN, EVO",
     ),
+    _removed("stop", _K.INT, _A.ONE, "legacy, V6 and earlier"),
+    _removed(
+        "hd", _K.FLAG, _A.ZERO, "V8.1+ 2K output (or the V1–3 era model)", source="OFF MJ-VER"
+    ),
+    _removed("sd", _K.FLAG, _A.ZERO, "V8.1+ standard definition", source="OFF MJ-VER"),
+    _removed("edit", _K.FLAG, _A.ZERO_PLUS, "the V8.1/V8.2 Edit Model", source="OFF"),
+    _removed("preview", _K.FLAG, _A.ZERO, "the V8.2 preview", source="V8.2"),
+    _removed("test", _K.FLAG, _A.ZERO, "a legacy test model"),
+    _removed("testp", _K.FLAG, _A.ZERO, "a legacy photographic test model"),
+    _removed("creative", _K.FLAG, _A.ZERO, "a legacy modifier of the test models"),
+    _removed("sameseed", _K.INT, _A.ZERO_PLUS, "legacy", replacement="--seed"),
+    _removed("uplight", _K.FLAG, _A.ZERO, "a legacy upscaler"),
+    _removed("upbeta", _K.FLAG, _A.ZERO, "a deprecated upscaler"),
+    _removed("upanime", _K.FLAG, _A.ZERO, "a deprecated upscaler"),
+    _removed("beta", _K.FLAG, _A.ZERO, "a deprecated V3-era model"),
+    _removed("hq", _K.FLAG, _A.ZERO, "deprecated"),
+    _removed("newclip", _K.FLAG, _A.ZERO, "deprecated"),
+    _removed("nostretch", _K.FLAG, _A.ZERO, "deprecated"),
+    _removed("old", _K.FLAG, _A.ZERO, "deprecated"),
+    _removed("vibe", _K.FLAG, _A.ZERO, "deprecated"),
+    _removed("width", _K.INT, _A.ONE, "deprecated", replacement="--ar"),
+    _removed("height", _K.INT, _A.ONE, "deprecated", ("h",), replacement="--ar"),
     # --- video-only parameters (never valid on an image job) ----------------------------
     ParamSpec("video", "video", _K.FLAG, _A.ZERO, status=_S.VIDEO, source="OFF MJ-VIDEO"),
     ParamSpec(
@@ -442,3 +467,140 @@ by_name: Mapping[str, ParamSpec] = _BY_NAME
 def lookup(name: str) -> ParamSpec | None:
     """The spec for a parameter name as written (any case, any alias), or ``None``."""
     return _BY_NAME.get(name) or _BY_NAME.get(name.lower())
+
+
+def suggestion_names() -> tuple[str, ...]:
+    """The names worth suggesting for an unknown one: those of parameters V7 accepts."""
+    return tuple(
+        name
+        for spec in PARAMS
+        if spec.status in (Status.VALID, Status.SPEED, Status.MODEL)
+        for name in spec.names
+    )
+
+
+# --- dependencies and conflicts (v7-syntax.md §3.1–3.3) ------------------------------
+# Severity follows PRODUCT.md §5: an error where Midjourney's docs and the evolink guide
+# agree; where only the evolink guide states it, an error in the evolink profile (it is
+# the contract of the API) and a warning in the midjourney profile; an inference or a
+# soft interaction is a warning. ``None`` = not checked in that profile.
+
+E, W = Severity.ERROR, Severity.WARNING
+
+# Pseudo-names a requirement can need besides a canonical parameter name.
+NEEDS_IMAGE = "@image"  # at least one image prompt URL
+NEEDS_TEXT = "@text"  # a text prompt (checked on prompts that have images; else MJ201)
+
+
+@attrs.frozen(slots=True)
+class Requirement:
+    """``param`` needs ``needs`` (a canonical name, ``@image`` or ``@text``)."""
+
+    param: str
+    needs: str
+    evolink: Severity | None
+    midjourney: Severity | None
+    message: str
+    source: str
+
+
+@attrs.frozen(slots=True)
+class Conflict:
+    """``first`` (with one of ``first_values``, any if empty) cannot go with ``second``."""
+
+    first: str
+    second: str
+    evolink: Severity | None
+    midjourney: Severity | None
+    message: str
+    source: str
+    first_values: tuple[str, ...] = ()
+    second_values: tuple[str, ...] = ()
+
+
+REQUIREMENTS: tuple[Requirement, ...] = (
+    Requirement("sw", "sref", E, E, "Cannot use `--sw` without a `--sref`", "EVO; OFF; ERR-KIN"),
+    Requirement("sv", "sref", E, E, "Cannot use `--sv` without a `--sref`", "EVO; OFF"),
+    Requirement("ow", "oref", E, E, "Cannot use `--ow` without an `--oref`", "EVO; OFF MJ-OMNI"),
+    Requirement(
+        "iw",
+        NEEDS_IMAGE,
+        E,
+        W,
+        "Cannot use `--iw` without an image prompt: it weights the leading image URL(s)",
+        "EVO",
+    ),
+    Requirement(
+        "sref",
+        NEEDS_TEXT,
+        E,
+        E,
+        "`--sref` needs a text prompt; an image-only prompt cannot use it",
+        "EVO; OFF",
+    ),
+    Requirement(
+        "oref",
+        NEEDS_TEXT,
+        E,
+        E,
+        "`--oref` needs a text prompt; an image-only prompt cannot use it",
+        "EVO; OFF MJ-OMNI",
+    ),
+    Requirement(
+        "stylize",
+        NEEDS_TEXT,
+        E,
+        W,
+        "`--stylize` does nothing on an image-only prompt (evolink: incompatible)",
+        "EVO; 3P",
+    ),
+    Requirement(
+        "weird",
+        NEEDS_TEXT,
+        E,
+        W,
+        "`--weird` does nothing on an image-only prompt (evolink: incompatible)",
+        "EVO; 3P",
+    ),
+)
+
+CONFLICTS: tuple[Conflict, ...] = (
+    Conflict(
+        "oref",
+        "quality",
+        E,
+        E,
+        "`--oref` is not compatible with `--q 4`",
+        "OFF MJ-OMNI; EVO",
+        second_values=("4",),
+    ),
+    Conflict(
+        "oref", "draft", E, E, "`--oref` is not compatible with Draft mode (`--draft`)", "OFF; EVO"
+    ),
+    Conflict(
+        "oref",
+        "turbo",
+        E,
+        W,
+        "`--oref` works only in Fast mode on evolink, not with `--turbo`",
+        "EVO (v7-syntax.md D2)",
+    ),
+    Conflict("draft", "tile", E, W, "Draft mode does not support `--tile`", "EVO (D6)"),
+    Conflict(
+        "stealth",
+        "public",
+        None,
+        W,
+        "`--stealth` and `--public` contradict each other: a job has one visibility",
+        "inference",
+    ),
+    Conflict("seed", "turbo", W, W, "`--seed` is not reliable in Turbo mode", "EVO (§3.3)"),
+    Conflict(
+        "repeat",
+        "relax",
+        None,
+        E,
+        "`--repeat` runs only in Fast or Turbo mode, not with `--relax`",
+        "OFF GPU-Speed",
+    ),
+)

@@ -6,12 +6,14 @@ import; :data:`FAMILIES` is the explicit list of those modules.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 
 from ..ast import Prompt
 from ..diagnostics import Diagnostic
-from . import syntax
+from . import cost, models, parameters, relations, structure, syntax
 from .base import PROFILES, REGISTRY, Context, Report, Rule, rule
+from .expansions import expansion_diagnostics, should_expand
 
 __all__ = [
     "FAMILIES",
@@ -25,7 +27,7 @@ __all__ = [
     "selected_rules",
 ]
 
-FAMILIES = (syntax,)
+FAMILIES = (syntax, structure, parameters, models, relations, cost)
 
 
 def _matches(rule: Rule, patterns: Iterable[str]) -> bool:
@@ -43,6 +45,20 @@ def selected_rules(
     ignore: Sequence[str] | None = None,
 ) -> list[Rule]:
     """The rules that run for a profile and a select/ignore choice, in code order."""
+    return list(
+        _selected(
+            profile,
+            None if select is None else tuple(select),
+            None if ignore is None else tuple(ignore),
+        )
+    )
+
+
+# Linting a dataset calls this once per prompt with the same arguments: cache the choice.
+@functools.lru_cache(maxsize=64)
+def _selected(
+    profile: str, select: tuple[str, ...] | None, ignore: tuple[str, ...] | None
+) -> tuple[Rule, ...]:
     if profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
     chosen = []
@@ -55,7 +71,7 @@ def selected_rules(
         if ignore and _matches(r, ignore):
             continue
         chosen.append(r)
-    return chosen
+    return tuple(chosen)
 
 
 def lint_prompt(
@@ -66,13 +82,26 @@ def lint_prompt(
     ignore: Sequence[str] | None = None,
 ) -> list[Diagnostic]:
     """Run the selected rules over a parsed prompt; diagnostics sorted by position."""
+    rules = _selected(
+        profile,
+        None if select is None else tuple(select),
+        None if ignore is None else tuple(ignore),
+    )
+    out = _run(prompt, profile, rules)
+    # Midjourney validates each expanded prompt (v7-syntax.md §2.7): lint them too.
+    if profile == "midjourney" and should_expand(prompt):
+        out.extend(expansion_diagnostics(prompt, lambda p: _run(p, profile, rules), list(out)))
+    out.sort(key=lambda d: (d.span.start, d.span.end, d.code))
+    return out
+
+
+def _run(prompt: Prompt, profile: str, rules: Sequence[Rule]) -> list[Diagnostic]:
     ctx = Context(prompt, profile)
     out: list[Diagnostic] = []
-    for r in selected_rules(profile, select, ignore):
+    for r in rules:
         default = r.severities[profile]
         for rep in r.func(ctx):
             out.append(
                 Diagnostic(r.code, r.name, rep.severity or default, rep.message, rep.span, rep.fix)
             )
-    out.sort(key=lambda d: (d.span.start, d.span.end, d.code))
     return out

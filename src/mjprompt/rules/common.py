@@ -1,0 +1,91 @@
+"""Helpers shared by the rule families MJ2xx–MJ6xx: names, values, severities."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from ..ast import Parameter, Value
+from ..diagnostics import Severity, Span
+from ..params import ParamSpec
+from ..values import parse_value
+
+__all__ = [
+    "INFO",
+    "E",
+    "W",
+    "effective_value",
+    "flag",
+    "number_text",
+    "value_span",
+    "value_tokens",
+]
+
+E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+_PUNCT_ONLY = re.compile(r"[,;|.:!?]+")
+_TRAILING_PUNCT = re.compile(r"[,;|]+$")
+
+
+def flag(spec_or_name: ParamSpec | str) -> str:
+    """``--name`` in backticks: a spec's display name, as Midjourney echoes it."""
+    name = spec_or_name if isinstance(spec_or_name, str) else spec_or_name.display
+    return f"`--{name}`"
+
+
+def number_text(value: object) -> str:
+    """A value as Midjourney would print it: ``4.0`` -> ``4``."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def value_tokens(p: Parameter) -> list[Value]:
+    """The value tokens a rule should judge, without the punctuation MJ108 reports.
+
+    Returns ``[]`` when the values contain a permutation or a stray brace: those are
+    judged per expansion (midjourney) or reported as unsupported (evolink).
+    """
+    out: list[Value] = []
+    for v in p.values:
+        if not isinstance(v, Value):
+            return []
+        if not _PUNCT_ONLY.fullmatch(v.raw):
+            out.append(v)
+    return out
+
+
+def _clean(raw: str) -> str:
+    # What the value means once MJ108/MJ109 have fixed it: no trailing punctuation, and
+    # full-width forms folded to ASCII, so that fixing those never reveals a new error.
+    raw = _TRAILING_PUNCT.sub("", raw)
+    return raw if raw.isascii() else unicodedata.normalize("NFKC", raw)
+
+
+def effective_value(p: Parameter) -> tuple[object, list[Value]]:
+    """The typed value the rules judge, and the tokens it was read from.
+
+    The parser's ``p.value`` when it has one; otherwise the value re-read from the tokens
+    as MJ107 (extra words), MJ108 (punctuation) and MJ109 (look-alikes) would leave them
+    after their fixes. ``(None, tokens)`` when the tokens are not a value of the kind.
+    """
+    spec = p.spec
+    if spec is None:
+        return None, []
+    tokens = value_tokens(p)
+    if p.value is not None and len(tokens) == len(p.values):
+        return p.value, tokens
+    limit = spec.arity.max
+    if limit is not None:
+        tokens = tokens[:limit]
+    if not tokens:
+        return None, []
+    return parse_value(spec, [_clean(t.raw) for t in tokens]), tokens
+
+
+def value_span(p: Parameter, tokens: Sequence[Value]) -> Span:
+    """The span of the judged tokens, or of the whole parameter when there are none."""
+    if not tokens:
+        return p.span
+    return Span(tokens[0].span.start, tokens[-1].span.end)

@@ -1,0 +1,245 @@
+"""MJ4xx: model and profile. Version lock, Niji, removed and video parameters, speeds.
+
+What a parameter is (removed, video-only, a speed, supported in which profile) is a
+column of the parameter table; these rules only read it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..ast import Value
+from ..diagnostics import Span
+from ..params import Status
+from .base import Context, Report, delete_token, replace, rule
+from .common import INFO, E, W, flag, value_tokens
+
+__all__ = ["EVOLINK_SPEEDS", "NATIVE_SPEEDS"]
+
+# The speed flags that choose one GPU mode. In evolink the three it moves into
+# `model_params.speed` (plus `--relax`, an error there); natively, draft is a mode of
+# its own that runs at any speed.
+EVOLINK_SPEEDS = ("draft", "fast", "turbo", "relax")
+NATIVE_SPEEDS = ("fast", "turbo", "relax")
+_V7 = ("7", "7.0")
+
+
+def _version_text(values: tuple[object, ...]) -> str:
+    return " ".join(v.raw for v in values if isinstance(v, Value))
+
+
+@rule("MJ401", "redundant-version", evolink=W, midjourney=None, fix="safe")
+def redundant_version(ctx: Context) -> Iterator[Report]:
+    """`--v 7` in a prompt for the evolink API (evolink only).
+
+    The `mj-v7` endpoint locks the model to V7 and removes `--v` from the prompt, so the
+    parameter does nothing there. In the midjourney profile it selects V7 and is fine.
+
+    Fails (warning): `a cat --v 7`, `a cat --version 7`
+    Passes: `a cat --ar 16:9`
+
+    Fix (safe): delete it.
+    """
+    for p in ctx.by_canonical.get("version", ()):
+        if _version_text(p.values) in _V7:
+            yield Report(
+                p.span,
+                f"`--{p.name} {_version_text(p.values)}` is redundant: the evolink API "
+                "locks V7 and removes `--v`",
+                delete_token(ctx.source, p.span, f"delete `--{p.name}`"),
+            )
+
+
+@rule("MJ402", "other-version", evolink=E, midjourney=E)
+def other_version(ctx: Context) -> Iterator[Report]:
+    """A `--v` other than 7 (`--v 6.1`, `--v 8.1`).
+
+    This tool checks V7 prompts: another version is another model, with other
+    parameters (and the evolink endpoint is V7 only). `--oref` is rejected on V8.x as
+    "`--oref` is not compatible with `--version 8.1`".
+
+    Fails: `a cat --v 6.1`, `a cat --oref https://example.com/x.png --v 8.1`
+    Passes: `a cat --v 7`
+
+    No fix: the prompt may rely on that version.
+    """
+    for p in ctx.by_canonical.get("version", ()):
+        if p.has_permutation or not value_tokens(p):
+            continue
+        text = value_tokens(p)[0].raw
+        if text in _V7:
+            continue
+        extra = ""
+        if ctx.has("oref"):
+            extra = f"; `--oref` is not compatible with `--version {text}`"
+        yield Report(
+            p.span, f"`--{p.name} {text}` selects another model; this prompt must be V7{extra}"
+        )
+
+
+@rule("MJ403", "niji-model", evolink=E, midjourney=E)
+def niji_model(ctx: Context) -> Iterator[Report]:
+    """`--niji`, the anime model line: not V7, and not available on evolink.
+
+    With `--v 7` it asks for two models in one job.
+
+    Fails: `a cat --niji 6`, `a cat --v 7 --niji 7`
+    Passes: `a cat --v 7`
+
+    No fix: which model was meant is unknown.
+    """
+    for p in ctx.by_canonical.get("niji", ()):
+        message = "`--niji` selects the Niji model, not V7"
+        if ctx.has("version"):
+            message += "; `--v` and `--niji` are two model selectors in one job"
+        yield Report(p.span, message)
+
+
+@rule("MJ404", "removed-parameter", evolink=E, midjourney=E)
+def removed_parameter(ctx: Context) -> Iterator[Report]:
+    """A legacy, deprecated or other-version parameter (`--cref`, `--stop`, `--hd`).
+
+    V7 does not have it; Midjourney answers with an error such as "`--cref` is not
+    compatible with `--version 7`". The message names what replaces it, where something
+    does (`--cref` -> `--oref`, `--cw` -> `--ow`, `--h`/`--width` -> `--ar`). `--style`
+    values other than `raw` belong to Niji 5, V4 or the Style Tuner.
+
+    Fails: `a cat --cref https://example.com/c.png --cw 50`, `a cat --stop 80`,
+    `a cat --style cute`
+    Passes: `a cat --oref https://example.com/c.png --ow 50`
+
+    No fix: the replacement works differently.
+    """
+    for p in ctx.prompt.params:
+        spec = p.spec
+        if spec is None or spec.status is not Status.REMOVED:
+            continue
+        if spec.name == "style":
+            tokens = value_tokens(p)
+            if p.has_permutation or (tokens and tokens[0].raw.lower() == "raw"):
+                continue  # MJ405, or judged per expansion
+            value = " ".join(t.raw for t in tokens)
+            message = f"`--{p.name} {value}` is not a V7 style ({spec.note}); V7 has only `--raw`"
+        else:
+            message = f"`--{p.name}` is not a V7 parameter"
+            if spec.note:
+                message += f" ({spec.note})"
+            if spec.replacement:
+                message += f"; use `{spec.replacement}`"
+        yield Report(p.span, message)
+
+
+@rule("MJ405", "style-raw", evolink=INFO, midjourney=INFO, fix="safe")
+def style_raw(ctx: Context) -> Iterator[Report]:
+    """`--style raw`, the older spelling of `--raw`.
+
+    V7's documented form is `--raw`; `--style raw` comes from V5.1–V6.1 and its
+    acceptance in V7 is not confirmed.
+
+    Fails (info): `product photo --style raw`
+    Passes: `product photo --raw`
+
+    Fix (safe): write `--raw`.
+    """
+    for p in ctx.by_canonical.get("style", ()):
+        tokens = value_tokens(p)
+        if len(tokens) >= 1 and tokens[0].raw.lower() == "raw" and not p.has_permutation:
+            span = Span(p.span.start, tokens[0].span.end)
+            yield Report(
+                span,
+                "`--style raw` is written `--raw` in V7",
+                replace(span, "--raw", "write `--raw`"),
+            )
+
+
+@rule("MJ406", "video-parameter", evolink=E, midjourney=E)
+def video_parameter(ctx: Context) -> Iterator[Report]:
+    """A video-only parameter (`--motion`, `--loop`, `--end`, `--bs`, `--video`).
+
+    These belong to Midjourney's video jobs; an image prompt cannot use them.
+
+    Fails: `a cat --motion high --loop`
+    Passes: `a cat --ar 16:9`
+
+    No fix.
+    """
+    for p in ctx.prompt.params:
+        if p.spec is not None and p.spec.status is Status.VIDEO:
+            yield Report(p.span, f"`--{p.name}` is a video parameter; this is an image prompt")
+
+
+@rule("MJ407", "unsupported-in-profile", evolink=E, midjourney=None)
+def unsupported_in_profile(ctx: Context) -> Iterator[Report]:
+    """A parameter the evolink API does not support (`--p`, `--repeat`, `--stealth`).
+
+    These are valid in Midjourney itself but not available through the `mj-v7` API.
+
+    Fails: `a cat --p ps3mcjo`, `a cat --repeat 4`, `a cat --stealth`
+    Passes: `a cat --ar 16:9`
+
+    No fix: the API offers nothing in their place.
+    """
+    for p in ctx.prompt.params:
+        spec = p.spec
+        if spec is None or ctx.profile in spec.profiles or spec.status is not Status.VALID:
+            continue
+        yield Report(p.span, f"{flag(spec)} is not supported by the evolink API")
+
+
+@rule("MJ408", "speed-flag", evolink=W, midjourney=None, fix="safe")
+def speed_flag(ctx: Context) -> Iterator[Report]:
+    """`--fast`, `--turbo` or `--draft` in a prompt for the evolink API (evolink only).
+
+    The API removes speed flags from the prompt; the speed is the request's
+    `model_params.speed`. `build_payload` moves the flag there for you.
+
+    Fails (warning): `a cat --turbo`, `a cat --draft`
+    Passes: `a cat --ar 16:9`
+
+    Fix (safe): delete the flag (pass `speed=` to `build_payload` instead).
+    """
+    for name in ("draft", "fast", "turbo"):
+        for p in ctx.by_canonical.get(name, ()):
+            yield Report(
+                p.span,
+                f'`--{p.name}` is removed by the API; use `model_params.speed` ("{name}") instead',
+                delete_token(ctx.source, p.span, f"delete `--{p.name}`"),
+            )
+
+
+@rule("MJ409", "conflicting-speeds", evolink=E, midjourney=E)
+def conflicting_speeds(ctx: Context) -> Iterator[Report]:
+    """Two different speed modes in one prompt (`--relax --turbo`).
+
+    A job runs in one GPU mode. In evolink, `--draft` is a speed too.
+
+    Fails: `a cat --relax --turbo`, `a cat --fast --draft` (evolink)
+    Passes: `a cat --turbo`, `a cat --fast --draft` (midjourney)
+
+    No fix: which one was meant is unknown.
+    """
+    names = EVOLINK_SPEEDS if ctx.profile == "evolink" else NATIVE_SPEEDS
+    found = [p for name in names for p in ctx.by_canonical.get(name, ())[:1]]
+    if len(found) > 1:
+        found.sort(key=lambda p: p.span.start)
+        listed = ", ".join(f"`--{p.name}`" for p in found)
+        yield Report(found[1].span, f"two speed modes in one prompt: {listed}; keep one")
+
+
+@rule("MJ410", "relax-unsupported", evolink=E, midjourney=None)
+def relax_unsupported(ctx: Context) -> Iterator[Report]:
+    """`--relax` in a prompt for the evolink API (evolink only).
+
+    evolink: "V7 does not support relax mode"; its speeds are draft, fast and turbo.
+
+    Fails: `a cat --relax`
+    Passes: `a cat --fast`
+
+    No fix: choose `model_params.speed` "fast" or "draft".
+    """
+    for p in ctx.by_canonical.get("relax", ()):
+        yield Report(
+            p.span,
+            "`--relax` is not available on the evolink API (V7 has no relax mode there); "
+            'use `model_params.speed` "fast" or "draft"',
+        )

@@ -1,0 +1,148 @@
+"""MJ5xx: dependencies and conflicts between parameters (v7-syntax.md §3).
+
+MJ501 and MJ502 read the ``REQUIREMENTS`` and ``CONFLICTS`` tables of
+:mod:`mjprompt.params`; each row carries its severity per profile, so one rule covers
+rules of different strength. The rest need a look inside values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..ast import Parameter
+from ..params import CONFLICTS, NEEDS_IMAGE, NEEDS_TEXT, REQUIREMENTS
+from ..values import read_sref_item
+from .base import Context, Report, rule
+from .common import E, W, effective_value, number_text, value_tokens
+
+__all__ = ["MOODBOARD"]
+
+# Moodboard codes are `m`-prefixed (v7-syntax.md §5.6); the exact form is assumed.
+MOODBOARD = re.compile(r"m\d+", re.IGNORECASE)
+_SREF_CODE_VERSIONS = ("4", "6")
+
+
+def _value_in(p: Parameter, values: tuple[str, ...]) -> bool:
+    if not values:
+        return True
+    value, _ = effective_value(p)
+    return value is not None and number_text(value) in values
+
+
+@rule("MJ501", "missing-dependency", evolink=E, midjourney=E)
+def missing_dependency(ctx: Context) -> Iterator[Report]:
+    """A parameter used without what it depends on (`--sw` without `--sref`).
+
+    Midjourney's own message is ``Cannot use `--sw` without a `--sref` ``. The rows
+    (v7-syntax.md §3.1) and their severities are in the table below: an error where
+    Midjourney and evolink agree; where only the evolink guide states it, an error in
+    evolink and a warning in midjourney. A missing text prompt is checked on prompts
+    with image prompts (an empty prompt is MJ201).
+
+    Fails: `a cat --sw 300`, `a cat --ow 200`, `a cat --iw 1.5`
+    Passes: `a cat --sref https://example.com/s.png --sw 300`
+
+    No fix: the prerequisite is missing, not extra.
+    """
+    prompt = ctx.prompt
+    for req in REQUIREMENTS:
+        severity = req.evolink if ctx.profile == "evolink" else req.midjourney
+        if severity is None:
+            continue
+        params = ctx.by_canonical.get(req.param)
+        if not params:
+            continue
+        if req.needs == NEEDS_IMAGE:
+            missing = not prompt.images
+        elif req.needs == NEEDS_TEXT:
+            missing = bool(prompt.images) and not prompt.text
+        else:
+            missing = not ctx.has(req.needs)
+        if missing:
+            yield Report(params[0].span, req.message, severity=severity)
+
+
+@rule("MJ502", "conflicting-parameters", evolink=E, midjourney=E)
+def conflicting_parameters(ctx: Context) -> Iterator[Report]:
+    """Two parameters that cannot be used together (`--oref` with `--q 4`).
+
+    The rows (v7-syntax.md §3.2–3.3) and their severities are in the table below:
+    errors where Midjourney and evolink agree, evolink-only statements an error in
+    evolink and a warning in midjourney, inferences and soft interactions warnings.
+    Two speeds are MJ409, two models MJ403.
+
+    Fails: `a cat --oref https://example.com/x.png --q 4`, `brick wall --tile --draft`
+    Passes: `a cat --oref https://example.com/x.png --q 2`, `brick wall --tile`
+
+    No fix: which one to drop is your choice.
+    """
+    for c in CONFLICTS:
+        severity = c.evolink if ctx.profile == "evolink" else c.midjourney
+        if severity is None:
+            continue
+        firsts = ctx.by_canonical.get(c.first)
+        seconds = ctx.by_canonical.get(c.second)
+        if not firsts or not seconds:
+            continue
+        a = next((p for p in firsts if _value_in(p, c.first_values)), None)
+        b = next((p for p in seconds if _value_in(p, c.second_values)), None)
+        if a is None or b is None:
+            continue
+        later = a if a.span.start > b.span.start else b
+        yield Report(later.span, c.message, severity=severity)
+
+
+@rule("MJ503", "sref-code-style-version", evolink=W, midjourney=W)
+def sref_code_style_version(ctx: Context) -> Iterator[Report]:
+    """Style codes or `--sref random` with a `--sv` other than 4 or 6.
+
+    Numeric style codes reportedly work only with `--sv 4` (codes made before June
+    2025) or `--sv 6` (the current default); 1, 2, 3 and 5 give an error with codes.
+    A third-party report, so a warning.
+
+    Fails (warning): `a cat --sref 1234567890 --sv 2`
+    Passes: `a cat --sref 1234567890 --sv 4`, `a cat --sref https://example.com/s.png --sv 2`
+
+    No fix: 4 and 6 are different models.
+    """
+    sv = ctx.first("sv")
+    sref = ctx.first("sref")
+    if sv is None or sref is None:
+        return
+    value, tokens = effective_value(sv)
+    if value is None or number_text(value) in _SREF_CODE_VERSIONS:
+        return
+    kinds = {read_sref_item(t.raw).kind for t in value_tokens(sref)}
+    if kinds & {"code", "random"}:
+        yield Report(
+            sv.span,
+            f"`--sv {tokens[0].raw}` with style codes or `random`: codes work only with "
+            "`--sv 4` or `--sv 6`",
+        )
+
+
+@rule("MJ504", "moodboard-style-reference", evolink=W, midjourney=W)
+def moodboard_style_reference(ctx: Context) -> Iterator[Report]:
+    """`--sw` or `--sv` together with a moodboard code in `--p`.
+
+    Midjourney's docs say `--sw` and `--sv` cannot be used with moodboards. Moodboard
+    codes are assumed to be `m` followed by digits, so this is a warning.
+
+    Fails (warning): `a cat --sref https://example.com/s.jpg --sw 200 --p m1234567`
+    Passes: `a cat --sref https://example.com/s.jpg --sw 200 --p ps3mcjo`
+
+    No fix.
+    """
+    weights = [p for name in ("sw", "sv") for p in ctx.by_canonical.get(name, ())]
+    if not weights:
+        return
+    for p in ctx.by_canonical.get("profile", ()):
+        for token in value_tokens(p):
+            if MOODBOARD.fullmatch(token.raw):
+                names = " and ".join(f"`--{w.name}`" for w in weights)
+                yield Report(
+                    token.span,
+                    f"`{token.raw}` looks like a moodboard code; {names} cannot be used "
+                    "with moodboards",
+                )

@@ -1,0 +1,323 @@
+"""MJ2xx: prompt structure. Images, text, length, `::` weights and permutations."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..ast import TextChunk, Weight
+from ..diagnostics import Span
+from ..expand import DEFAULT_LIMIT, count_expansions, group_count
+from ..parser import iter_permutations
+from .base import Context, Report, rule
+from .common import E, W
+
+# Image prompt URLs: the official extensions, optionally followed by a query string or
+# fragment (Discord CDN links), and Midjourney's own short links (v7-syntax.md §2.2).
+_IMAGE_URL = re.compile(
+    r"https?://(?:s\.mj\.run/\S+|[^\s?#]+\.(?:png|gif|webp|jpe?g)(?:[?#]\S*)?)",
+    re.IGNORECASE,
+)
+_URL_IN_TEXT = re.compile(r"(?<!\S)<?https?://[^\s>]+>?", re.IGNORECASE)
+_IMAGINE = re.compile(r"\s*/imagine(?:\s+prompt)?\s*:?\s*$", re.IGNORECASE)
+# A local file at the start of the prompt: a file:// URL, or a word that ends in an
+# image extension and is no URL (`C:\pics\cat.png`, `./cat.jpg`, `cat.webp`).
+_LOCAL_PATH = re.compile(
+    r"(?:file://\S*|(?![a-z][a-z0-9+.-]*://)\S*\.(?:png|gif|webp|jpe?g))(?=\s|$)",
+    re.IGNORECASE,
+)
+
+__all__ = ["LENGTH_LIMITS", "MAX_IMAGES"]
+
+MAX_IMAGES = 20  # evolink only (v7-syntax.md D7)
+LENGTH_LIMITS = {"evolink": 8192, "midjourney": 6000}  # v7-syntax.md §2.9, D8
+
+
+@rule("MJ201", "empty-prompt", evolink=E, midjourney=E)
+def empty_prompt(ctx: Context) -> Iterator[Report]:
+    """A prompt with neither an image prompt nor text.
+
+    Midjourney needs something to draw: a prompt of only parameters, or nothing at
+    all, is rejected.
+
+    Fails: ``, `--ar 16:9 --s 250`
+    Passes: `a cat --ar 16:9`, `https://example.com/a.png https://example.com/b.png`
+
+    No fix.
+    """
+    prompt = ctx.prompt
+    if prompt.images or prompt.text:
+        return
+    span = Span(0, len(ctx.source)) if prompt.params else Span(0, 0)
+    yield Report(span, "the prompt is empty: it needs a text prompt or image prompts")
+
+
+@rule("MJ202", "single-image-without-text", evolink=E, midjourney=E)
+def single_image_without_text(ctx: Context) -> Iterator[Report]:
+    """One image prompt and no text.
+
+    An image prompt guides a text prompt; a single image alone is an error (two or more
+    images without text are a valid blend).
+
+    Fails: `https://example.com/ref.jpg`, `https://example.com/ref.jpg --ar 2:3`
+    Passes: `https://example.com/ref.jpg a watercolor landscape`,
+    `https://example.com/a.png https://example.com/b.webp`
+
+    No fix: the text is missing.
+    """
+    prompt = ctx.prompt
+    if len(prompt.images) == 1 and not prompt.text:
+        yield Report(
+            prompt.images[0].span,
+            "one image prompt needs a text prompt (or a second image to blend)",
+        )
+
+
+@rule("MJ203", "image-url-not-an-image", evolink=W, midjourney=W)
+def image_url_not_an_image(ctx: Context) -> Iterator[Report]:
+    """An image prompt URL that does not look like a direct link to an image.
+
+    Midjourney asks for links that end in `.png`, `.gif`, `.webp`, `.jpg` or `.jpeg`
+    (a query string after the extension is fine, and `s.mj.run` short links are
+    Midjourney's own). A web page link fails with `[Invalid link!]`.
+
+    Fails (warning): `https://example.com/gallery/cat a cat`
+    Passes: `https://example.com/cat.png?ex=1 a cat`, `https://s.mj.run/abc a cat`
+
+    No fix.
+    """
+    for image in ctx.prompt.images:
+        url = image.url
+        if not _IMAGE_URL.fullmatch(url):
+            yield Report(
+                image.span,
+                f"`{url}` may not be an image: image prompt links end in "
+                ".png, .gif, .webp, .jpg or .jpeg",
+            )
+
+
+@rule("MJ204", "insecure-image-url", evolink=W, midjourney=W)
+def insecure_image_url(ctx: Context) -> Iterator[Report]:
+    """An image prompt URL with `http://` instead of `https://`.
+
+    Plain-HTTP links are often refused or redirected by image hosts; the fetch may
+    fail or be intercepted.
+
+    Fails (warning): `http://example.com/cat.png a cat`
+    Passes: `https://example.com/cat.png a cat`
+
+    No fix: the host may not serve HTTPS.
+    """
+    for image in ctx.prompt.images:
+        if image.url[:7].lower() == "http://":
+            yield Report(image.span, f"`{image.url}` uses `http://`; use an `https://` link")
+
+
+@rule("MJ205", "too-many-image-prompts", evolink=E, midjourney=None)
+def too_many_image_prompts(ctx: Context) -> Iterator[Report]:
+    """More than 20 image prompts (evolink only).
+
+    The evolink guide caps image prompts at 20 per job; Midjourney's documentation
+    states no such cap.
+
+    Fails: 21 image URLs followed by `a cat`
+    Passes: 20 image URLs followed by `a cat`
+
+    No fix.
+    """
+    images = ctx.prompt.images
+    if len(images) > MAX_IMAGES:
+        yield Report(
+            Span(images[MAX_IMAGES].span.start, images[-1].span.end),
+            f"{len(images)} image prompts; the evolink API accepts at most {MAX_IMAGES}",
+        )
+
+
+@rule("MJ206", "url-after-text", evolink=W, midjourney=W)
+def url_after_text(ctx: Context) -> Iterator[Report]:
+    """A URL inside or after the text, where it is not an image prompt.
+
+    Only the URLs at the very start of the prompt are image prompts; a link later on is
+    read as words of the text and the image is not used.
+
+    Fails (warning): `a cat like https://example.com/cat.png`
+    Passes: `https://example.com/cat.png a cat like this one`
+
+    No fix: moving the link would change the prompt.
+    """
+    for part in ctx.prompt.text:
+        if not isinstance(part, TextChunk) or "http" not in part.raw.lower():
+            continue
+        for m in _URL_IN_TEXT.finditer(part.raw):
+            before = ctx.source[: part.span.start + m.start()]
+            if not before.strip() or _IMAGINE.fullmatch(before):
+                continue  # after `/imagine prompt:`, MJ113 is the finding
+            yield Report(
+                Span(part.span.start + m.start(), part.span.start + m.end()),
+                f"`{m.group()}` comes after the text, so it will not be used as an "
+                "image prompt; image prompts go first",
+            )
+
+
+@rule("MJ207", "local-image-path", evolink=E, midjourney=E)
+def local_image_path(ctx: Context) -> Iterator[Report]:
+    """A local file path where an image prompt would go.
+
+    Image prompts must be public `https://` URLs; Midjourney cannot read a file on
+    your disk.
+
+    Fails: `C:\\pictures\\cat.png a cat`, `file:///home/me/cat.png a cat`
+    Passes: `https://example.com/cat.png a cat`
+
+    No fix: the image must be uploaded somewhere public first.
+    """
+    first = ctx.prompt.text[0] if ctx.prompt.text else None
+    if not isinstance(first, TextChunk):
+        return
+    m = _LOCAL_PATH.match(first.raw)
+    if m:
+        yield Report(
+            Span(first.span.start, first.span.start + m.end()),
+            f"`{m.group()}` is a local file; image prompts must be public https:// URLs",
+        )
+
+
+@rule("MJ208", "prompt-too-long", evolink=E, midjourney=E)
+def prompt_too_long(ctx: Context) -> Iterator[Report]:
+    """A prompt longer than the platform allows.
+
+    Midjourney answers `Prompts must be 6000 or fewer in length.`; the evolink API
+    schema allows 8192 characters. Length counts code points of the whole prompt,
+    parameters included. The span starts at the first character past the limit.
+
+    Fails: a 6001-character prompt (midjourney), an 8193-character prompt (evolink)
+    Passes: a 6000-character prompt (midjourney), an 8192-character prompt (evolink)
+
+    No fix: only you can shorten it.
+    """
+    limit = LENGTH_LIMITS[ctx.profile]
+    n = len(ctx.source)
+    if n > limit:
+        yield Report(
+            Span(limit, n),
+            f"Prompts must be {limit} or fewer in length; this one has {n} characters",
+        )
+
+
+def _utf16_length(text: str) -> int:
+    return len(text) + sum(1 for c in text if ord(c) > 0xFFFF)
+
+
+@rule("MJ209", "utf16-length", evolink=W, midjourney=W)
+def utf16_length(ctx: Context) -> Iterator[Report]:
+    """A prompt within the limit in characters but over it in UTF-16 units.
+
+    Characters outside the Basic Multilingual Plane (most emoji) count twice in
+    UTF-16, which JavaScript front ends and some APIs use to measure length.
+
+    Fails (warning): 5999 characters with two emoji (midjourney)
+    Passes: 5999 plain characters (midjourney)
+
+    No fix.
+    """
+    limit = LENGTH_LIMITS[ctx.profile]
+    n = len(ctx.source)
+    if n > limit or 2 * n <= limit:
+        return
+    units = _utf16_length(ctx.source)
+    if units > limit:
+        yield Report(
+            Span(0, n),
+            f"the prompt has {n} characters but {units} UTF-16 units (emoji count twice), "
+            f"more than the limit of {limit}",
+        )
+
+
+@rule("MJ210", "multi-prompt-weight", evolink=E, midjourney=W)
+def multi_prompt_weight(ctx: Context) -> Iterator[Report]:
+    """A `::` multi-prompt separator or `::N` weight in the text.
+
+    Multi-prompts work only up to V6.1; the V7 chart marks them unsupported and evolink
+    calls `::` unsupported (error). What Midjourney itself does with them is not
+    documented: perhaps it ignores them (warning). `::weight` on `--sref` items is valid.
+
+    Fails: `cyberpunk::2 nature::1`, `hot:: dog`
+    Passes: `hot dog`, `a portrait --sref https://example.com/s.png::2`
+
+    No fix: the weights carry meaning that V7 cannot express; rewrite the text.
+    """
+    for part in ctx.prompt.text:
+        if isinstance(part, Weight):
+            yield Report(
+                part.span,
+                f"`{part.raw}`: multi-prompt weights are not supported in V7; "
+                "`::` is allowed only on `--sref` items",
+            )
+
+
+@rule("MJ211", "permutations-unsupported", evolink=E, midjourney=None)
+def permutations_unsupported(ctx: Context) -> Iterator[Report]:
+    """A `{a, b}` permutation in a prompt for the evolink API (evolink only).
+
+    The API sends the braces as they are; it does not expand them into several jobs.
+
+    Fails: `a {red, green} bird`
+    Passes: `a red bird`, `a bird, {red, green} in the midjourney profile`
+
+    No fix in place: `mjprompt expand` writes the expanded prompts, one per line.
+    """
+    if "{" not in ctx.source:
+        return
+    for group in ctx.prompt.permutations():
+        if not group.closed:
+            continue  # MJ111
+        n = group_count(group)
+        yield Report(
+            group.span,
+            f"permutations are not supported by the evolink API (this group makes {n} "
+            "prompts); run `mjprompt expand` and send each prompt",
+        )
+
+
+@rule("MJ212", "too-many-jobs", evolink=None, midjourney=E)
+def too_many_jobs(ctx: Context) -> Iterator[Report]:
+    """Permutations that make more than 40 jobs (midjourney only).
+
+    Midjourney caps the jobs of one permutation prompt by plan: Basic 4, Standard 10,
+    Pro and Mega 40. Every job is billed.
+
+    Fails: `{a,b,c,d,e,f,g} {1,2,3,4,5,6,7}` (49 jobs)
+    Passes: `a {red, green, yellow} bird` (3 jobs)
+
+    No fix.
+    """
+    if "{" not in ctx.source:
+        return
+    groups = list(ctx.prompt.permutations())
+    if not groups:
+        return
+    n = count_expansions(ctx.prompt)
+    if n > DEFAULT_LIMIT:
+        yield Report(
+            Span(groups[0].span.start, groups[-1].span.end),
+            f"the permutations make {n} jobs; Midjourney runs at most {DEFAULT_LIMIT} "
+            "per prompt (Basic 4, Standard 10)",
+        )
+
+
+@rule("MJ213", "permutations-in-relax", evolink=None, midjourney=E)
+def permutations_in_relax(ctx: Context) -> Iterator[Report]:
+    """Permutations together with `--relax` (midjourney only).
+
+    Permutation prompts run only in Fast or Turbo mode.
+
+    Fails: `a {red, green} bird --relax`
+    Passes: `a {red, green} bird --fast`
+
+    No fix.
+    """
+    relax = ctx.first("relax")
+    if relax is None or "{" not in ctx.source:
+        return
+    if any(True for _ in iter_permutations(ctx.prompt)):
+        yield Report(relax.span, "permutations run only in Fast or Turbo mode, not with `--relax`")
