@@ -40,7 +40,6 @@ def test_key_order_matches_the_documented_body() -> None:
         ("a cat --draft", "a cat", "draft"),
         ("a cat --ar 16:9 --TURBO", "a cat --ar 16:9", "turbo"),
         ("a cat \u2014fast --s 50", "a cat --s 50", "fast"),
-        ("a cat --fast --fast", "a cat", "fast"),
     ],
 )
 def test_speed_flags_move_into_model_params(text: str, prompt: str, speed: str) -> None:
@@ -119,6 +118,23 @@ def test_error_elsewhere_still_refuses_when_flags_are_removed() -> None:
         build_payload("a cat --ar 16:9 more text --fast")
 
 
+def test_the_same_flag_twice_is_still_a_duplicate() -> None:
+    # The linter calls a repeated parameter an error; build_payload does not excuse it.
+    if not any(d.severity is Severity.ERROR for d in mjprompt.lint("a cat --fast --fast")):
+        pytest.skip("the rule set does not report duplicates")
+    with pytest.raises(PayloadError):
+        build_payload("a cat --fast --fast")
+
+
+def test_oref_with_turbo_argument_is_refused() -> None:
+    # PG7: --oref runs in fast mode only. The text alone is fine; with speed="turbo" it is not.
+    text = "a red apple --oref https://example.com/a.png"
+    if any(d.severity is Severity.ERROR for d in mjprompt.lint(text + " --turbo")):
+        with pytest.raises(PayloadError, match="turbo"):
+            build_payload(text, speed="turbo")
+    assert build_payload(text, speed="fast")["prompt"] == text
+
+
 def test_only_a_flag_leaves_nothing_to_send() -> None:
     with pytest.raises(PayloadError):
         build_payload("--fast")
@@ -184,6 +200,8 @@ def test_speed_argument_conflicts_are_caught(monkeypatch: pytest.MonkeyPatch) ->
     text = "a cat --oref https://example.com/a.png"
     with pytest.raises(PayloadError) as info:
         build_payload(text, speed="turbo")
-    assert [d.code for d in info.value.diagnostics] == ["MJ5ZZ"]
-    assert "speed='turbo'" in info.value.diagnostics[0].message
+    codes = [d.code for d in info.value.diagnostics]
+    assert "MJ5ZZ" in codes
+    assert "MJ4ZZ" not in codes
+    assert all("speed='turbo'" in d.message for d in info.value.diagnostics)
     assert build_payload(text, speed="fast")["model_params"] == {"speed": "fast"}

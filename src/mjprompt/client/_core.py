@@ -273,12 +273,9 @@ def error_for(
     except MalformedResponseError:
         body = None
     retry_after = parse_retry_after(headers.get("retry-after"), now)
-    err = api_error_from_response(
+    return api_error_from_response(
         status, body, request_id=request_id(headers), retry_after=retry_after, reason=reason
     )
-    if isinstance(err, RateLimitError):
-        err.retry_after = retry_after
-    return err
 
 
 def task_from(content: bytes, *, what: str) -> Task:
@@ -375,10 +372,7 @@ class Attempts:
 
 
 def retry_after_of(error: Exception) -> float | None:
-    if isinstance(error, APIError):
-        value: object = getattr(error, "retry_after", None)
-        return float(value) if isinstance(value, (int, float)) else None
-    return None
+    return error.retry_after if isinstance(error, APIError) else None
 
 
 class WaitState:

@@ -96,9 +96,11 @@ class APIError(EvolinkError):
     """The API answered with an error status.
 
     ``status_code``, ``code`` (the envelope's ``error.code``, a string or an integer),
-    ``type``, ``message``, ``param``, ``request_id`` and ``body`` (the parsed JSON, or
-    None) describe it.
+    ``type``, ``message``, ``param``, ``request_id``, ``retry_after`` (seconds, from the
+    ``Retry-After`` header) and ``body`` (the parsed JSON, or None) describe it.
     """
+
+    retry_after: float | None = None
 
     def __init__(
         self,
@@ -157,8 +159,6 @@ class RequestTooLargeError(APIError):
 
 class RateLimitError(APIError):
     """429: too many requests; ``retry_after`` is the server's advice in seconds, if any."""
-
-    retry_after: float | None = None
 
 
 class ServerError(APIError):
@@ -415,6 +415,5 @@ def api_error_from_response(
         request_id=request_id or _text(envelope.get("request_id")),
         body=body,
     )
-    if isinstance(err, RateLimitError):
-        err.retry_after = retry_after
+    err.retry_after = retry_after
     return err
