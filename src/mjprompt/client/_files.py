@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
 
-from .errors import DownloadError
+from .errors import DownloadError, IncompleteDownloadError
 from .task import Task
 
 __all__ = ["MAX_IMAGE_BYTES", "ImageSaver", "sidecar_path", "write_sidecar"]
@@ -172,7 +172,7 @@ class ImageSaver:
         assert self._fh is not None
         where = url_for_message(self.url)
         if self.expected_length is not None and self.received != self.expected_length:
-            raise DownloadError(
+            raise IncompleteDownloadError(
                 f"{where}: received {self.received} of {self.expected_length} bytes; "
                 "the download was cut short"
             )

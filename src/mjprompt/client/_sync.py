@@ -32,7 +32,7 @@ from ._files import (
     url_for_message,
     write_sidecar,
 )
-from .errors import DownloadError, TransportError
+from .errors import DownloadError, IncompleteDownloadError, ResponseLostError, TransportError
 from .task import Task
 
 __all__ = ["Client"]
@@ -294,8 +294,12 @@ class Client:
                         for chunk in response.iter_bytes():
                             saver.write(chunk)
                         return saver.commit()
-            except httpx.HTTPError as exc:
-                error = _core.transport_error(exc, "GET", where)
+            except (httpx.HTTPError, IncompleteDownloadError) as exc:
+                error = (
+                    ResponseLostError(str(exc))
+                    if isinstance(exc, IncompleteDownloadError)
+                    else _core.transport_error(exc, "GET", where)
+                )
                 try:
                     retry = attempt.decide(error)
                 except TransportError as final:

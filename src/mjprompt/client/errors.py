@@ -25,6 +25,7 @@ Hierarchy::
     │   └── TaskCancelledError      status ``cancelled`` (or request_cancelled)
     ├── WaitTimeoutError            the deadline passed before the task ended
     └── DownloadError               an image could not be saved
+        └── IncompleteDownloadError fewer bytes than announced (retried)
 
 Messages carry the server's code and message and the request id when there is one;
 they never contain the API key (the client never puts it anywhere but the header).
@@ -53,6 +54,7 @@ __all__ = [
     "IdempotencyConflictError",
     "ImageDimensionMismatchError",
     "ImageProcessingError",
+    "IncompleteDownloadError",
     "InsufficientQuotaError",
     "InternalServerError",
     "InvalidParametersError",
@@ -214,6 +216,10 @@ class WaitTimeoutError(EvolinkError):
 
 class DownloadError(EvolinkError):
     """An image could not be downloaded or saved (nothing complete-looking is left behind)."""
+
+
+class IncompleteDownloadError(DownloadError):
+    """Fewer bytes arrived than the server announced (retried like a dropped connection)."""
 
 
 # ----------------------------------------------------------------------- task errors
