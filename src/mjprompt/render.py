@@ -37,15 +37,42 @@ def _squash(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
-def _render_option(option: Option) -> str:
-    return "".join(
-        _squash(p.raw) if isinstance(p, OptionText) else _render_group(p) for p in option.parts
-    )
-
-
 def _render_group(group: Permutation) -> str:
-    inner = ", ".join(_render_option(o) for o in group.options)
-    return "{" + inner + ("}" if group.closed else "")
+    # Iterative, not recursive: a prompt may nest `{` ten thousand deep.
+    out: list[str] = []
+    stack: list[str | Permutation] = [group]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            out.append(item)
+            continue
+        pieces: list[str | Permutation] = ["{"]
+        for i, option in enumerate(item.options):
+            if i:
+                pieces.append(", ")
+            pieces.extend(_option_pieces(option))
+        if item.closed:
+            pieces.append("}")
+        stack.extend(reversed(pieces))
+    return "".join(out)
+
+
+def _option_pieces(option: Option) -> list[str | Permutation]:
+    """An option's parts with single spaces where the source had whitespace between them."""
+    pieces: list[str | Permutation] = []
+    prev_end: int | None = None
+    for part in option.parts:
+        if isinstance(part, OptionText):
+            text = _squash(part.raw)
+            start = part.span.start
+            end = start + len(part.raw.rstrip())  # option text may end in whitespace
+        else:
+            text, start, end = "", part.span.start, part.span.end
+        if prev_end is not None and start != prev_end:
+            pieces.append(" ")
+        pieces.append(text if isinstance(part, OptionText) else part)
+        prev_end = end
+    return pieces
 
 
 def _render_part(part: TextChunk | Weight | Permutation | StrayBrace | Value) -> str:

@@ -22,6 +22,8 @@ from mjprompt.parser import parse_lenient
         ("a cat ---", "a cat ---"),
         ("hot:: dog::2", "hot:: dog::2"),
         ("", ""),
+        ("x {a{b,c}  d}", "x {a{b, c} d}"),
+        ("a { b {c,d} , e }x", "a {b {c, d}, e}x"),
     ],
 )
 def test_render(src: str, canonical: str) -> None:
@@ -32,3 +34,8 @@ def test_render_keeps_parameter_values_and_order_is_the_table_order() -> None:
     src = "x --v 7 --seed 1 --chaos 5 --ar 2:3 --no a --stylize 9 --sref 1 --sw 5"
     out = mjprompt.render(mjprompt.parse(src))
     assert out == "x --ar 2:3 --chaos 5 --stylize 9 --seed 1 --sref 1 --sw 5 --no a --v 7"
+
+
+def test_render_deep_nesting_does_not_recurse() -> None:
+    src = "{" * 10_000 + "}" * 10_000
+    assert mjprompt.render(parse_lenient(src)) == src
