@@ -1,22 +1,38 @@
 """The ``mjprompt`` command line.
 
 Each command lives in its own module with a ``register(subparsers)`` function that adds
-its parser and sets ``func``. :data:`COMMANDS` maps command names to those modules, and
+its parser(s) and sets ``func``. :data:`COMMANDS` maps command names to those modules, and
 ``main`` imports only the module of the command being run, so that ``mjprompt check``
-never imports the HTTP client (cold start matters for pre-commit hooks).
+never imports the HTTP client (cold start matters for pre-commit hooks). A module may
+register several commands (``check`` and ``fix``); it is imported once and registers
+them all.
+
+Whatever goes wrong, the user gets a message and an exit code, not a traceback: 2 for a
+usage error (:class:`~mjprompt.cli.errors.UsageError`) or an unexpected failure (set
+``MJPROMPT_DEBUG=1`` to see its traceback), 130 on Ctrl-C.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
-__all__ = ["COMMANDS", "main"]
+from .errors import UsageError
+
+__all__ = ["COMMANDS", "UsageError", "main"]
 
 # command name -> (module, one-line help shown by `mjprompt --help`)
-COMMANDS: dict[str, tuple[str, str]] = {}
+COMMANDS: dict[str, tuple[str, str]] = {
+    "check": ("mjprompt.cli.check", "lint prompts: files, directories, - (stdin) or -p TEXT"),
+    "fix": ("mjprompt.cli.check", "apply the safe fixes in place (check --fix)"),
+    "format": ("mjprompt.cli.format", "rewrite prompts in the canonical form"),
+    "expand": ("mjprompt.cli.expand", "print the prompts a {a, b} permutation expands to"),
+    "rules": ("mjprompt.cli.rules", "list every rule"),
+    "explain": ("mjprompt.cli.rules", "print the documentation of a rule"),
+}
 
 
 def _top_parser() -> argparse.ArgumentParser:
@@ -30,15 +46,15 @@ def _top_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code (0 clean, 1 findings, 2 usage error)."""
-    args = list(sys.argv[1:] if argv is None else argv)
+def _dispatch(args: list[str]) -> int:
     parser = _top_parser()
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     wanted = next((a for a in args if not a.startswith("-")), None)
+    wanted_module = COMMANDS[wanted][0] if wanted in COMMANDS else None
     for name, (module, help_text) in COMMANDS.items():
-        if name == wanted:
-            importlib.import_module(module).register(sub)
+        if module == wanted_module:
+            if name == wanted:
+                importlib.import_module(module).register(sub)
         else:
             sub.add_parser(name, help=help_text, add_help=False)
     ns = parser.parse_args(args)
@@ -48,3 +64,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     code: int = func(ns)
     return code
+
+
+def _quiet_broken_pipe() -> None:
+    # The reader went away (`mjprompt check … | head`): stop without a second error
+    # when Python flushes standard output at exit.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0 clean, 1 findings, 2 usage error)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _dispatch(args)
+    except UsageError as exc:
+        sys.stderr.write(f"mjprompt: error: {exc}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("mjprompt: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+        return 1
+    except Exception as exc:
+        if os.environ.get("MJPROMPT_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"mjprompt: internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in mjprompt; run with MJPROMPT_DEBUG=1 to see where.\n"
+        )
+        return 2

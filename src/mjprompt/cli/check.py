@@ -1,0 +1,118 @@
+"""``mjprompt check`` and ``mjprompt fix``: lint prompt files, apply safe fixes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any, TextIO
+
+from .errors import UsageError
+from .options import (
+    Settings,
+    add_input_arguments,
+    add_report_arguments,
+    add_rule_arguments,
+    resolve,
+    use_color,
+)
+from .reporters import Reporter, make_reporter
+from .runner import Runner, iter_sources
+
+__all__ = ["register", "run_check", "run_fix", "utf8_stream"]
+
+CHECK_HELP = "lint prompts: files, directories, - (stdin) or -p TEXT"
+FIX_HELP = "apply the safe fixes in place (check --fix)"
+
+
+def utf8_stream(stream: TextIO) -> TextIO:
+    """The stream writing UTF-8 (JSON and SARIF must be), never failing on a character."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(encoding="utf-8", errors="backslashreplace")
+    return stream
+
+
+def _fix_arguments(parser: argparse.ArgumentParser, *, with_fix: bool) -> None:
+    if with_fix:
+        parser.add_argument("--fix", action="store_true", help="apply the safe fixes in place")
+    parser.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        default=None,
+        help="apply the unsafe fixes too (they may change what the prompt means)",
+    )
+    parser.add_argument(
+        "--diff",
+        action="store_true",
+        help="print the changes the fixes would make as a diff instead of writing them",
+    )
+
+
+def register(subparsers: Any) -> None:
+    check = subparsers.add_parser(
+        "check",
+        help=CHECK_HELP,
+        description="Lint prompts. Exit 0 clean, 1 findings at or above --fail-on, "
+        "2 usage or input errors.",
+    )
+    add_input_arguments(check)
+    add_rule_arguments(check)
+    add_report_arguments(check)
+    _fix_arguments(check, with_fix=True)
+    check.set_defaults(func=run_check)
+
+    fix = subparsers.add_parser(
+        "fix",
+        help=FIX_HELP,
+        description="Apply the safe fixes in place and report what remains. Exit 1 when "
+        "a file changed or a finding at or above --fail-on remains.",
+    )
+    add_input_arguments(fix)
+    add_rule_arguments(fix)
+    add_report_arguments(fix)
+    _fix_arguments(fix, with_fix=False)
+    fix.set_defaults(func=run_fix)
+
+
+def _run(ns: argparse.Namespace, settings: Settings, mode: str) -> int:
+    out = utf8_stream(sys.stdout)
+    err = utf8_stream(sys.stderr)
+    to_stdout = ns.prompts or "-" in ns.paths
+    # When fixing stdin or -p, standard output carries the fixed text.
+    report_to = err if mode == "fix" and to_stdout and not ns.diff else out
+    reporter: Reporter
+    if ns.diff:
+        reporter = Reporter(out, err, quiet=settings.quiet)  # the diff is the output
+    else:
+        reporter = make_reporter(
+            settings.output_format,
+            report_to,
+            err,
+            profile=settings.profile,
+            color=use_color(ns.color, report_to) and settings.output_format == "text",
+            show_source=settings.show_source,
+            quiet=settings.quiet,
+            statistics=settings.statistics,
+        )
+    runner = Runner(
+        mode,
+        settings,
+        reporter,
+        out=out,
+        err=err,
+        stdin=sys.stdin.buffer if "-" in ns.paths else None,
+        write=not ns.diff,
+        diff=ns.diff,
+    )
+    return runner.run(iter_sources(ns.paths, ns.prompts, settings, ns.stdin_filename))
+
+
+def run_check(ns: argparse.Namespace) -> int:
+    settings = resolve(ns)
+    if ns.diff and not ns.fix:
+        raise UsageError("--diff goes with --fix (or use `mjprompt fix --diff`)")
+    return _run(ns, settings, "fix" if ns.fix else "check")
+
+
+def run_fix(ns: argparse.Namespace) -> int:
+    return _run(ns, resolve(ns), "fix")

@@ -1,0 +1,162 @@
+"""Lint, fix or format a stream of items, on one core or many, in input order.
+
+The items come from :mod:`.sources`. Prompts are cut into chunks; each chunk's texts go
+to a worker (a process of a pool, or this process for a small input or ``--jobs 1``)
+and come back as one :class:`Outcome` per prompt. At most a few chunks per worker are in
+flight, so memory stays bounded however long the input, and results are consumed in
+submission order, so the output is the same whatever the number of jobs.
+
+The pool is only started once the input proves longer than one chunk: a one-prompt
+check pays nothing for it (cold start matters for pre-commit hooks).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+import attrs
+
+from ..diagnostics import Diagnostic
+from ..lint import fix, lint
+from .sources import Item, PromptItem
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+__all__ = ["CHUNK", "Job", "Outcome", "default_jobs", "process", "run_chunk"]
+
+# Prompts per chunk: large enough that pickling and scheduling are a small part of the
+# work (a prompt takes tens of microseconds), small enough to keep workers balanced.
+CHUNK = 512
+IN_FLIGHT_PER_WORKER = 3
+
+
+@attrs.frozen(slots=True)
+class Job:
+    """What to do with each prompt: ``check``, ``fix`` or ``format``, and the settings."""
+
+    mode: str
+    profile: str = "evolink"
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] | None = None
+    unsafe: bool = False
+
+
+@attrs.frozen(slots=True)
+class Outcome:
+    """The result for one prompt: its new text (fix/format), diagnostics, fixes applied."""
+
+    text: str | None
+    diagnostics: tuple[Diagnostic, ...]
+    applied: int = 0
+
+
+_CLEAN = Outcome(None, ())
+
+
+def _one(job: Job, text: str) -> Outcome:
+    if job.mode == "check":
+        found = lint(text, profile=job.profile, select=job.select, ignore=job.ignore)
+        return Outcome(None, tuple(found)) if found else _CLEAN
+    if job.mode == "fix":
+        result = fix(
+            text, profile=job.profile, unsafe=job.unsafe, select=job.select, ignore=job.ignore
+        )
+        return Outcome(result.text, result.remaining, len(result.applied))
+    from ..parser import parse_lenient
+    from ..render import render
+
+    return Outcome(render(parse_lenient(text)), ())
+
+
+def run_chunk(job: Job, texts: list[str]) -> list[Outcome]:
+    """The outcomes of a chunk of prompts (runs in a worker process)."""
+    return [_one(job, t) for t in texts]
+
+
+def default_jobs() -> int:
+    """All the cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
+
+
+Chunk = list[Item]
+
+
+def _chunks(items: Iterable[Item], size: int) -> Iterator[Chunk]:
+    """Lists of consecutive items holding at most ``size`` prompts each."""
+    chunk: Chunk = []
+    prompts = 0
+    for item in items:
+        chunk.append(item)
+        if isinstance(item, PromptItem):
+            prompts += 1
+            if prompts == size:
+                yield chunk
+                chunk, prompts = [], 0
+    if chunk:
+        yield chunk
+
+
+def _texts(chunk: Chunk) -> list[str]:
+    return [item.text for item in chunk if isinstance(item, PromptItem)]
+
+
+def _pair(chunk: Chunk, outcomes: list[Outcome]) -> Iterator[tuple[Item, Outcome | None]]:
+    results = iter(outcomes)
+    for item in chunk:
+        yield item, (next(results) if isinstance(item, PromptItem) else None)
+
+
+def _inline(job: Job, chunks: Iterable[Chunk]) -> Iterator[tuple[Item, Outcome | None]]:
+    for chunk in chunks:
+        yield from _pair(chunk, run_chunk(job, _texts(chunk)))
+
+
+def _parallel(
+    job: Job, chunks: Iterator[Chunk], jobs: int
+) -> Iterator[tuple[Item, Outcome | None]]:
+    try:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # fork starts workers with the parser and rules already imported; elsewhere the
+        # default start method imports them once per worker.
+        fork = "fork" in multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if fork else None)
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    except (ImportError, OSError, NotImplementedError):  # no semaphores, no /dev/shm, ...
+        yield from _inline(job, chunks)
+        return
+    limit = jobs * IN_FLIGHT_PER_WORKER
+    pending: deque[tuple[Chunk, Future[list[Outcome]]]] = deque()
+    with pool:
+        for chunk in chunks:
+            pending.append((chunk, pool.submit(run_chunk, job, _texts(chunk))))
+            while len(pending) >= limit:
+                done, future = pending.popleft()
+                yield from _pair(done, future.result())
+        while pending:
+            done, future = pending.popleft()
+            yield from _pair(done, future.result())
+
+
+def process(
+    job: Job, items: Iterable[Item], jobs: int = 1, chunk_size: int = CHUNK
+) -> Iterator[tuple[Item, Outcome | None]]:
+    """Each item with its outcome (None for items that are not prompts), in input order."""
+    chunks = _chunks(items, chunk_size)
+    if jobs <= 1:
+        yield from _inline(job, chunks)
+        return
+    first = list(itertools.islice(chunks, 2))
+    if len(first) < 2:
+        yield from _inline(job, first)
+        return
+    yield from _parallel(job, itertools.chain(first, chunks), jobs)

@@ -1,0 +1,230 @@
+"""Options shared by ``check``, ``fix`` and ``format``, and their resolution into settings.
+
+Every option that ``[tool.mjprompt]`` can also set defaults to None here, so that
+:func:`resolve` can tell "not given" from "given": the command line wins, then the
+configuration file, then the built-in default.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import Any, TextIO
+
+import attrs
+
+from ..diagnostics import Severity
+from ..rules import REGISTRY
+from ..rules.base import PROFILES
+from .config import Config, ConfigError, find_config, load_config
+from .discovery import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
+from .errors import UsageError
+
+__all__ = [
+    "Settings",
+    "UsageError",
+    "add_input_arguments",
+    "add_report_arguments",
+    "add_rule_arguments",
+    "resolve",
+    "use_color",
+]
+
+
+def _split(values: list[str] | None) -> tuple[str, ...] | None:
+    if values is None:
+        return None
+    return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
+
+
+def add_input_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="prompt files, directories (searched recursively for prompt files) "
+        "or - for standard input; default: the current directory",
+    )
+    parser.add_argument(
+        "-p",
+        "--prompt",
+        action="append",
+        dest="prompts",
+        metavar="TEXT",
+        default=[],
+        help="a prompt to process (repeatable)",
+    )
+    parser.add_argument(
+        "--stdin-filename",
+        metavar="NAME",
+        help="the name shown for standard input; its extension picks the input kind",
+    )
+    parser.add_argument(
+        "--json-key",
+        metavar="KEY",
+        help='the field of JSON objects that holds the prompt (default "prompt")',
+    )
+
+
+def add_rule_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--profile", choices=PROFILES, help="the target: evolink (default) or midjourney"
+    )
+    parser.add_argument(
+        "--select",
+        action="append",
+        metavar="CODES",
+        help="only these rules: code prefixes or rule names, comma-separated (ALL = all)",
+    )
+    parser.add_argument(
+        "--ignore",
+        action="append",
+        metavar="CODES",
+        help="skip these rules: code prefixes or rule names, comma-separated",
+    )
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        metavar="N",
+        help="worker processes for large inputs (default 0 = all cores; 1 = no workers)",
+    )
+    parser.add_argument(
+        "--config", metavar="PATH", help="read [tool.mjprompt] from this pyproject.toml"
+    )
+    parser.add_argument("--isolated", action="store_true", help="ignore every configuration file")
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="print findings only, no summary"
+    )
+
+
+def add_report_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        "--output-format",
+        dest="format",
+        choices=("text", "json", "sarif", "github"),
+        help="output format (default text)",
+    )
+    parser.add_argument(
+        "--show-source",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show the source line and a caret under each finding (text format)",
+    )
+    parser.add_argument(
+        "--statistics",
+        action="store_true",
+        help="print the number of findings per code instead of the findings",
+    )
+    parser.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "info"),
+        help="the lowest severity that makes the exit code 1 (default error)",
+    )
+    parser.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the text output (default: auto, on a terminal)",
+    )
+
+
+@attrs.frozen
+class Settings:
+    """Everything a run needs, resolved from the command line and the configuration."""
+
+    profile: str = "evolink"
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] | None = None
+    fail_on: Severity = Severity.ERROR
+    output_format: str = "text"
+    show_source: bool = False
+    unsafe_fixes: bool = False
+    json_key: str = "prompt"
+    include: tuple[str, ...] = DEFAULT_INCLUDE
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    jobs: int = 0
+    quiet: bool = False
+    statistics: bool = False
+    config_path: str | None = None
+
+
+def _check_selectors(option: str, selectors: tuple[str, ...] | None) -> None:
+    # A selector that matches no rule is almost always a typo: say so rather than
+    # silently checking nothing (or everything).
+    for selector in selectors or ():
+        upper = selector.upper()
+        if upper == "ALL":
+            continue
+        if not any(code.startswith(upper) or r.name == selector for code, r in REGISTRY.items()):
+            raise UsageError(
+                f"{option}: `{selector}` matches no rule (see `mjprompt rules` for the codes)"
+            )
+
+
+def _config(ns: argparse.Namespace) -> Config:
+    if getattr(ns, "isolated", False):
+        return Config(None)
+    path = getattr(ns, "config", None) or find_config()
+    if path is None:
+        return Config(None)
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def resolve(ns: argparse.Namespace) -> Settings:
+    """The settings of a parsed command line (raises :class:`UsageError`)."""
+    config = _config(ns)
+
+    def pick(attr: str, key: str, default: Any) -> Any:
+        given = getattr(ns, attr, None)
+        return given if given is not None else config.get(key, default)
+
+    lists = {}
+    for name in ("select", "ignore"):
+        given = _split(getattr(ns, name, None))
+        value = given if given is not None else config.get(name)
+        _check_selectors(f"--{name}" if given is not None else f"{config.path}: {name}", value)
+        lists[name] = value
+    jobs = pick("jobs", "jobs", 0)
+    if jobs < 0:
+        raise UsageError("--jobs must be 0 (all cores) or more")
+    if jobs == 0:
+        from .engine import default_jobs
+
+        jobs = default_jobs()
+    unsafe = getattr(ns, "unsafe_fixes", None)
+    settings = Settings(
+        profile=pick("profile", "profile", "evolink"),
+        select=lists["select"],
+        ignore=lists["ignore"],
+        fail_on=Severity(pick("fail_on", "fail-on", "error")),
+        output_format=pick("format", "format", "text"),
+        show_source=bool(pick("show_source", "show-source", False)),
+        unsafe_fixes=bool(unsafe if unsafe else config.get("unsafe-fixes", False)),
+        json_key=pick("json_key", "json-key", "prompt"),
+        include=tuple(config.get("include", DEFAULT_INCLUDE)),
+        exclude=tuple(config.get("exclude", DEFAULT_EXCLUDE)),
+        jobs=jobs,
+        quiet=bool(getattr(ns, "quiet", False)),
+        statistics=bool(getattr(ns, "statistics", False)),
+        config_path=config.path,
+    )
+    if settings.statistics and settings.output_format not in ("text", "json"):
+        raise UsageError("--statistics works with --format text or json")
+    return settings
+
+
+def use_color(choice: str, stream: TextIO) -> bool:
+    """Colour when asked, or on a terminal unless NO_COLOR is set (FORCE_COLOR forces it)."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and os.environ.get("TERM") != "dumb"

@@ -1,0 +1,97 @@
+"""``mjprompt rules`` (every rule, one per line) and ``mjprompt explain CODE``."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import sys
+from typing import Any
+
+from ..rules import REGISTRY, Rule
+from ..rules.base import PROFILES
+from .errors import UsageError
+
+__all__ = ["find_rule", "register", "rule_json"]
+
+
+def register(subparsers: Any) -> None:
+    rules = subparsers.add_parser(
+        "rules", help="list every rule", description="List every rule of the registry."
+    )
+    rules.add_argument(
+        "--profile", choices=PROFILES, help="only the rules that run in this profile"
+    )
+    rules.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    rules.set_defaults(func=run_rules)
+
+    explain = subparsers.add_parser(
+        "explain",
+        help="print the documentation of a rule",
+        description="Print what a rule finds, why, examples, and whether its fix is safe.",
+    )
+    explain.add_argument("rule", metavar="CODE", help="a rule code (MJ101) or name")
+    explain.set_defaults(func=run_explain)
+
+
+def _severities(rule: Rule) -> str:
+    return ", ".join(
+        f"{profile}: {rule.severities[profile].value if profile in rule.severities else 'off'}"
+        for profile in PROFILES
+    )
+
+
+def rule_json(rule: Rule) -> dict[str, Any]:
+    """A rule as JSON: what ``mjprompt rules --format json`` prints for it."""
+    return {
+        "code": rule.code,
+        "name": rule.name,
+        "severities": {p: s.value for p, s in rule.severities.items()},
+        "fix": rule.fix,
+        "summary": rule.summary,
+        "doc": rule.doc,
+    }
+
+
+def run_rules(ns: argparse.Namespace) -> int:
+    chosen = [
+        REGISTRY[code]
+        for code in sorted(REGISTRY)
+        if ns.profile is None or REGISTRY[code].runs_in(ns.profile)
+    ]
+    out = sys.stdout
+    if ns.format == "json":
+        out.write(json.dumps([rule_json(r) for r in chosen], indent=2, ensure_ascii=False))
+        out.write("\n")
+        return 0
+    name_width = max((len(r.name) for r in chosen), default=4)
+    columns = [f"{p:<10}" for p in PROFILES]
+    out.write(f"{'CODE':<6}  {'NAME':<{name_width}}  {''.join(columns)}{'FIX':<12}SUMMARY\n")
+    for r in chosen:
+        levels = "".join(
+            f"{(r.severities[p].value if p in r.severities else '-'):<10}" for p in PROFILES
+        )
+        out.write(f"{r.code:<6}  {r.name:<{name_width}}  {levels}{r.fix or '-':<12}{r.summary}\n")
+    return 0
+
+
+def find_rule(key: str) -> Rule:
+    """The rule with this code (any case) or kebab-case name; UsageError if none."""
+    rule = REGISTRY.get(key.upper())
+    if rule is None:
+        rule = next((r for r in REGISTRY.values() if r.name == key.lower()), None)
+    if rule is None:
+        names = [*REGISTRY, *(r.name for r in REGISTRY.values())]
+        close = difflib.get_close_matches(key.upper() if key[:2].upper() == "MJ" else key, names, 3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise UsageError(f"no rule `{key}`{hint} (see `mjprompt rules`)")
+    return rule
+
+
+def run_explain(ns: argparse.Namespace) -> int:
+    rule = find_rule(ns.rule)
+    out = sys.stdout
+    out.write(f"{rule.code} {rule.name}\n\n{rule.doc}\n\n")
+    out.write(f"Severity: {_severities(rule)}\n")
+    out.write(f"Fix: {rule.fix or 'none'}\n")
+    return 0

@@ -1,0 +1,262 @@
+"""One run of ``check``, ``fix`` or ``format`` over every input, start to exit code.
+
+Inputs are turned into an item stream (:mod:`.sources`), processed in order
+(:mod:`.engine`), and each result is reported (:mod:`.reporters`) and, for ``fix`` and
+``format``, written back: files in place, standard input and ``-p`` prompts to standard
+output (their findings then go to standard error, so the output stays the fixed text).
+
+Exit codes: 2 if any input could not be read (every other input is still processed),
+else 1 if a finding is at or above ``--fail-on``, or a file was (or would be) changed by
+``fix`` / ``format --check`` / ``--diff``, else 0.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from typing import BinaryIO, TextIO
+
+import attrs
+
+from ..diagnostics import Severity
+from .discovery import file_kind, walk
+from .engine import Job, Outcome, process
+from .jsonscan import rewrite_literal
+from .location import Origin, locate
+from .options import Settings
+from .reporters import Reporter, Summary
+from .sources import FileEnd, FileStart, Item, Problem, PromptItem, Source, Verbatim, read_source
+
+__all__ = ["Runner", "iter_sources"]
+
+_LINE_BREAKS = ("\n", "\r")
+
+
+def iter_sources(
+    paths: Sequence[str],
+    prompts: Sequence[str],
+    settings: Settings,
+    stdin_filename: str | None = None,
+) -> Iterator[Source | Problem]:
+    """The inputs of a command line, in order: ``-p`` prompts first, then the paths."""
+    for number, prompt in enumerate(prompts, 1):
+        yield Source(None, "prompt", prompt=prompt, line=number)
+    if not paths and not prompts:
+        paths = ["."]
+    seen: set[str] = set()
+    for path in paths:
+        if path == "-":
+            name = stdin_filename or "-"
+            yield Source(name, file_kind(stdin_filename or ""), stdin=True)
+            continue
+        if os.path.isdir(path):
+            found = walk(path, settings.include, settings.exclude)
+        elif os.path.lexists(path):
+            found = iter((path,))
+        else:
+            yield Problem(path, None, None, "no such file or directory")
+            continue
+        for file in found:
+            key = os.path.realpath(file)
+            if key not in seen:
+                seen.add(key)
+                yield Source(file, file_kind(file))
+
+
+@attrs.define
+class _File:
+    """What a rewrite collects for one input."""
+
+    source: Source
+    old: list[str] = attrs.field(factory=list)
+    new: list[str] = attrs.field(factory=list)
+    changed: bool = False
+    problems: int = 0
+    line: int = 0  # the file line of the last prompt, and how much the rewrite has
+    delta: int = 0  # shifted columns on it (several JSON prompts can share one line)
+
+
+class Runner:
+    """Drives one run; :meth:`run` returns the exit code."""
+
+    def __init__(
+        self,
+        mode: str,
+        settings: Settings,
+        reporter: Reporter,
+        *,
+        out: TextIO,
+        err: TextIO,
+        stdin: BinaryIO | None = None,
+        write: bool = True,
+        diff: bool = False,
+    ) -> None:
+        self.mode = mode
+        self.settings = settings
+        self.reporter = reporter
+        self.out = out
+        self.err = err
+        self.stdin = stdin
+        # check: nothing is rewritten. fix/format: files are written unless `write` is
+        # False (--diff, format --check), when a diff or a notice is printed instead.
+        self.rewrite = mode != "check"
+        self.write = write
+        self.diff = diff
+        self.summary = Summary()
+        self.failed = False
+        self._file: _File | None = None
+
+    # -- the item stream -------------------------------------------------------------
+
+    def _items(self, inputs: Iterator[Source | Problem]) -> Iterator[Item]:
+        s = self.settings
+        for entry in inputs:
+            if isinstance(entry, Problem):
+                yield entry
+                continue
+            yield from read_source(entry, key=s.json_key, keep=self.rewrite, stdin=self.stdin)
+
+    def run(self, inputs: Iterator[Source | Problem]) -> int:
+        s = self.settings
+        job = Job(self.mode, s.profile, s.select, s.ignore, s.unsafe_fixes)
+        self.reporter.start()
+        for item, outcome in process(job, self._items(inputs), s.jobs):
+            if isinstance(item, PromptItem):
+                assert outcome is not None
+                self._prompt(item, outcome)
+            elif isinstance(item, Verbatim):
+                if self._file is not None:
+                    self._file.old.append(item.text)
+                    self._file.new.append(item.text)
+            elif isinstance(item, Problem):
+                self._problem(item)
+            elif isinstance(item, FileStart):
+                self.summary.files += 1
+                self._file = _File(item.source) if self.rewrite else None
+            elif isinstance(item, FileEnd):
+                self._end(item.source)
+        self.reporter.finish(self.summary, self.mode)
+        self._format_summary()
+        return self._exit_code()
+
+    # -- per item ----------------------------------------------------------------------
+
+    def _problem(self, problem: Problem) -> None:
+        self.summary.problems += 1
+        if self._file is not None:
+            self._file.problems += 1
+        self.reporter.problem(problem)
+
+    def _prompt(self, item: PromptItem, outcome: Outcome) -> None:
+        self.summary.prompts += 1
+        origin, text = item.origin, item.text
+        state = self._file
+        if state is not None:
+            origin, text = self._rewrite(state, item, outcome)
+        if self.rewrite and not self.write:
+            return  # --diff / --check: the findings are of text that is not written
+        for finding in locate(origin, text, outcome.diagnostics):
+            d = finding.diagnostic
+            self._count(d.severity)
+            if d.fix is not None:
+                if d.fix.safe:
+                    self.summary.fixable += 1
+                else:
+                    self.summary.unsafe_fixable += 1
+            self.reporter.finding(finding)
+
+    def _count(self, severity: Severity) -> None:
+        if severity is Severity.ERROR:
+            self.summary.errors += 1
+        elif severity is Severity.WARNING:
+            self.summary.warnings += 1
+        else:
+            self.summary.infos += 1
+        if severity.rank >= self.settings.fail_on.rank:
+            self.failed = True
+
+    def _rewrite(self, state: _File, item: PromptItem, outcome: Outcome) -> tuple[Origin, str]:
+        """Record the new text of a prompt; returns its place and text in the new file."""
+        origin, old = item.origin, item.text
+        new = outcome.text if outcome.text is not None else old
+        if origin.raw is None and any(c in new for c in _LINE_BREAKS) and origin.path:
+            new = old  # a line break would split the prompt line in two: leave it
+        if new != old:
+            self.summary.fixed += outcome.applied
+        if origin.raw is None:
+            old_literal, new_literal = old, new
+        else:
+            old_literal, new_literal = origin.raw, rewrite_literal(origin.raw, old, new)
+        state.old.append(old_literal)
+        state.new.append(new_literal)
+        state.changed |= new_literal != old_literal
+        if origin.line != state.line:
+            state.line, state.delta = origin.line, 0
+        column = origin.column + state.delta
+        state.delta += len(new_literal) - len(old_literal)
+        raw = new_literal if origin.raw is not None else None
+        line_text = new if origin.raw is None else origin.text
+        if new == old and column == origin.column:
+            return origin, new
+        return Origin(origin.path, origin.line, column, raw, line_text, origin.line_start), new
+
+    def _end(self, source: Source) -> None:
+        state, self._file = self._file, None
+        if state is None:
+            return
+        new_text = "".join(state.new)
+        to_stdout = source.stdin or source.kind == "prompt"
+        if to_stdout and self.write:
+            # The fixed text is the output; a -p prompt gets its own line.
+            self.out.write(new_text + ("\n" if source.kind == "prompt" else ""))
+        if not state.changed:
+            return
+        if state.problems:
+            self.err.write(f"{source.path}: not rewritten because of the input errors above\n")
+            return
+        self.summary.changed_files += 1
+        path = source.path if source.path is not None else f"<prompt {source.line}>"
+        if self.diff:
+            from .rewrite import unified_diff
+
+            self.out.write(unified_diff(path, "".join(state.old), new_text))
+        elif not self.write:
+            self.out.write(f"Would reformat: {path}\n")
+        elif not to_stdout:
+            self._save(path, new_text)
+
+    def _save(self, path: str, text: str) -> None:
+        from .rewrite import write_atomic
+
+        try:
+            write_atomic(path, text.encode("utf-8"))
+        except OSError as exc:
+            self._problem(Problem(path, None, None, f"cannot write: {exc.strerror or exc}"))
+            return
+        if self.mode == "format" and not self.settings.quiet:
+            self.err.write(f"Reformatted: {path}\n")
+
+    # -- the end -----------------------------------------------------------------------
+
+    def _format_summary(self) -> None:
+        if self.mode == "check" or self.settings.quiet:
+            return
+        if self.mode == "fix" and self.write:
+            return  # the reporter's summary covers it
+        n = self.summary.changed_files
+        files = f"{n} file" + ("" if n == 1 else "s")
+        if self.mode == "fix":
+            self.err.write(f"Would fix {files}.\n" if n else "Nothing to fix.\n")
+        elif self.write:
+            self.err.write(f"{files} reformatted.\n" if n else "Nothing to reformat.\n")
+        else:
+            self.err.write(f"{files} would be reformatted.\n" if n else "Already formatted.\n")
+
+    def _exit_code(self) -> int:
+        if self.summary.problems:
+            return 2
+        if self.failed:
+            return 1
+        if self.summary.changed_files and (self.mode == "fix" or not self.write):
+            return 1
+        return 0
