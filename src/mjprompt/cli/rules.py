@@ -65,11 +65,11 @@ def run_rules(ns: argparse.Namespace) -> int:
         out.write("\n")
         return 0
     name_width = max((len(r.name) for r in chosen), default=4)
-    columns = [f"{p:<10}" for p in PROFILES]
+    columns = [f"{p:<12}" for p in PROFILES]
     out.write(f"{'CODE':<6}  {'NAME':<{name_width}}  {''.join(columns)}{'FIX':<12}SUMMARY\n")
     for r in chosen:
         levels = "".join(
-            f"{(r.severities[p].value if p in r.severities else '-'):<10}" for p in PROFILES
+            f"{(r.severities[p].value if p in r.severities else '-'):<12}" for p in PROFILES
         )
         out.write(f"{r.code:<6}  {r.name:<{name_width}}  {levels}{r.fix or '-':<12}{r.summary}\n")
     return 0
