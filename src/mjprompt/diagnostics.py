@@ -144,8 +144,18 @@ def line_col(text: str, offset: int) -> tuple[int, int]:
 
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> str:
-    """Apply non-overlapping edits, right to left so earlier offsets stay valid."""
-    out = text
-    for edit in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
-        out = out[: edit.start] + edit.replacement + out[edit.end :]
-    return out
+    """Apply non-overlapping edits in one pass (linear in the text and the edits).
+
+    Edits are taken in source order; an insertion at the same offset as another edit
+    goes first.
+    """
+    pieces: list[str] = []
+    pos = 0
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        if edit.start < pos:  # overlapping edits are a caller error; skip the later one
+            continue
+        pieces.append(text[pos : edit.start])
+        pieces.append(edit.replacement)
+        pos = edit.end
+    pieces.append(text[pos:])
+    return "".join(pieces)

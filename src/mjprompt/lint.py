@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections import Counter
 from collections.abc import Sequence
 
@@ -43,8 +45,25 @@ class FixResult:
         return bool(self.applied)
 
 
-def _overlaps(a: Edit, b: Edit) -> bool:
-    return (a.start < b.end and b.start < a.end) or a.start == b.start
+class _Taken:
+    """Non-overlapping edit ranges chosen so far; overlap checks in O(log n)."""
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def clashes(self, edit: Edit) -> bool:
+        # Ranges clash when they overlap or start at the same offset (two insertions
+        # at one point, or an insertion at the start of a replacement).
+        i = bisect.bisect_left(self._starts, edit.start)
+        if i < len(self._starts) and (self._starts[i] == edit.start or self._starts[i] < edit.end):
+            return True
+        return i > 0 and self._ends[i - 1] > edit.start
+
+    def add(self, edit: Edit) -> None:
+        i = bisect.bisect_left(self._starts, edit.start)
+        self._starts.insert(i, edit.start)
+        self._ends.insert(i, edit.end)
 
 
 def fix(
@@ -65,13 +84,15 @@ def fix(
     diagnostics = lint(current, profile=profile, select=select, ignore=ignore)
     for _ in range(MAX_FIX_ROUNDS):
         candidates: list[Diagnostic] = []
-        taken: list[Edit] = []
+        taken = _Taken()
         for d in diagnostics:
             if d.fix is None or not (d.fix.safe or unsafe):
                 continue
-            if any(_overlaps(e, c) for e in d.fix.edits for c in taken):
+            edits = sorted(d.fix.edits, key=lambda e: e.start)
+            if any(taken.clashes(e) for e in edits) or _self_overlapping(edits):
                 continue
-            taken.extend(d.fix.edits)
+            for e in edits:
+                taken.add(e)
             candidates.append(d)
         if not candidates:
             break
@@ -83,6 +104,10 @@ def fix(
         current, diagnostics = new, new_diagnostics
         applied.extend(accepted)
     return FixResult(current, tuple(applied), tuple(diagnostics))
+
+
+def _self_overlapping(edits: list[Edit]) -> bool:
+    return any(b.start < a.end or b.start == a.start for a, b in itertools.pairwise(edits))
 
 
 def _error_counts(diagnostics: Sequence[Diagnostic]) -> Counter[str]:
