@@ -14,6 +14,7 @@ from ..diagnostics import Diagnostic
 from . import cost, models, parameters, relations, structure, syntax
 from .base import PROFILES, REGISTRY, Context, Report, Rule, rule
 from .expansions import expansion_diagnostics, should_expand
+from .facts import TRIGGERS, features
 
 __all__ = [
     "FAMILIES",
@@ -82,7 +83,7 @@ def lint_prompt(
     ignore: Sequence[str] | None = None,
 ) -> list[Diagnostic]:
     """Run the selected rules over a parsed prompt; diagnostics sorted by position."""
-    rules = _selected(
+    rules = _plan(
         profile,
         None if select is None else tuple(select),
         None if ignore is None else tuple(ignore),
@@ -95,10 +96,22 @@ def lint_prompt(
     return out
 
 
-def _run(prompt: Prompt, profile: str, rules: Sequence[Rule]) -> list[Diagnostic]:
+_Plan = tuple[tuple[Rule, frozenset[str] | None], ...]
+
+
+@functools.lru_cache(maxsize=64)
+def _plan(profile: str, select: tuple[str, ...] | None, ignore: tuple[str, ...] | None) -> _Plan:
+    """The selected rules, each with its triggers (``None``: the rule always runs)."""
+    return tuple((r, TRIGGERS.get(r.func)) for r in _selected(profile, select, ignore))
+
+
+def _run(prompt: Prompt, profile: str, rules: _Plan) -> list[Diagnostic]:
     ctx = Context(prompt, profile)
+    present = features(ctx)
     out: list[Diagnostic] = []
-    for r in rules:
+    for r, needs in rules:
+        if needs is not None and needs.isdisjoint(present):
+            continue  # nothing this rule looks for is in the prompt
         default = r.severities[profile]
         for rep in r.func(ctx):
             out.append(

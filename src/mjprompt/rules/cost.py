@@ -6,10 +6,12 @@ from collections.abc import Iterator
 
 from .base import Context, Report, rule
 from .common import INFO, effective_value, number_text
+from .facts import COST, triggers
 
 __all__: list[str] = []
 
 
+@triggers(COST)
 @rule("MJ601", "cost-note", evolink=INFO, midjourney=INFO)
 def cost_note(ctx: Context) -> Iterator[Report]:
     """A parameter that makes the job cost more (the `cost` column of the table).

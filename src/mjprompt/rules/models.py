@@ -13,6 +13,7 @@ from ..diagnostics import Span
 from ..params import Status
 from .base import Context, Report, delete_token, replace, rule
 from .common import INFO, E, W, flag, value_tokens
+from .facts import REMOVED, UNSUPPORTED, VIDEO, triggers
 
 __all__ = ["EVOLINK_SPEEDS", "NATIVE_SPEEDS"]
 
@@ -28,6 +29,7 @@ def _version_text(values: tuple[object, ...]) -> str:
     return " ".join(v.raw for v in values if isinstance(v, Value))
 
 
+@triggers("version")
 @rule("MJ401", "redundant-version", evolink=W, midjourney=None, fix="safe")
 def redundant_version(ctx: Context) -> Iterator[Report]:
     """`--v 7` in a prompt for the evolink API (evolink only).
@@ -50,6 +52,7 @@ def redundant_version(ctx: Context) -> Iterator[Report]:
             )
 
 
+@triggers("version")
 @rule("MJ402", "other-version", evolink=E, midjourney=E)
 def other_version(ctx: Context) -> Iterator[Report]:
     """A `--v` other than 7 (`--v 6.1`, `--v 8.1`).
@@ -77,6 +80,7 @@ def other_version(ctx: Context) -> Iterator[Report]:
         )
 
 
+@triggers("niji")
 @rule("MJ403", "niji-model", evolink=E, midjourney=E)
 def niji_model(ctx: Context) -> Iterator[Report]:
     """`--niji`, the anime model line: not V7, and not available on evolink.
@@ -95,6 +99,7 @@ def niji_model(ctx: Context) -> Iterator[Report]:
         yield Report(p.span, message)
 
 
+@triggers(REMOVED)
 @rule("MJ404", "removed-parameter", evolink=E, midjourney=E)
 def removed_parameter(ctx: Context) -> Iterator[Report]:
     """A legacy, deprecated or other-version parameter (`--cref`, `--stop`, `--hd`).
@@ -129,6 +134,7 @@ def removed_parameter(ctx: Context) -> Iterator[Report]:
         yield Report(p.span, message)
 
 
+@triggers("style")
 @rule("MJ405", "style-raw", evolink=INFO, midjourney=INFO, fix="safe")
 def style_raw(ctx: Context) -> Iterator[Report]:
     """`--style raw`, the older spelling of `--raw`.
@@ -152,6 +158,7 @@ def style_raw(ctx: Context) -> Iterator[Report]:
             )
 
 
+@triggers(VIDEO)
 @rule("MJ406", "video-parameter", evolink=E, midjourney=E)
 def video_parameter(ctx: Context) -> Iterator[Report]:
     """A video-only parameter (`--motion`, `--loop`, `--end`, `--bs`, `--video`).
@@ -168,6 +175,7 @@ def video_parameter(ctx: Context) -> Iterator[Report]:
             yield Report(p.span, f"`--{p.name}` is a video parameter; this is an image prompt")
 
 
+@triggers(UNSUPPORTED)
 @rule("MJ407", "unsupported-in-profile", evolink=E, midjourney=None)
 def unsupported_in_profile(ctx: Context) -> Iterator[Report]:
     """A parameter the evolink API does not support (`--p`, `--repeat`, `--stealth`).
@@ -186,6 +194,7 @@ def unsupported_in_profile(ctx: Context) -> Iterator[Report]:
         yield Report(p.span, f"{flag(spec)} is not supported by the evolink API")
 
 
+@triggers("draft", "fast", "turbo")
 @rule("MJ408", "speed-flag", evolink=W, midjourney=None, fix="safe")
 def speed_flag(ctx: Context) -> Iterator[Report]:
     """`--fast`, `--turbo` or `--draft` in a prompt for the evolink API (evolink only).
@@ -207,6 +216,7 @@ def speed_flag(ctx: Context) -> Iterator[Report]:
             )
 
 
+@triggers("draft", "fast", "turbo", "relax")
 @rule("MJ409", "conflicting-speeds", evolink=E, midjourney=E)
 def conflicting_speeds(ctx: Context) -> Iterator[Report]:
     """Two different speed modes in one prompt (`--relax --turbo`).
@@ -226,6 +236,7 @@ def conflicting_speeds(ctx: Context) -> Iterator[Report]:
         yield Report(found[1].span, f"two speed modes in one prompt: {listed}; keep one")
 
 
+@triggers("relax")
 @rule("MJ410", "relax-unsupported", evolink=E, midjourney=None)
 def relax_unsupported(ctx: Context) -> Iterator[Report]:
     """`--relax` in a prompt for the evolink API (evolink only).

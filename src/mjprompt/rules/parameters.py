@@ -10,36 +10,33 @@ import difflib
 import functools
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from fractions import Fraction
 
 from ..ast import Parameter, Ratio, SrefItem, Value
 from ..diagnostics import Edit, Fix, Span
-from ..params import Kind, ParamSpec, Status, suggestion_names
+from ..params import Kind, suggestion_names
 from ..values import read_sref_item
 from .base import Context, Report, delete_token, replace, rule
-from .common import E, W, effective_value, flag, number_text, value_span, value_tokens
+from .common import E, W, flag, value_span, value_tokens
+from .facts import (
+    DUPLICATE,
+    ENUM,
+    INVALID,
+    MAX_ASPECT,
+    RANGE,
+    RATIO,
+    UNKNOWN,
+    Finding,
+    facts,
+    triggers,
+)
 
 __all__ = ["MAX_ASPECT", "MAX_SREFS", "nearest_ratio"]
 
-MAX_ASPECT = 14  # V7: at most 14:1 either way (v7-syntax.md §1)
 MAX_SREFS = 20  # evolink only (v7-syntax.md D7)
 
-_KIND_WORDS = {
-    Kind.INT: "a whole number",
-    Kind.FLOAT: "a number",
-    Kind.RATIO: "a ratio of two whole numbers such as `16:9`",
-    Kind.URL: "an image URL",
-    Kind.WORD: "one word",
-    Kind.VERSION: "a version number",
-}
-_NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)")
 _WEIGHT_ONLY = re.compile(r"::-?(?:\d+\.?\d*|\.\d+)")
-
-
-def _judged(p: Parameter) -> bool:
-    """Value rules judge valid V7 parameters; other statuses have their own rules."""
-    return p.spec is not None and p.spec.status is Status.VALID and not p.has_permutation
 
 
 @functools.lru_cache(maxsize=1)
@@ -47,8 +44,9 @@ def _names() -> tuple[str, ...]:
     return suggestion_names()
 
 
+@triggers(UNKNOWN)
 @rule("MJ301", "unknown-parameter", evolink=E, midjourney=E, fix="unsafe")
-def unknown_parameter(ctx: Context) -> Iterator[Report]:
+def unknown_parameter(ctx: Context) -> Iterable[Report]:
     """A parameter name Midjourney does not know.
 
     Midjourney answers ``Unrecognized parameter(s): `--foo` `` and runs nothing. The
@@ -59,20 +57,23 @@ def unknown_parameter(ctx: Context) -> Iterator[Report]:
 
     Fix (unsafe: a guess): rename to the suggested parameter.
     """
-    for p in ctx.prompt.params:
-        if p.spec is not None or not p.name:
-            continue
-        close = difflib.get_close_matches(p.name.lower(), _names(), n=1, cutoff=0.75)
-        message = f"Unrecognized parameter(s): `--{p.name}`"
-        fix = None
-        if close:
-            message += f"; did you mean `--{close[0]}`?"
-            fix = replace(p.name_span, close[0], f"rename to `--{close[0]}`", safe=False)
-        yield Report(Span(p.span.start, p.name_span.end), message, fix)
+    unknown = facts(ctx).unknown
+    return [_unknown(p) for p in unknown] if unknown else ()
 
 
-@rule("MJ302", "duplicate-parameter", evolink=E, midjourney=E, fix="safe")
-def duplicate_parameter(ctx: Context) -> Iterator[Report]:
+def _unknown(p: Parameter) -> Report:
+    close = difflib.get_close_matches(p.name.lower(), _names(), n=1, cutoff=0.75)
+    message = f"Unrecognized parameter(s): `--{p.name}`"
+    fix = None
+    if close:
+        message += f"; did you mean `--{close[0]}`?"
+        fix = replace(p.name_span, close[0], f"rename to `--{close[0]}`", safe=False)
+    return Report(Span(p.span.start, p.name_span.end), message, fix)
+
+
+@triggers(DUPLICATE)
+@rule("MJ302", "duplicate-parameter", evolink=E, midjourney=E, fix="safe/unsafe")
+def duplicate_parameter(ctx: Context) -> Iterable[Report]:
     """The same parameter twice, also through an alias (`--s 100 --stylize 200`).
 
     No source says which one Midjourney would use, so the prompt is ambiguous.
@@ -80,85 +81,75 @@ def duplicate_parameter(ctx: Context) -> Iterator[Report]:
     Fails: `a cat --ar 1:1 --ar 16:9`, `a cat --s 100 --stylize 200`
     Passes: `a cat --ar 16:9 --s 200`
 
-    Fix (safe, only when both have the same value): delete the repeat.
+    Fix (safe, when both have the same value): delete the repeat. Fix (unsafe, for
+    the list parameters `--sref`, `--p` and `--no`): move the repeat's values into the
+    first one, which may not be what Midjourney would do with two.
     """
+    if len(ctx.by_canonical) == len(ctx.prompt.params):
+        return ()  # fast path: no name twice (unknown names are not in the index)
+    return list(_duplicates(ctx))
+
+
+_LISTS = frozenset({Kind.SREF, Kind.CODES, Kind.TEXT})
+
+
+def _duplicates(ctx: Context) -> Iterator[Report]:
     for group in ctx.by_canonical.values():
         if len(group) < 2:
             continue
         first = group[0]
-        assert first.spec is not None
+        spec = first.spec
+        assert spec is not None
         for p in group[1:]:
             same = _value_key(p) == _value_key(first)
             fix = None
             if same:
                 fix = delete_token(ctx.source, p.span, f"delete the repeated `--{p.name}`")
+            elif spec.kind in _LISTS and p.values and not p.has_permutation:
+                fix = _merge(ctx.source, first, p)
             yield Report(
                 p.span,
-                f"{flag(first.spec)} is given twice (`--{first.name}` and `--{p.name}`)"
+                f"{flag(spec)} is given twice (`--{first.name}` and `--{p.name}`)"
                 + ("" if same else "; keep one"),
                 fix,
             )
+
+
+def _merge(source: str, first: Parameter, p: Parameter) -> Fix:
+    joiner = ", " if first.spec is not None and first.spec.kind is Kind.TEXT else " "
+    moved = source[p.values[0].span.start : p.values[-1].span.end]
+    insert = Edit(first.span.end, first.span.end, (joiner if first.values else " ") + moved)
+    delete = delete_token(source, p.span, "").edits[0]
+    return Fix((insert, delete), False, f"move the values into the first `--{first.name}`")
 
 
 def _value_key(p: Parameter) -> tuple[str, ...]:
     return tuple(v.raw for v in p.values if isinstance(v, Value))
 
 
-def _allowed(spec: ParamSpec) -> str:
-    if spec.choices:
-        return "one of " + ", ".join(f"`{c}`" for c in spec.choices)
-    if spec.minimum is not None and spec.maximum is not None:
-        return f"{_KIND_WORDS.get(spec.kind, 'a value')} from {_num(spec.minimum)} to " + _num(
-            spec.maximum
-        )
-    return _KIND_WORDS.get(spec.kind, "a value")
+def _reports(found: list[Finding]) -> Iterable[Report]:
+    return [Report(value_span(f.param, f.tokens), f.detail) for f in found] if found else ()
 
 
-def _num(x: float) -> str:
-    return number_text(float(x))
-
-
+@triggers(INVALID)
 @rule("MJ303", "invalid-value", evolink=E, midjourney=E)
-def invalid_value(ctx: Context) -> Iterator[Report]:
+def invalid_value(ctx: Context) -> Iterable[Report]:
     """A value that is not of the parameter's type (`--chaos high`, `--s 250.5`).
 
     Midjourney answers `Invalid value` for these. Whole-number parameters do not take
-    decimals. Ratios, `--sref` items and `--oref` have their own rules.
+    decimals. Ratios with decimals, `--sref` items and `--oref` have their own rules.
 
     Fails: `a cat --chaos high`, `a cat --s 250.5`, `a cat --ar 16x9`
     Passes: `a cat --chaos 50`, `a cat --iw 1.5`
 
     No fix: the intended value is unknown.
     """
-    for p in ctx.prompt.params:
-        if not _judged(p):
-            continue
-        spec = p.spec
-        assert spec is not None
-        if spec.kind in (Kind.FLAG, Kind.TEXT, Kind.CODES, Kind.SREF, Kind.URL):
-            continue
-        value, tokens = effective_value(p)
-        if value is not None or not tokens:
-            continue
-        raw = " ".join(t.raw for t in tokens)
-        if spec.kind is Kind.INT and _NUMBER.fullmatch(raw):
-            if raw.startswith("-") and "." not in raw:
-                continue  # a negative whole number is out of range (MJ304)
-            message = f"{flag(spec)} takes a whole number, not `{raw}`"
-        elif spec.kind is Kind.RATIO and _is_decimal_ratio(raw):
-            continue  # MJ306
-        else:
-            message = f"Invalid value `{raw}` for {flag(spec)}: expected {_allowed(spec)}"
-        yield Report(value_span(p, tokens), message)
+    return _reports(facts(ctx).invalid)
 
 
-def _is_decimal_ratio(raw: str) -> bool:
-    w, sep, h = raw.partition(":")
-    return bool(sep) and bool(_NUMBER.fullmatch(w)) and bool(_NUMBER.fullmatch(h))
-
-
+@triggers(RANGE)
 @rule("MJ304", "value-out-of-range", evolink=E, midjourney=E)
-def value_out_of_range(ctx: Context) -> Iterator[Report]:
+def value_out_of_range(ctx: Context) -> Iterable[Report]:
     """A number outside the parameter's range.
 
     Midjourney's own message: `` `--stylize` must be between 0 and 1000 ``. Ranges come
@@ -171,31 +162,12 @@ def value_out_of_range(ctx: Context) -> Iterator[Report]:
 
     No fix: the intended value is unknown.
     """
-    for p in ctx.prompt.params:
-        if not _judged(p):
-            continue
-        spec = p.spec
-        assert spec is not None
-        if spec.minimum is None or spec.maximum is None:
-            continue
-        value, tokens = effective_value(p)
-        if value is None and tokens and spec.kind is Kind.INT:
-            raw = tokens[0].raw
-            if _NUMBER.fullmatch(raw) and raw.startswith("-") and "." not in raw:
-                value = int(raw)
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
-            continue
-        if spec.minimum <= value <= spec.maximum:
-            continue
-        yield Report(
-            value_span(p, tokens),
-            f"{flag(spec)} must be between {_num(spec.minimum)} and {_num(spec.maximum)}, "
-            f"not `{tokens[0].raw if tokens else value}`",
-        )
+    return _reports(facts(ctx).out_of_range)
 
 
+@triggers(ENUM)
 @rule("MJ305", "value-not-allowed", evolink=E, midjourney=E, fix="unsafe")
-def value_not_allowed(ctx: Context) -> Iterator[Report]:
+def value_not_allowed(ctx: Context) -> Iterable[Report]:
     """A value outside the parameter's list of choices (`--q 3`, `--q .5`).
 
     V7's `--quality` takes 1, 2 or 4; `.25` and `.5` belong to V6 and earlier. `--q 3`
@@ -207,31 +179,24 @@ def value_not_allowed(ctx: Context) -> Iterator[Report]:
 
     Fix (unsafe, `--q 3` only): write `--q 4`, which Midjourney reportedly runs.
     """
-    for p in ctx.prompt.params:
-        if not _judged(p):
-            continue
-        spec = p.spec
-        assert spec is not None
-        if not spec.choices:
-            continue
-        value, tokens = effective_value(p)
-        if value is None or not tokens:
-            continue
-        text = number_text(value)
-        if text in spec.choices:
-            continue
-        choices = ", ".join(spec.choices[:-1]) + f" or {spec.choices[-1]}"
-        message = f"{flag(spec)} must be {choices} in V7, not `{tokens[0].raw}`"
-        span = value_span(p, tokens)
-        if spec.name == "quality" and text == "3":
-            yield Report(
-                span,
-                message + " (Midjourney reportedly runs 3 as 4)",
-                replace(span, "4", "write `4`", safe=False),
-                severity=W if ctx.profile == "midjourney" else None,
-            )
-        else:
-            yield Report(span, message)
+    found = facts(ctx).not_allowed
+    return [_not_allowed(ctx, f) for f in found] if found else ()
+
+
+def _not_allowed(ctx: Context, f: Finding) -> Report:
+    spec = f.param.spec
+    assert spec is not None
+    choices = ", ".join(spec.choices[:-1]) + f" or {spec.choices[-1]}"
+    message = f"{flag(spec)} must be {choices} in V7, not `{f.tokens[0].raw}`"
+    span = value_span(f.param, f.tokens)
+    if spec.name == "quality" and f.detail == "3":
+        return Report(
+            span,
+            message + " (Midjourney reportedly runs 3 as 4)",
+            replace(span, "4", "write `4`", safe=False),
+            severity=W if ctx.profile == "midjourney" else None,
+        )
+    return Report(span, message)
 
 
 def nearest_ratio(width: float, height: float) -> tuple[int, int]:
@@ -248,13 +213,13 @@ def nearest_ratio(width: float, height: float) -> tuple[int, int]:
     return target.numerator, target.denominator
 
 
-def _ratio_value(p: Parameter) -> tuple[Ratio | None, list[Value]]:
-    value, tokens = effective_value(p)
-    return (value if isinstance(value, Ratio) else None), tokens
+def _too_wide(r: Ratio) -> bool:
+    return max(r.width / r.height, r.height / r.width) > MAX_ASPECT
 
 
+@triggers(RATIO)
 @rule("MJ306", "aspect-ratio-decimal", evolink=E, midjourney=E, fix="unsafe")
-def aspect_ratio_decimal(ctx: Context) -> Iterator[Report]:
+def aspect_ratio_decimal(ctx: Context) -> Iterable[Report]:
     """An aspect ratio with decimals (`--ar 1.78:1`).
 
     `--ar` takes two whole numbers: write `139:100`, not `1.39:1`.
@@ -265,23 +230,25 @@ def aspect_ratio_decimal(ctx: Context) -> Iterator[Report]:
     Fix (unsafe: the ratio changes slightly): the simplest whole-number ratio within 1%
     (`1.78:1` -> `16:9`), or the exact ratio in lowest terms.
     """
-    for p in ctx.by_canonical.get("aspect", ()):
-        if p.has_permutation:
-            continue
-        ratio, tokens = _ratio_value(p)
-        if ratio is None or ratio.is_integral or ratio.width <= 0 or ratio.height <= 0:
+    out = []
+    for p, ratio, tokens in facts(ctx).ratios:
+        if ratio.is_integral or ratio.width <= 0 or ratio.height <= 0:
             continue
         w, h = nearest_ratio(ratio.width, ratio.height)
         span = value_span(p, tokens)
-        yield Report(
-            span,
-            f"`--{p.name}` takes whole numbers, not `{tokens[0].raw}`: write `{w}:{h}`",
-            replace(span, f"{w}:{h}", f"write `{w}:{h}`", safe=False),
+        out.append(
+            Report(
+                span,
+                f"`--{p.name}` takes whole numbers, not `{tokens[0].raw}`: write `{w}:{h}`",
+                replace(span, f"{w}:{h}", f"write `{w}:{h}`", safe=False),
+            )
         )
+    return out
 
 
+@triggers(RATIO)
 @rule("MJ307", "aspect-ratio-limit", evolink=E, midjourney=E)
-def aspect_ratio_limit(ctx: Context) -> Iterator[Report]:
+def aspect_ratio_limit(ctx: Context) -> Iterable[Report]:
     """An aspect ratio with a zero side, or wider than V7's maximum of 14:1 (or 1:14).
 
     Fails: `a cat --ar 15:1`, `a cat --ar 1:20`, `a cat --ar 0:1`
@@ -289,30 +256,30 @@ def aspect_ratio_limit(ctx: Context) -> Iterator[Report]:
 
     No fix: the intended shape is unknown.
     """
-    for p in ctx.by_canonical.get("aspect", ()):
-        if p.has_permutation:
-            continue
-        ratio, tokens = _ratio_value(p)
-        if ratio is None:
-            continue
+    out = []
+    for p, ratio, tokens in facts(ctx).ratios:
         span = value_span(p, tokens)
         raw = tokens[0].raw
         if ratio.width <= 0 or ratio.height <= 0:
-            yield Report(span, f"`--{p.name}` needs two positive numbers, not `{raw}`")
-        elif max(ratio.width / ratio.height, ratio.height / ratio.width) > MAX_ASPECT:
-            yield Report(
-                span,
-                f"`--{p.name} {raw}` is wider than V7 allows: at most "
-                f"{MAX_ASPECT}:1 or 1:{MAX_ASPECT}",
+            out.append(Report(span, f"`--{p.name}` needs two positive numbers, not `{raw}`"))
+        elif _too_wide(ratio):
+            out.append(
+                Report(
+                    span,
+                    f"`--{p.name} {raw}` is wider than V7 allows: at most "
+                    f"{MAX_ASPECT}:1 or 1:{MAX_ASPECT}",
+                )
             )
+    return out
 
 
 def _sref_tokens(p: Parameter) -> list[tuple[Value, SrefItem]]:
     return [(t, read_sref_item(t.raw)) for t in value_tokens(p)]
 
 
+@triggers("sref")
 @rule("MJ308", "invalid-sref-item", evolink=E, midjourney=E)
-def invalid_sref_item(ctx: Context) -> Iterator[Report]:
+def invalid_sref_item(ctx: Context) -> Iterable[Report]:
     """A `--sref` item that is not an image URL, a numeric style code or `random`.
 
     Each item may carry a `::weight` (`URL::2`); the weight must be a number.
@@ -322,7 +289,12 @@ def invalid_sref_item(ctx: Context) -> Iterator[Report]:
 
     No fix.
     """
-    for p in ctx.by_canonical.get("sref", ()):
+    found = ctx.by_canonical.get("sref")
+    return list(_invalid_sref_items(found)) if found else ()
+
+
+def _invalid_sref_items(found: list[Parameter]) -> Iterator[Report]:
+    for p in found:
         if p.has_permutation:
             continue
         items = _sref_tokens(p)
@@ -342,8 +314,9 @@ def invalid_sref_item(ctx: Context) -> Iterator[Report]:
                 )
 
 
+@triggers("sref")
 @rule("MJ309", "too-many-srefs", evolink=E, midjourney=None)
-def too_many_srefs(ctx: Context) -> Iterator[Report]:
+def too_many_srefs(ctx: Context) -> Iterable[Report]:
     """More than 20 `--sref` items (evolink only).
 
     The evolink guide caps style references at 20.
@@ -353,17 +326,24 @@ def too_many_srefs(ctx: Context) -> Iterator[Report]:
 
     No fix.
     """
+    out = []
     for p in ctx.by_canonical.get("sref", ()):
+        if len(p.values) <= MAX_SREFS:
+            continue
         items = [t for t in value_tokens(p) if not _WEIGHT_ONLY.fullmatch(t.raw)]
         if len(items) > MAX_SREFS:
-            yield Report(
-                Span(items[MAX_SREFS].span.start, items[-1].span.end),
-                f"`--sref` has {len(items)} items; the evolink API accepts at most {MAX_SREFS}",
+            out.append(
+                Report(
+                    Span(items[MAX_SREFS].span.start, items[-1].span.end),
+                    f"`--sref` has {len(items)} items; the evolink API accepts at most {MAX_SREFS}",
+                )
             )
+    return out
 
 
+@triggers("oref")
 @rule("MJ310", "oref-one-url", evolink=E, midjourney=E)
-def oref_one_url(ctx: Context) -> Iterator[Report]:
+def oref_one_url(ctx: Context) -> Iterable[Report]:
     """`--oref` with anything but exactly one image URL.
 
     Omni Reference takes one image; it takes no style codes.
@@ -374,7 +354,14 @@ def oref_one_url(ctx: Context) -> Iterator[Report]:
 
     No fix.
     """
-    for p in ctx.by_canonical.get("oref", ()):
+    found = ctx.by_canonical.get("oref")
+    return list(_oref_problems(found)) if found else ()
+
+
+def _oref_problems(found: list[Parameter]) -> Iterator[Report]:
+    for p in found:
+        if p.has_permutation:
+            continue
         tokens = value_tokens(p)
         if not tokens:
             continue
@@ -389,8 +376,9 @@ def oref_one_url(ctx: Context) -> Iterator[Report]:
             )
 
 
+@triggers("sref")
 @rule("MJ311", "spaced-sref-weight", evolink=W, midjourney=W, fix="safe")
-def spaced_sref_weight(ctx: Context) -> Iterator[Report]:
+def spaced_sref_weight(ctx: Context) -> Iterable[Report]:
     """A `--sref` weight written apart from its item (`URL ::2`).
 
     Official examples attach the weight to the item (`URL::2`); apart, it may be read
@@ -401,7 +389,12 @@ def spaced_sref_weight(ctx: Context) -> Iterator[Report]:
 
     Fix (safe): attach the weight to the item before it.
     """
-    for p in ctx.by_canonical.get("sref", ()):
+    found = ctx.by_canonical.get("sref")
+    return list(_spaced_weights(found)) if found else ()
+
+
+def _spaced_weights(found: list[Parameter]) -> Iterator[Report]:
+    for p in found:
         if p.has_permutation:
             continue
         tokens = value_tokens(p)

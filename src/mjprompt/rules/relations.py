@@ -15,12 +15,16 @@ from ..params import CONFLICTS, NEEDS_IMAGE, NEEDS_TEXT, REQUIREMENTS
 from ..values import read_sref_item
 from .base import Context, Report, rule
 from .common import E, W, effective_value, number_text, value_tokens
+from .facts import triggers
 
 __all__ = ["MOODBOARD"]
 
 # Moodboard codes are `m`-prefixed (v7-syntax.md §5.6); the exact form is assumed.
 MOODBOARD = re.compile(r"m\d+", re.IGNORECASE)
 _SREF_CODE_VERSIONS = ("4", "6")
+# The table rows by the parameter that makes them apply.
+REQUIRING = tuple(sorted({r.param for r in REQUIREMENTS}))
+CONFLICTING = tuple(sorted({c.first for c in CONFLICTS}))
 
 
 def _value_in(p: Parameter, values: tuple[str, ...]) -> bool:
@@ -30,6 +34,7 @@ def _value_in(p: Parameter, values: tuple[str, ...]) -> bool:
     return value is not None and number_text(value) in values
 
 
+@triggers(*REQUIRING)
 @rule("MJ501", "missing-dependency", evolink=E, midjourney=E)
 def missing_dependency(ctx: Context) -> Iterator[Report]:
     """A parameter used without what it depends on (`--sw` without `--sref`).
@@ -63,6 +68,7 @@ def missing_dependency(ctx: Context) -> Iterator[Report]:
             yield Report(params[0].span, req.message, severity=severity)
 
 
+@triggers(*CONFLICTING)
 @rule("MJ502", "conflicting-parameters", evolink=E, midjourney=E)
 def conflicting_parameters(ctx: Context) -> Iterator[Report]:
     """Two parameters that cannot be used together (`--oref` with `--q 4`).
@@ -93,6 +99,7 @@ def conflicting_parameters(ctx: Context) -> Iterator[Report]:
         yield Report(later.span, c.message, severity=severity)
 
 
+@triggers("sv")
 @rule("MJ503", "sref-code-style-version", evolink=W, midjourney=W)
 def sref_code_style_version(ctx: Context) -> Iterator[Report]:
     """Style codes or `--sref random` with a `--sv` other than 4 or 6.
@@ -122,6 +129,7 @@ def sref_code_style_version(ctx: Context) -> Iterator[Report]:
         )
 
 
+@triggers("sw", "sv")
 @rule("MJ504", "moodboard-style-reference", evolink=W, midjourney=W)
 def moodboard_style_reference(ctx: Context) -> Iterator[Report]:
     """`--sw` or `--sv` together with a moodboard code in `--p`.

@@ -11,6 +11,7 @@ from ..expand import DEFAULT_LIMIT, count_expansions, group_count
 from ..parser import iter_permutations
 from .base import Context, Report, rule
 from .common import E, W
+from .facts import BRACES, HTTP, IMAGES, LONG, NO_TEXT, TEXT, WEIGHTS, triggers
 
 # Image prompt URLs: the official extensions, optionally followed by a query string or
 # fragment (Discord CDN links), and Midjourney's own short links (v7-syntax.md §2.2).
@@ -33,6 +34,7 @@ MAX_IMAGES = 20  # evolink only (v7-syntax.md D7)
 LENGTH_LIMITS = {"evolink": 8192, "midjourney": 6000}  # v7-syntax.md §2.9, D8
 
 
+@triggers(NO_TEXT)
 @rule("MJ201", "empty-prompt", evolink=E, midjourney=E)
 def empty_prompt(ctx: Context) -> Iterator[Report]:
     """A prompt with neither an image prompt nor text.
@@ -52,6 +54,7 @@ def empty_prompt(ctx: Context) -> Iterator[Report]:
     yield Report(span, "the prompt is empty: it needs a text prompt or image prompts")
 
 
+@triggers(NO_TEXT)
 @rule("MJ202", "single-image-without-text", evolink=E, midjourney=E)
 def single_image_without_text(ctx: Context) -> Iterator[Report]:
     """One image prompt and no text.
@@ -73,6 +76,7 @@ def single_image_without_text(ctx: Context) -> Iterator[Report]:
         )
 
 
+@triggers(IMAGES)
 @rule("MJ203", "image-url-not-an-image", evolink=W, midjourney=W)
 def image_url_not_an_image(ctx: Context) -> Iterator[Report]:
     """An image prompt URL that does not look like a direct link to an image.
@@ -96,6 +100,7 @@ def image_url_not_an_image(ctx: Context) -> Iterator[Report]:
             )
 
 
+@triggers(IMAGES)
 @rule("MJ204", "insecure-image-url", evolink=W, midjourney=W)
 def insecure_image_url(ctx: Context) -> Iterator[Report]:
     """An image prompt URL with `http://` instead of `https://`.
@@ -113,6 +118,7 @@ def insecure_image_url(ctx: Context) -> Iterator[Report]:
             yield Report(image.span, f"`{image.url}` uses `http://`; use an `https://` link")
 
 
+@triggers(IMAGES)
 @rule("MJ205", "too-many-image-prompts", evolink=E, midjourney=None)
 def too_many_image_prompts(ctx: Context) -> Iterator[Report]:
     """More than 20 image prompts (evolink only).
@@ -133,6 +139,7 @@ def too_many_image_prompts(ctx: Context) -> Iterator[Report]:
         )
 
 
+@triggers(HTTP)
 @rule("MJ206", "url-after-text", evolink=W, midjourney=W)
 def url_after_text(ctx: Context) -> Iterator[Report]:
     """A URL inside or after the text, where it is not an image prompt.
@@ -159,6 +166,7 @@ def url_after_text(ctx: Context) -> Iterator[Report]:
             )
 
 
+@triggers(TEXT)
 @rule("MJ207", "local-image-path", evolink=E, midjourney=E)
 def local_image_path(ctx: Context) -> Iterator[Report]:
     """A local file path where an image prompt would go.
@@ -182,6 +190,7 @@ def local_image_path(ctx: Context) -> Iterator[Report]:
         )
 
 
+@triggers(LONG)
 @rule("MJ208", "prompt-too-long", evolink=E, midjourney=E)
 def prompt_too_long(ctx: Context) -> Iterator[Report]:
     """A prompt longer than the platform allows.
@@ -208,6 +217,7 @@ def _utf16_length(text: str) -> int:
     return len(text) + sum(1 for c in text if ord(c) > 0xFFFF)
 
 
+@triggers(LONG)
 @rule("MJ209", "utf16-length", evolink=W, midjourney=W)
 def utf16_length(ctx: Context) -> Iterator[Report]:
     """A prompt within the limit in characters but over it in UTF-16 units.
@@ -233,6 +243,7 @@ def utf16_length(ctx: Context) -> Iterator[Report]:
         )
 
 
+@triggers(WEIGHTS)
 @rule("MJ210", "multi-prompt-weight", evolink=E, midjourney=W)
 def multi_prompt_weight(ctx: Context) -> Iterator[Report]:
     """A `::` multi-prompt separator or `::N` weight in the text.
@@ -255,6 +266,7 @@ def multi_prompt_weight(ctx: Context) -> Iterator[Report]:
             )
 
 
+@triggers(BRACES)
 @rule("MJ211", "permutations-unsupported", evolink=E, midjourney=None)
 def permutations_unsupported(ctx: Context) -> Iterator[Report]:
     """A `{a, b}` permutation in a prompt for the evolink API (evolink only).
@@ -279,6 +291,7 @@ def permutations_unsupported(ctx: Context) -> Iterator[Report]:
         )
 
 
+@triggers(BRACES)
 @rule("MJ212", "too-many-jobs", evolink=None, midjourney=E)
 def too_many_jobs(ctx: Context) -> Iterator[Report]:
     """Permutations that make more than 40 jobs (midjourney only).
@@ -305,6 +318,7 @@ def too_many_jobs(ctx: Context) -> Iterator[Report]:
         )
 
 
+@triggers(BRACES)
 @rule("MJ213", "permutations-in-relax", evolink=None, midjourney=E)
 def permutations_in_relax(ctx: Context) -> Iterator[Report]:
     """Permutations together with `--relax` (midjourney only).

@@ -1,0 +1,289 @@
+"""One pass over a prompt's parameters, shared by the MJ3xx–MJ6xx rules.
+
+Linting must cost little next to parsing, so the parameter rules do not each walk the
+parameters: :func:`facts` walks them once per prompt, reads each parameter's row of the
+table (kind, range, choices, status, profiles, cost) and sorts the findings into lists;
+each rule then reports its list. Almost every prompt leaves every list empty.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TypeVar
+
+import attrs
+
+from ..ast import Parameter, Ratio, Value
+from ..params import Kind, ParamSpec, Status
+from .base import Context, RuleFunc
+from .common import effective_value, flag, number_text
+
+__all__ = [
+    "TRIGGERS",
+    "Finding",
+    "ParamFacts",
+    "allowed",
+    "facts",
+    "features",
+    "triggers",
+]
+
+# Features a prompt can have besides the canonical names of its parameters.
+UNKNOWN = "@unknown"
+DUPLICATE = "@duplicate"
+INVALID = "@invalid"
+RANGE = "@range"
+ENUM = "@enum"
+RATIO = "@ratio"
+REMOVED = "@removed"
+VIDEO = "@video"
+UNSUPPORTED = "@unsupported"
+COST = "@cost"
+IMAGES = "@images"
+TEXT = "@text"
+NO_TEXT = "@no-text"
+BRACES = "@braces"
+WEIGHTS = "@weights"
+HTTP = "@http"
+LONG = "@long"
+_SHORTEST_LIMIT = 6000  # the midjourney profile's length limit; MJ209 looks at half
+MAX_ASPECT = 14  # V7: at most 14:1 either way (v7-syntax.md §1)
+
+_NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)")
+_NEGATIVE_INT = re.compile(r"-\d+")
+_KIND_WORDS = {
+    Kind.INT: "a whole number",
+    Kind.FLOAT: "a number",
+    Kind.RATIO: "a ratio of two whole numbers such as `16:9`",
+    Kind.URL: "an image URL",
+    Kind.WORD: "one word",
+    Kind.VERSION: "a version number",
+}
+# Kinds whose shape MJ303 judges; the others have rules of their own (MJ308, MJ310) or
+# take anything (`--no` text, `--p` codes).
+_TYPED = frozenset({Kind.INT, Kind.FLOAT, Kind.RATIO, Kind.WORD, Kind.VERSION})
+
+
+@attrs.frozen(slots=True)
+class Finding:
+    """A parameter, the value tokens judged, and what is wrong (or the value's text)."""
+
+    param: Parameter
+    tokens: tuple[Value, ...]
+    detail: str
+
+
+@attrs.define(slots=True)
+class ParamFacts:
+    """What the parameter rules report, sorted by rule."""
+
+    unknown: list[Parameter] = attrs.field(factory=list)
+    invalid: list[Finding] = attrs.field(factory=list)  # MJ303
+    out_of_range: list[Finding] = attrs.field(factory=list)  # MJ304
+    not_allowed: list[Finding] = attrs.field(factory=list)  # MJ305
+    ratios: list[tuple[Parameter, Ratio, tuple[Value, ...]]] = attrs.field(factory=list)
+    removed: list[Parameter] = attrs.field(factory=list)  # MJ404 / MJ405
+    video: list[Parameter] = attrs.field(factory=list)  # MJ406
+    unsupported: list[Parameter] = attrs.field(factory=list)  # MJ407
+    cost: list[Finding] = attrs.field(factory=list)  # MJ601
+    # What the prompt has, for the driver to skip rules that cannot fire (see TRIGGERS).
+    features: set[str] = attrs.field(factory=set)
+
+
+def _num(x: float) -> str:
+    return number_text(float(x))
+
+
+def allowed(spec: ParamSpec) -> str:
+    """What a parameter accepts, in words, from its row of the table."""
+    if spec.choices:
+        return "one of " + ", ".join(f"`{c}`" for c in spec.choices)
+    if spec.minimum is not None and spec.maximum is not None:
+        kind = _KIND_WORDS.get(spec.kind, "a value")
+        return f"{kind} from {_num(spec.minimum)} to {_num(spec.maximum)}"
+    return _KIND_WORDS.get(spec.kind, "a value")
+
+
+def _judge(p: Parameter, spec: ParamSpec, out: ParamFacts) -> None:
+    """Type, range and enum of one valid parameter's value."""
+    kind = spec.kind
+    if kind not in _TYPED:
+        return
+    value = p.value
+    if value is not None:
+        # Fast path: the parser read the value; only range, enum and ratio limits remain.
+        if isinstance(value, Ratio):
+            if not value.is_integral or _bad_ratio(value):
+                out.ratios.append((p, value, p.value_tokens))
+            return
+        if spec.choices:
+            text = number_text(value)
+            if text not in spec.choices:
+                out.not_allowed.append(Finding(p, p.value_tokens, text))
+            elif spec.cost_values and text in spec.cost_values:
+                out.cost.append(Finding(p, p.value_tokens, f"--{p.name} {text}"))
+            return
+        low, high = spec.minimum, spec.maximum
+        if low is None or high is None or not isinstance(value, (int, float)):
+            return
+        if low <= value <= high:
+            return
+    _judge_slowly(p, spec, out)
+
+
+def _bad_ratio(r: Ratio) -> bool:
+    w, h = r.width, r.height
+    return w <= 0 or h <= 0 or w > MAX_ASPECT * h or h > MAX_ASPECT * w
+
+
+def _judge_slowly(p: Parameter, spec: ParamSpec, out: ParamFacts) -> None:
+    # The value did not parse, or is out of range: read it again as the fixes of
+    # MJ107-MJ109 would leave it, and say what is wrong.
+    value, token_list = effective_value(p)
+    tokens = tuple(token_list)
+    if not tokens:
+        return
+    raw = tokens[0].raw
+    if value is None:
+        if spec.kind is Kind.INT and _NEGATIVE_INT.fullmatch(raw):
+            value = int(raw)  # a negative whole number: out of range, not of wrong type
+        else:
+            if spec.kind is Kind.INT and _NUMBER.fullmatch(raw):
+                detail = f"{flag(spec)} takes a whole number, not `{raw}`"
+            elif spec.kind is Kind.RATIO and _is_decimal_ratio(raw):
+                return  # a ratio with decimals the parser could not read: MJ306 reads it
+            else:
+                text = " ".join(t.raw for t in tokens)
+                detail = f"Invalid value `{text}` for {flag(spec)}: expected {allowed(spec)}"
+            out.invalid.append(Finding(p, tokens, detail))
+            return
+    if isinstance(value, Ratio):
+        if not value.is_integral or _bad_ratio(value):
+            out.ratios.append((p, value, tokens))
+        return
+    if spec.choices:
+        text = number_text(value)
+        if text not in spec.choices:
+            out.not_allowed.append(Finding(p, tokens, text))
+        elif spec.cost_values and text in spec.cost_values:
+            out.cost.append(Finding(p, tokens, f"--{p.name} {text}"))
+        return
+    low, high = spec.minimum, spec.maximum
+    if (
+        low is not None
+        and high is not None
+        and isinstance(value, (int, float))
+        and not low <= value <= high
+    ):
+        out.out_of_range.append(
+            Finding(
+                p,
+                tokens,
+                f"{flag(spec)} must be between {_num(low)} and {_num(high)}, not `{raw}`",
+            )
+        )
+
+
+def _is_decimal_ratio(raw: str) -> bool:
+    w, sep, h = raw.partition(":")
+    return bool(sep) and bool(_NUMBER.fullmatch(w)) and bool(_NUMBER.fullmatch(h))
+
+
+def _collect(ctx: Context) -> ParamFacts:
+    out = ParamFacts()
+    prompt = ctx.prompt
+    source = ctx.source
+    profile = ctx.profile
+    valid = Status.VALID
+    braces = "{" in source
+    features = out.features
+    for p in prompt.params:
+        spec = p.spec
+        if spec is None:
+            if p.name:
+                out.unknown.append(p)
+            continue
+        name = spec.name
+        if name in features:
+            features.add(DUPLICATE)
+        features.add(name)
+        status = spec.status
+        if status is Status.REMOVED:
+            out.removed.append(p)
+            continue
+        if status is Status.VIDEO:
+            out.video.append(p)
+            continue
+        if profile not in spec.profiles:
+            if status is valid:
+                out.unsupported.append(p)
+            continue
+        if braces and p.has_permutation:
+            continue  # judged per expansion (midjourney) or unsupported (evolink)
+        if status is valid:
+            _judge(p, spec, out)
+        if spec.cost is not None and not spec.cost_values:
+            out.cost.append(Finding(p, (), f"--{p.name}"))
+    if out.unknown:
+        features.add(UNKNOWN)
+    if out.invalid:
+        features.add(INVALID)
+    if out.out_of_range:
+        features.add(RANGE)
+    if out.not_allowed:
+        features.add(ENUM)
+    if out.ratios:
+        features.add(RATIO)
+    if out.removed:
+        features.add(REMOVED)
+    if out.video:
+        features.add(VIDEO)
+    if out.unsupported:
+        features.add(UNSUPPORTED)
+    if out.cost:
+        features.add(COST)
+    if prompt.images:
+        features.add(IMAGES)
+    features.add(TEXT if prompt.text else NO_TEXT)
+    if braces:
+        features.add(BRACES)
+    if "::" in source:
+        features.add(WEIGHTS)
+    if "http" in source or "HTTP" in source:
+        features.add(HTTP)
+    if 2 * len(source) > _SHORTEST_LIMIT:
+        features.add(LONG)
+    return out
+
+
+def facts(ctx: Context) -> ParamFacts:
+    """The parameter facts of a prompt, computed on first use and kept on the context."""
+    found = ctx.__dict__.get("_param_facts")
+    if found is None:
+        found = ctx.__dict__["_param_facts"] = _collect(ctx)
+    assert isinstance(found, ParamFacts)
+    return found
+
+
+def features(ctx: Context) -> set[str]:
+    """What the prompt has: canonical parameter names and the ``@`` features above."""
+    return facts(ctx).features
+
+
+# -- rule triggers ---------------------------------------------------------------------
+# A rule that can only fire when the prompt has one of its triggers is skipped by the
+# driver otherwise: one set test instead of a call per rule and prompt.
+
+TRIGGERS: dict[RuleFunc, frozenset[str]] = {}
+_F = TypeVar("_F", bound=RuleFunc)
+
+
+def triggers(*names: str) -> Callable[[_F], _F]:
+    """Declare what must be present for the rule to have anything to report."""
+
+    def mark(func: _F) -> _F:
+        TRIGGERS[func] = frozenset(names)
+        return func
+
+    return mark
