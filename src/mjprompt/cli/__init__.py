@@ -32,6 +32,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "expand": ("mjprompt.cli.expand", "print the prompts a {a, b} permutation expands to"),
     "rules": ("mjprompt.cli.rules", "list every rule"),
     "explain": ("mjprompt.cli.rules", "print the documentation of a rule"),
+    "payload": ("mjprompt.cli.api", "print the JSON body that would be sent for a prompt"),
+    "submit": ("mjprompt.cli.api", "create a task and print its id"),
+    "status": ("mjprompt.cli.api", "print the state of a task"),
+    "wait": ("mjprompt.cli.api", "wait for a task, optionally saving its images"),
+    "generate": ("mjprompt.cli.api", "submit, wait and save images (one prompt or --file)"),
+    "demo": ("mjprompt.cli.api", "generate four images with the offline sandbox (no key)"),
 }
 
 

@@ -16,7 +16,6 @@ import json
 import mimetypes
 import os
 import secrets
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -94,7 +93,10 @@ def sidecar_path(directory: Path, task_id: str) -> Path:
 
 def remove_stale_parts(directory: Path, task_id: str) -> None:
     """Remove ``.part`` files an interrupted download of this task left behind."""
-    for stale in directory.glob(f".{task_id}-*.part"):
+    for stale in [
+        *directory.glob(f".{task_id}-*.part"),
+        *directory.glob(f".{task_id}.json.*.part"),
+    ]:
         with contextlib.suppress(OSError):
             stale.unlink()
 
@@ -199,18 +201,18 @@ class ImageSaver:
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
-    """Write JSON to ``path`` through a temporary file and a rename."""
+    """Write JSON to ``path`` through a hidden temporary file and a rename."""
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    tmp = path.parent / f".{path.name}.{secrets.token_hex(4)}.part"
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with open(tmp, "x", encoding="utf-8") as fh:  # "x": the umask decides the mode
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
-            os.unlink(tmp)
+            tmp.unlink()
         raise
     _fsync_dir(path.parent)
 

@@ -1,0 +1,655 @@
+"""API commands: ``payload``, ``submit``, ``status``, ``wait``, ``generate`` and ``demo``.
+
+The key comes from ``EVOLINK_API_KEY`` only (a key on the command line would end up in
+shell history and process lists) and is never printed. The base URL comes from
+``--base-url``, else ``EVOLINK_BASE_URL``, else the real API.
+
+Exit codes: 0 success; 1 lint errors, a failed or timed-out task, an API or download
+failure; 2 usage or input errors (bad arguments, unreadable prompt file, no key, bad
+task id, bad callback URL); 130 on Ctrl-C (a ``generate --file`` run resumes when
+started again).
+
+Progress goes to standard error: a live bar (status, percent, elapsed time) on a
+terminal, plain lines otherwise. Results go to standard output (the saved files, or
+JSON with ``--json``).
+
+httpx is imported only by the commands that talk to the API (``payload`` does not).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from ..callbacks import callback_url_problem
+from ..diagnostics import Severity
+from ..payload import SPEEDS, PayloadError, build_payload
+from .errors import UsageError
+
+if TYPE_CHECKING:
+    from ..client import AsyncClient, Task
+    from ..client.batch import Job, JobResult
+
+__all__ = ["SAMPLE_PROMPT", "register"]
+
+SAMPLE_PROMPT = "a lighthouse on a cliff at dusk, oil painting, warm light --ar 3:2 --seed 42"
+
+DEMO_DIR = "mjprompt-demo"
+
+
+# ------------------------------------------------------------------------- register
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {text!r}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds >= 0, got {text!r}")
+    return value
+
+
+def _add_payload_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--speed", choices=SPEEDS, help="model_params.speed (default: the API's, fast)")
+    p.add_argument("--callback-url", metavar="URL", help="https URL the API posts the task to")
+
+
+def _add_api_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="API base URL (default: $EVOLINK_BASE_URL or https://api.evolink.ai); "
+        "the key is read from $EVOLINK_API_KEY",
+    )
+
+
+def _add_wait_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=1200.0,
+        metavar="SECONDS",
+        help="give up waiting after this long (default 1200 = 20 minutes)",
+    )
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "payload",
+        help="print the JSON body that would be sent for a prompt",
+        description="Print the request body of POST /v1/images/generations for a prompt "
+        "(lint errors refuse it). Needs no key and makes no request.",
+    )
+    p.add_argument("prompt", help="the prompt ('-' reads it from standard input)")
+    _add_payload_options(p)
+    p.set_defaults(func=_cmd_payload)
+
+    p = subparsers.add_parser("submit", help="create a task and print its id")
+    p.add_argument("prompt", help="the prompt ('-' reads it from standard input)")
+    _add_payload_options(p)
+    _add_api_options(p)
+    p.add_argument("--json", action="store_true", help="print the created task as JSON")
+    p.set_defaults(func=_cmd_submit)
+
+    p = subparsers.add_parser("status", help="print the state of a task")
+    p.add_argument("task_id", metavar="TASK_ID")
+    _add_api_options(p)
+    p.add_argument("--json", action="store_true", help="print the task as JSON")
+    p.set_defaults(func=_cmd_status)
+
+    p = subparsers.add_parser("wait", help="wait for a task, optionally saving its images")
+    p.add_argument("task_id", metavar="TASK_ID")
+    p.add_argument("--out", metavar="DIR", help="save the images (and a sidecar) in DIR")
+    _add_api_options(p)
+    _add_wait_options(p)
+    p.set_defaults(func=_cmd_wait)
+
+    p = subparsers.add_parser(
+        "generate",
+        help="submit, wait and save the images of one prompt or a file of prompts",
+        description="Generate images and save them in --out as <task id>-<index>.<ext> with "
+        "a <task id>.json sidecar. With --file, every task id is journaled in DIR the "
+        "moment it is created: run the same command again to resume an interrupted run "
+        "without paying twice.",
+    )
+    p.add_argument("prompt", nargs="?", help="the prompt ('-' reads it from standard input)")
+    p.add_argument(
+        "--file",
+        metavar="FILE",
+        help="prompts, one per line ('#' comments and blank lines skipped; .jsonl: a "
+        "string or an object with a 'prompt' field per line; '-' for standard input)",
+    )
+    p.add_argument("--out", metavar="DIR", default=".", help="where to save (default: .)")
+    p.add_argument(
+        "--concurrency",
+        type=_positive_int,
+        default=4,
+        metavar="N",
+        help="tasks in flight at once with --file (default 4)",
+    )
+    p.add_argument(
+        "--retry-failed",
+        action="store_true",
+        help="with --file: submit again the prompts whose task failed in an earlier run",
+    )
+    p.add_argument(
+        "--resubmit-unknown",
+        action="store_true",
+        help="with --file: send again, with the same Idempotency-Key, prompts whose "
+        "submission an earlier run was interrupted in (the task may exist)",
+    )
+    _add_payload_options(p)
+    _add_api_options(p)
+    _add_wait_options(p)
+    p.set_defaults(func=_cmd_generate)
+
+    p = subparsers.add_parser(
+        "demo",
+        help="generate four images from a sample prompt against the offline sandbox",
+        description="Start the offline sandbox on a free loopback port and generate four "
+        "images from a sample prompt into a folder. No key, no network.",
+    )
+    p.add_argument(
+        "--out", metavar="DIR", default=DEMO_DIR, help=f"where to save (default: ./{DEMO_DIR})"
+    )
+    p.add_argument("--prompt", default=SAMPLE_PROMPT, help="the prompt to generate")
+    p.add_argument(
+        "--duration",
+        type=_seconds,
+        default=3.0,
+        metavar="SECONDS",
+        help="how long the sandbox takes per task (default 3)",
+    )
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(func=_cmd_demo)
+
+
+# ------------------------------------------------------------------------- helpers
+
+
+def _prompt_arg(text: str) -> str:
+    if text == "-":
+        data = sys.stdin.read()
+        return data[:-1] if data.endswith("\n") else data
+    return text
+
+
+def _check_callback(url: str | None) -> None:
+    if url is not None:
+        problem = callback_url_problem(url)
+        if problem is not None:
+            raise UsageError(f"--callback-url: {problem}")
+
+
+def _print_refusal(label: str, prompt: str, err: PayloadError, column_offset: int = 0) -> None:
+    from ..diagnostics import line_col
+
+    shown = [d for d in err.diagnostics if d.severity is Severity.ERROR] or list(err.diagnostics)
+    if not shown:
+        sys.stderr.write(f"{label}: {err}\n")
+        return
+    for d in shown:
+        line, col = line_col(prompt, d.span.start)
+        if line == 1:
+            col += column_offset
+        sys.stderr.write(f"{label}:{line}:{col}: {d.code} {d.message}\n")
+
+
+def _json_out(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _make_client(base_url: str | None, **options: Any) -> AsyncClient:
+    from ..client import AsyncClient, ConfigurationError
+
+    try:
+        client = AsyncClient(base_url=base_url, **options)
+    except ConfigurationError as exc:
+        raise UsageError(str(exc)) from None
+    if _is_loopback(client.base_url) and "polling" not in options:
+        # A local server (the sandbox) costs nothing per query: poll briskly.
+        from ..client import Polling
+
+        client.polling = Polling(minimum=0.25, maximum=1.0, first_default=0.5, first_fraction=0.25)
+    return client
+
+
+def _is_loopback(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "").lower()
+    return host in ("localhost", "::1") or host.startswith("127.")
+
+
+def _check_task_id(task_id: str) -> None:
+    from ..client.task import task_id_problem
+
+    problem = task_id_problem(task_id)
+    if problem is not None:
+        raise UsageError(problem)
+
+
+def _api_failure(exc: Exception) -> int:
+    sys.stderr.write(f"mjprompt: {exc}\n")
+    return 1
+
+
+def _read_prompts(path: str) -> list[tuple[str, str, int]]:
+    """(label, prompt, column offset) for each prompt of a file ('-': stdin)."""
+    label = "<stdin>" if path == "-" else path
+    try:
+        if path == "-":
+            text = sys.stdin.read()
+        else:
+            with open(path, encoding="utf-8-sig", newline="") as fh:
+                text = fh.read()
+    except FileNotFoundError:
+        raise UsageError(f"{label}: no such file") from None
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{label}: not valid UTF-8 (byte {exc.start})") from None
+    except OSError as exc:
+        raise UsageError(f"{label}: cannot read: {exc.strerror}") from None
+    jsonl = path.endswith(".jsonl")
+    out: list[tuple[str, str, int]] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        stripped = raw.strip()
+        if not stripped or (not jsonl and stripped.startswith("#")):
+            continue
+        if jsonl:
+            try:
+                value = json.loads(stripped)
+            except ValueError as exc:
+                raise UsageError(f"{label}:{number}: not JSON ({exc})") from None
+            if isinstance(value, dict):
+                value = value.get("prompt")
+            if not isinstance(value, str):
+                raise UsageError(f"{label}:{number}: expected a string or a 'prompt' field")
+            out.append((f"{label}:{number}", value, 0))
+        else:
+            offset = len(raw) - len(raw.lstrip())
+            out.append((f"{label}:{number}", stripped, offset))
+    if not out:
+        raise UsageError(f"{label}: no prompts found")
+    return out
+
+
+def _elapsed(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    return f"{seconds // 60:02d}:{seconds % 60:02d}"
+
+
+class Progress:
+    """Shows how jobs are going on standard error.
+
+    On a terminal: one status line redrawn in place (a bar of the mean progress, the
+    status or the counts, the elapsed time), with events printed above it. Otherwise:
+    one plain line per change.
+    """
+
+    BAR = 24
+
+    def __init__(self, stream: IO[str], *, live: bool, clock: Callable[[], float]) -> None:
+        self.stream = stream
+        self.live = live
+        self.clock = clock
+        self.start = clock()
+        self.jobs: dict[str, tuple[str, int]] = {}  # label -> (status, percent)
+        self._shown = False
+
+    def _line(self, text: str) -> None:
+        if self.live:
+            self.stream.write("\r\x1b[2K" + text + "\n")
+            self.render()
+        else:
+            self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def update(self, label: str, status: str, percent: int, note: str | None = None) -> None:
+        before = self.jobs.get(label)
+        self.jobs[label] = (status, percent)
+        if note is not None:
+            self._line(note)
+        elif not self.live and before != (status, percent) and status not in ("queued",):
+            self._line(f"{label}: {status} {percent}% ({_elapsed(self.clock() - self.start)})")
+        elif self.live:
+            self.render()
+
+    def render(self) -> None:
+        if not self.live or not self.jobs:
+            return
+        states = list(self.jobs.values())
+        percent = sum(p for _, p in states) // len(states)
+        filled = self.BAR * percent // 100
+        bar = "[" + "#" * filled + "-" * (self.BAR - filled) + "]"
+        if len(states) == 1:
+            summary = states[0][0]
+        else:
+            counts: dict[str, int] = {}
+            for status, _ in states:
+                counts[status] = counts.get(status, 0) + 1
+            summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+        elapsed = _elapsed(self.clock() - self.start)
+        self.stream.write(f"\r\x1b[2K{bar} {percent:3d}% {summary}  {elapsed}")
+        self.stream.flush()
+        self._shown = True
+
+    def close(self) -> None:
+        if self.live and self._shown:
+            self.render()
+            self.stream.write("\n")
+            self.stream.flush()
+
+    async def tick(self, interval: float = 0.2) -> None:
+        """Redraw the line (the elapsed time moves) until cancelled."""
+        while True:
+            await asyncio.sleep(interval)
+            self.render()
+
+    def on_event(self, job: Job, event: str, task: Task | None) -> None:
+        label = job.label
+        tid = task.id if task is not None else ""
+        if event == "queued":
+            self.update(label, "queued", 0)
+        elif event == "submitting":
+            self.update(label, "submitting", 0)
+        elif event == "created":
+            self.update(label, "pending", 0, f"{label}: created {tid}")
+        elif event == "resumed":
+            self.update(label, "resuming", 0, f"{label}: resuming the task created earlier")
+        elif event == "progress" and task is not None:
+            self.update(label, task.status, task.progress)
+        elif event == "downloading":
+            self.update(label, "downloading", 100)
+        elif event == "saved":
+            self.update(label, "saved", 100, f"{label}: saved" + (f" ({tid})" if tid else ""))
+        elif event in ("failed", "timeout", "unknown", "error"):
+            percent = self.jobs.get(label, ("", 0))[1]
+            self.update(label, event, 100 if event != "timeout" else percent)
+
+
+def _make_progress() -> Progress:
+    live = sys.stderr.isatty()
+    return Progress(sys.stderr, live=live, clock=time.monotonic)
+
+
+# ------------------------------------------------------------------------ commands
+
+
+def _cmd_payload(ns: argparse.Namespace) -> int:
+    prompt = _prompt_arg(ns.prompt)
+    _check_callback(ns.callback_url)
+    try:
+        body = build_payload(prompt, speed=ns.speed, callback_url=ns.callback_url)
+    except PayloadError as err:
+        _print_refusal("prompt", prompt, err)
+        return 1
+    _json_out(body)
+    return 0
+
+
+def _cmd_submit(ns: argparse.Namespace) -> int:
+    prompt = _prompt_arg(ns.prompt)
+    _check_callback(ns.callback_url)
+    try:
+        payload = build_payload(prompt, speed=ns.speed, callback_url=ns.callback_url)
+    except PayloadError as err:
+        _print_refusal("prompt", prompt, err)
+        return 1
+    client = _make_client(ns.base_url)
+
+    async def run() -> Task:
+        async with client:
+            return await client.submit_payload(payload)
+
+    from ..client import EvolinkError
+
+    try:
+        task = asyncio.run(run())
+    except EvolinkError as exc:
+        return _api_failure(exc)
+    if ns.json:
+        _json_out(task.to_json())
+    else:
+        sys.stdout.write(task.id + "\n")
+    return 0
+
+
+def _cmd_status(ns: argparse.Namespace) -> int:
+    _check_task_id(ns.task_id)
+    client = _make_client(ns.base_url)
+
+    async def run() -> Task:
+        async with client:
+            return await client.get(ns.task_id)
+
+    from ..client import EvolinkError
+
+    try:
+        task = asyncio.run(run())
+    except EvolinkError as exc:
+        return _api_failure(exc)
+    if ns.json:
+        _json_out(task.to_json())
+    else:
+        line = f"{task.id}: {task.status} {task.progress}%"
+        if task.error is not None:
+            line += f" ({task.error.code}: {' '.join(task.error.message.split())})"
+        elif task.is_completed:
+            line += f" ({len(task.results)} images)"
+        sys.stdout.write(line + "\n")
+    return 1 if task.is_terminal and not task.is_completed else 0
+
+
+def _cmd_wait(ns: argparse.Namespace) -> int:
+    _check_task_id(ns.task_id)
+    client = _make_client(ns.base_url)
+    progress = _make_progress()
+    label = ns.task_id
+
+    async def run() -> tuple[Task, list[Path]]:
+        ticker = asyncio.ensure_future(progress.tick()) if progress.live else None
+        try:
+            async with client:
+                progress.update(label, "waiting", 0)
+                task = await client.wait(
+                    ns.task_id,
+                    timeout=ns.timeout,
+                    on_progress=lambda t: progress.update(label, t.status, t.progress),
+                )
+                paths: list[Path] = []
+                if ns.out is not None:
+                    progress.update(label, "downloading", 100)
+                    paths = await client.download(task, ns.out)
+                progress.update(label, "saved" if ns.out else "completed", 100)
+                return task, paths
+        finally:
+            if ticker is not None:
+                ticker.cancel()
+            progress.close()
+
+    from ..client import EvolinkError, TaskError, WaitTimeoutError
+
+    try:
+        task, paths = asyncio.run(run())
+    except (TaskError, WaitTimeoutError) as exc:
+        if ns.json:
+            task_json = exc.task.to_json() if exc.task is not None else None
+            _json_out({"task": task_json, "error": str(exc)})
+        return _api_failure(exc)
+    except EvolinkError as exc:
+        return _api_failure(exc)
+    if ns.json:
+        _json_out({"task": task.to_json(), "files": [str(p) for p in paths]})
+    else:
+        for path in paths:
+            sys.stdout.write(f"{path}\n")
+        if not paths:
+            sys.stdout.write(f"{task.id}: completed, {len(task.results)} images\n")
+    return 0
+
+
+def _cmd_generate(ns: argparse.Namespace) -> int:
+    if (ns.prompt is None) == (ns.file is None):
+        raise UsageError("give either a prompt or --file FILE (one of them)")
+    _check_callback(ns.callback_url)
+    if ns.file is not None:
+        entries = _read_prompts(ns.file)
+    else:
+        entries = [("prompt", _prompt_arg(ns.prompt), 0)]
+    return _generate(
+        entries,
+        out=ns.out,
+        speed=ns.speed,
+        callback_url=ns.callback_url,
+        base_url=ns.base_url,
+        timeout=ns.timeout,
+        concurrency=ns.concurrency if ns.file is not None else 1,
+        journaled=ns.file is not None,
+        retry_failed=ns.retry_failed,
+        resubmit_unknown=ns.resubmit_unknown,
+        as_json=ns.json,
+        json_list=ns.file is not None,
+    )
+
+
+def _generate(
+    entries: Sequence[tuple[str, str, int]],
+    *,
+    out: str,
+    speed: str | None,
+    callback_url: str | None,
+    base_url: str | None,
+    timeout: float,
+    concurrency: int,
+    journaled: bool,
+    retry_failed: bool = False,
+    resubmit_unknown: bool = False,
+    as_json: bool = False,
+    json_list: bool = False,
+    client_options: dict[str, Any] | None = None,
+) -> int:
+    from ..client.batch import plan_jobs
+
+    jobs, refused = plan_jobs(
+        [(label, prompt) for label, prompt, _ in entries], speed=speed, callback_url=callback_url
+    )
+    if refused:
+        # Nothing is submitted while any prompt has errors: fix the file first.
+        offsets = {label: offset for label, _, offset in entries}
+        for label, prompt, err in refused:
+            _print_refusal(label, prompt, err, offsets.get(label, 0))
+        noun = "prompt has" if len(refused) == 1 else "prompts have"
+        sys.stderr.write(f"mjprompt: {len(refused)} {noun} errors; nothing was submitted\n")
+        return 1
+
+    client = _make_client(base_url, **(client_options or {}))
+    from ..client import EvolinkError
+    from ..client.batch import run_batch
+    from ..client.journal import Journal, JournalError
+
+    journal: Journal | None = None
+    if journaled:
+        try:
+            journal = Journal.open(out)
+        except JournalError as exc:
+            raise UsageError(str(exc)) from None
+    progress = _make_progress()
+
+    async def run() -> list[JobResult]:
+        ticker = asyncio.ensure_future(progress.tick()) if progress.live else None
+        try:
+            async with client:
+                return await run_batch(
+                    client,
+                    jobs,
+                    journal,
+                    out,
+                    concurrency=concurrency,
+                    timeout=timeout,
+                    retry_failed=retry_failed,
+                    resubmit_unknown=resubmit_unknown,
+                    on_event=progress.on_event,
+                )
+        finally:
+            if ticker is not None:
+                ticker.cancel()
+            progress.close()
+
+    try:
+        results = asyncio.run(run())
+    except KeyboardInterrupt:
+        if journal is not None:
+            sys.stderr.write(
+                "mjprompt: interrupted; run the same command again to resume "
+                f"(journal: {journal.path})\n"
+            )
+        raise
+    except EvolinkError as exc:  # e.g. a download directory that cannot be created
+        return _api_failure(exc)
+    finally:
+        if journal is not None:
+            journal.close()
+    return _report(results, out, as_json=as_json, json_list=json_list)
+
+
+def _report(results: Sequence[JobResult], out: str, *, as_json: bool, json_list: bool) -> int:
+    failures = [r for r in results if r.status != "saved"]
+    for r in failures:
+        where = f" (task {r.task_id})" if r.task_id else ""
+        hint = " — run again to resume" if r.status == "timeout" else ""
+        sys.stderr.write(f"{r.job.label}: {r.status}{where}: {r.error}{hint}\n")
+    if as_json:
+        items = []
+        for r in results:
+            item = r.to_json()
+            item["files"] = [str(Path(out) / f) for f in r.files]
+            items.append(item)
+        _json_out(items if json_list else items[0])
+    else:
+        for r in results:
+            for name in r.files:
+                sys.stdout.write(f"{Path(out) / name}\n")
+            if r.status == "saved" and not r.files:
+                sys.stderr.write(f"{r.job.label}: the task completed with no images\n")
+    return 1 if failures else 0
+
+
+def _cmd_demo(ns: argparse.Namespace) -> int:
+    from ..sandbox import Sandbox, SandboxConfig
+
+    sys.stderr.write("starting the offline sandbox (no key, no network)...\n")
+    with Sandbox(SandboxConfig(task_duration=ns.duration)) as sandbox:
+        sys.stderr.write(f"sandbox listening on {sandbox.base_url}\n")
+        code = _generate(
+            [("demo", ns.prompt, 0)],
+            out=ns.out,
+            speed=None,
+            callback_url=None,
+            base_url=sandbox.base_url,
+            timeout=max(60.0, ns.duration * 10),
+            concurrency=1,
+            journaled=False,
+            as_json=ns.json,
+            client_options={"api_key": sandbox.api_key},
+        )
+    if code == 0 and not ns.json:
+        sys.stderr.write(f"done: the images and their JSON sidecar are in {ns.out}\n")
+    return code

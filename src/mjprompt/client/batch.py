@@ -1,0 +1,252 @@
+"""Generate many prompts with bounded concurrency, journaled so a rerun resumes.
+
+:func:`run_batch` submits, waits for and downloads each job, writing every step to the
+:class:`~mjprompt.client.journal.Journal` in the output directory. Started again over
+the same prompts and directory, it
+
+- skips jobs already saved (their files are on disk),
+- waits for (and downloads) jobs whose task was created, without submitting them again,
+- reports jobs whose task failed (``retry_failed=True`` submits them anew),
+- reports jobs interrupted while their POST was in flight (the task may exist):
+  ``resubmit_unknown=True`` sends them again *with the same Idempotency-Key*,
+- submits the rest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ..payload import PayloadError, build_payload
+from . import _core
+from .errors import (
+    APIError,
+    ConnectionFailedError,
+    DownloadError,
+    EvolinkError,
+    TaskError,
+    WaitTimeoutError,
+)
+from .journal import Journal, job_key
+from .task import Task
+
+if TYPE_CHECKING:
+    from ._async import AsyncClient
+
+__all__ = ["Job", "JobResult", "plan_jobs", "run_batch"]
+
+
+@attrs.frozen
+class Job:
+    """One prompt to generate: ``label`` says where it came from (``file:line``)."""
+
+    label: str
+    prompt: str
+    payload: Mapping[str, Any]
+    key: str
+
+
+@attrs.define
+class JobResult:
+    """How a job ended in this run.
+
+    ``status``: ``saved`` (images on disk, now or in an earlier run), ``failed`` (the
+    task failed), ``timeout`` (still running at the deadline; a rerun resumes it),
+    ``unknown`` (interrupted mid-submission earlier; not resubmitted), ``error`` (the
+    API or the download failed; ``task_id`` is set when a task exists).
+    """
+
+    job: Job
+    status: str
+    task_id: str | None = None
+    files: list[str] = attrs.Factory(list)
+    code: str | None = None
+    error: str | None = None
+    resumed: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "label": self.job.label,
+            "prompt": self.job.prompt,
+            "status": self.status,
+            "task_id": self.task_id,
+            "files": self.files,
+            "code": self.code,
+            "error": self.error,
+            "resumed": self.resumed,
+        }
+
+
+def plan_jobs(
+    prompts: Sequence[tuple[str, str]],
+    *,
+    speed: str | None = None,
+    callback_url: str | None = None,
+) -> tuple[list[Job], list[tuple[str, str, PayloadError]]]:
+    """Build every payload first: (jobs, refusals as (label, prompt, error))."""
+    jobs: list[Job] = []
+    refused: list[tuple[str, str, PayloadError]] = []
+    seen: dict[str, int] = {}
+    for label, prompt in prompts:
+        try:
+            payload = build_payload(prompt, speed=speed, callback_url=callback_url)
+        except PayloadError as exc:
+            refused.append((label, prompt, exc))
+            continue
+        base = job_key(payload, 0).split("#")[0]
+        occurrence = seen.get(base, 0)
+        seen[base] = occurrence + 1
+        jobs.append(Job(label, prompt, payload, job_key(payload, occurrence)))
+    return jobs, refused
+
+
+EventSink = Callable[[Job, str, "Task | None"], None]
+
+
+def _surely_not_taken(error: Exception) -> bool:
+    if isinstance(error, ConnectionFailedError):
+        return True
+    return isinstance(error, APIError) and (error.status_code < 500 or error.status_code == 503)
+
+
+async def run_batch(
+    client: AsyncClient,
+    jobs: Sequence[Job],
+    journal: Journal | None,
+    directory: str | os.PathLike[str],
+    *,
+    concurrency: int = 4,
+    timeout: float = _core.DEFAULT_WAIT_TIMEOUT,
+    retry_failed: bool = False,
+    resubmit_unknown: bool = False,
+    on_event: EventSink | None = None,
+) -> list[JobResult]:
+    """Run every job; returns one result per job, in the order given.
+
+    ``journal`` None runs without one (nothing to resume from).
+
+    ``on_event(job, event, task)`` is called with ``queued``, ``submitting``,
+    ``created``, ``resumed``, ``progress``, ``downloading``, ``saved``, ``failed``,
+    ``timeout``, ``unknown`` and ``error``.
+    """
+    if concurrency < 1:
+        raise ValueError("concurrency must be at least 1")
+    folder = Path(directory)
+    gate = asyncio.Semaphore(concurrency)
+
+    def emit(job: Job, event: str, task: Task | None = None) -> None:
+        if on_event is not None:
+            on_event(job, event, task)
+
+    async def one(job: Job) -> JobResult:
+        async with gate:
+            return await _run_job(
+                client, job, journal, folder, timeout, retry_failed, resubmit_unknown, emit
+            )
+
+    for job in jobs:
+        emit(job, "queued", None)
+    return list(await asyncio.gather(*(one(job) for job in jobs)))
+
+
+async def _run_job(
+    client: AsyncClient,
+    job: Job,
+    journal: Journal | None,
+    folder: Path,
+    timeout: float,
+    retry_failed: bool,
+    resubmit_unknown: bool,
+    emit: Callable[[Job, str, Task | None], None],
+) -> JobResult:
+    state = journal.state(job.key) if journal is not None else None
+
+    def record(event: str, **fields: Any) -> None:
+        if journal is not None:
+            journal.record(event, job.key, **fields)
+
+    task_id: str | None = None
+    resumed = False
+    idempotency_key: str | None = None
+    if state is not None:
+        if state.status == "saved" and all((folder / f).exists() for f in state.files):
+            emit(job, "saved", None)
+            return JobResult(job, "saved", state.task_id, list(state.files), resumed=True)
+        if state.status == "failed" and not retry_failed:
+            emit(job, "failed", None)
+            return JobResult(job, "failed", state.task_id, error=state.error, resumed=True)
+        if state.status == "submitting":
+            if not resubmit_unknown:
+                emit(job, "unknown", None)
+                return JobResult(
+                    job,
+                    "unknown",
+                    error="an earlier run was interrupted while submitting this prompt; the "
+                    "task may exist (check your dashboard) — rerun with --resubmit-unknown "
+                    "to send it again with the same Idempotency-Key",
+                    resumed=True,
+                )
+            idempotency_key = state.idempotency_key
+        if state.status in ("created", "saved") and state.task_id:
+            task_id, resumed = state.task_id, True
+
+    task: Task | None = None
+    if task_id is None:
+        idempotency_key = idempotency_key or _core.new_idempotency_key()
+        record(
+            "submitting",
+            label=job.label,
+            prompt=job.prompt,
+            payload=dict(job.payload),
+            idempotency_key=idempotency_key,
+        )
+        emit(job, "submitting", None)
+        try:
+            task = await client.submit_payload(job.payload, idempotency_key=idempotency_key)
+        except EvolinkError as exc:
+            if _surely_not_taken(exc):
+                record("not_taken", error=str(exc))
+            emit(job, "error", None)
+            return JobResult(job, "error", error=str(exc), code=_code(exc))
+        task_id = task.id
+        record("created", task_id=task_id)
+        emit(job, "created", task)
+    else:
+        emit(job, "resumed", None)
+
+    def progress(current: Task) -> None:
+        emit(job, "progress", current)
+
+    try:
+        done = await client.wait(task or task_id, timeout=timeout, on_progress=progress)
+    except TaskError as exc:
+        record("failed", task_id=task_id, code=exc.code, error=str(exc))
+        emit(job, "failed", exc.task)
+        return JobResult(job, "failed", task_id, code=exc.code, error=str(exc), resumed=resumed)
+    except WaitTimeoutError as exc:
+        emit(job, "timeout", exc.task)
+        return JobResult(job, "timeout", task_id, error=str(exc), resumed=resumed)
+    except EvolinkError as exc:
+        emit(job, "error", None)
+        return JobResult(job, "error", task_id, code=_code(exc), error=str(exc), resumed=resumed)
+
+    emit(job, "downloading", done)
+    try:
+        paths = await client.download(done, folder, prompt=job.prompt, payload=job.payload)
+    except (DownloadError, EvolinkError) as exc:
+        emit(job, "error", done)
+        return JobResult(job, "error", task_id, error=str(exc), resumed=resumed)
+    names = [p.name for p in paths]
+    record("saved", task_id=task_id, files=names)
+    emit(job, "saved", done)
+    return JobResult(job, "saved", task_id, names, resumed=resumed)
+
+
+def _code(exc: Exception) -> str | None:
+    code = getattr(exc, "code", None)
+    return None if code is None else str(code)
