@@ -138,11 +138,20 @@ def _apply_round(
     new, new_diagnostics = attempt(candidates)
     if not _adds_errors(diagnostics, new_diagnostics):
         return new, new_diagnostics, candidates
+    # Find the fixes that can go in, by halving the groups that add an error: a few
+    # bad fixes among thousands cost O(bad x log n) lints, not one lint per fix.
     accepted: list[Diagnostic] = []
     best_text, best_diagnostics = current, diagnostics
-    for d in candidates:
-        trial_text, trial_diagnostics = attempt([*accepted, d])
+    groups = [candidates[: len(candidates) // 2], candidates[len(candidates) // 2 :]]
+    while groups:
+        group = groups.pop(0)
+        if not group:
+            continue
+        trial_text, trial_diagnostics = attempt([*accepted, *group])
         if not _adds_errors(diagnostics, trial_diagnostics):
-            accepted.append(d)
+            accepted.extend(group)
             best_text, best_diagnostics = trial_text, trial_diagnostics
+        elif len(group) > 1:
+            half = len(group) // 2
+            groups[0:0] = [group[:half], group[half:]]
     return best_text, best_diagnostics, accepted

@@ -1,0 +1,40 @@
+"""mjprompt.fix: fixpoint, safety, refusal of rounds that add errors, and scale."""
+
+from __future__ import annotations
+
+import mjprompt
+from mjprompt.diagnostics import Edit, apply_edits
+
+
+def test_safe_fixes_reach_a_fixpoint() -> None:
+    result = mjprompt.fix("a cat —ar 16:9 --S750", select=["MJ1"])
+    assert result.text == "a cat --ar 16:9 --s 750"
+    assert sorted(d.code for d in result.applied) == ["MJ103", "MJ105", "MJ106"]
+    assert result.remaining == tuple(mjprompt.lint(result.text, select=["MJ1"]))
+
+
+def test_unsafe_fixes_only_when_asked() -> None:
+    src = "a cat --ar 2:3 more description"
+    assert mjprompt.fix(src, select=["MJ1"]).text == src
+    assert mjprompt.fix(src, unsafe=True, select=["MJ1"]).text == "a cat more description --ar 2:3"
+
+
+def test_a_fix_that_would_add_an_error_is_refused_the_others_apply() -> None:
+    # Inserting a space in `x--ar` would expose `--ar` with no value (MJ110): refused.
+    # The em dash fix does not add an error and still applies.
+    result = mjprompt.fix("x--ar —s 250", select=["MJ1"])
+    assert result.text == "x--ar --s 250"
+    assert [d.code for d in result.applied] == ["MJ103"]
+
+
+def test_thousands_of_fixes_in_one_prompt() -> None:
+    src = "a cat " + "—s 250 " * 5_000
+    result = mjprompt.fix(src, select=["MJ103"])
+    assert "—" not in result.text
+    assert len(result.applied) == 5_000
+
+
+def test_apply_edits_in_one_pass() -> None:
+    text = "abcdef"
+    edits = [Edit(4, 5, "E"), Edit(0, 1, "A"), Edit(2, 2, "+")]
+    assert apply_edits(text, edits) == "Ab+cdEf"
