@@ -41,9 +41,10 @@ class _Server6(_Server):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as a real API gateway
-    server_version = "mjprompt-sandbox"
-    sys_version = ""
     server: _Server
+
+    def version_string(self) -> str:
+        return "mjprompt-sandbox"
 
     def do_GET(self) -> None:
         self._handle()
@@ -218,6 +219,10 @@ class Sandbox:
             self._app.stop_event.wait(duration)
         finally:
             self.stop()
+
+    def request_stop(self) -> None:
+        """Make :meth:`serve_forever` return (safe from a signal handler)."""
+        self._app.stop_event.set()
 
     @property
     def running(self) -> bool:
