@@ -38,6 +38,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "wait": ("mjprompt.cli.api", "wait for a task, optionally saving its images"),
     "generate": ("mjprompt.cli.api", "submit, wait and save images (one prompt or --file)"),
     "demo": ("mjprompt.cli.api", "generate four images with the offline sandbox (no key)"),
+    "sandbox": ("mjprompt.cli.sandbox", "run an offline emulator of the evolink mj-v7 API"),
 }
 
 
