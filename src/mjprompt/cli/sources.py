@@ -151,13 +151,19 @@ def _read_lines(source: Source, stream: BinaryIO, key: str, keep: bool) -> Itera
             yield from _json_line(path, lineno, line, eol, key, keep)
 
 
+def _json_message(exc: JSONDecodeError) -> str:
+    # json's messages are written to be followed by "at line … column …" (which we
+    # replace by the file position); some end in a dangling " at".
+    return exc.msg.removesuffix(" at")
+
+
 def _json_line(
     path: str | None, lineno: int, line: str, eol: str, key: str, keep: bool
 ) -> Iterator[Item]:
     try:
         element = scan_line(line, key)
     except JSONDecodeError as exc:
-        yield Problem(path, lineno, exc.pos + 1, f"invalid JSON: {exc.msg}")
+        yield Problem(path, lineno, exc.pos + 1, f"invalid JSON: {_json_message(exc)}")
         element = None
     if element is not None and element.value is None:
         yield Problem(path, lineno, element.start + 1, element.problem or "not a prompt")
@@ -220,7 +226,7 @@ def _read_document(
             written = element.end
     except JSONDecodeError as exc:
         lineno, line_start = index.line_of(exc.pos)
-        yield Problem(path, lineno, exc.pos - line_start + 1, f"invalid JSON: {exc.msg}")
+        yield Problem(path, lineno, exc.pos - line_start + 1, f"invalid JSON: {_json_message(exc)}")
     if keep:
         yield Verbatim(text[written:])
 
