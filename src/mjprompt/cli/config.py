@@ -128,7 +128,7 @@ def _key_line(text: str, key: str) -> str:
     marker = _MARKER.search(text)
     if marker is None:
         return ""
-    found = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=", re.MULTILINE).search(
+    found = re.compile(rf"^[ \t]*[\"']?{re.escape(key)}[\"']?[ \t]*=", re.MULTILINE).search(
         text, marker.end()
     )
     return f":{text.count(chr(10), 0, found.start()) + 1}" if found else ""
