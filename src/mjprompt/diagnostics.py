@@ -7,7 +7,10 @@ default) or unsafe (applied only when asked), as in ruff.
 
 from __future__ import annotations
 
+import bisect
 import enum
+import functools
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -132,15 +135,22 @@ class Diagnostic:
         }
 
 
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+@functools.lru_cache(maxsize=16)
+def _line_starts(text: str) -> tuple[int, ...]:
+    # Cached per text: a CLI run asks for the line and column of every diagnostic of a
+    # prompt, and a rescan per call would make a big prompt quadratic.
+    return (0, *(m.end() for m in _NEWLINE.finditer(text)))
+
+
 def line_col(text: str, offset: int) -> tuple[int, int]:
-    """1-based (line, column) of a code-point offset; ``\\r\\n``, ``\\r`` and ``\\n`` end lines."""
+    """1-based (line, column) of a code-point offset; ``\r\n``, ``\r`` and ``\n`` end lines."""
     offset = max(0, min(offset, len(text)))
-    head = text[:offset]
-    # Count CRLF once: replace it before counting the other terminators.
-    lines = head.replace("\r\n", "\n").replace("\r", "\n")
-    line = lines.count("\n") + 1
-    last = max(head.rfind("\n"), head.rfind("\r"))
-    return line, offset - last
+    starts = _line_starts(text)
+    line = bisect.bisect_right(starts, offset)
+    return line, offset - starts[line - 1] + 1
 
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> str:
