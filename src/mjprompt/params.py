@@ -367,7 +367,8 @@ PARAMS: tuple[ParamSpec, ...] = (
         "niji",
         "niji",
         _K.VERSION,
-        _A.ONE,
+        # A bare `--niji` chose the default Niji version; MJ403 reports it either way.
+        _A.ZERO_PLUS,
         status=_S.MODEL,
         order=191,
         replacement="--v 7",

@@ -116,11 +116,20 @@ def _duplicates(ctx: Context) -> Iterator[Report]:
 
 
 def _merge(source: str, first: Parameter, p: Parameter) -> Fix:
+    # One edit from the end of the first to the end of the repeat: the repeat's values
+    # go after the first's, and whatever stood between them stays.
     joiner = ", " if first.spec is not None and first.spec.kind is Kind.TEXT else " "
     moved = source[p.values[0].span.start : p.values[-1].span.end]
-    insert = Edit(first.span.end, first.span.end, (joiner if first.values else " ") + moved)
-    delete = delete_token(source, p.span, "").edits[0]
-    return Fix((insert, delete), False, f"move the values into the first `--{first.name}`")
+    gap_start = p.span.start
+    while gap_start > first.span.end and source[gap_start - 1].isspace():
+        gap_start -= 1
+    between = source[first.span.end : gap_start]
+    lead = joiner if first.values else " "
+    return Fix(
+        (Edit(first.span.end, p.span.end, lead + moved + between),),
+        False,
+        f"move the values into the first `--{first.name}`",
+    )
 
 
 def _value_key(p: Parameter) -> tuple[str, ...]:
