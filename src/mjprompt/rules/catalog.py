@@ -111,17 +111,13 @@ def render_markdown() -> str:
     for r in rules:
         sevs = " | ".join(_severity(r, p) for p in PROFILES)
         out.append(f"| [{r.code}](#{r.code.lower()}) | `{r.name}` | {sevs} | {r.fix or '—'} |")
-    family_of = {}
-    for module in FAMILIES:
-        for r in rules:
-            if r.func.__module__ == getattr(module, "__name__", ""):
-                family_of[r.code] = module
-    current: object = None
+    titles = {m.__name__: _family_title(m) for m in FAMILIES}
+    current = ""
     for r in rules:
-        module = family_of.get(r.code)
-        if module is not current:
-            current = module
-            out += ["", f"## {_family_title(module)}"]
+        family = r.func.__module__
+        if family != current:
+            current = family
+            out += ["", f"## {titles.get(family, family)}"]
         sevs = ", ".join(f"{p} {_severity(r, p)}" for p in PROFILES)
         out += [
             "",
