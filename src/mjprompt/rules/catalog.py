@@ -55,9 +55,7 @@ def _conflicts_table() -> list[str]:
     ]
     for c in CONFLICTS:
         first = f"`--{c.first}`" + (f" {'/'.join(c.first_values)}" if c.first_values else "")
-        second = f"`--{c.second}`" + (
-            f" {'/'.join(c.second_values)}" if c.second_values else ""
-        )
+        second = f"`--{c.second}`" + (f" {'/'.join(c.second_values)}" if c.second_values else "")
         lines.append(
             f"| {first} | {second} | {_cell(c.evolink)} | {_cell(c.midjourney)} "
             f"| {c.message} | {c.source} |"
