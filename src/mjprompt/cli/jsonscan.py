@@ -214,20 +214,23 @@ def encode_fragment(value: str) -> str:
 def rewrite_literal(raw: str, old: str, new: str) -> str:
     """The literal ``raw`` (decoding to ``old``) changed to decode to ``new``.
 
-    Only the changed middle is re-encoded, so every escape the author wrote elsewhere in
-    the string stays as it was.
+    Only what changed is re-encoded: every run of characters that the change keeps
+    (found by ``difflib``) is copied from the literal as written, escapes included.
     """
     if old == new:
         return raw
-    limit = min(len(old), len(new))
-    prefix = 0
-    while prefix < limit and old[prefix] == new[prefix]:
-        prefix += 1
-    suffix = 0
-    while suffix < limit - prefix and old[-1 - suffix] == new[-1 - suffix]:
-        suffix += 1
+    from difflib import SequenceMatcher
+
     offsets = literal_offsets(raw)
-    head = prefix if offsets is None else offsets[prefix]
-    tail = len(old) - suffix
-    tail_raw = tail if offsets is None else offsets[tail]
-    return raw[:head] + encode_fragment(new[prefix : len(new) - suffix]) + raw[tail_raw:]
+
+    def at(i: int) -> int:
+        return i if offsets is None else offsets[i]
+
+    out = []
+    matcher = SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            out.append(raw[at(i1) : at(i2)])
+        else:
+            out.append(encode_fragment(new[j1:j2]))
+    return "".join(out)
