@@ -41,6 +41,7 @@ class _Server6(_Server):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as a real API gateway
+    disable_nagle_algorithm = True  # headers and body are separate writes
     server: _Server
 
     def version_string(self) -> str:
@@ -104,7 +105,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _read_body(self) -> tuple[bytes | None, Any]:
         raw_length = self.headers.get("Content-Length")
         if raw_length is None:
-            return None, None
+            return b"", None
         try:
             length = int(raw_length)
         except ValueError:
