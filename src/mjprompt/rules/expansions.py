@@ -75,7 +75,9 @@ def expansion_diagnostics(
     out: list[Diagnostic] = []
     for key, where in found.items():
         d = first_diag[key]
-        if len(where) == total:
+        if total == 1:
+            suffix = " (once the braces are expanded)"
+        elif len(where) == total:
             suffix = f" (in all {total} expansions)"
         else:
             suffix = f" (in {_name(where[0], total)}"

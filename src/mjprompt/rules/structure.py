@@ -42,16 +42,24 @@ def empty_prompt(ctx: Context) -> Iterator[Report]:
     Midjourney needs something to draw: a prompt of only parameters, or nothing at
     all, is rejected.
 
-    Fails: ``, `--ar 16:9 --s 250`
+    Fails: an empty prompt, `--ar 16:9 --s 250`
     Passes: `a cat --ar 16:9`, `https://example.com/a.png https://example.com/b.png`
 
     No fix.
     """
     prompt = ctx.prompt
-    if prompt.images or prompt.text:
-        return
+    if prompt.images or prompt.text or _words_after_parameters(ctx):
+        return  # with words after the parameters, MJ107 says where the text went
     span = Span(0, len(ctx.source)) if prompt.params else Span(0, 0)
     yield Report(span, "the prompt is empty: it needs a text prompt or image prompts")
+
+
+def _words_after_parameters(ctx: Context) -> bool:
+    for p in ctx.prompt.params:
+        limit = p.spec.arity.max if p.spec is not None else None
+        if limit is not None and len(p.value_words()) > limit:
+            return True
+    return False
 
 
 @triggers(NO_TEXT)
@@ -274,7 +282,7 @@ def permutations_unsupported(ctx: Context) -> Iterator[Report]:
     The API sends the braces as they are; it does not expand them into several jobs.
 
     Fails: `a {red, green} bird`
-    Passes: `a red bird`, `a bird, {red, green} in the midjourney profile`
+    Passes: `a red bird` (and `a {red, green} bird` in the midjourney profile)
 
     No fix in place: `mjprompt expand` writes the expanded prompts, one per line.
     """
@@ -284,10 +292,11 @@ def permutations_unsupported(ctx: Context) -> Iterator[Report]:
         if not group.closed:
             continue  # MJ111
         n = group_count(group)
+        what = f"makes {n} prompts" if n != 1 else "has one option"
         yield Report(
             group.span,
-            f"permutations are not supported by the evolink API (this group makes {n} "
-            "prompts); run `mjprompt expand` and send each prompt",
+            f"permutations `{{…}}` are not supported by the evolink API (this group {what}); "
+            "run `mjprompt expand` and send each prompt",
         )
 
 
