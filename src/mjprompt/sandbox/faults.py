@@ -26,7 +26,7 @@ class FaultKind(str, enum.Enum):
     BAD_GATEWAY = "bad_gateway"  # 502 (JSON envelope)
     UNAVAILABLE = "unavailable"  # 503 service_unavailable, with Retry-After when set
     SLOW = "slow"  # wait `delay` seconds, then answer normally
-    STALL = "stall"  # read the request, never answer; hold the connection `delay` s
+    STALL = "stall"  # handle the request, never answer; hold the connection `delay` s
     DROP_BEFORE = "drop_before"  # close the connection before reading the body: nothing done
     DROP_AFTER = "drop_after"  # handle the request (a task IS created), then close silently
     MALFORMED_JSON = "malformed_json"  # handle the request, send half of the JSON body

@@ -77,7 +77,9 @@ class _Handler(BaseHTTPRequestHandler):
             response = Response(fault.status or 502 if fault else 502, _HTML_PAGE, "text/html")
         elif kind == FaultKind.STALL:
             assert fault is not None
-            sb._app.stop_event.wait(fault.delay or sb.config.stall_timeout)
+            sb._app.handle(self.command, path, headers, body)  # a POST does create the task
+            hold = sb.config.stall_timeout if fault.delay is None else fault.delay
+            sb._app.stop_event.wait(hold)
             response = None
         else:
             if kind == FaultKind.SLOW:
