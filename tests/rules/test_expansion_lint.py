@@ -39,10 +39,12 @@ def test_a_finding_in_every_expansion_says_so() -> None:
     # Reported on the prompt as written (the whole parameter): not again per expansion.
     found = _by_code("a {cat, dog} --sw {100, 200}", "MJ501")
     assert found == [("--sw {100, 200}", "Cannot use `--sw` without a `--sref`")]
-    # Only the expansions have the parameter: reported once, for all of them.
-    found = _by_code("a {cat --sw 100, dog --sw 200}", "MJ501")
+    # The codes are inside the braces: only the expansions show the clash with `--sv 2`.
+    text = "a cat --sv 2 --sref {123, 456}"
+    found = _by_code(text, "MJ503")
     assert len(found) == 1
-    assert "(in all 2 expansions)" in found[0][1]
+    assert found[0][0] == "--sv 2"
+    assert found[0][1].endswith("(in all 2 expansions)")
 
 
 def test_text_findings_map_into_the_option() -> None:
