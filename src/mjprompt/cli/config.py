@@ -23,7 +23,7 @@ import attrs
 
 from ..rules.base import PROFILES
 
-__all__ = ["KEYS", "Config", "ConfigError", "find_config", "load_config"]
+__all__ = ["KEYS", "Config", "ConfigError", "find_config", "load_config", "toml_module"]
 
 _MARKER = re.compile(r"^\s*\[\s*tool\s*\.\s*mjprompt\s*\]", re.MULTILINE)
 
@@ -113,7 +113,8 @@ def find_config(start: str | None = None) -> str | None:
         directory = parent
 
 
-def _toml() -> Any:
+def toml_module() -> Any:
+    """``tomllib``, or ``tomli`` on Python 3.10 (imported on first use)."""
     name = "tomllib" if sys.version_info >= (3, 11) else "tomli"
     try:
         return importlib.import_module(name)
@@ -141,7 +142,7 @@ def load_config(path: str) -> Config:
             data = fh.read()
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    toml = _toml()
+    toml = toml_module()
     try:
         text = data.decode("utf-8")
         document = toml.loads(text)
