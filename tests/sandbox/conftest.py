@@ -146,9 +146,9 @@ def png() -> Callable[[bytes], Png]:
 class Receiver:
     """A loopback HTTP endpoint for callbacks that answers from a script of statuses."""
 
-    def __init__(self, statuses: list[int], delay: float = 0.0) -> None:
+    def __init__(self, statuses: list[int], delays: list[float] | None = None) -> None:
         self.statuses = list(statuses)
-        self.delay = delay
+        self.delays = list(delays or [])  # seconds to wait before answering hit 1, 2, ...
         self.hits: list[tuple[float, dict[str, str], bytes]] = []
         self.lock = threading.Lock()
         receiver = self
@@ -158,15 +158,15 @@ class Receiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 with receiver.lock:
                     receiver.hits.append((time.monotonic(), dict(self.headers), body))
-                    status = (
-                        receiver.statuses.pop(0)
-                        if len(receiver.statuses) > 1
-                        else (receiver.statuses[0])
-                    )
-                if receiver.delay:
-                    time.sleep(receiver.delay)
+                    statuses = receiver.statuses
+                    status = statuses.pop(0) if len(statuses) > 1 else statuses[0]
+                    delay = receiver.delays.pop(0) if receiver.delays else 0.0
+                if delay:
+                    time.sleep(delay)
                 try:
                     self.send_response(status)
+                    if 300 <= status < 400:
+                        self.send_header("Location", receiver.url("/elsewhere"))
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                 except OSError:
@@ -177,7 +177,9 @@ class Receiver:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
         self.thread.start()
 
     def url(self, path: str = "/hook") -> str:
@@ -192,8 +194,8 @@ class Receiver:
 def receiver() -> Iterator[Callable[..., Receiver]]:
     made: list[Receiver] = []
 
-    def make(statuses: list[int], delay: float = 0.0) -> Receiver:
-        r = Receiver(statuses, delay)
+    def make(statuses: list[int], delays: list[float] | None = None) -> Receiver:
+        r = Receiver(statuses, delays)
         made.append(r)
         return r
 
