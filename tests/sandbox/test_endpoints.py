@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from mjprompt.sandbox import Sandbox
+from mjprompt.sandbox import Sandbox, SandboxConfig
 
 GEN = "/v1/images/generations"
 ERROR_KEYS = {"code", "message", "type"}
@@ -394,3 +394,86 @@ def test_concurrent_requests_are_all_served(
     assert all(r.status_code == 200 for r in responses)
     assert len({r.json()["id"] for r in responses}) == 24
     assert len(sandbox.requests) == 24
+
+
+def test_chunked_request_body(sandbox: Sandbox, client: httpx.Client) -> None:
+    def parts() -> Any:
+        yield b'{"model": "mj-v7", '
+        yield b'"prompt": "a chunked cat"}'
+
+    response = client.post(GEN, content=parts(), headers={"Content-Type": "application/json"})
+    assert response.status_code == 200
+    assert sandbox.requests[0].header("transfer-encoding") == "chunked"
+    assert sandbox.requests[0].json == {"model": "mj-v7", "prompt": "a chunked cat"}
+
+
+def test_bad_content_length(sandbox: Sandbox) -> None:
+    import socket
+
+    with socket.create_connection(("127.0.0.1", sandbox.port)) as s:
+        s.sendall(b"POST /v1/images/generations HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n")
+        reply = s.recv(4096)
+    assert reply.startswith(b"HTTP/1.1 400")
+
+
+def test_a_bug_in_the_sandbox_is_a_500_envelope(
+    sandbox: Sandbox, client: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines: list[str] = []
+    monkeypatch.setattr(sandbox, "_log", lines.append)
+
+    def broken(*args: Any) -> Any:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(sandbox._app, "handle", broken)
+    response = client.get("/v1/tasks/task-unified-1-a")
+    assert response.status_code == 500
+    assert response.json()["error"]["code"] == "internal_error"
+    assert any("RuntimeError: boom" in line for line in lines)
+
+
+def test_log_lines_and_no_recording(make_sandbox: Callable[..., Sandbox]) -> None:
+    lines: list[str] = []
+    sb = make_sandbox(record_requests=False, log=lines.append)
+    sb.inject("503", path="/v1/tasks/")
+    with httpx.Client(base_url=sb.base_url, trust_env=False) as c:
+        c.get("/v1/tasks/x")
+        c.get("/")
+    assert lines == ["GET /v1/tasks/x 503 [fault: unavailable]", "GET / 200"]
+    assert len(sb.requests) == 0
+
+
+def test_lifecycle() -> None:
+    sb = Sandbox()
+    with pytest.raises(RuntimeError, match="not running"):
+        _ = sb.base_url
+    with sb:
+        assert sb.running and sb.base_url == f"http://127.0.0.1:{sb.port}"
+        with pytest.raises(RuntimeError, match="already running"):
+            sb.start()
+    assert not sb.running
+    sb.stop()  # stopping twice is harmless
+    with pytest.raises(RuntimeError, match="cannot be restarted"):
+        sb.start()
+
+
+def test_serve_forever_returns_after_duration() -> None:
+    sb = Sandbox()
+    sb.serve_forever(0.05)
+    assert not sb.running
+
+
+def test_ipv6_loopback(client_for: Callable[..., httpx.Client]) -> None:
+    import socket
+
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6 on this machine")
+    try:
+        sb = Sandbox(SandboxConfig(host="::1", task_duration=0)).start()
+    except OSError:
+        pytest.skip("cannot bind ::1 here")
+    try:
+        assert sb.base_url.startswith("http://[::1]:")
+        assert client_for(sb).get("/").status_code == 200
+    finally:
+        sb.stop()

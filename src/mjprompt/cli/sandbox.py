@@ -136,6 +136,7 @@ def run(args: argparse.Namespace) -> int:
             callback_timeout=args.callback_timeout,
             callback_retry_delays=args.callback_delays,
             public_base_url=args.public_url,
+            record_requests=False,  # nobody reads the log of a CLI sandbox; keep memory flat
             log=_printer(args.quiet),
         )
     except ValueError as e:

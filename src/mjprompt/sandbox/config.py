@@ -65,5 +65,7 @@ class SandboxConfig:
     public_base_url: str | None = None
     # Wall clock (Unix seconds) for task timing and link expiry; tests may inject one.
     clock: Callable[[], float] = time.time
+    # Keep every request in `Sandbox.requests` (a long-running CLI sandbox need not).
+    record_requests: bool = True
     # One line per handled request (the CLI prints them); None: silent.
     log: Callable[[str], None] | None = None

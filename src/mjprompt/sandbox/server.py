@@ -6,15 +6,18 @@ import ipaddress
 import itertools
 import json
 import socket
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
+import attrs
+
 from .app import Response, SandboxApp, endpoint_of, error_response
 from .config import SandboxConfig
-from .envelope import http_error
+from .envelope import ApiError, http_error
 from .faults import Fault, FaultKind, FaultPlan, fault_kind
 from .recording import CallbackAttempt, Log, RecordedRequest, RequestLog
 from .tasks import SandboxTask
@@ -33,6 +36,12 @@ _HTML_PAGE = (
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     sandbox: Sandbox
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that hangs up mid-request is normal here (faults provoke it): one line
+        # in the request log, not a traceback on stderr.
+        error = sys.exc_info()[1]
+        self.sandbox._log(f"connection from {client_address[0]} ended: {error!r}")
 
 
 class _Server6(_Server):
@@ -63,37 +72,50 @@ class _Handler(BaseHTTPRequestHandler):
         fault = sb.faults.take(self.command, path)
         kind = fault.kind if fault is not None else None
         if kind == FaultKind.DROP_BEFORE:
-            sb._record(self.command, path, query, headers, None, kind, None)
+            index = sb._record(self.command, path, query, headers, None, kind)
+            sb._finish(index, self.command, path, None, kind)
             self._drop()
             return
-        body, too_large = self._read_body()
-        index = sb._record(self.command, path, query, headers, body, kind, None)
-        response: Response | None
-        if too_large is not None:
-            response = error_response(too_large)
-        elif fault is not None and kind is not None and kind.status is not None:
-            response = self._error_fault(fault, kind.status, path)
-        elif kind == FaultKind.HTML:
-            response = Response(fault.status or 502 if fault else 502, _HTML_PAGE, "text/html")
-        elif kind == FaultKind.STALL:
-            assert fault is not None
-            sb._app.handle(self.command, path, headers, body)  # a POST does create the task
-            hold = sb.config.stall_timeout if fault.delay is None else fault.delay
-            sb._app.stop_event.wait(hold)
-            response = None
+        body, bad_body = self._read_body()
+        index = sb._record(self.command, path, query, headers, body, kind)
+        if bad_body is not None:
+            response: Response | None = error_response(bad_body)
         else:
-            if kind == FaultKind.SLOW:
-                assert fault is not None
-                sb._app.stop_event.wait(SLOW_DEFAULT if fault.delay is None else fault.delay)
-            response = sb._app.handle(self.command, path, headers, body)
-            if kind == FaultKind.DROP_AFTER:
-                response = None
+            try:
+                response = self._respond(fault, path, headers, body)
+            except Exception as e:  # a sandbox bug must not become a traceback
+                sb._log(f"internal error on {self.command} {path}: {type(e).__name__}: {e}")
+                response = error_response(http_error(500, endpoint_of(path)))
         status = None if response is None else response.status
-        sb._finish(index, status, kind)
+        sb._finish(index, self.command, path, status, kind)
         if response is None:
             self._drop()
         else:
             self._send(response, kind)
+
+    def _respond(
+        self, fault: Fault | None, path: str, headers: dict[str, str], body: bytes
+    ) -> Response | None:
+        """The response to send, or None to close the connection without one."""
+        app = self.server.sandbox._app
+        if fault is None:
+            return app.handle(self.command, path, headers, body)
+        kind = fault.kind
+        if kind.status is not None:
+            return self._error_fault(fault, kind.status, path)
+        if kind == FaultKind.HTML:
+            return Response(fault.status or 502, _HTML_PAGE, "text/html")
+        if kind == FaultKind.SLOW:
+            app.stop_event.wait(SLOW_DEFAULT if fault.delay is None else fault.delay)
+        response = app.handle(self.command, path, headers, body)
+        if kind == FaultKind.STALL:
+            # The request was handled (a POST did create its task); the answer never comes.
+            hold = self.server.sandbox.config.stall_timeout if fault.delay is None else fault.delay
+            app.stop_event.wait(hold)
+            return None
+        if kind == FaultKind.DROP_AFTER:
+            return None
+        return response
 
     def _error_fault(self, fault: Fault, default_status: int, path: str) -> Response:
         headers: tuple[tuple[str, str], ...] = ()
@@ -104,19 +126,43 @@ class _Handler(BaseHTTPRequestHandler):
         error = http_error(fault.status or default_status, endpoint_of(path), headers=headers)
         return error_response(error)
 
-    def _read_body(self) -> tuple[bytes | None, Any]:
+    def _read_body(self) -> tuple[bytes, ApiError | None]:
+        """The request body (Content-Length or chunked), or an error to answer with."""
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            return self._read_chunked()
         raw_length = self.headers.get("Content-Length")
         if raw_length is None:
             return b"", None
         try:
             length = int(raw_length)
+            if length < 0:
+                raise ValueError(raw_length)
         except ValueError:
             self.close_connection = True
-            return None, http_error(400, message=f"Bad Content-Length {raw_length!r}")
+            return b"", http_error(400, message=f"Bad Content-Length {raw_length!r}")
         if length > MAX_BODY:
             self.close_connection = True  # the unread body would poison the connection
-            return None, http_error(413, message=f"The body is larger than {MAX_BODY} bytes")
+            return b"", http_error(413, message=f"The body is larger than {MAX_BODY} bytes")
         return self.rfile.read(length), None
+
+    def _read_chunked(self) -> tuple[bytes, ApiError | None]:
+        body = bytearray()
+        while True:
+            line = self.rfile.readline(1024).split(b";")[0].strip()
+            try:
+                size = int(line, 16)
+            except ValueError:
+                self.close_connection = True
+                return b"", http_error(400, message="Bad chunked encoding")
+            if size == 0:
+                while self.rfile.readline(1024).strip():  # trailer fields
+                    pass
+                return bytes(body), None
+            if len(body) + size > MAX_BODY:
+                self.close_connection = True
+                return b"", http_error(413, message=f"The body is larger than {MAX_BODY} bytes")
+            body.extend(self.rfile.read(size))
+            self.rfile.readline(1024)  # the CRLF after each chunk
 
     def _send(self, response: Response, kind: FaultKind | None) -> None:
         body = response.body
@@ -183,6 +229,8 @@ class Sandbox:
         """Bind and serve in a daemon thread; returns self. OSError if the port is taken."""
         if self._server is not None:
             raise RuntimeError("the sandbox is already running")
+        if self._app.stop_event.is_set():
+            raise RuntimeError("a stopped sandbox cannot be restarted; create a new one")
         host = self.config.host
         cls = _Server6 if ":" in host else _Server
         server = cls((host, self.config.port), _Handler)
@@ -318,8 +366,10 @@ class Sandbox:
         headers: dict[str, str],
         body: bytes | None,
         kind: FaultKind | None,
-        status: int | None,
     ) -> int:
+        """Log the request on arrival (so a stalled one is visible); its index, or -1."""
+        if not self.config.record_requests:
+            return -1
         parsed: Any = None
         if body:
             try:
@@ -335,25 +385,22 @@ class Sandbox:
             parsed,
             time.monotonic(),
             None if kind is None else kind.value,
-            status,
         )
         return self.requests.append(record)
 
-    def _finish(self, index: int, status: int | None, kind: FaultKind | None) -> None:
-        record = self.requests[index]
-        self.requests.replace(index, _with_status(record, status))
-        log = self.config.log
-        if log is not None:
-            shown = "-" if status is None else str(status)
-            extra = f" [fault: {kind.value}]" if kind is not None else ""
-            log(f"{record.method} {record.path} {shown}{extra}")
+    def _finish(
+        self, index: int, method: str, path: str, status: int | None, kind: FaultKind | None
+    ) -> None:
+        if index >= 0:
+            self.requests.replace(index, attrs.evolve(self.requests[index], status=status))
+        shown = "-" if status is None else str(status)
+        extra = f" [fault: {kind.value}]" if kind is not None else ""
+        self._log(f"{method} {path} {shown}{extra}")
+
+    def _log(self, line: str) -> None:
+        if self.config.log is not None:
+            self.config.log(line)
 
     def _request_id(self) -> str:
         with self._lock:
             return f"sandbox-{next(self._ids)}"
-
-
-def _with_status(record: RecordedRequest, status: int | None) -> RecordedRequest:
-    import attrs
-
-    return attrs.evolve(record, status=status)
