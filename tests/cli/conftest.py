@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -75,6 +76,35 @@ def cli(tmp_path: Path) -> Runner:
 
     def call(*args: str, cwd: Path | None = None, **kw: object) -> Result:
         return run_cli(*args, cwd=cwd or tmp_path, **kw)  # type: ignore[arg-type]
+
+    return call
+
+
+@pytest.fixture
+def cli_fast(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Runner:
+    """Like ``cli`` but runs ``mjprompt.cli.main`` in this process (no interpreter start).
+
+    For the tests of options and commands; the tests of formats, fixing, stdin, bad
+    files and exit codes use the real console script (``cli``).
+    """
+    from mjprompt.cli import main
+
+    for name in ("MJPROMPT_DEBUG", "NO_COLOR", "FORCE_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+
+    def call(*args: str, cwd: Path | None = None, stdin: str | bytes = b"") -> Result:
+        monkeypatch.chdir(cwd or tmp_path)
+        data = stdin.encode("utf-8") if isinstance(stdin, str) else stdin
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+        capsys.readouterr()
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse usage errors
+            code = exc.code if isinstance(exc.code, int) else 2
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
 
     return call
 

@@ -15,7 +15,7 @@ def _codes(result):
     return [d["code"] for d in json.loads(result.out)]
 
 
-def test_settings_from_the_nearest_pyproject(cli, tmp_path, make_file):
+def test_settings_from_the_nearest_pyproject(cli_fast, tmp_path, make_file):
     make_file(
         tmp_path / "pyproject.toml",
         '[project]\nname = "x"\n\n[tool.mjprompt]\nignore = ["MJ101"]\nfail-on = "warning"\n'
@@ -23,18 +23,18 @@ def test_settings_from_the_nearest_pyproject(cli, tmp_path, make_file):
     )
     make_file(tmp_path / "sub" / "p.prompt", PROMPT)
     # Run from a subdirectory: the search goes up to the pyproject.
-    result = cli("check", "p.prompt", cwd=tmp_path / "sub")
+    result = cli_fast("check", "p.prompt", cwd=tmp_path / "sub")
     assert _codes(result) == ["MJ106"]
     assert result.code == 1  # fail-on = warning
 
 
-def test_command_line_wins(cli, tmp_path, make_file):
+def test_command_line_wins(cli_fast, tmp_path, make_file):
     make_file(tmp_path / "pyproject.toml", '[tool.mjprompt]\nignore = "MJ101"\nformat = "json"\n')
     make_file(tmp_path / "p.prompt", PROMPT)
-    result = cli("check", "p.prompt", "--ignore", "MJ106", "--format", "text")
+    result = cli_fast("check", "p.prompt", "--ignore", "MJ106", "--format", "text")
     assert " MJ101 " in result.out
     assert " MJ106 " not in result.out
-    isolated = cli("check", "p.prompt", "--isolated", "--format", "json")
+    isolated = cli_fast("check", "p.prompt", "--isolated", "--format", "json")
     assert set(_codes(isolated)) >= {"MJ101", "MJ106"}
 
 
@@ -46,14 +46,14 @@ def test_a_pyproject_without_the_table_does_not_stop_the_search(tmp_path, make_f
     assert load_config(str(tmp_path / "pyproject.toml")).get("profile") == "midjourney"
 
 
-def test_explicit_config_file(cli, tmp_path, make_file):
+def test_explicit_config_file(cli_fast, tmp_path, make_file):
     make_file(tmp_path / "conf" / "pyproject.toml", "[tool.mjprompt]\nselect = ['MJ106']\n")
     make_file(tmp_path / "p.prompt", PROMPT)
-    result = cli("check", "p.prompt", "--config", "conf/pyproject.toml", "--format", "json")
+    result = cli_fast("check", "p.prompt", "--config", "conf/pyproject.toml", "--format", "json")
     assert _codes(result) == ["MJ106"]
 
 
-def test_bad_configuration_is_a_usage_error_naming_file_and_line(cli, tmp_path, make_file):
+def test_bad_configuration_is_a_usage_error_naming_file_and_line(cli_fast, tmp_path, make_file):
     make_file(tmp_path / "p.prompt", PROMPT)
     cases = {
         "[tool.mjprompt]\nprofile = 'evolink'\nfail_on = 'warning'\n": (
@@ -68,7 +68,7 @@ def test_bad_configuration_is_a_usage_error_naming_file_and_line(cli, tmp_path, 
     }
     for text, message in cases.items():
         make_file(tmp_path / "pyproject.toml", text)
-        result = cli("check", "p.prompt")
+        result = cli_fast("check", "p.prompt")
         assert result.code == 2, text
         assert message in result.err, (text, result.err)
         assert "Traceback" not in result.err
@@ -84,7 +84,7 @@ def test_load_config_validates_types(tmp_path, make_file):
     assert config.get("include") == ("*.p",)
 
 
-def test_include_and_exclude_patterns(cli, tmp_path, make_file):
+def test_include_and_exclude_patterns(cli_fast, tmp_path, make_file):
     make_file(
         tmp_path / "pyproject.toml",
         "[tool.mjprompt]\ninclude = ['*.mj']\nexclude = ['drafts']\nformat = 'json'\n",
@@ -92,5 +92,5 @@ def test_include_and_exclude_patterns(cli, tmp_path, make_file):
     make_file(tmp_path / "a.mj", PROMPT)
     make_file(tmp_path / "drafts" / "b.mj", PROMPT)
     make_file(tmp_path / "c.prompt", PROMPT)
-    paths = {d["path"] for d in json.loads(cli("check", ".").out)}
+    paths = {d["path"] for d in json.loads(cli_fast("check", ".").out)}
     assert paths == {"a.mj"}

@@ -49,21 +49,21 @@ def test_fix_round_trip_keeps_line_endings_bom_and_comments(cli, tmp_path, make_
     assert "Fixed" not in again.out
 
 
-def test_check_fix_is_fix_and_reports_what_remains(cli, tmp_path, make_file):
+def test_check_fix_is_fix_and_reports_what_remains(cli_fast, tmp_path, make_file):
     path = make_file(tmp_path / "p.prompt", "a cat –ar 16:9 --foo\n")
-    result = cli("check", "--fix", "--format", "json", "p.prompt")
+    result = cli_fast("check", "--fix", "--format", "json", "p.prompt")
     assert path.read_bytes() == b"a cat --ar 16:9 --foo\n"
     remaining = json.loads(result.out)
     assert [(d["code"], d["line"], d["column"]) for d in remaining] == [("MJ301", 1, 17)]
     assert result.code == 1
 
 
-def test_unsafe_fixes_only_when_asked(cli, tmp_path, make_file):
+def test_unsafe_fixes_only_when_asked(cli_fast, tmp_path, make_file):
     # A `}` with no `{` has an unsafe fix (MJ112): `--fix` leaves it, --unsafe-fixes applies.
     path = make_file(tmp_path / "u.prompt", "a cat } --ar 16:9\n")
-    cli("fix", "u.prompt")
+    cli_fast("fix", "u.prompt")
     assert path.read_bytes() == b"a cat } --ar 16:9\n"
-    result = cli("fix", "--unsafe-fixes", "u.prompt")
+    result = cli_fast("fix", "--unsafe-fixes", "u.prompt")
     assert b"}" not in path.read_bytes()
     assert result.code == 1
 
@@ -95,10 +95,10 @@ def test_json_fix_rewrites_only_the_string_and_keeps_escapes(cli, tmp_path, make
     assert result.code == 1
 
 
-def test_jsonl_fix_and_remaining_positions_follow_the_new_text(cli, tmp_path, make_file):
+def test_jsonl_fix_and_remaining_positions_follow_the_new_text(cli_fast, tmp_path, make_file):
     text = '{"prompt": "a \\u2014ar 2:3 --foo"}\n\n{"prompt": "ok --ar 1:1"}\n'
     path = make_file(tmp_path / "p.jsonl", text)
-    result = cli("fix", "--format", "json", "p.jsonl")
+    result = cli_fast("fix", "--format", "json", "p.jsonl")
     expected = '{"prompt": "a --ar 2:3 --foo"}\n\n{"prompt": "ok --ar 1:1"}\n'
     assert path.read_text("utf-8") == expected
     (left,) = json.loads(result.out)
@@ -106,10 +106,10 @@ def test_jsonl_fix_and_remaining_positions_follow_the_new_text(cli, tmp_path, ma
     assert (left["code"], left["line"], left["column"]) == ("MJ301", 1, 24)
 
 
-def test_fix_keeps_the_file_mode(cli, tmp_path, make_file):
+def test_fix_keeps_the_file_mode(cli_fast, tmp_path, make_file):
     path = make_file(tmp_path / "m.prompt", "a cat –ar 16:9\n")
     path.chmod(0o640)
-    cli("fix", "m.prompt")
+    cli_fast("fix", "m.prompt")
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
     assert path.read_bytes() == b"a cat --ar 16:9\n"
 
@@ -121,8 +121,8 @@ def test_fix_on_stdin_prints_the_fixed_text(cli):
     assert result.code == 1
 
 
-def test_fix_prompt_option_prints_each_fixed_prompt(cli):
-    result = cli("fix", "-p", "a cat –ar 16:9", "-p", "b —ar 1:1")
+def test_fix_prompt_option_prints_each_fixed_prompt(cli_fast):
+    result = cli_fast("fix", "-p", "a cat –ar 16:9", "-p", "b —ar 1:1")
     assert result.out == "a cat --ar 16:9\nb --ar 1:1\n"
 
 

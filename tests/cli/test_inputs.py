@@ -21,11 +21,11 @@ def test_stdin_filename_names_it_and_picks_the_kind(cli):
     assert (d["path"], d["line"], d["column"], d["code"]) == ("in.jsonl", 1, 19, "MJ103")
 
 
-def test_prompt_options_are_numbered_lines_of_no_file(cli):
-    result = cli("check", "-p", "a cat --ar 16:9", "-p", "x --foo", "--format", "json")
+def test_prompt_options_are_numbered_lines_of_no_file(cli_fast):
+    result = cli_fast("check", "-p", "a cat --ar 16:9", "-p", "x --foo", "--format", "json")
     (d,) = json.loads(result.out)
     assert (d["path"], d["line"], d["column"], d["code"]) == (None, 2, 3, "MJ301")
-    text = cli("check", "-p", "a cat --ar 16:9", "-p", "x --foo")
+    text = cli_fast("check", "-p", "a cat --ar 16:9", "-p", "x --foo")
     assert text.lines[0].startswith("<prompt>:2:3: MJ301 ")
 
 
@@ -83,7 +83,7 @@ def test_binary_garbage_is_an_input_error_not_a_traceback(cli, tmp_path, make_fi
     assert "Traceback" not in result.err
 
 
-def test_directories_are_walked_by_prompt_file_patterns(cli, tmp_path, make_file):
+def test_directories_are_walked_by_prompt_file_patterns(cli_fast, tmp_path, make_file):
     bad = "a cat –ar 16:9\n"
     for name in [
         "x.prompt",
@@ -97,7 +97,7 @@ def test_directories_are_walked_by_prompt_file_patterns(cli, tmp_path, make_file
         make_file(tmp_path / name, content.get(name.rsplit(".", 1)[1], bad))
     for name in ["readme.txt", "deep/other.txt", "node_modules/n.prompt", ".git/g.prompt"]:
         make_file(tmp_path / name, bad)
-    result = cli("check", ".", "--format", "json")
+    result = cli_fast("check", ".", "--format", "json")
     paths = sorted({d["path"] for d in json.loads(result.out)})
     assert paths == [
         "deep/prompts/y.txt",
@@ -108,49 +108,49 @@ def test_directories_are_walked_by_prompt_file_patterns(cli, tmp_path, make_file
         "x.prompts.txt",
     ]
     # A file named on the command line is checked whatever its name.
-    named = cli("check", "readme.txt")
+    named = cli_fast("check", "readme.txt")
     assert named.lines[0].startswith("readme.txt:1:7: MJ101")
 
 
-def test_no_paths_means_the_current_directory(cli, tmp_path, make_file):
+def test_no_paths_means_the_current_directory(cli_fast, tmp_path, make_file):
     make_file(tmp_path / "a.prompt", "a cat –ar 16:9\n")
-    assert cli("check").lines[0].startswith("a.prompt:1:7: MJ101")
+    assert cli_fast("check").lines[0].startswith("a.prompt:1:7: MJ101")
 
 
 @pytest.mark.parametrize(
     ("fail_on", "code"), [(None, 0), ("error", 0), ("warning", 1), ("info", 1)]
 )
-def test_fail_on_sets_the_lowest_failing_severity(cli, tmp_path, make_file, fail_on, code):
+def test_fail_on_sets_the_lowest_failing_severity(cli_fast, tmp_path, make_file, fail_on, code):
     make_file(tmp_path / "w.prompt", "a cat --AR 16:9\n")  # one warning
     args = ["check", "w.prompt"] + (["--fail-on", fail_on] if fail_on else [])
-    result = cli(*args)
+    result = cli_fast(*args)
     assert result.code == code
     assert "MJ106" in result.out
 
 
-def test_info_findings_fail_only_with_fail_on_info(cli):
-    assert cli("check", "-p", "a cat —ar 16:9", "--fail-on", "warning").code == 0
-    assert cli("check", "-p", "a cat —ar 16:9", "--fail-on", "info").code == 1
+def test_info_findings_fail_only_with_fail_on_info(cli_fast):
+    assert cli_fast("check", "-p", "a cat —ar 16:9", "--fail-on", "warning").code == 0
+    assert cli_fast("check", "-p", "a cat —ar 16:9", "--fail-on", "info").code == 1
 
 
-def test_quiet_prints_findings_only(cli):
-    result = cli("check", "-q", "-p", "a cat –ar 16:9", "-p", "fine")
+def test_quiet_prints_findings_only(cli_fast):
+    result = cli_fast("check", "-q", "-p", "a cat –ar 16:9", "-p", "fine")
     assert result.lines == [
         "<prompt>:1:7: MJ101 `–ar` is written with an en dash `–`; a parameter starts with `--`"
     ]
 
 
-def test_select_and_ignore_by_prefix_and_name(cli):
+def test_select_and_ignore_by_prefix_and_name(cli_fast):
     prompt = ["-p", "a cat –ar 16:9 --AR 1:1 —s 5"]
-    codes = {line.split()[1] for line in cli("check", "-q", *prompt).lines}
+    codes = {line.split()[1] for line in cli_fast("check", "-q", *prompt).lines}
     assert {"MJ101", "MJ106", "MJ103"} <= codes
-    only = {line.split()[1] for line in cli("check", "-q", "--select", "MJ10", *prompt).lines}
+    only = {line.split()[1] for line in cli_fast("check", "-q", "--select", "MJ10", *prompt).lines}
     assert only and all(c.startswith("MJ10") for c in only)
-    skipped = cli("check", "-q", "--ignore", "MJ101,uppercase-name", *prompt).lines
+    skipped = cli_fast("check", "-q", "--ignore", "MJ101,uppercase-name", *prompt).lines
     assert not any(" MJ101 " in x or " MJ106 " in x for x in skipped)
 
 
-def test_usage_errors_exit_two_without_traceback(cli):
+def test_usage_errors_exit_two_without_traceback(cli_fast):
     for args in (
         ["check", "--select", "XX9", "-p", "a"],
         ["check", "--profile", "nope", "-p", "a"],
@@ -159,7 +159,7 @@ def test_usage_errors_exit_two_without_traceback(cli):
         ["explain", "MJ999"],
         ["nosuchcommand"],
     ):
-        result = cli(*args)
+        result = cli_fast(*args)
         assert result.code == 2, args
         assert "Traceback" not in result.err
         assert result.err.strip(), args
