@@ -14,7 +14,7 @@ from typing import TypeVar
 
 import attrs
 
-from ..ast import Parameter, Ratio, Value
+from ..ast import MarkerStyle, Parameter, Ratio, Value
 from ..params import Kind, ParamSpec, Status
 from .base import Context, RuleFunc
 from .common import effective_value, flag, number_text
@@ -47,6 +47,19 @@ BRACES = "@braces"
 WEIGHTS = "@weights"
 HTTP = "@http"
 LONG = "@long"
+# Features the MJ1xx syntax rules need (computed from the AST, not from the rules).
+NO_NAME = "@no-name"
+UPPER_CASE = "@upper-case"
+ODD_MARKER = "@odd-marker"
+NO_VALUE = "@no-value"
+GLUED_VALUE = "@glued-value"
+EXTRA_WORDS = "@extra-words"
+PUNCTUATION = "@punctuation"
+CLOSING_BRACE = "@closing-brace"
+EM_DASH = "@em-dash"
+NON_ASCII = "@non-ascii"
+GLUED_MARKER = "@glued-marker"
+_PUNCT_END = frozenset(",;|.:!?")
 _SHORTEST_LIMIT = 6000  # the midjourney profile's length limit; MJ209 looks at half
 MAX_ASPECT = 14  # V7: at most 14:1 either way (v7-syntax.md §1)
 
@@ -200,6 +213,7 @@ def _collect(ctx: Context) -> ParamFacts:
     features = out.features
     for p in prompt.params:
         spec = p.spec
+        _syntax_features(p, spec, features)
         if spec is None:
             if p.name:
                 out.unknown.append(p)
@@ -254,7 +268,53 @@ def _collect(ctx: Context) -> ParamFacts:
         features.add(HTTP)
     if 2 * len(source) > _SHORTEST_LIMIT:
         features.add(LONG)
+    if "}" in source:
+        features.add(CLOSING_BRACE)
+    if "\u2014" in source:
+        features.add(EM_DASH)
+    if not source.isascii():
+        features.add(NON_ASCII)
+    if _glued_marker(source):
+        features.add(GLUED_MARKER)
     return out
+
+
+def _syntax_features(p: Parameter, spec: ParamSpec | None, features: set[str]) -> None:
+    # What the MJ1xx rules look at, read from the AST: each feature is implied by the
+    # finding of its rule (see _SYNTAX_TRIGGERS), so skipping a rule without it is safe.
+    name = p.name
+    if not name:
+        features.add(NO_NAME)
+    elif name != name.lower():
+        features.add(UPPER_CASE)
+    if p.marker_style is not MarkerStyle.DOUBLE_HYPHEN:
+        features.add(ODD_MARKER)
+    values = p.values
+    if spec is None:
+        return
+    if not values:
+        if spec.arity.min > 0:
+            features.add(NO_VALUE)
+        return
+    if values[0].span.start == p.name_span.end:
+        features.add(GLUED_VALUE)
+    limit = spec.arity.max
+    if limit is not None and len(values) > limit:
+        features.add(EXTRA_WORDS)
+    for v in values:
+        if isinstance(v, Value) and v.raw[-1] in _PUNCT_END:
+            features.add(PUNCTUATION)
+            break
+
+
+def _glued_marker(source: str) -> bool:
+    """True when some `--` follows a character that is not whitespace (`cat--ar`)."""
+    i = source.find("--", 1)
+    while i != -1:
+        if not source[i - 1].isspace():
+            return True
+        i = source.find("--", i + 1)
+    return False
 
 
 def facts(ctx: Context) -> ParamFacts:
@@ -287,3 +347,33 @@ def triggers(*names: str) -> Callable[[_F], _F]:
         return func
 
     return mark
+
+
+def _register_syntax_triggers() -> None:
+    """Triggers of the MJ1xx rules (rules/syntax.py), kept here beside their features.
+
+    Each set holds what a finding of that rule implies: MJ101 needs a marker other than
+    `--`, MJ104 a `--` after a non-space, MJ107 more value tokens than the arity allows,
+    MJ108 a value token ending in punctuation, MJ109 a non-ASCII character, and so on.
+    The rule cases (tests/rules/cases.json) and the golden syntax tests check them.
+    """
+    from . import syntax
+
+    for func, names in (
+        (syntax.malformed_marker, (ODD_MARKER,)),
+        (syntax.empty_parameter_name, (NO_NAME,)),
+        (syntax.em_dash_marker, (EM_DASH,)),
+        (syntax.marker_glued_to_word, (GLUED_MARKER,)),
+        (syntax.name_glued_to_value, (GLUED_VALUE,)),
+        (syntax.uppercase_name, (UPPER_CASE,)),
+        (syntax.text_after_parameters, (EXTRA_WORDS,)),
+        (syntax.punctuation_in_parameters, (PUNCTUATION,)),
+        (syntax.lookalike_characters, (NON_ASCII,)),
+        (syntax.missing_value, (NO_VALUE,)),
+        (syntax.unclosed_brace, (BRACES,)),
+        (syntax.unmatched_brace, (CLOSING_BRACE,)),
+    ):
+        TRIGGERS[func] = frozenset(names)
+
+
+_register_syntax_triggers()
