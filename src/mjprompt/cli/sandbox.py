@@ -156,7 +156,11 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     print(f"sandbox listening on {sandbox.base_url}", flush=True)
-    print(f"  api key: {sandbox.api_key}  (EVOLINK_API_KEY={sandbox.api_key})", flush=True)
+    print(f"  api key: {sandbox.api_key}", flush=True)
+    print(
+        f"  use it: EVOLINK_BASE_URL={sandbox.base_url} EVOLINK_API_KEY={sandbox.api_key}",
+        flush=True,
+    )
     for fault in args.fault:
         print(f"  fault: {_describe(fault)}", flush=True)
     # SIGTERM stops as cleanly as Ctrl-C (signal handlers only exist in the main thread).
