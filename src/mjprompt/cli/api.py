@@ -71,12 +71,29 @@ def _add_payload_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--callback-url", metavar="URL", help="https URL the API posts the task to")
 
 
+def _retries(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 0 <= value <= 10:
+        raise argparse.ArgumentTypeError(f"expected 0 to 10 retries, got {text!r}")
+    return value
+
+
 def _add_api_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--base-url",
         metavar="URL",
         help="API base URL (default: $EVOLINK_BASE_URL or https://api.evolink.ai); "
         "the key is read from $EVOLINK_API_KEY",
+    )
+    p.add_argument(
+        "--retries",
+        type=_retries,
+        default=3,
+        metavar="N",
+        help="retries of a request that failed in a way that is safe to retry (default 3)",
     )
 
 
@@ -199,7 +216,12 @@ def _check_callback(url: str | None) -> None:
             raise UsageError(f"--callback-url: {problem}")
 
 
-def _print_refusal(label: str, prompt: str, err: PayloadError, column_offset: int = 0) -> None:
+def _print_refusal(
+    label: str, prompt: str, err: PayloadError, column_offset: int | None = None
+) -> None:
+    """``label:line:col: CODE message`` for a prompt given alone (``label`` names it),
+    ``label:col: …`` for a prompt of a file (``label`` is ``file:line``; the prompt's
+    first character is at ``column_offset`` on that line)."""
     from ..diagnostics import line_col
 
     shown = [d for d in err.diagnostics if d.severity is Severity.ERROR] or list(err.diagnostics)
@@ -208,27 +230,27 @@ def _print_refusal(label: str, prompt: str, err: PayloadError, column_offset: in
         return
     for d in shown:
         line, col = line_col(prompt, d.span.start)
-        if line == 1:
-            col += column_offset
-        sys.stderr.write(f"{label}:{line}:{col}: {d.code} {d.message}\n")
+        where = f"{line}:{col}" if column_offset is None else f"{col + column_offset}"
+        sys.stderr.write(f"{label}:{where}: {d.code} {d.message}\n")
 
 
 def _json_out(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
-def _make_client(base_url: str | None, **options: Any) -> AsyncClient:
-    from ..client import AsyncClient, ConfigurationError
+def _make_client(base_url: str | None, retries: int = 3, **options: Any) -> AsyncClient:
+    from ..client import AsyncClient, ConfigurationError, Polling, Retrying
 
     try:
         client = AsyncClient(base_url=base_url, **options)
     except ConfigurationError as exc:
         raise UsageError(str(exc)) from None
-    if _is_loopback(client.base_url) and "polling" not in options:
-        # A local server (the sandbox) costs nothing per query: poll briskly.
-        from ..client import Polling
-
+    client.retrying = Retrying(attempts=retries + 1)
+    if _is_loopback(client.base_url):
+        # A local server (the sandbox) costs nothing per query and recovers at once:
+        # poll and retry briskly.
         client.polling = Polling(minimum=0.25, maximum=1.0, first_default=0.5, first_fraction=0.25)
+        client.retrying = Retrying(attempts=retries + 1, base=0.1, cap=1.0)
     return client
 
 
@@ -252,8 +274,8 @@ def _api_failure(exc: Exception) -> int:
     return 1
 
 
-def _read_prompts(path: str) -> list[tuple[str, str, int]]:
-    """(label, prompt, column offset) for each prompt of a file ('-': stdin)."""
+def _read_prompts(path: str) -> list[tuple[str, str, int | None]]:
+    """(``file:line``, prompt, column offset) for each prompt of a file ('-': stdin)."""
     label = "<stdin>" if path == "-" else path
     try:
         if path == "-":
@@ -268,7 +290,7 @@ def _read_prompts(path: str) -> list[tuple[str, str, int]]:
     except OSError as exc:
         raise UsageError(f"{label}: cannot read: {exc.strerror}") from None
     jsonl = path.endswith(".jsonl")
-    out: list[tuple[str, str, int]] = []
+    out: list[tuple[str, str, int | None]] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         stripped = raw.strip()
         if not stripped or (not jsonl and stripped.startswith("#")):
@@ -413,7 +435,7 @@ def _cmd_submit(ns: argparse.Namespace) -> int:
     except PayloadError as err:
         _print_refusal("prompt", prompt, err)
         return 1
-    client = _make_client(ns.base_url)
+    client = _make_client(ns.base_url, ns.retries)
 
     async def run() -> Task:
         async with client:
@@ -434,7 +456,7 @@ def _cmd_submit(ns: argparse.Namespace) -> int:
 
 def _cmd_status(ns: argparse.Namespace) -> int:
     _check_task_id(ns.task_id)
-    client = _make_client(ns.base_url)
+    client = _make_client(ns.base_url, ns.retries)
 
     async def run() -> Task:
         async with client:
@@ -460,7 +482,7 @@ def _cmd_status(ns: argparse.Namespace) -> int:
 
 def _cmd_wait(ns: argparse.Namespace) -> int:
     _check_task_id(ns.task_id)
-    client = _make_client(ns.base_url)
+    client = _make_client(ns.base_url, ns.retries)
     progress = _make_progress()
     label = ns.task_id
 
@@ -513,13 +535,14 @@ def _cmd_generate(ns: argparse.Namespace) -> int:
     if ns.file is not None:
         entries = _read_prompts(ns.file)
     else:
-        entries = [("prompt", _prompt_arg(ns.prompt), 0)]
+        entries = [("prompt", _prompt_arg(ns.prompt), None)]
     return _generate(
         entries,
         out=ns.out,
         speed=ns.speed,
         callback_url=ns.callback_url,
         base_url=ns.base_url,
+        retries=ns.retries,
         timeout=ns.timeout,
         concurrency=ns.concurrency if ns.file is not None else 1,
         journaled=ns.file is not None,
@@ -531,7 +554,7 @@ def _cmd_generate(ns: argparse.Namespace) -> int:
 
 
 def _generate(
-    entries: Sequence[tuple[str, str, int]],
+    entries: Sequence[tuple[str, str, int | None]],
     *,
     out: str,
     speed: str | None,
@@ -540,6 +563,7 @@ def _generate(
     timeout: float,
     concurrency: int,
     journaled: bool,
+    retries: int = 3,
     retry_failed: bool = False,
     resubmit_unknown: bool = False,
     as_json: bool = False,
@@ -555,12 +579,12 @@ def _generate(
         # Nothing is submitted while any prompt has errors: fix the file first.
         offsets = {label: offset for label, _, offset in entries}
         for label, prompt, err in refused:
-            _print_refusal(label, prompt, err, offsets.get(label, 0))
+            _print_refusal(label, prompt, err, offsets.get(label))
         noun = "prompt has" if len(refused) == 1 else "prompts have"
         sys.stderr.write(f"mjprompt: {len(refused)} {noun} errors; nothing was submitted\n")
         return 1
 
-    client = _make_client(base_url, **(client_options or {}))
+    client = _make_client(base_url, retries, **(client_options or {}))
     from ..client import EvolinkError
     from ..client.batch import run_batch
     from ..client.journal import Journal, JournalError
@@ -639,7 +663,7 @@ def _cmd_demo(ns: argparse.Namespace) -> int:
     with Sandbox(SandboxConfig(task_duration=ns.duration)) as sandbox:
         sys.stderr.write(f"sandbox listening on {sandbox.base_url}\n")
         code = _generate(
-            [("demo", ns.prompt, 0)],
+            [("demo", ns.prompt, None)],
             out=ns.out,
             speed=None,
             callback_url=None,
