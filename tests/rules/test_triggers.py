@@ -1,0 +1,93 @@
+"""Triggers only skip rules that would find nothing: lint with and without them agrees."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mjprompt.parser import parse_lenient
+from mjprompt.rules import PROFILES, _plan, _run, selected_rules
+from mjprompt.rules.base import Context
+
+CASES = json.loads((Path(__file__).parent / "cases.json").read_text("utf-8"))
+SAMPLES = [
+    case if isinstance(case, str) else case.get("text", "")
+    for code, spec in CASES.items()
+    if not code.startswith("_")
+    for kind in ("fail", "pass")
+    for case in spec[kind]
+]
+
+
+def _with_triggers(text: str, profile: str) -> list[tuple[str, int, int, str]]:
+    found = _run(parse_lenient(text), profile, _plan(profile, None, None))
+    return sorted((d.code, d.span.start, d.span.end, d.message) for d in found)
+
+
+def _without_triggers(text: str, profile: str) -> list[tuple[str, int, int, str]]:
+    ctx = Context(parse_lenient(text), profile)
+    return sorted(
+        (r.code, rep.span.start, rep.span.end, rep.message)
+        for r in selected_rules(profile)
+        for rep in r.func(ctx)
+    )
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_triggers_on_the_rule_cases(profile: str) -> None:
+    for text in SAMPLES:
+        assert _with_triggers(text, profile) == _without_triggers(text, profile), text
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_triggers_on_the_corpus(corpus: list[str], profile: str) -> None:
+    for text in corpus:
+        assert _with_triggers(text, profile) == _without_triggers(text, profile), text
+
+
+_PIECES = st.sampled_from(
+    [
+        "a cat",
+        " ",
+        "  ",
+        "--ar 16:9",
+        "--ar16:9",
+        "cat--ar 2:3",
+        "—s 50",
+        "–v 6",
+        "- - ar",
+        "---",
+        "--",
+        "--AR 1:1",
+        "--no red,",
+        "--s 5,",
+        ",",
+        "{a, b}",
+        "{",
+        "}",
+        "::2",
+        "１００",
+        "--tile x",
+        "--sref 1 2",
+        "--q 3",
+        "--v 7",
+        "https://e.com/a.png",
+        "/imagine prompt:",
+        "--oref https://e.com/o.png",
+        "--turbo",
+        "--relax",
+        "--p m123",
+        "--sw 1",
+        "😀",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=10).map("".join), st.sampled_from(PROFILES))
+def test_triggers_on_built_prompts(text: str, profile: str) -> None:
+    assert _with_triggers(text, profile) == _without_triggers(text, profile)
