@@ -63,6 +63,29 @@ def _conflicts_table() -> list[str]:
     return lines
 
 
+# Where the spec leaves a choice open, the choice taken (PRODUCT.md: "write it down").
+RULINGS = (
+    "Relations (MJ501, MJ502): an error where Midjourney's docs and the evolink guide "
+    "agree; where only the evolink guide states it, an error in evolink and a warning in "
+    "midjourney; inferences and soft interactions are warnings.",
+    "`--oref` with Fast mode (v7-syntax.md D2) is not reported: the sources contradict "
+    "each other. Draft and `--q 4` are errors.",
+    "`--q 3` is an error in evolink and a warning in midjourney (reportedly run as 4), "
+    "with an unsafe fix to `--q 4`; `--q .25`/`.5` are errors in both.",
+    "Style codes or `random` with `--sv` other than 4 or 6 (MJ503) and moodboard codes "
+    "with `--sw`/`--sv` (MJ504) are warnings: one third-party report, an assumed code form.",
+    "`--p`, `--repeat`, `--stealth` and `--public` are errors in evolink (MJ407): the API "
+    "does not offer them. A bare `--p` is valid in midjourney.",
+    "`--style raw` is valid: an info with a safe fix to `--raw` (MJ405).",
+    "A parameter given twice is an error (MJ302); the same value twice has a safe fix, "
+    "list parameters (`--sref`, `--p`, `--no`) an unsafe fix that merges the values.",
+    "Permutations may nest. Options are stripped of surrounding whitespace; only `\\,` "
+    "is unescaped (other backslashes stay). The cap of 40 counts expansions (not "
+    "multiplied by `--repeat`); prompts nested deeper than 50 levels are not expanded.",
+    "A bare `--niji` is read as a Niji selector (no missing-value error); it is MJ403.",
+    "Lengths count code points (MJ208); MJ209 warns when UTF-16 units pass the limit.",
+)
+
 _TABLES: dict[str, Callable[[], list[str]]] = {
     "MJ501": _requirements_table,
     "MJ502": _conflicts_table,
@@ -95,12 +118,17 @@ def render_markdown() -> str:
         "",
         "Every diagnostic has a stable code (never reused), a kebab-case name, a severity "
         "per profile (`—`: the rule does not run in that profile) and, where possible, a "
-        "fix: *safe* fixes are applied by `mjprompt fix`, *unsafe* ones only with "
-        "`--unsafe-fixes`. Select or ignore rules by code prefix (`MJ3`), code or name.",
+        "fix: *safe* fixes are applied by `mjprompt fix`, *unsafe* ones only when asked "
+        "(`mjprompt.fix(text, unsafe=True)`). Select or ignore rules by code prefix (`MJ3`), "
+        "code or name.",
         "",
         "In the midjourney profile, a prompt with permutations is also linted one expansion "
         "at a time (up to 40): a finding of an expansion is reported at the span of the "
         "prompt it comes from, with the expansion named.",
+        "",
+        "Rulings where the specification leaves the choice open:",
+        "",
+        *(f"- {ruling}" for ruling in RULINGS),
         "",
         "| Code | Name | " + " | ".join(PROFILES) + " | Fix |",
         "|---|---|" + "---|" * len(PROFILES) + "---|",
