@@ -477,3 +477,14 @@ def test_ipv6_loopback(client_for: Callable[..., httpx.Client]) -> None:
         assert client_for(sb).get("/").status_code == 200
     finally:
         sb.stop()
+
+
+def test_stop_closes_kept_alive_connections(
+    make_sandbox: Callable[..., Sandbox], client_for: Callable[..., httpx.Client]
+) -> None:
+    sb = make_sandbox()
+    c = client_for(sb)
+    assert c.get("/").status_code == 200  # leaves a pooled keep-alive connection
+    sb.stop()
+    with pytest.raises(httpx.TransportError):
+        c.get("/")

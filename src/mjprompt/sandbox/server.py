@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import itertools
 import json
@@ -37,6 +38,30 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     sandbox: Sandbox
 
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+        super().__init__(address, handler)
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+
+    # Open connections are tracked so that stop() can close the idle keep-alive ones:
+    # otherwise their handler threads would go on serving after the sandbox stopped.
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        with self._open_lock:
+            open_now = list(self._open)
+        for conn in open_now:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A client that hangs up mid-request is normal here (faults provoke it): one line
         # in the request log, not a traceback on stderr.
@@ -51,6 +76,7 @@ class _Server6(_Server):
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as a real API gateway
     disable_nagle_algorithm = True  # headers and body are separate writes
+    timeout = 75  # seconds an idle keep-alive connection is kept (nginx's default)
     server: _Server
 
     def version_string(self) -> str:
@@ -250,6 +276,7 @@ class Sandbox:
             return
         self._app.stop_event.set()
         server.shutdown()
+        server.close_connections()
         server.server_close()
         if self._thread is not None:
             self._thread.join(5)
