@@ -1,10 +1,11 @@
 """Lint, fix or format a stream of items, on one core or many, in input order.
 
 The items come from :mod:`.sources`. Prompts are cut into chunks; each chunk's texts go
-to a worker (a process of a pool, or this process for a small input or ``--jobs 1``)
-and come back as one :class:`Outcome` per prompt. At most a few chunks per worker are in
-flight, so memory stays bounded however long the input, and results are consumed in
-submission order, so the output is the same whatever the number of jobs.
+to a worker process of a pool, or are done in this process (always for a small input or
+``--jobs 1``; with more jobs, whenever the workers are busy), and come back as one
+:class:`Outcome` per prompt. At most a few chunks per worker are in flight, so memory
+stays bounded however long the input, and results are consumed in input order, so the
+output is the same whatever the number of jobs.
 
 The pool is only started once the input proves longer than one chunk: a one-prompt
 check pays nothing for it (cold start matters for pre-commit hooks).
@@ -119,9 +120,25 @@ def _inline(job: Job, chunks: Iterable[Chunk]) -> Iterator[tuple[Item, Outcome |
         yield from _pair(chunk, run_chunk(job, _texts(chunk)))
 
 
+def _outcomes(result: Future[list[Outcome]] | list[Outcome]) -> list[Outcome]:
+    return result if isinstance(result, list) else result.result()
+
+
+def _ready(result: Future[list[Outcome]] | list[Outcome]) -> bool:
+    return isinstance(result, list) or result.done()
+
+
 def _parallel(
     job: Job, chunks: Iterator[Chunk], jobs: int
 ) -> Iterator[tuple[Item, Outcome | None]]:
+    """``jobs`` processes at work: ``jobs - 1`` pool workers and this one.
+
+    This process reads the input and writes the output; whenever every worker already
+    has its share of chunks queued, it lints the next chunk itself instead of waiting.
+    That balances the load by itself and leaves no core idle (on 2 cores: one worker
+    plus this process, rather than two workers competing with the reader).
+    """
+    workers = jobs - 1
     try:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
@@ -130,21 +147,27 @@ def _parallel(
         # default start method imports them once per worker.
         fork = "fork" in multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if fork else None)
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     except (ImportError, OSError, NotImplementedError):  # no semaphores, no /dev/shm, ...
         yield from _inline(job, chunks)
         return
-    limit = jobs * IN_FLIGHT_PER_WORKER
-    pending: deque[tuple[Chunk, Future[list[Outcome]]]] = deque()
+    limit = workers * IN_FLIGHT_PER_WORKER
+    pending: deque[tuple[Chunk, Future[list[Outcome]] | list[Outcome]]] = deque()
     with pool:
         for chunk in chunks:
-            pending.append((chunk, pool.submit(run_chunk, job, _texts(chunk))))
-            while len(pending) >= limit:
-                done, future = pending.popleft()
-                yield from _pair(done, future.result())
+            queued = sum(1 for _, r in pending if not isinstance(r, list) and not r.done())
+            if queued < limit:
+                pending.append((chunk, pool.submit(run_chunk, job, _texts(chunk))))
+            else:
+                pending.append((chunk, run_chunk(job, _texts(chunk))))
+            # Output in input order: whatever is finished at the head, and wait for the
+            # head once too much is held.
+            while pending and (_ready(pending[0][1]) or len(pending) > 2 * limit):
+                done, result = pending.popleft()
+                yield from _pair(done, _outcomes(result))
         while pending:
-            done, future = pending.popleft()
-            yield from _pair(done, future.result())
+            done, result = pending.popleft()
+            yield from _pair(done, _outcomes(result))
 
 
 def process(

@@ -63,16 +63,20 @@ class Origin:
 class _Mapper:
     """Maps prompt offsets to file (line, column) for one prompt."""
 
-    __slots__ = ("offsets", "origin", "prompt")
+    __slots__ = ("offsets", "one_line", "origin", "prompt")
 
     def __init__(self, origin: Origin, prompt: str) -> None:
         self.origin = origin
         self.prompt = prompt
         self.offsets = literal_offsets(origin.raw) if origin.raw is not None else None
+        # The common case (a line of a text file): columns are offsets, no scanning.
+        self.one_line = origin.raw is None and "\n" not in prompt and "\r" not in prompt
 
     def position(self, offset: int) -> tuple[int, int]:
         offset = max(0, min(offset, len(self.prompt)))
         origin = self.origin
+        if self.one_line:
+            return origin.line, origin.column + offset + 1
         if origin.raw is not None:
             # A JSON literal lies on one file line: control characters must be escaped.
             raw = offset if self.offsets is None else self.offsets[offset]
