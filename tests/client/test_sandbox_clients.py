@@ -277,3 +277,23 @@ def test_lint_errors_cost_nothing(run: Runner, sandbox: Sandbox) -> None:
     with pytest.raises(PayloadError):
         run("submit", "a red apple \u2013ar 2:3")
     assert len(sandbox.requests) == 0
+
+
+def test_key_not_in_debug_logs_of_a_real_connection(
+    sandbox: Sandbox, caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    for name in ("httpx", "httpcore", "mjprompt", ""):
+        logging.getLogger(name).setLevel(logging.DEBUG)
+    sandbox.inject("rate_limit", path=GEN, method="POST", retry_after=0.05)
+    runner = Runner("sync", sandbox)
+    task = runner("generate", "a red apple")
+    runner("download", task, tmp_path)
+    runner.close()
+    assert any(r.name.startswith("httpcore") for r in caplog.records)
+    assert sandbox.api_key not in caplog.text
+    for record in caplog.records:
+        assert sandbox.api_key not in record.getMessage()
+        assert sandbox.api_key not in repr(record.args)
