@@ -201,3 +201,36 @@ def test_text_line_items_rebuild_the_file(text):
         i.text for i in items if isinstance(i, PromptItem) or type(i).__name__ == "Verbatim"
     )
     assert rebuilt.encode("utf-8") == data
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.binary(max_size=200)
+    | st.text(alphabet='{}[]":,\\ \n\r\t#–—-abpromptu0123456789é', max_size=120).map(
+        lambda t: t.encode("utf-8")
+    ),
+    st.sampled_from(["x.prompt", "x.jsonl", "x.json"]),
+    st.sampled_from(["check", "fix", "format"]),
+)
+def test_any_file_content_gives_an_exit_code_never_an_exception(data, name, mode):
+    from mjprompt.cli.options import Settings
+    from mjprompt.cli.reporters import make_reporter
+    from mjprompt.cli.runner import Runner
+
+    out, err = io.StringIO(), io.StringIO()
+    source = Source(name, file_kind(name), stdin=True)
+    runner = Runner(
+        mode,
+        Settings(jobs=1),
+        make_reporter("json", out, err),
+        out=out,
+        err=err,
+        stdin=io.BytesIO(data),
+        write=True,
+    )
+    code = runner.run(iter([source]))
+    assert code in (0, 1, 2)
+    if mode == "check":
+        json.loads(out.getvalue())  # the report stays valid JSON
+    if code == 2:
+        assert err.getvalue().startswith(name + ":")
