@@ -88,6 +88,15 @@ def test_exit_after_and_quiet(spawn: list[subprocess.Popen[str]]) -> None:
     assert "GET" not in out and "sandbox stopped" in out
 
 
+def run_main(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    """``main`` in-process: its exit code (argparse's SystemExit included) and stderr."""
+    try:
+        code = main(["sandbox", *args])
+    except SystemExit as e:
+        code = int(e.code or 0)
+    return code, capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -99,10 +108,19 @@ def test_exit_after_and_quiet(spawn: list[subprocess.Popen[str]]) -> None:
         (["--port", "70000"], "port must be between 0 and 65535"),
     ],
 )
-def test_usage_errors_exit_2(args: list[str], message: str) -> None:
-    done = subprocess.run([*CMD, *args], capture_output=True, text=True, timeout=30)
+def test_usage_errors_exit_2(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, err = run_main(args, capsys)
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_usage_error_from_the_real_command() -> None:
+    done = subprocess.run([*CMD, "--fault", "explode"], capture_output=True, text=True, timeout=30)
     assert done.returncode == 2
-    assert message in done.stderr
+    assert "argument --fault: unknown fault 'explode'" in done.stderr
     assert "Traceback" not in done.stderr
 
 
