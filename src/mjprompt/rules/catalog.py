@@ -77,8 +77,9 @@ RULINGS = (
     "`--p`, `--repeat`, `--stealth` and `--public` are errors in evolink (MJ407): the API "
     "does not offer them. A bare `--p` is valid in midjourney.",
     "`--style raw` is valid: an info with a safe fix to `--raw` (MJ405).",
-    "A parameter given twice is an error (MJ302); the same value twice has a safe fix, "
-    "list parameters (`--sref`, `--p`, `--no`) an unsafe fix that merges the values.",
+    "A parameter given twice is an error (MJ302), with a safe fix when the value is the "
+    "same; the list parameters (`--sref`, `--p`, `--no`) twice are a warning (prompts "
+    "from Midjourney's gallery repeat them) with an unsafe fix that merges the values.",
     "Permutations may nest. Options are stripped of surrounding whitespace; only `\\,` "
     "is unescaped (other backslashes stay). The cap of 40 counts expansions (not "
     "multiplied by `--repeat`); prompts nested deeper than 50 levels are not expanded.",

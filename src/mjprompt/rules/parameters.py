@@ -76,7 +76,10 @@ def _unknown(p: Parameter) -> Report:
 def duplicate_parameter(ctx: Context) -> Iterable[Report]:
     """The same parameter twice, also through an alias (`--s 100 --stylize 200`).
 
-    No source says which one Midjourney would use, so the prompt is ambiguous.
+    No source says which one Midjourney would use, so the prompt is ambiguous: an
+    error. The list parameters `--sref`, `--p` and `--no` are a warning: prompts copied
+    from Midjourney's own gallery repeat them (`--sref 1 --sref 2`, `--profile a
+    --profile b`), so Midjourney most likely merges them.
 
     Fails: `a cat --ar 1:1 --ar 16:9`, `a cat --s 100 --stylize 200`
     Passes: `a cat --ar 16:9 --s 200`
@@ -107,11 +110,13 @@ def _duplicates(ctx: Context) -> Iterator[Report]:
                 fix = delete_token(ctx.source, p.span, f"delete the repeated `--{p.name}`")
             elif spec.kind in _LISTS and p.values and not p.has_permutation:
                 fix = _merge(ctx.source, first, p)
+            listed = spec.kind in _LISTS
+            advice = "" if same else ("; write the values once" if listed else "; keep one")
             yield Report(
                 p.span,
-                f"{flag(spec)} is given twice (`--{first.name}` and `--{p.name}`)"
-                + ("" if same else "; keep one"),
+                f"{flag(spec)} is given twice (`--{first.name}` and `--{p.name}`){advice}",
                 fix,
+                severity=W if listed else None,
             )
 
 
