@@ -407,13 +407,27 @@ def test_chunked_request_body(sandbox: Sandbox, client: httpx.Client) -> None:
     assert sandbox.requests[0].json == {"model": "mj-v7", "prompt": "a chunked cat"}
 
 
-def test_bad_content_length(sandbox: Sandbox) -> None:
+@pytest.mark.parametrize(
+    ("framing", "status"),
+    [
+        (b"Content-Length: -5\r\n\r\n", b"400"),
+        (b"Content-Length: ten\r\n\r\n", b"400"),
+        (b"Content-Length: 99999999\r\n\r\n", b"413"),
+        (b"Transfer-Encoding: chunked\r\n\r\n-5\r\nabc\r\n", b"400"),
+        (b"Transfer-Encoding: chunked\r\n\r\nzz\r\n", b"400"),
+    ],
+)
+def test_bad_body_framing(sandbox: Sandbox, framing: bytes, status: bytes) -> None:
     import socket
 
     with socket.create_connection(("127.0.0.1", sandbox.port)) as s:
-        s.sendall(b"POST /v1/images/generations HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n")
-        reply = s.recv(4096)
-    assert reply.startswith(b"HTTP/1.1 400")
+        s.settimeout(5)
+        s.sendall(b"POST /v1/images/generations HTTP/1.1\r\nHost: x\r\n" + framing)
+        reply = b""
+        while chunk := s.recv(4096):  # the sandbox closes such a connection
+            reply += chunk
+    assert reply.startswith(b"HTTP/1.1 " + status)
+    assert b'"error"' in reply
 
 
 def test_a_bug_in_the_sandbox_is_a_500_envelope(

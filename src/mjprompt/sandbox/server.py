@@ -177,6 +177,8 @@ class _Handler(BaseHTTPRequestHandler):
             line = self.rfile.readline(1024).split(b";")[0].strip()
             try:
                 size = int(line, 16)
+                if size < 0:
+                    raise ValueError(line)
             except ValueError:
                 self.close_connection = True
                 return b"", http_error(400, message="Bad chunked encoding")
