@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 
 from .base import Context, Report, rule
-from .common import INFO, effective_value, number_text
-from .facts import COST, triggers
+from .common import INFO
+from .facts import COST, facts, triggers
 
 __all__: list[str] = []
 
 
 @triggers(COST)
 @rule("MJ601", "cost-note", evolink=INFO, midjourney=INFO)
-def cost_note(ctx: Context) -> Iterator[Report]:
+def cost_note(ctx: Context) -> Iterable[Report]:
     """A parameter that makes the job cost more (the `cost` column of the table).
 
     `--q 2` and `--q 4` cost more GPU time, `--oref` doubles the cost, Turbo mode costs
@@ -26,17 +26,8 @@ def cost_note(ctx: Context) -> Iterator[Report]:
 
     No fix.
     """
-    for p in ctx.prompt.params:
-        spec = p.spec
-        if spec is None or spec.cost is None or p.has_permutation:
-            continue
-        if ctx.profile not in spec.profiles:  # MJ407 reports it instead
-            continue
-        if spec.cost_values:
-            value, _ = effective_value(p)
-            if value is None or number_text(value) not in spec.cost_values:
-                continue
-        written = f"--{p.name}"
-        if spec.cost_values:  # the value is what costs: name it
-            written += " " + number_text(value)
-        yield Report(p.span, f"cost: `{written}` {spec.cost}")
+    return [
+        Report(f.param.span, f"cost: `{f.detail}` {f.param.spec.cost}")
+        for f in facts(ctx).cost
+        if f.param.spec is not None
+    ]

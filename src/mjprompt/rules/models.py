@@ -10,10 +10,9 @@ from collections.abc import Iterator
 
 from ..ast import Value
 from ..diagnostics import Span
-from ..params import Status
 from .base import Context, Report, delete_token, replace, rule
 from .common import INFO, E, W, flag, value_tokens
-from .facts import REMOVED, UNSUPPORTED, VIDEO, triggers
+from .facts import REMOVED, UNSUPPORTED, VIDEO, facts, triggers
 
 __all__ = ["EVOLINK_SPEEDS", "NATIVE_SPEEDS"]
 
@@ -115,10 +114,9 @@ def removed_parameter(ctx: Context) -> Iterator[Report]:
 
     No fix: the replacement works differently.
     """
-    for p in ctx.prompt.params:
+    for p in facts(ctx).removed:
         spec = p.spec
-        if spec is None or spec.status is not Status.REMOVED:
-            continue
+        assert spec is not None
         if spec.name == "style":
             tokens = value_tokens(p)
             if p.has_permutation or (tokens and tokens[0].raw.lower() == "raw"):
@@ -170,9 +168,8 @@ def video_parameter(ctx: Context) -> Iterator[Report]:
 
     No fix.
     """
-    for p in ctx.prompt.params:
-        if p.spec is not None and p.spec.status is Status.VIDEO:
-            yield Report(p.span, f"`--{p.name}` is a video parameter; this is an image prompt")
+    for p in facts(ctx).video:
+        yield Report(p.span, f"`--{p.name}` is a video parameter; this is an image prompt")
 
 
 @triggers(UNSUPPORTED)
@@ -187,11 +184,9 @@ def unsupported_in_profile(ctx: Context) -> Iterator[Report]:
 
     No fix: the API offers nothing in their place.
     """
-    for p in ctx.prompt.params:
-        spec = p.spec
-        if spec is None or ctx.profile in spec.profiles or spec.status is not Status.VALID:
-            continue
-        yield Report(p.span, f"{flag(spec)} is not supported by the evolink API")
+    for p in facts(ctx).unsupported:
+        assert p.spec is not None
+        yield Report(p.span, f"{flag(p.spec)} is not supported by the evolink API")
 
 
 @triggers("draft", "fast", "turbo")
