@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import attrs
 
+from ..callbacks import callback_url_problem
 from ..diagnostics import Severity, line_col
 from ..lint import lint
 from ..parser import parse_lenient
@@ -115,8 +116,6 @@ def _is_loopback(url: str) -> bool:
 
 
 def _check_callback(url: object, allow_loopback: bool) -> str:
-    from ..callbacks import callback_url_problem
-
     if not isinstance(url, str):
         raise _bad(f"callback_url must be a string, not {_json_type(url)}", "callback_url")
     if allow_loopback and _is_loopback(url):
