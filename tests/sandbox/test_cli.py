@@ -80,12 +80,20 @@ def test_serves_until_sigterm_with_faults_and_a_request_log(
     assert out.rstrip().endswith("sandbox stopped")
 
 
-def test_exit_after_and_quiet(spawn: list[subprocess.Popen[str]]) -> None:
-    p, url = start(spawn, "--exit-after", "1", "--quiet")
+def test_quiet_serves_without_a_request_log(spawn: list[subprocess.Popen[str]]) -> None:
+    p, url = start(spawn, "--quiet", "--exit-after", "60")
     assert httpx.get(url + "/v1/tasks/x", trust_env=False).status_code == 401
+    p.send_signal(signal.SIGTERM)
     out, _ = finish(p)
     assert p.returncode == 0
     assert "GET" not in out and "sandbox stopped" in out
+
+
+def test_exit_after_stops_by_itself(spawn: list[subprocess.Popen[str]]) -> None:
+    p, _url = start(spawn, "--exit-after", "0.2")
+    out, _ = finish(p)
+    assert p.returncode == 0
+    assert out.rstrip().endswith("sandbox stopped")
 
 
 def run_main(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
