@@ -104,6 +104,12 @@ def test_jsonl_fix_and_remaining_positions_follow_the_new_text(cli_fast, tmp_pat
     (left,) = json.loads(result.out)
     # `--foo` is at column 24 of the rewritten line: {"prompt": "a --ar 2:3 --foo"}
     assert (left["code"], left["line"], left["column"]) == ("MJ301", 1, 24)
+    path.write_text(text, "utf-8")
+    shown = cli_fast("fix", "--show-source", "p.jsonl").lines
+    assert shown[1:3] == [
+        ' 1 | {"prompt": "a --ar 2:3 --foo"}',
+        "   |                        ^^^^^",
+    ]
 
 
 def test_fix_keeps_the_file_mode(cli_fast, tmp_path, make_file):

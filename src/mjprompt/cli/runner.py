@@ -195,10 +195,16 @@ class Runner:
         column = origin.column + state.delta
         state.delta += len(new_literal) - len(old_literal)
         raw = new_literal if origin.raw is not None else None
-        line_text = new if origin.raw is None else origin.text
         if new == old and column == origin.column:
             return origin, new
-        return Origin(origin.path, origin.line, column, raw, line_text, origin.line_start), new
+        if origin.raw is None:
+            return Origin(origin.path, origin.line, column, None, new, 0), new
+        text, start = origin.text, origin.line_start
+        if start == 0 and not any(c in text for c in _LINE_BREAKS):
+            # A JSON Lines line: show the rewritten line under --show-source.
+            at = origin.column
+            text = text[:at] + new_literal + text[at + len(old_literal) :]
+        return Origin(origin.path, origin.line, column, raw, text, start), new
 
     def _end(self, source: Source) -> None:
         state, self._file = self._file, None
