@@ -94,9 +94,12 @@ def _address_problem(addr: _IPAddress) -> str | None:
                 if addr in net:
                     embedded = ipaddress.IPv4Address(int(addr) & 0xFFFFFFFF)
                     break
-        inner = _address_problem(embedded) if embedded is not None else None
-        if inner is not None:
-            return f"{inner} (embedded in {addr})"
+        if embedded is not None:
+            inner = _address_problem(embedded)
+            if inner is not None:
+                return f"{inner} (embedded in {addr})"
+            if own is not None:
+                return f"{addr} wraps the IPv4 address {embedded}; write {embedded}"
     return own
 
 

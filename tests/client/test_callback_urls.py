@@ -71,6 +71,7 @@ BAD = [
     ("https://[::ffff:10.1.2.3]/hook", "private"),
     ("https://[64:ff9b::a00:1]/hook", "private"),
     ("https://[2002:c0a8:0101::1]/hook", "private"),  # 6to4 around 192.168.1.1
+    ("https://[::ffff:8.8.8.8]/hook", "write 8.8.8.8"),  # public, but wrapped
     ("https://[::1/hook", "unterminated"),
     ("https://[not-an-ip]/hook", "invalid IPv6"),
     ("https://good.com@127.0.0.1/", "user info"),
