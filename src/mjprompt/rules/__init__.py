@@ -14,7 +14,8 @@ from ..diagnostics import Diagnostic
 from . import cost, models, parameters, relations, structure, syntax
 from .base import PROFILES, REGISTRY, Context, Report, Rule, rule
 from .expansions import expansion_diagnostics, should_expand
-from .facts import TRIGGERS, features
+from .facts import features
+from .plan import Plan
 
 __all__ = [
     "FAMILIES",
@@ -96,22 +97,17 @@ def lint_prompt(
     return out
 
 
-_Plan = tuple[tuple[Rule, frozenset[str] | None], ...]
-
-
 @functools.lru_cache(maxsize=64)
-def _plan(profile: str, select: tuple[str, ...] | None, ignore: tuple[str, ...] | None) -> _Plan:
-    """The selected rules, each with its triggers (``None``: the rule always runs)."""
-    return tuple((r, TRIGGERS.get(r.func)) for r in _selected(profile, select, ignore))
+def _plan(profile: str, select: tuple[str, ...] | None, ignore: tuple[str, ...] | None) -> Plan:
+    """The selected rules with their triggers (see :mod:`mjprompt.rules.plan`)."""
+    return Plan(_selected(profile, select, ignore))
 
 
-def _run(prompt: Prompt, profile: str, rules: _Plan) -> list[Diagnostic]:
+def _run(prompt: Prompt, profile: str, plan: Plan) -> list[Diagnostic]:
     ctx = Context(prompt, profile)
-    present = features(ctx)
     out: list[Diagnostic] = []
-    for r, needs in rules:
-        if needs is not None and needs.isdisjoint(present):
-            continue  # nothing this rule looks for is in the prompt
+    # Only the rules whose triggers the prompt has: the others have nothing to report.
+    for r in plan.for_features(features(ctx)):
         default = r.severities[profile]
         for rep in r.func(ctx):
             out.append(

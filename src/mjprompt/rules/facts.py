@@ -14,8 +14,8 @@ from typing import TypeVar
 
 import attrs
 
-from ..ast import MarkerStyle, Parameter, Ratio, Value
-from ..params import Kind, ParamSpec, Status
+from ..ast import MarkerStyle, Parameter, Ratio, TextChunk, Value
+from ..params import Arity, Kind, ParamSpec, Status
 from .base import Context, RuleFunc
 from .common import effective_value, flag, number_text
 
@@ -60,6 +60,9 @@ EM_DASH = "@em-dash"
 NON_ASCII = "@non-ascii"
 GLUED_MARKER = "@glued-marker"
 _PUNCT_END = frozenset(",;|.:!?")
+_ARITY_MAX = {a: a.max for a in Arity}  # the properties build a dict per call
+_ARITY_MIN = {a: a.min for a in Arity}
+LOCAL_PATH = "@local-path"
 _SHORTEST_LIMIT = 6000  # the midjourney profile's length limit; MJ209 looks at half
 MAX_ASPECT = 14  # V7: at most 14:1 either way (v7-syntax.md §1)
 
@@ -259,7 +262,18 @@ def _collect(ctx: Context) -> ParamFacts:
         features.add(COST)
     if prompt.images:
         features.add(IMAGES)
-    features.add(TEXT if prompt.text else NO_TEXT)
+    text = prompt.text
+    if not text:
+        features.add(NO_TEXT)
+    else:
+        features.add(TEXT)
+        first = text[0]
+        if isinstance(first, TextChunk):
+            raw = first.raw
+            end = raw.find(" ")
+            word = raw if end < 0 else raw[:end]
+            if "." in word or ":" in word:
+                features.add(LOCAL_PATH)  # a file name or file:// at the start (MJ207)
     if braces:
         features.add(BRACES)
     if "::" in source:
@@ -293,12 +307,12 @@ def _syntax_features(p: Parameter, spec: ParamSpec | None, features: set[str]) -
     if spec is None:
         return
     if not values:
-        if spec.arity.min > 0:
+        if _ARITY_MIN[spec.arity]:
             features.add(NO_VALUE)
         return
     if values[0].span.start == p.name_span.end:
         features.add(GLUED_VALUE)
-    limit = spec.arity.max
+    limit = _ARITY_MAX[spec.arity]
     if limit is not None and len(values) > limit:
         features.add(EXTRA_WORDS)
     for v in values:

@@ -11,7 +11,7 @@ from ..expand import DEFAULT_LIMIT, count_expansions, group_count
 from ..parser import iter_permutations
 from .base import Context, Report, rule
 from .common import E, W
-from .facts import BRACES, HTTP, IMAGES, LONG, NO_TEXT, TEXT, WEIGHTS, triggers
+from .facts import BRACES, HTTP, IMAGES, LOCAL_PATH, LONG, NO_TEXT, WEIGHTS, triggers
 
 # Image prompt URLs: the official extensions, optionally followed by a query string or
 # fragment (Discord CDN links), and Midjourney's own short links (v7-syntax.md §2.2).
@@ -174,7 +174,7 @@ def url_after_text(ctx: Context) -> Iterator[Report]:
             )
 
 
-@triggers(TEXT)
+@triggers(LOCAL_PATH)
 @rule("MJ207", "local-image-path", evolink=E, midjourney=E)
 def local_image_path(ctx: Context) -> Iterator[Report]:
     """A local file path where an image prompt would go.
