@@ -120,6 +120,14 @@ def _inline(job: Job, chunks: Iterable[Chunk]) -> Iterator[tuple[Item, Outcome |
         yield from _pair(chunk, run_chunk(job, _texts(chunk)))
 
 
+def _worker_init() -> None:
+    # Ctrl-C reaches the whole process group: the main process reports it and stops;
+    # the workers must not each print a KeyboardInterrupt traceback.
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _outcomes(result: Future[list[Outcome]] | list[Outcome]) -> list[Outcome]:
     return result if isinstance(result, list) else result.result()
 
@@ -147,7 +155,9 @@ def _parallel(
         # default start method imports them once per worker.
         fork = "fork" in multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if fork else None)
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_worker_init
+        )
     except (ImportError, OSError, NotImplementedError):  # no semaphores, no /dev/shm, ...
         yield from _inline(job, chunks)
         return
