@@ -90,21 +90,35 @@ class Finding:
     detail: str
 
 
-@attrs.define(slots=True)
 class ParamFacts:
-    """What the parameter rules report, sorted by rule."""
+    """What the parameter rules report, sorted by rule; and what the prompt has."""
 
-    unknown: list[Parameter] = attrs.field(factory=list)
-    invalid: list[Finding] = attrs.field(factory=list)  # MJ303
-    out_of_range: list[Finding] = attrs.field(factory=list)  # MJ304
-    not_allowed: list[Finding] = attrs.field(factory=list)  # MJ305
-    ratios: list[tuple[Parameter, Ratio, tuple[Value, ...]]] = attrs.field(factory=list)
-    removed: list[Parameter] = attrs.field(factory=list)  # MJ404 / MJ405
-    video: list[Parameter] = attrs.field(factory=list)  # MJ406
-    unsupported: list[Parameter] = attrs.field(factory=list)  # MJ407
-    cost: list[Finding] = attrs.field(factory=list)  # MJ601
-    # What the prompt has, for the driver to skip rules that cannot fire (see TRIGGERS).
-    features: set[str] = attrs.field(factory=set)
+    __slots__ = (
+        "cost",
+        "features",
+        "invalid",
+        "not_allowed",
+        "out_of_range",
+        "ratios",
+        "removed",
+        "unknown",
+        "unsupported",
+        "video",
+    )
+
+    def __init__(self) -> None:
+        # A plain class: built once per prompt, so its construction is on the hot path.
+        self.unknown: list[Parameter] = []
+        self.invalid: list[Finding] = []  # MJ303
+        self.out_of_range: list[Finding] = []  # MJ304
+        self.not_allowed: list[Finding] = []  # MJ305
+        self.ratios: list[tuple[Parameter, Ratio, tuple[Value, ...]]] = []  # MJ306, MJ307
+        self.removed: list[Parameter] = []  # MJ404, MJ405
+        self.video: list[Parameter] = []  # MJ406
+        self.unsupported: list[Parameter] = []  # MJ407
+        self.cost: list[Finding] = []  # MJ601
+        # What the prompt has, for the driver to skip rules that cannot fire (TRIGGERS).
+        self.features: set[str] = set()
 
 
 def _num(x: float) -> str:
@@ -214,13 +228,34 @@ def _collect(ctx: Context) -> ParamFacts:
     valid = Status.VALID
     braces = "{" in source
     features = out.features
+    double_hyphen = MarkerStyle.DOUBLE_HYPHEN
     for p in prompt.params:
         spec = p.spec
-        _syntax_features(p, spec, features)
+        # What the MJ1xx rules look at (inline: this loop is the hot path).
+        written = p.name
+        if not written:
+            features.add(NO_NAME)
+        elif not written.islower() and written != written.lower():
+            features.add(UPPER_CASE)
+        if p.marker_style is not double_hyphen:
+            features.add(ODD_MARKER)
         if spec is None:
-            if p.name:
+            if written:
                 out.unknown.append(p)
             continue
+        values = p.values
+        if values:
+            if values[0].span.start == p.name_span.end:
+                features.add(GLUED_VALUE)
+            limit = _ARITY_MAX[spec.arity]
+            if limit is not None and len(values) > limit:
+                features.add(EXTRA_WORDS)
+            for v in values:
+                if isinstance(v, Value) and v.raw[-1] in _PUNCT_END:
+                    features.add(PUNCTUATION)
+                    break
+        elif _ARITY_MIN[spec.arity]:
+            features.add(NO_VALUE)
         name = spec.name
         if name in features:
             features.add(DUPLICATE)
@@ -291,34 +326,6 @@ def _collect(ctx: Context) -> ParamFacts:
     if _glued_marker(source):
         features.add(GLUED_MARKER)
     return out
-
-
-def _syntax_features(p: Parameter, spec: ParamSpec | None, features: set[str]) -> None:
-    # What the MJ1xx rules look at, read from the AST: each feature is implied by the
-    # finding of its rule (see _SYNTAX_TRIGGERS), so skipping a rule without it is safe.
-    name = p.name
-    if not name:
-        features.add(NO_NAME)
-    elif name != name.lower():
-        features.add(UPPER_CASE)
-    if p.marker_style is not MarkerStyle.DOUBLE_HYPHEN:
-        features.add(ODD_MARKER)
-    values = p.values
-    if spec is None:
-        return
-    if not values:
-        if _ARITY_MIN[spec.arity]:
-            features.add(NO_VALUE)
-        return
-    if values[0].span.start == p.name_span.end:
-        features.add(GLUED_VALUE)
-    limit = _ARITY_MAX[spec.arity]
-    if limit is not None and len(values) > limit:
-        features.add(EXTRA_WORDS)
-    for v in values:
-        if isinstance(v, Value) and v.raw[-1] in _PUNCT_END:
-            features.add(PUNCTUATION)
-            break
 
 
 def _glued_marker(source: str) -> bool:
