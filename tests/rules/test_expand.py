@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mjprompt import PromptSyntaxError, Span, parse
-from mjprompt.expand import ExpansionError, count_expansions, expand, expansions
+from mjprompt.expand import ExpansionError, NestingError, count_expansions, expand, expansions
 
 
 @pytest.mark.parametrize(
@@ -98,3 +98,17 @@ def test_mapping_escaped_comma() -> None:
     comma = second.text.index(",")
     mapped = second.to_source(Span(comma, comma + 1))
     assert source[mapped.start : mapped.end] == "\\,"
+
+
+def test_deep_nesting_is_counted_but_not_expanded() -> None:
+    text = "{" * 3000 + "a" + "}" * 3000
+    assert count_expansions(parse(text)) == 1
+    with pytest.raises(NestingError) as info:
+        expand(text)
+    assert info.value.depth == 3000
+    assert isinstance(info.value, ValueError)
+    assert expand("{" * 50 + "a" + "}" * 50) == ["a"]
+
+
+def test_expansions_do_not_reexpand_escaped_commas() -> None:
+    assert expand(r"{a\, b}") == ["a, b"]
