@@ -63,12 +63,17 @@ def unknown_parameter(ctx: Context) -> Iterable[Report]:
 
 def _unknown(p: Parameter) -> Report:
     close = difflib.get_close_matches(p.name.lower(), _names(), n=1, cutoff=0.75)
-    message = f"Unrecognized parameter(s): `--{p.name}`"
+    end = p.name_span.end
+    written = p.name
+    if p.glued and isinstance(p.values[0], Value):  # `--g2`: Midjourney names the token
+        written += p.values[0].raw
+        end = p.values[0].span.end
+    message = f"Unrecognized parameter(s): `--{written}`"
     fix = None
     if close:
         message += f"; did you mean `--{close[0]}`?"
         fix = replace(p.name_span, close[0], f"rename to `--{close[0]}`", safe=False)
-    return Report(Span(p.span.start, p.name_span.end), message, fix)
+    return Report(Span(p.span.start, end), message, fix)
 
 
 @triggers(DUPLICATE)
