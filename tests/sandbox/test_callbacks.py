@@ -202,3 +202,32 @@ def test_stop_cancels_pending_retries(
     sb.stop()
     assert time.monotonic() - started < 10  # did not sit out the 60 s retry delay
     assert len(sb.callbacks) == 1
+
+
+def test_a_receiver_that_does_not_speak_http(cb_sandbox: Sandbox) -> None:
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    port = server.getsockname()[1]
+
+    def garbage() -> None:
+        for _ in range(4):
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            with conn:
+                conn.recv(65536)
+                conn.sendall(b"NOT HTTP AT ALL\r\n\r\n")
+
+    thread = threading.Thread(target=garbage, daemon=True)
+    thread.start()
+    try:
+        submit(cb_sandbox, f"http://127.0.0.1:{port}/hook")
+        attempts = cb_sandbox.callbacks.wait_for(4, timeout=5)
+    finally:
+        server.close()
+    assert len(attempts) == 4
+    assert all(a.status is None and a.error for a in attempts)

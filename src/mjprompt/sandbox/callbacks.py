@@ -9,6 +9,7 @@ most four attempts). Redirects are not followed. Every attempt is logged.
 
 from __future__ import annotations
 
+import http.client
 import json
 import threading
 import time
@@ -49,7 +50,8 @@ def post_json(url: str, body: dict[str, Any], timeout: float) -> tuple[int | Non
             return int(response.status), None
     except urllib.error.HTTPError as e:
         return int(e.code), None
-    except (urllib.error.URLError, OSError, ValueError) as e:
+    except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as e:
+        # HTTPException: the receiver answered something that is not HTTP.
         reason = getattr(e, "reason", e)
         return None, f"{type(e).__name__}: {reason}"
 
