@@ -39,6 +39,9 @@ _LAZY = {
     "PayloadError": ("mjprompt.payload", "PayloadError"),
     "Client": ("mjprompt.client", "Client"),
     "AsyncClient": ("mjprompt.client", "AsyncClient"),
+    "Task": ("mjprompt.client", "Task"),
+    "EvolinkError": ("mjprompt.client", "EvolinkError"),
+    "TaskError": ("mjprompt.client", "TaskError"),
 }
 
 
