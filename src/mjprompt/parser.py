@@ -10,6 +10,8 @@ input so that the rest of the prompt still parses.
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
 import re
 from collections.abc import Iterator, Sequence
 from importlib import resources
@@ -192,23 +194,55 @@ class _PendingOption:
         self.parts = parts
 
 
+def terminal_pattern(grammar: str, name: str) -> str:
+    """The regular expression of a ``NAME: /regex/`` terminal line of the grammar.
+
+    The transformer splits a PARAM token with the sub-terminals it is composed of; they
+    are read from the grammar text rather than from a compiled grammar so that the
+    parser can be loaded from Lark's cache (a test checks they match Lark's compilation).
+    """
+    m = re.search(rf"^{name}:\s*/(.*)/\s*$", grammar, re.MULTILINE)
+    if m is None:  # pragma: no cover - the grammar ships with the package
+        raise RuntimeError(f"terminal {name} not found in the grammar")
+    return m.group(1)
+
+
+def _cache_path(grammar: str) -> str | bool:
+    """A per-user cache file for the compiled parser, or False when there is none.
+
+    Lark's own default lives in the shared temporary directory, where another local user
+    could plant a file in its place; a directory owned by the user avoids that.
+    """
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "mjprompt")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        if not os.access(folder, os.W_OK) or os.stat(folder).st_uid != os.getuid():
+            return False
+    except (OSError, AttributeError):  # read-only home, or no getuid (Windows)
+        return False
+    digest = hashlib.sha256(grammar.encode("utf-8")).hexdigest()[:16]
+    return os.path.join(folder, f"grammar-{digest}.lark-cache")
+
+
 class _PromptParser:
     """The compiled grammar plus the sub-terminal patterns the transformer reuses."""
 
     def __init__(self) -> None:
         text = grammar_text()
-        probe = Lark(text, parser="lalr", lexer="contextual")
-        terms, _, _ = probe.grammar.compile(["start"], "*")
-        pattern = {t.name: t.pattern.to_regexp() for t in terms}
-        head = re.compile(f"({pattern['MARKER']})({pattern['NAME']})")
-        value = re.compile(pattern["VALUE"])
-        self.lark = Lark(
-            text,
-            parser="lalr",
-            lexer="contextual",
-            transformer=_Builder(head, value),
-            maybe_placeholders=False,
-        )
+        head = re.compile(f"({terminal_pattern(text, 'MARKER')})({terminal_pattern(text, 'NAME')})")
+        value = re.compile(terminal_pattern(text, "VALUE"))
+        options: dict[str, Any] = {
+            "parser": "lalr",
+            "lexer": "contextual",
+            "transformer": _Builder(head, value),
+            "maybe_placeholders": False,
+        }
+        cache = _cache_path(text)
+        try:
+            self.lark = Lark(text, cache=cache, **options)
+        except Exception:  # a corrupt or foreign cache file: build from the grammar
+            self.lark = Lark(text, **options)
 
     def parse(self, text: str) -> Prompt:
         unclosed: list[int] = []

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pathlib
+import re
+
 import pytest
 
 import mjprompt
@@ -197,3 +200,42 @@ def test_unknown_parameter_has_no_spec() -> None:
 def test_uppercase_names_resolve() -> None:
     (ar,) = mjprompt.parse("a cat --AR 16:9").params
     assert ar.canonical == "aspect"
+
+
+def test_sub_terminals_read_from_the_grammar_match_lark() -> None:
+    from lark import Lark
+
+    from mjprompt.parser import grammar_text, terminal_pattern
+
+    text = grammar_text()
+    terms, _, _ = Lark(text, parser="lalr").grammar.compile(["start"], "*")
+    compiled = {t.name: t.pattern.to_regexp() for t in terms}
+    for name in ("MARKER", "NAME", "VALUE"):
+        assert re.compile(terminal_pattern(text, name)).pattern is not None
+        assert re.fullmatch(terminal_pattern(text, name), "--") is not None or name != "MARKER"
+        # Same language: the raw pattern and Lark's compilation agree on samples.
+        for sample in ["--", "—", "- -", "ar", "16:9", "x{"]:
+            ours = re.fullmatch(terminal_pattern(text, name), sample) is not None
+            theirs = re.fullmatch(compiled[name], sample) is not None
+            assert ours == theirs, (name, sample)
+
+
+def test_parser_works_from_a_broken_cache(
+    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+    import sys
+
+    cache = tmp_path / "mjprompt"
+    cache.mkdir()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    script = "import mjprompt; print(mjprompt.parse('a --ar 1:1').params[0].canonical)"
+    for _ in range(2):  # first run writes the cache, second reads it
+        out = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True
+        )
+        assert out.stdout.strip() == "aspect"
+    for f in cache.glob("grammar-*"):
+        f.write_bytes(b"not a pickle")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "aspect"
