@@ -30,6 +30,7 @@ __all__ = ["render"]
 _WS = re.compile(r"\s+")
 
 UNKNOWN_ORDER = 10_000
+UNCLOSED_ORDER = 20_000
 _DASHES = "-\u2014\u2013\u2212"
 
 
@@ -124,6 +125,10 @@ def _render_image(image: ImageRef, source: str) -> str:
 
 def _param_key(indexed: tuple[int, Parameter]) -> tuple[int, int]:
     index, p = indexed
+    if any(isinstance(v, Permutation) and not v.closed for v in p.values):
+        # An unclosed `{` runs to the end of the prompt: moved before another
+        # parameter, it would swallow it. Keep it last.
+        return (UNCLOSED_ORDER, index)
     return (p.spec.order if p.spec is not None else UNKNOWN_ORDER, index)
 
 

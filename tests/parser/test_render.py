@@ -24,6 +24,8 @@ from mjprompt.parser import parse_lenient
         ("", ""),
         ("x {a{b,c}  d}", "x {a{b, c} d}"),
         ("a { b {c,d} , e }x", "a {b {c, d}, e}x"),
+        # found by the fuzzer: an unclosed group must stay last or it swallows what follows
+        ("x --mag y --ar {m", "x --mag y --ar {m"),
     ],
 )
 def test_render(src: str, canonical: str) -> None:
