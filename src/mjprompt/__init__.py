@@ -33,6 +33,7 @@ __all__ = [
     "render",
 ]
 
+# `mjprompt.expand` is the expansion module (its function is `mjprompt.expand.expand`).
 # Names resolved on first access so that `import mjprompt` stays light (no httpx).
 _LAZY = {
     "build_payload": ("mjprompt.payload", "build_payload"),
@@ -42,6 +43,8 @@ _LAZY = {
     "Task": ("mjprompt.client", "Task"),
     "EvolinkError": ("mjprompt.client", "EvolinkError"),
     "TaskError": ("mjprompt.client", "TaskError"),
+    "count_expansions": ("mjprompt.expand", "count_expansions"),
+    "ExpansionError": ("mjprompt.expand", "ExpansionError"),
 }
 
 
