@@ -12,30 +12,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from floor import regex_split
+
 import mjprompt
 from mjprompt.parser import parse_lenient
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "real-prompts.jsonl"
-
-_IMAGES = re.compile(r"^(?:\s*<?https?://\S+)+")
-_PARAMS = re.compile(r"(?<!\S)--[A-Za-z]")
-_PARAM_SPLIT = re.compile(r"--([A-Za-z]+)\s*([^-]*(?:-(?!-)[^-]*)*)")
-
-
-def regex_split(text: str) -> tuple[list[str], str, list[tuple[str, str]]]:
-    """Images, text and (name, value) pairs by regular expressions alone."""
-    m = _IMAGES.match(text)
-    images = m.group().split() if m else []
-    rest = text[m.end() :] if m else text
-    p = _PARAMS.search(rest)
-    body, tail = (rest[: p.start()], rest[p.start() :]) if p else (rest, "")
-    return images, body.strip(), [(n, v.strip()) for n, v in _PARAM_SPLIT.findall(tail)]
 
 
 def rate(func: Callable[[str], object], prompts: Sequence[str], repeat: int) -> float:
