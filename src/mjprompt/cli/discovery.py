@@ -9,7 +9,7 @@ equivalent to :data:`DEFAULT_INCLUDE` (a test keeps the two in step).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from fnmatch import fnmatchcase
 
 __all__ = [
@@ -62,9 +62,14 @@ def walk(
     root: str,
     include: Sequence[str] = DEFAULT_INCLUDE,
     exclude: Sequence[str] = DEFAULT_EXCLUDE,
+    on_error: Callable[[OSError], object] | None = None,
 ) -> Iterator[str]:
-    """Prompt files under ``root``, in a stable (sorted) order."""
-    for dirpath, dirnames, filenames in os.walk(root):
+    """Prompt files under ``root``, in a stable (sorted) order.
+
+    Symbolic links to directories are not followed (so a link loop cannot trap the
+    walk); ``on_error`` receives the error of a directory that cannot be listed.
+    """
+    for dirpath, dirnames, filenames in os.walk(root, onerror=on_error):
         rel_dir = os.path.relpath(dirpath, root)
         rel_dir = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
         # Include patterns see the absolute path, so `prompts/*.txt` matches files of a

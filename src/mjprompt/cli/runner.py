@@ -13,6 +13,7 @@ else 1 if a finding is at or above ``--fail-on``, or a file was (or would be) ch
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator, Sequence
 from typing import BinaryIO, TextIO
 
@@ -49,18 +50,53 @@ def iter_sources(
             name = stdin_filename or "-"
             yield Source(name, file_kind(stdin_filename or ""), stdin=True)
             continue
-        if os.path.isdir(path):
-            found = walk(path, settings.include, settings.exclude)
+        errors: list[OSError] = []
+        walked = os.path.isdir(path)
+        if walked:
+            found = walk(path, settings.include, settings.exclude, errors.append)
         elif os.path.lexists(path):
             found = iter((path,))
         else:
             yield Problem(path, None, None, "no such file or directory")
             continue
         for file in found:
+            yield from _walk_errors(errors)
             key = os.path.realpath(file)
-            if key not in seen:
-                seen.add(key)
-                yield Source(file, file_kind(file))
+            if key in seen:
+                continue
+            seen.add(key)
+            special = _special_kind(file) if walked else None
+            if special is not None:
+                # A named pipe would block the run until something writes to it, a
+                # device may never end: only a file named on the command line is read.
+                yield Problem(file, None, None, f"not a regular file ({special}); not read")
+                continue
+            yield Source(file, file_kind(file))
+        yield from _walk_errors(errors)
+
+
+def _walk_errors(errors: list[OSError]) -> Iterator[Problem]:
+    for error in errors:
+        yield Problem(error.filename, None, None, f"cannot read directory: {error.strerror}")
+    errors.clear()
+
+
+def _special_kind(path: str) -> str | None:
+    """What a path found by a walk is, when it is not a regular file (None otherwise,
+    or when it cannot be examined: reading it then reports why)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
 
 
 @attrs.define

@@ -7,7 +7,8 @@ missing final newline), which is how ``--fix`` and ``format`` rewrite only promp
 When nothing is rewritten (``keep=False``) no ``Verbatim`` is made at all.
 
 Text and JSON Lines files are read line by line in fixed-size blocks, so memory does not
-grow with the file. A ``.json`` file is one document and is read whole.
+grow with the file; a line longer than :data:`MAX_LINE_BYTES` is reported and skipped
+without being held. A ``.json`` file is one document and is read whole.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from .jsonscan import JSONDecodeError, scan_array, scan_line
 from .location import Origin
 
 __all__ = [
+    "MAX_DOCUMENT_BYTES",
+    "MAX_LINE_BYTES",
     "FileEnd",
     "FileStart",
     "Item",
@@ -36,6 +39,13 @@ __all__ = [
 
 BOM = b"\xef\xbb\xbf"
 BLOCK = 1 << 16
+# A prompt has at most 8192 characters (32 KiB of UTF-8); a line 32 times that is not a
+# prompt but a pasted blob, and linting it would take seconds and hundreds of MB. It is
+# reported (with its length) and skipped, so reading stays in constant memory.
+MAX_LINE_BYTES = 1 << 20
+# A .json document is parsed whole; past this size JSON Lines is the format to use.
+MAX_DOCUMENT_BYTES = 256 << 20
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 @attrs.frozen(slots=True)
@@ -97,25 +107,69 @@ def _cut(piece: bytes) -> tuple[bytes, bytes]:
 
 
 def split_lines(stream: BinaryIO, block: int = BLOCK) -> Iterator[tuple[bytes, bytes]]:
-    """(line, terminator) pairs; ``\\r\\n``, ``\\r`` and ``\\n`` all end a line.
+    """(line, terminator) pairs; ``\\r\\n``, ``\\r`` and ``\\n`` all end a line."""
+    for line, eol in _lines(stream, block, None):
+        assert isinstance(line, bytes)
+        yield line, eol
 
-    The last piece of each block is carried into the next one: it may be a partial line
-    or a ``\\r`` whose ``\\n`` has not been read yet.
+
+def _lines(stream: BinaryIO, block: int, limit: int | None) -> Iterator[tuple[bytes | int, bytes]]:
+    """(line, terminator) pairs; a line longer than ``limit`` bytes comes as its length.
+
+    The unfinished line at the end of a block is kept as a list of pieces and joined once
+    its end arrives, so a long line costs linear time; past ``limit`` its bytes are only
+    counted. A ``\\r`` ending a block waits for the next one, which may start with ``\\n``.
     """
-    carry = b""
+    parts: list[bytes] = []  # the unfinished line, unless it is already over the limit
+    size = 0  # its length in bytes
+    over = False
+    cr = False  # it ends with `\r` (the last byte of the previous block)
+
+    def line_of(content: bytes | None, length: int, eol: bytes) -> tuple[bytes | int, bytes]:
+        if content is None or (limit is not None and length > limit):
+            return length, eol
+        return content, eol
+
     while True:
         data = stream.read(block)
         if not data:
             break
-        pieces = (carry + data).splitlines(keepends=True)
-        carry = pieces.pop()
+        if cr:
+            eol = b"\r\n" if data.startswith(b"\n") else b"\r"
+            data = data[len(eol) - 1 :]
+            content = None if over else b"".join(parts)[:-1]
+            yield line_of(content, size - 1, eol)
+            parts, size, over, cr = [], 0, False, False
+        pieces = data.splitlines(keepends=True)
+        tail = pieces.pop() if pieces and not pieces[-1].endswith(b"\n") else None
         for piece in pieces:
-            yield _cut(piece)
-    for piece in carry.splitlines(keepends=True):
-        yield _cut(piece)
+            text, eol = _cut(piece)
+            if size:
+                yield line_of(None if over else b"".join(parts) + text, size + len(text), eol)
+                parts, size, over = [], 0, False
+            else:
+                yield line_of(text, len(text), eol)
+        if tail is not None:
+            size += len(tail)
+            cr = tail.endswith(b"\r")
+            if not over:
+                parts.append(tail)
+                if limit is not None and size - cr > limit:  # a final `\r` is not content
+                    parts, over = [], True
+    if cr:
+        yield line_of(None if over else b"".join(parts)[:-1], size - 1, b"\r")
+    elif size:
+        yield line_of(None if over else b"".join(parts), size, b"")
 
 
-def _bad_utf8(path: str | None, line: int, column: int, byte: int) -> Problem:
+def _bad_utf8(path: str | None, line: int, column: int, byte: int, head: bytes = b"") -> Problem:
+    if line == 1 and column == 1 and head.startswith(_UTF16_BOMS):
+        return Problem(
+            path,
+            line,
+            column,
+            "the file starts with a UTF-16 byte order mark; save it as UTF-8 (it is not read)",
+        )
     return Problem(
         path,
         line,
@@ -124,10 +178,34 @@ def _bad_utf8(path: str | None, line: int, column: int, byte: int) -> Problem:
     )
 
 
+def _nul(path: str | None, line: int, column: int) -> Problem:
+    # Reported once per file; the file is still read (its lines are text around the NUL).
+    return Problem(
+        path,
+        line,
+        column,
+        "NUL byte: is this a binary or UTF-16 file? Prompt files must be UTF-8 text",
+    )
+
+
+def _overlong(path: str | None, line: int, length: int) -> Problem:
+    return Problem(
+        path,
+        line,
+        1,
+        f"line of {length} bytes skipped: longer than {MAX_LINE_BYTES} bytes, so not a "
+        "prompt (a prompt has at most 8192 characters)",
+    )
+
+
 def _read_lines(source: Source, stream: BinaryIO, key: str, keep: bool) -> Iterator[Item]:
     jsonl = source.kind == "jsonl"
     path = source.path
-    for lineno, (raw, eol_bytes) in enumerate(split_lines(stream), 1):
+    nul_seen = False
+    for lineno, (raw, eol_bytes) in enumerate(_lines(stream, BLOCK, MAX_LINE_BYTES), 1):
+        if isinstance(raw, int):
+            yield _overlong(path, lineno, raw)
+            continue
         if lineno == 1 and raw.startswith(BOM):
             raw = raw[len(BOM) :]
             if keep:
@@ -136,8 +214,11 @@ def _read_lines(source: Source, stream: BinaryIO, key: str, keep: bool) -> Itera
             line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             column = len(raw[: exc.start].decode("utf-8", "replace")) + 1
-            yield _bad_utf8(path, lineno, column, raw[exc.start])
+            yield _bad_utf8(path, lineno, column, raw[exc.start], raw)
             return
+        if not nul_seen and "\x00" in line:
+            nul_seen = True
+            yield _nul(path, lineno, line.index("\x00") + 1)
         eol = eol_bytes.decode("ascii")
         stripped = line.strip()
         if not stripped or (not jsonl and stripped.startswith("#")):
@@ -208,7 +289,7 @@ def _read_document(
         head = data[: exc.start]
         line = head.count(b"\n") + 1
         column = len(head[head.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
-        yield _bad_utf8(path, line, column, data[exc.start])
+        yield _bad_utf8(path, line, column, data[exc.start], data[:2])
         return
     index = _LineIndex(text)
     written = 0
@@ -217,6 +298,15 @@ def _read_document(
             lineno, line_start = index.line_of(element.start)
             if element.value is None:
                 yield Problem(path, lineno, element.start - line_start + 1, element.problem or "")
+                continue
+            if len(element.value) > MAX_LINE_BYTES:
+                yield Problem(
+                    path,
+                    lineno,
+                    element.start - line_start + 1,
+                    f"prompt of {len(element.value)} characters skipped: longer than "
+                    f"{MAX_LINE_BYTES}, so not a prompt (a prompt has at most 8192 characters)",
+                )
                 continue
             if keep:
                 yield Verbatim(text[written : element.start])
@@ -255,6 +345,16 @@ def read_source(
 
 def _read_stream(source: Source, stream: BinaryIO, key: str, keep: bool) -> Iterator[Item]:
     if source.kind == "json":
-        yield from _read_document(source, stream.read(), key, keep)
+        data = stream.read(MAX_DOCUMENT_BYTES + 1)
+        if len(data) > MAX_DOCUMENT_BYTES:
+            yield Problem(
+                source.path,
+                None,
+                None,
+                f"larger than {MAX_DOCUMENT_BYTES >> 20} MiB: a .json file is read whole; "
+                "use JSON Lines (.jsonl), which is read line by line",
+            )
+            return
+        yield from _read_document(source, data, key, keep)
     else:
         yield from _read_lines(source, stream, key, keep)

@@ -8,6 +8,7 @@ import attrs
 
 from ..location import Finding
 from ..sources import Problem
+from ..terminal import printable
 
 __all__ = ["Reporter", "Summary", "problem_text"]
 
@@ -34,12 +35,12 @@ class Summary:
 
 def problem_text(problem: Problem) -> str:
     """``path:line:col: error: message`` (position parts left out when unknown)."""
-    where = problem.path if problem.path is not None else "<prompt>"
+    where = printable(problem.path) if problem.path is not None else "<prompt>"
     if problem.line is not None:
         where += f":{problem.line}"
         if problem.column is not None:
             where += f":{problem.column}"
-    return f"{where}: error: {problem.message}"
+    return f"{where}: error: {printable(problem.message)}"
 
 
 class Reporter:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ...diagnostics import Severity
 from ..location import Finding
+from ..terminal import printable
 from .base import Reporter, Summary
 
 __all__ = ["TextReporter", "caret_excerpt", "display_width"]
@@ -71,10 +72,10 @@ class TextReporter(Reporter):
     def finding(self, finding: Finding) -> None:
         d = finding.diagnostic
         region = finding.region
-        path = finding.path if finding.path is not None else "<prompt>"
+        path = printable(finding.path) if finding.path is not None else "<prompt>"
         where = self._paint(f"{path}:{region.line}:{region.column}:", _BOLD)
         code = self._paint(d.code, _BOLD + _SEVERITY_COLOR[d.severity])
-        self.out.write(f"{where} {code} {d.message}\n")
+        self.out.write(f"{where} {code} {printable(d.message)}\n")
         if self.show_source:
             self._source(finding)
 
@@ -83,7 +84,8 @@ class TextReporter(Reporter):
         if region.line != finding.origin.line:
             return  # a prompt given with -p over several lines: no single source line
         end = region.end_column if region.end_line == region.line else None
-        line, carets = caret_excerpt(finding.origin.source_line(), region.column, end)
+        source = printable(finding.origin.source_line())  # one column per character kept
+        line, carets = caret_excerpt(source, region.column, end)
         number = str(region.line)
         gutter = " " * len(number)
         self.out.write(self._paint(f" {number} | ", _DIM) + line + "\n")
