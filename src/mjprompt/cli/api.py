@@ -204,9 +204,42 @@ def register(subparsers: Any) -> None:
 
 def _prompt_arg(text: str) -> str:
     if text == "-":
-        data = sys.stdin.read()
-        return data[:-1] if data.endswith("\n") else data
+        return _read_stdin_prompt()
     return text
+
+
+def _read_stdin_prompt() -> str:
+    """The prompt on standard input (one final line break dropped), decoded strictly:
+    invalid UTF-8, a NUL byte or a megabyte of text is an input error, not a prompt."""
+    from .sources import MAX_LINE_BYTES
+
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:  # a text stream put in place of stdin (tests, embedding)
+        data = sys.stdin.read(MAX_LINE_BYTES + 1).encode("utf-8", "surrogateescape")
+    else:
+        data = buffer.read(MAX_LINE_BYTES + 1)
+    if len(data) > MAX_LINE_BYTES:
+        raise UsageError(
+            f"<stdin>: longer than {MAX_LINE_BYTES} bytes; a prompt has at most 8192 characters"
+        )
+    try:
+        prompt = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        head = data[: exc.start]
+        line = head.count(b"\n") + 1
+        column = len(head[head.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        raise UsageError(
+            f"<stdin>:{line}:{column}: invalid UTF-8 (byte 0x{data[exc.start]:02x})"
+        ) from None
+    if "\x00" in prompt:
+        before = prompt[: prompt.index("\x00")]
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
+        raise UsageError(f"<stdin>:{line}:{column}: NUL byte; a prompt is text")
+    for end in ("\r\n", "\n"):
+        if prompt.endswith(end):
+            return prompt[: -len(end)]
+    return prompt
 
 
 def _check_callback(url: str | None) -> None:
@@ -223,15 +256,17 @@ def _print_refusal(
     ``label:col: …`` for a prompt of a file (``label`` is ``file:line``; the prompt's
     first character is at ``column_offset`` on that line)."""
     from ..diagnostics import line_col
+    from .terminal import printable
 
+    label = printable(label)
     shown = [d for d in err.diagnostics if d.severity is Severity.ERROR] or list(err.diagnostics)
     if not shown:
-        sys.stderr.write(f"{label}: {err}\n")
+        sys.stderr.write(f"{label}: {printable(str(err))}\n")
         return
     for d in shown:
         line, col = line_col(prompt, d.span.start)
         where = f"{line}:{col}" if column_offset is None else f"{col + column_offset}"
-        sys.stderr.write(f"{label}:{where}: {d.code} {d.message}\n")
+        sys.stderr.write(f"{label}:{where}: {d.code} {printable(d.message)}\n")
 
 
 def _json_out(data: Any) -> None:
@@ -270,44 +305,52 @@ def _check_task_id(task_id: str) -> None:
 
 
 def _api_failure(exc: Exception) -> int:
-    sys.stderr.write(f"mjprompt: {exc}\n")
+    from .terminal import printable
+
+    # The message may quote the server: no control characters reach the terminal.
+    sys.stderr.write(f"mjprompt: {printable(str(exc))}\n")
     return 1
 
 
 def _read_prompts(path: str) -> list[tuple[str, str, int | None]]:
-    """(``file:line``, prompt, column offset) for each prompt of a file ('-': stdin)."""
+    """(``file:line``, prompt, column offset) for each prompt of a file ('-': stdin).
+
+    Read as ``mjprompt check`` reads it (:mod:`.sources`): the kind from the extension
+    (text, ``.jsonl``/``.ndjson``, ``.json``), any line ending, an optional BOM; invalid
+    UTF-8, NUL bytes, over-long lines and bad JSON are input errors, each with its
+    position, and then nothing is submitted.
+    """
+    import os
+
+    from .discovery import file_kind
+    from .reporters.base import problem_text
+    from .sources import Problem, PromptItem, Source, read_source
+
     label = "<stdin>" if path == "-" else path
-    try:
-        if path == "-":
-            text = sys.stdin.read()
-        else:
-            with open(path, encoding="utf-8-sig", newline="") as fh:
-                text = fh.read()
-    except FileNotFoundError:
-        raise UsageError(f"{label}: no such file") from None
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"{label}: not valid UTF-8 (byte {exc.start})") from None
-    except OSError as exc:
-        raise UsageError(f"{label}: cannot read: {exc.strerror}") from None
-    jsonl = path.endswith(".jsonl")
+    if path != "-":
+        if not os.path.lexists(path):
+            raise UsageError(f"{label}: no such file")
+        if os.path.isdir(path):
+            raise UsageError(f"{label}: is a directory; --file takes a file of prompts")
+    source = Source(label, file_kind(path), stdin=path == "-")
+    stdin = sys.stdin.buffer if path == "-" else None
+    problems: list[Problem] = []
     out: list[tuple[str, str, int | None]] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        stripped = raw.strip()
-        if not stripped or (not jsonl and stripped.startswith("#")):
-            continue
-        if jsonl:
-            try:
-                value = json.loads(stripped)
-            except ValueError as exc:
-                raise UsageError(f"{label}:{number}: not JSON ({exc})") from None
-            if isinstance(value, dict):
-                value = value.get("prompt")
-            if not isinstance(value, str):
-                raise UsageError(f"{label}:{number}: expected a string or a 'prompt' field")
-            out.append((f"{label}:{number}", value, 0))
-        else:
-            offset = len(raw) - len(raw.lstrip())
-            out.append((f"{label}:{number}", stripped, offset))
+    for item in read_source(source, stdin=stdin):
+        if isinstance(item, Problem):
+            problems.append(item)
+        elif isinstance(item, PromptItem):
+            origin, text = item.origin, item.text
+            where = f"{label}:{origin.line}"
+            if origin.raw is None:  # a line of a text file: trimmed
+                out.append((where, text.strip(), len(text) - len(text.lstrip())))
+            else:  # a JSON string: its column in the line when written without escapes
+                out.append((where, text, origin.column if origin.raw == text else 0))
+    if problems:
+        for problem in problems:
+            sys.stderr.write(problem_text(problem) + "\n")
+        noun = "input error" if len(problems) == 1 else "input errors"
+        raise UsageError(f"{label}: {len(problems)} {noun}; nothing was submitted")
     if not out:
         raise UsageError(f"{label}: no prompts found")
     return out
@@ -635,11 +678,14 @@ def _generate(
 
 
 def _report(results: Sequence[JobResult], out: str, *, as_json: bool, json_list: bool) -> int:
+    from .terminal import printable
+
     failures = [r for r in results if r.status != "saved"]
     for r in failures:
         where = f" (task {r.task_id})" if r.task_id else ""
         hint = " — run again to resume" if r.status == "timeout" else ""
-        sys.stderr.write(f"{r.job.label}: {r.status}{where}: {r.error}{hint}\n")
+        error = printable(str(r.error))
+        sys.stderr.write(f"{printable(r.job.label)}: {r.status}{where}: {error}{hint}\n")
     if as_json:
         items = []
         for r in results:
