@@ -13,11 +13,10 @@ import functools
 import hashlib
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from importlib import resources
 from typing import Any
 
-import attrs
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedInput, UnexpectedToken
 
@@ -79,84 +78,127 @@ def _style(marker: str) -> MarkerStyle:
     return MarkerStyle.SPACED
 
 
+# The marker styles by marker text, for the markers that are written most.
+_STYLES = {"--": MarkerStyle.DOUBLE_HYPHEN, "\u2014": MarkerStyle.EM_DASH}
+
+
 class _Builder(Transformer[Token, Any]):
-    """Inline transformer: each callback receives the children of one reduced rule."""
+    """Inline transformer: each callback receives the children of one reduced rule.
+
+    The three lists of ``start`` are built in place as their rules reduce (one callback
+    per item). A parameter is kept as ``[PARAM token, *tails]`` until the whole prompt is
+    parsed, because the tails after a permutation still belong to it; :meth:`finish`
+    then builds the nodes.
+    """
 
     def __init__(self, head: re.Pattern[str], value: re.Pattern[str]) -> None:
         super().__init__(visit_tokens=False)
-        self._head = head
-        self._value = value
+        self._head = head.match
+        self._values = value.finditer
 
     # -- top level ------------------------------------------------------------------
-    def start(self, children: list[Any]) -> tuple[list[Any], list[Any], list[Any]]:
+    def start(self, children: list[list[Any]]) -> tuple[list[Any], list[Any], list[Any]]:
         images: list[Any] = []
         text: list[Any] = []
         params: list[Any] = []
-        for child in children:
-            if isinstance(child, ImageRef):
-                images.append(child)
-            elif isinstance(child, Parameter):
-                params.append(child)
+        for items in children:  # each list is non-empty: its first item tells which
+            first = items[0]
+            if first.__class__ is list:
+                params = items
+            elif first.__class__ is ImageRef:
+                images = items
             else:
-                text.append(child)
+                text = items
         return images, text, params
 
-    def image(self, children: list[Token]) -> ImageRef:
-        tok = children[0]
-        return ImageRef(_span(tok), str(tok))
+    def images(self, children: list[Any]) -> list[ImageRef]:
+        tok: Token = children[-1]
+        items: list[ImageRef] = children[0] if len(children) == 2 else []
+        items.append(ImageRef(Span(tok.start_pos, tok.end_pos), tok.value))  # type: ignore[arg-type]
+        return items
 
-    def text_chunk(self, children: list[Token]) -> TextChunk:
-        tok = children[0]
-        return TextChunk(_span(tok), str(tok))
+    def texts(self, children: list[Any]) -> list[TextPart]:
+        items: list[TextPart]
+        if children[0].__class__ is list:
+            items = children[0]
+            rest = children[1:]
+        else:
+            items = []
+            rest = children
+        if len(rest) > 1:  # LBRACE ... RBRACE
+            items.append(self.perm(rest))
+            return items
+        tok: Token = rest[0]
+        span = Span(tok.start_pos, tok.end_pos)  # type: ignore[arg-type]
+        kind = tok.type
+        if kind == "TEXT":
+            items.append(TextChunk(span, tok.value))
+        elif kind == "WEIGHT":
+            items.append(Weight(span, tok.value))
+        else:  # RBRACE
+            items.append(StrayBrace(span))
+        return items
 
-    def weight(self, children: list[Token]) -> Weight:
-        tok = children[0]
-        return Weight(_span(tok), str(tok))
+    def params(self, children: list[Any]) -> list[list[Any]]:
+        if children[0].__class__ is not list:  # the first PARAM
+            return [[children[0]]]
+        items: list[list[Any]] = children[0]
+        if len(children) > 2:  # LBRACE ... RBRACE
+            items[-1].append(self.perm(children[1:]))
+            return items
+        tok: Token = children[1]
+        if tok.type == "PARAM":
+            items.append([tok])
+        elif tok.type == "RBRACE":
+            items[-1].append(StrayBrace(Span(tok.start_pos, tok.end_pos)))  # type: ignore[arg-type]
+        else:  # VALUE_TAIL: more value tokens after a group
+            items[-1].append(tok)
+        return items
 
-    def stray_rbrace(self, children: list[Token]) -> StrayBrace:
-        return StrayBrace(_span(children[0]))
-
-    # -- parameters -----------------------------------------------------------------
-    def param(self, children: list[Any]) -> Parameter:
-        tok: Token = children[0]
-        raw = str(tok)
-        start = tok.start_pos or 0
-        head = self._head.match(raw)
+    def finish(self, text: str, entry: list[Any]) -> Parameter:
+        """The parameter of a ``[PARAM token, *tails]`` list."""
+        tok: Token = entry[0]
+        raw: str = tok.value
+        start: int = tok.start_pos  # type: ignore[assignment]
+        head = self._head(raw)
         assert head is not None  # the PARAM terminal starts with MARKER NAME
-        marker, name = head.group(1), head.group(2)
-        name_span = Span(start + head.start(2), start + head.end(2))
-        values: list[ValuePart] = [
-            Value(Span(start + m.start(), start + m.end()), m.group())
-            for m in self._value.finditer(raw, head.end())
-        ]
-        for tail in children[1:]:
-            if isinstance(tail, Token):  # VALUE_TAIL: more value tokens after a group
-                base = tail.start_pos or 0
-                values.extend(
-                    Value(Span(base + m.start(), base + m.end()), m.group())
-                    for m in self._value.finditer(str(tail))
-                )
-            else:
-                values.append(tail)
-        end = values[-1].span.end if values else name_span.end
+        marker, name = head.group(1, 2)
+        name_end = head.end()
+        values: list[ValuePart] = []
+        words: list[str] = []
+        for m in self._values(raw, name_end):
+            word = m.group()
+            words.append(word)
+            values.append(Value(Span(start + m.start(), start + m.end()), word))
+        plain = len(entry) == 1
+        if not plain:
+            for tail in entry[1:]:
+                if tail.__class__ is Token:  # VALUE_TAIL
+                    base = tail.start_pos or 0
+                    values.extend(
+                        Value(Span(base + m.start(), base + m.end()), m.group())
+                        for m in self._values(tail.value)
+                    )
+                else:
+                    values.append(tail)
+        end = values[-1].span.end if values else start + name_end
         spec = lookup(name) if name else None
         parsed = None
-        if spec is not None and not any(not isinstance(v, Value) for v in values):
-            parsed = parse_value(spec, [v.raw for v in values if isinstance(v, Value)])
+        if spec is not None and (plain or all(v.__class__ is Value for v in values)):
+            parsed = parse_value(
+                spec, words if plain else [v.raw for v in values if isinstance(v, Value)]
+            )
         return Parameter(
             span=Span(start, end),
-            raw=raw if len(children) == 1 else "",
+            raw=raw if plain else text[start:end],
             marker=marker,
-            marker_style=_style(marker),
+            marker_style=_STYLES.get(marker) or _style(marker),
             name=name,
-            name_span=name_span,
+            name_span=Span(start + head.start(2), start + name_end),
             spec=spec,
             values=tuple(values),
             value=parsed,
         )
-
-    def value_tail(self, children: list[Token]) -> Token:
-        return children[0]
 
     # -- permutations ---------------------------------------------------------------
     def perm(self, children: list[Any]) -> Permutation:
@@ -232,10 +274,11 @@ class _PromptParser:
         text = grammar_text()
         head = re.compile(f"({terminal_pattern(text, 'MARKER')})({terminal_pattern(text, 'NAME')})")
         value = re.compile(terminal_pattern(text, "VALUE"))
+        self.builder = _Builder(head, value)
         options: dict[str, Any] = {
             "parser": "lalr",
             "lexer": "contextual",
-            "transformer": _Builder(head, value),
+            "transformer": self.builder,
             "maybe_placeholders": False,
         }
         cache = _cache_path(text)
@@ -243,10 +286,38 @@ class _PromptParser:
             self.lark = Lark(text, cache=cache, **options)
         except Exception:  # a corrupt or foreign cache file: build from the grammar
             self.lark = Lark(text, **options)
+        self._direct = self._direct_entry()
 
-    def parse(self, text: str) -> Prompt:
-        unclosed: list[int] = []
+    def _direct_entry(self) -> Callable[[str], Any] | None:
+        """Lark's own LALR loop, entered without the set-up ``Lark.parse`` repeats per call.
 
+        ``Lark.parse`` checks the start symbol, builds a parse configuration and wraps the
+        loop in error handling on every call; for a prompt of a few tokens that is a good
+        part of the time. The configuration is built once here; the lexer thread, parser
+        state and loop are Lark's. ``None`` (use ``Lark.parse``) if this Lark version
+        lays out its parser differently.
+        """
+        try:
+            from lark.lexer import LexerThread
+            from lark.parsers.lalr_parser_state import ParseConf, ParserState
+
+            frontend: Any = self.lark.parser
+            lexer = frontend.lexer
+            loop = frontend.parser.parser
+            conf = ParseConf(loop.parse_table, loop.callbacks, "start")
+            from_text = LexerThread.from_text
+            run = loop.parse_from_state
+            # A smoke test, so that a different layout falls back rather than fails later.
+            run(ParserState(conf, from_text(lexer, "a --ar 1:1")))
+        except Exception:  # pragma: no cover - depends on the installed Lark
+            return None
+
+        def direct(text: str) -> Any:
+            return run(ParserState(conf, from_text(lexer, text)))
+
+        return direct
+
+    def _parse_recovering(self, text: str) -> Any:
         def on_error(e: UnexpectedInput) -> bool:
             # The grammar lexes every character, so the only possible error is the end
             # of input inside a permutation: close the open groups and carry on.
@@ -257,18 +328,24 @@ class _PromptParser:
             while "$END" not in (choices := ip.choices()):  # type: ignore[no-untyped-call]
                 if "RBRACE" not in choices:
                     return False
-                unclosed.append(end)
                 ip.feed_token(Token("RBRACE", "", start_pos=end, end_pos=end))
             return True
 
-        result: tuple[list[ImageRef], list[TextPart], list[Parameter]]
-        result = self.lark.parse(text, on_error=on_error)  # type: ignore[assignment]
-        images, parts, params = result
-        # A parameter split by a permutation has no single token: give it its source.
-        params = [
-            p if p.raw else attrs.evolve(p, raw=text[p.span.start : p.span.end]) for p in params
-        ]
-        return Prompt(text, tuple(images), tuple(parts), tuple(params))
+        return self.lark.parse(text, on_error=on_error)
+
+    def parse(self, text: str) -> Prompt:
+        result: tuple[list[ImageRef], list[TextPart], list[list[Any]]]
+        if self._direct is None:
+            result = self._parse_recovering(text)
+        else:
+            try:
+                result = self._direct(text)
+            except UnexpectedInput:  # an unclosed `{`: parse again, closing it at the end
+                result = self._parse_recovering(text)
+        images, parts, entries = result
+        finish = self.builder.finish
+        params = tuple([finish(text, entry) for entry in entries])
+        return Prompt(text, tuple(images), tuple(parts), params)
 
 
 @functools.lru_cache(maxsize=1)
