@@ -1,0 +1,162 @@
+"""Shared helpers of the reliability tests (importlib mode: conftest modules are not
+importable, so the helpers are handed out by fixtures).
+
+- ``run_cli``: the real command line in a child process (``python -m mjprompt``) with a
+  hard timeout, its exit code, output, CPU time and peak memory (``os.wait4``), and the
+  checks every run must pass: no traceback, the process ended by itself.
+- ``scaling``: how the cost of a job grows from size n to 4n (a ratio, never an absolute
+  time), for the "time grows linearly" checks.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import attrs
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@attrs.frozen
+class CliRun:
+    """One finished run of the CLI."""
+
+    args: tuple[str, ...]
+    returncode: int
+    stdout: str
+    stderr: str
+    cpu: float  # user + system seconds of the child
+    peak_rss_mb: float  # the child's peak resident memory
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+def clean_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """This process's environment without any EVOLINK_/MJPROMPT_ setting, plus ``extra``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("EVOLINK_", "MJPROMPT_"))}
+    env.update(extra or {})
+    return env
+
+
+def _peak_mb(raw: float) -> float:
+    # Linux reports KiB, macOS bytes.
+    return raw / (1024 * 1024) if sys.platform == "darwin" else raw / 1024
+
+
+# The child is started by this small launcher, not by the test process: on Linux a
+# process's peak memory includes what it had before exec, and a child forked from a
+# big test process would report the test's memory as its own. The launcher runs the
+# command, and writes the child's CPU time and peak memory to the file in argv[1].
+_LAUNCHER = """
+import os, subprocess, sys
+proc = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(proc.pid, 0)
+with open(sys.argv[1], "w") as fh:
+    fh.write(f"{usage.ru_utime + usage.ru_stime} {usage.ru_maxrss}")
+code = os.waitstatus_to_exitcode(status)
+sys.exit(code if code >= 0 else 128 - code)
+"""
+
+
+def run_cli(
+    *args: str,
+    stdin: bytes | None = None,
+    env: Mapping[str, str] | None = None,
+    cwd: str | os.PathLike[str] | None = None,
+    timeout: float = 60.0,
+    allow_traceback: bool = False,
+) -> CliRun:
+    """Run ``python -m mjprompt ARGS`` to its end, or fail the test if it hangs.
+
+    Output goes to temporary files (no pipe can fill up and block the child); the whole
+    process group is killed at the timeout.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        stats = folder / "stats"
+        (folder / "in").write_bytes(stdin or b"")
+        with (
+            open(folder / "in", "rb") as inp,
+            open(folder / "out", "w+b") as out,
+            open(folder / "err", "w+b") as err,
+        ):
+            command = [sys.executable, "-m", "mjprompt", *args]
+            proc = subprocess.Popen(
+                [sys.executable, "-c", _LAUNCHER, str(stats), *command],
+                stdin=inp if stdin is not None else subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
+                env=dict(env) if env is not None else clean_env(),
+                cwd=cwd,
+                start_new_session=True,
+            )
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+                pytest.fail(f"mjprompt {' '.join(args)[:200]} did not finish in {timeout} s")
+            out.seek(0)
+            err.seek(0)
+            stdout = out.read().decode("utf-8", "replace")
+            stderr = err.read().decode("utf-8", "replace")
+        cpu, rss = (float(x) for x in stats.read_text().split())
+    code = proc.returncode
+    run = CliRun(
+        tuple(args), code if code < 128 else -(code - 128), stdout, stderr, cpu, _peak_mb(rss)
+    )
+    if not allow_traceback:
+        assert "Traceback" not in run.output, run.output[-3000:]
+        assert "internal error" not in run.stderr, run.stderr[-3000:]
+    assert run.returncode >= 0, f"killed by signal {-run.returncode}: {run.stderr[-2000:]}"
+    return run
+
+
+def cost_ratio(
+    job: Callable[[int], object], n: int, *, factor: int = 4, repeat: int = 3, floor: float = 0.04
+) -> float:
+    """CPU time of ``job(factor * n)`` over that of ``job(n)``, best of ``repeat`` each.
+
+    ``n`` is doubled until ``job(n)`` costs at least ``floor`` seconds, so that timer
+    noise does not decide the ratio. Linear work gives about ``factor``; quadratic work
+    gives about ``factor ** 2``.
+    """
+
+    def best(size: int) -> float:
+        times = []
+        for _ in range(repeat):
+            start = time.process_time()
+            job(size)
+            times.append(time.process_time() - start)
+        return min(times)
+
+    small = best(n)
+    while small < floor and n < 1 << 30:
+        n *= 2
+        small = best(n)
+    return best(factor * n) / max(small, 1e-9)
+
+
+@pytest.fixture
+def cli() -> Callable[..., CliRun]:
+    return run_cli
+
+
+@pytest.fixture
+def scaling() -> Callable[..., float]:
+    return cost_ratio
+
+
+@pytest.fixture
+def env_without_api() -> dict[str, str]:
+    return clean_env()
