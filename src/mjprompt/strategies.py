@@ -239,8 +239,9 @@ def permutation_prompts(
     """
     group = _group(max(1, max_depth), max(1, max_options))
     text_piece = prompt_texts().map(lambda t: (t, 1))
+    # At least one group in the text; at most `max_groups`.
     pieces = st.lists(group | text_piece, min_size=1, max_size=2 * max_groups).filter(
-        lambda ps: sum(1 for t, _ in ps if t.startswith("{")) <= max_groups
+        lambda ps: 1 <= sum(1 for t, _ in ps if t.startswith("{")) <= max(1, max_groups)
     )
     ratio_group = st.lists(
         st.sampled_from(["1:1", "2:3", "16:9", "4:5"]), min_size=1, max_size=3, unique=True
