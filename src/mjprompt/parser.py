@@ -158,30 +158,33 @@ class _Builder(Transformer[Token, Any]):
     def finish(self, text: str, entry: list[Any]) -> Parameter:
         """The parameter of a ``[PARAM token, *tails]`` list."""
         tok: Token = entry[0]
-        raw: str = tok.value
-        start: int = tok.start_pos  # type: ignore[assignment]
-        head = self._head(raw)
-        assert head is not None  # the PARAM terminal starts with MARKER NAME
+        token: str = tok.value
+        base: int = tok.start_pos  # type: ignore[assignment]
+        head = self._head(token)
+        assert head is not None  # the PARAM terminal is whitespace, MARKER, NAME, ...
         marker, name = head.group(1, 2)
+        skip = head.start(1)  # the whitespace before the marker is not the parameter's
+        start = base + skip
+        raw = token[skip:] if skip else token
         name_end = head.end()
         values: list[ValuePart] = []
         words: list[str] = []
-        for m in self._values(raw, name_end):
+        for m in self._values(token, name_end):
             word = m.group()
             words.append(word)
-            values.append(Value(Span(start + m.start(), start + m.end()), word))
+            values.append(Value(Span(base + m.start(), base + m.end()), word))
         plain = len(entry) == 1
         if not plain:
             for tail in entry[1:]:
                 if tail.__class__ is Token:  # VALUE_TAIL
-                    base = tail.start_pos or 0
+                    at = tail.start_pos or 0
                     values.extend(
-                        Value(Span(base + m.start(), base + m.end()), m.group())
+                        Value(Span(at + m.start(), at + m.end()), m.group())
                         for m in self._values(tail.value)
                     )
                 else:
                     values.append(tail)
-        end = values[-1].span.end if values else start + name_end
+        end = values[-1].span.end if values else base + name_end
         spec = lookup(name) if name else None
         parsed = None
         if spec is not None and (plain or all(v.__class__ is Value for v in values)):
@@ -194,7 +197,7 @@ class _Builder(Transformer[Token, Any]):
             marker=marker,
             marker_style=_STYLES.get(marker) or _style(marker),
             name=name,
-            name_span=Span(start + head.start(2), start + name_end),
+            name_span=Span(base + head.start(2), base + name_end),
             spec=spec,
             values=tuple(values),
             value=parsed,
@@ -272,7 +275,9 @@ class _PromptParser:
 
     def __init__(self) -> None:
         text = grammar_text()
-        head = re.compile(f"({terminal_pattern(text, 'MARKER')})({terminal_pattern(text, 'NAME')})")
+        head = re.compile(
+            rf"\s*({terminal_pattern(text, 'MARKER')})({terminal_pattern(text, 'NAME')})"
+        )
         value = re.compile(terminal_pattern(text, "VALUE"))
         self.builder = _Builder(head, value)
         options: dict[str, Any] = {
