@@ -24,6 +24,7 @@ __all__ = [
     "best_rate",
     "interleaved",
     "machine",
+    "parallel_capacity",
     "python_peak",
     "run_measured",
     "time_loop",
@@ -143,6 +144,27 @@ def interleaved(
         for name, command in commands.items():
             runs[name].append(run_measured(command, cwd=cwd))
     return runs
+
+
+_SPIN = "n = 0\nfor i in range({n}): n += i * i\n"
+
+
+def parallel_capacity(loops: int = 3_000_000) -> float:
+    """How many cores' worth of CPU this machine gives right now (ideal: :func:`cores`).
+
+    A fixed CPU-bound loop runs alone, then once per core at the same time: if other
+    processes are busy, the simultaneous runs take longer and the capacity falls below
+    the core count. It tells whether a multi-core figure could be reached at that moment.
+    """
+    command = [sys.executable, "-c", _SPIN.format(n=loops)]
+    alone = min(run_measured(command).seconds for _ in range(2))
+    n = cores()
+    start = time.perf_counter()
+    procs = [subprocess.Popen(command) for _ in range(n)]
+    for proc in procs:
+        proc.wait()
+    together = time.perf_counter() - start
+    return n * alone / together
 
 
 def cores() -> int:
