@@ -1,0 +1,55 @@
+"""The measuring tools: exit codes, and peak memory that is the child's own."""
+
+from __future__ import annotations
+
+import sys
+
+from harness import Run, best_rate, interleaved, machine, python_peak, run_measured
+
+
+def test_run_measured_reports_the_exit_code_and_output() -> None:
+    run = run_measured([sys.executable, "-c", "print('hi'); raise SystemExit(3)"], capture=True)
+    assert run.code == 3
+    assert run.stdout.strip() == "hi"
+    assert run.seconds > 0
+    assert run.peak_rss_kib > 0
+
+
+def test_python_peak_is_the_childs_own_not_the_parents() -> None:
+    # wait4's ru_maxrss of a child starts at its parent's high-water mark; VmHWM does not.
+    ballast = bytearray(200 * 1024 * 1024)  # this process: over 200 MiB resident
+    ballast[::4096] = b"x" * len(ballast[::4096])
+    small = python_peak(["-c", "pass"])
+    big = python_peak(["-c", "b = bytearray(80 * 1024 * 1024); b[::4096] = b'x' * len(b[::4096])"])
+    del ballast
+    assert small.code == 0 and big.code == 0
+    assert small.peak_rss_kib < 100 * 1024, small
+    assert big.peak_rss_kib > small.peak_rss_kib + 60 * 1024, (small, big)
+
+
+def test_python_peak_runs_code_modules_and_scripts_with_their_arguments(tmp_path) -> None:
+    script = tmp_path / "echo.py"
+    script.write_text("import sys\nraise SystemExit(int(sys.argv[1]))\n")
+    assert python_peak([str(script), "4"]).code == 4
+    assert python_peak(["-c", "import sys; raise SystemExit(len(sys.argv))", "a", "b"]).code == 3
+    assert python_peak(["-m", "json.tool", "--help"]).code == 0
+
+
+def test_interleaved_runs_each_command_the_number_of_rounds() -> None:
+    runs = interleaved(
+        {"ok": [sys.executable, "-c", "pass"], "bad": [sys.executable, "-c", "1/0"]}, 2
+    )
+    assert [r.code for r in runs["ok"]] == [0, 0]
+    assert all(isinstance(r, Run) and r.code == 1 for r in runs["bad"])
+
+
+def test_best_rate_counts_items_per_second() -> None:
+    items = ["a"] * 1000
+    rate = best_rate(len, items, 3)
+    assert rate > 1000  # 1000 calls of len() take far less than a second
+
+
+def test_machine_describes_the_machine() -> None:
+    info = machine()
+    assert info["cores"] >= 1
+    assert info["python"].count(".") == 2
