@@ -17,7 +17,7 @@ import itertools
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -54,6 +54,10 @@ class Outcome:
     text: str | None
     diagnostics: tuple[Diagnostic, ...]
     applied: int = 0
+
+    # Pickled as a constructor call (workers send one per prompt; see Diagnostic).
+    def __reduce__(self) -> tuple[type[Outcome], tuple[Any, ...]]:
+        return self.__class__, (self.text, self.diagnostics, self.applied)
 
 
 _CLEAN = Outcome(None, ())
