@@ -123,28 +123,25 @@ def run_cli(
 
 
 def cost_ratio(
-    job: Callable[[int], object], n: int, *, factor: int = 4, repeat: int = 3, floor: float = 0.04
+    job: Callable[[int], object], n: int, *, factor: int = 4, repeat: int = 3, floor: float = 0.03
 ) -> float:
     """CPU time of ``job(factor * n)`` over that of ``job(n)``, best of ``repeat`` each.
 
-    ``n`` is doubled until ``job(n)`` costs at least ``floor`` seconds, so that timer
-    noise does not decide the ratio. Linear work gives about ``factor``; quadratic work
-    gives about ``factor ** 2``.
+    ``n`` is first doubled until one ``job(n)`` costs at least ``floor`` seconds, so that
+    timer noise does not decide the ratio. Linear work gives about ``factor``; quadratic
+    work about ``factor ** 2``.
     """
 
-    def best(size: int) -> float:
-        times = []
-        for _ in range(repeat):
-            start = time.process_time()
-            job(size)
-            times.append(time.process_time() - start)
-        return min(times)
+    def once(size: int) -> float:
+        start = time.process_time()
+        job(size)
+        return time.process_time() - start
 
-    small = best(n)
-    while small < floor and n < 1 << 30:
+    while once(n) < floor and n < 1 << 30:
         n *= 2
-        small = best(n)
-    return best(factor * n) / max(small, 1e-9)
+    small = min(once(n) for _ in range(repeat))
+    large = min(once(factor * n) for _ in range(repeat))
+    return large / max(small, 1e-9)
 
 
 @pytest.fixture
