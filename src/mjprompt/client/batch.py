@@ -209,10 +209,19 @@ async def _run_job(
         try:
             task = await client.submit_payload(job.payload, idempotency_key=idempotency_key)
         except EvolinkError as exc:
+            message = str(exc)
             if _surely_not_taken(exc):
-                record("not_taken", error=str(exc))
+                record("not_taken", error=message)
+            else:
+                # The journal still says `submitting`: say what that means for a rerun.
+                if "may have been created" not in message:
+                    message += "; the task may have been created"
+                message += (
+                    " (a rerun reports it as unknown; --resubmit-unknown sends it again "
+                    "with the same Idempotency-Key, which cannot create a second task)"
+                )
             emit(job, "error", None)
-            return JobResult(job, "error", error=str(exc), code=_code(exc))
+            return JobResult(job, "error", error=message, code=_code(exc))
         task_id = task.id
         record("created", task_id=task_id)
         emit(job, "created", task)
