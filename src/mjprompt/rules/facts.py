@@ -59,6 +59,7 @@ CLOSING_BRACE = "@closing-brace"
 EM_DASH = "@em-dash"
 NON_ASCII = "@non-ascii"
 GLUED_MARKER = "@glued-marker"
+SLASH = "@slash"  # the prompt starts with `/` (MJ113: `/imagine prompt:`)
 _PUNCT_END = frozenset(",;|.:!?")
 _ARITY_MAX = {a: a.max for a in Arity}  # the properties build a dict per call
 _ARITY_MIN = {a: a.min for a in Arity}
@@ -229,6 +230,10 @@ def _collect(ctx: Context) -> ParamFacts:
     braces = "{" in source
     features = out.features
     double_hyphen = MarkerStyle.DOUBLE_HYPHEN
+    # Context.by_canonical, filled by this walk instead of a second one (the name of a
+    # cached_property found in the instance dict is what the property returns).
+    groups: dict[str, list[Parameter]] = {}
+    ctx.__dict__.setdefault("by_canonical", groups)
     for p in prompt.params:
         spec = p.spec
         # What the MJ1xx rules look at (inline: this loop is the hot path).
@@ -259,6 +264,9 @@ def _collect(ctx: Context) -> ParamFacts:
         name = spec.name
         if name in features:
             features.add(DUPLICATE)
+            groups[name].append(p)
+        else:
+            groups[name] = [p]
         features.add(name)
         status = spec.status
         if status is Status.REMOVED:
@@ -325,6 +333,8 @@ def _collect(ctx: Context) -> ParamFacts:
         features.add(NON_ASCII)
     if _glued_marker(source):
         features.add(GLUED_MARKER)
+    if source.startswith("/"):
+        features.add(SLASH)
     return out
 
 
@@ -393,6 +403,7 @@ def _register_syntax_triggers() -> None:
         (syntax.missing_value, (NO_VALUE,)),
         (syntax.unclosed_brace, (BRACES,)),
         (syntax.unmatched_brace, (CLOSING_BRACE,)),
+        (syntax.imagine_prefix, (SLASH,)),
     ):
         TRIGGERS[func] = frozenset(names)
 

@@ -61,8 +61,16 @@ def unknown_parameter(ctx: Context) -> Iterable[Report]:
     return [_unknown(p) for p in unknown] if unknown else ()
 
 
+@functools.lru_cache(maxsize=1024)
+def _did_you_mean(name: str) -> str | None:
+    # Datasets repeat the same custom names (`--ll`, `--zineq`): compute each once.
+    close = difflib.get_close_matches(name, _names(), n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
 def _unknown(p: Parameter) -> Report:
-    close = difflib.get_close_matches(p.name.lower(), _names(), n=1, cutoff=0.75)
+    suggestion = _did_you_mean(p.name.lower())
+    close = [suggestion] if suggestion else []
     end = p.name_span.end
     written = p.name
     if p.glued and isinstance(p.values[0], Value):  # `--g2`: Midjourney names the token
