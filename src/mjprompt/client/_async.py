@@ -143,15 +143,20 @@ class AsyncClient:
     async def _outcome(
         self, method: str, response: httpx.Response, attempt: Attempts, what: str
     ) -> Task | Retry:
-        rid = _core.request_id(response.headers)
+        # Everything the server says is scrubbed of the key before it can reach a
+        # message, a log line, a Task, a sidecar or the journal.
+        key = self._key
+        headers = {k: key.scrub(v) for k, v in response.headers.items()}
+        content = key.scrub_bytes(response.content)
+        rid = _core.request_id(headers)
         log.debug(
             "%s %s -> %s (request id %s)", method, response.url.path, response.status_code, rid
         )
-        if response.headers.get("idempotency-replayed", "").lower() == "true":
+        if headers.get("idempotency-replayed", "").lower() == "true":
             log.info("the gateway replayed an earlier answer for this Idempotency-Key")
         if 200 <= response.status_code < 300:
             try:
-                return _core.task_from(response.content, what=what)
+                return _core.task_from(content, what=what)
             except TransportError as exc:
                 if method == "POST":
                     raise type(exc)(
@@ -161,9 +166,9 @@ class AsyncClient:
             return attempt.decide(bad)
         error = _core.error_for(
             response.status_code,
-            response.content,
-            response.headers,
-            response.reason_phrase,
+            content,
+            headers,
+            key.scrub(response.reason_phrase),
             self._wall_clock(),
         )
         return attempt.decide(error, _core.retry_after_of(error))

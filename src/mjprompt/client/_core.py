@@ -26,6 +26,7 @@ import os
 import random
 import re
 import uuid
+import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -83,13 +84,26 @@ class Secret:
     the point: it is never in a repr, log line, exception or traceback.
     """
 
-    __slots__ = ("_value",)
+    __slots__ = ("__weakref__", "_value")
 
     def __init__(self, value: str) -> None:
         self._value = value
 
     def reveal(self) -> str:
         return self._value
+
+    def scrub(self, text: str) -> str:
+        """``text`` with the key replaced by ``***`` (for what a server sends back: a
+        gateway may echo the Authorization header in an error message)."""
+        return text.replace(self._value, "***") if self._value in text else text
+
+    def scrub_bytes(self, data: bytes) -> bytes:
+        """:meth:`scrub` for a raw body, in its plain and JSON-escaped (``\\/``) forms."""
+        for form in {self._value, self._value.replace("/", "\\/")}:
+            raw = form.encode("ascii")
+            if raw in data:
+                data = data.replace(raw, b"***")
+        return data
 
     def __repr__(self) -> str:
         return "Secret('***')"
@@ -98,6 +112,52 @@ class Secret:
 
     def __reduce__(self) -> Any:  # never pickled with the key inside
         raise TypeError("the API key cannot be pickled")
+
+
+# Keys of the clients alive now; the log filter below scrubs them from log records.
+_LIVE_KEYS: weakref.WeakSet[Secret] = weakref.WeakSet()
+
+# The loggers that may quote what a server sent (httpx logs the status line, httpcore
+# the response headers at DEBUG): a gateway echoing the Authorization header back would
+# put the key there. Filters run only on the logger a record is made on, hence the list.
+_QUOTING_LOGGERS = (
+    "httpx",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+    "mjprompt.client",
+)
+
+
+class _ScrubKeys(logging.Filter):
+    """Replaces any live key in a record's message by ``***`` (never drops a record)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        keys = list(_LIVE_KEYS)
+        if not keys:
+            return True
+        try:
+            message = record.getMessage()
+        except Exception:  # a record that cannot be formatted is left to logging
+            return True
+        clean = message
+        for key in keys:
+            clean = key.scrub(clean)
+        if clean != message:
+            record.msg, record.args = clean, None
+        return True
+
+
+_SCRUB_FILTER = _ScrubKeys()
+
+
+def _guard_logs(key: Secret) -> None:
+    _LIVE_KEYS.add(key)
+    for name in _QUOTING_LOGGERS:
+        logger = logging.getLogger(name)
+        if _SCRUB_FILTER not in logger.filters:
+            logger.addFilter(_SCRUB_FILTER)
 
 
 def resolve_api_key(api_key: str | None) -> Secret:
@@ -110,7 +170,9 @@ def resolve_api_key(api_key: str | None) -> Secret:
     value = value.strip()
     if any(c.isspace() or ord(c) < 0x20 for c in value) or not value.isascii():
         raise ConfigurationError("the API key contains spaces or non-ASCII characters")
-    return Secret(value)
+    secret = Secret(value)
+    _guard_logs(secret)
+    return secret
 
 
 _LOOPBACK_HOSTS = {"127.0.0.1", "::1", "localhost"}
