@@ -78,6 +78,8 @@ def _address_problem(addr: _IPAddress) -> str | None:
         ("reserved", addr.is_reserved),
         ("private", addr.is_private),
         ("shared (carrier-grade NAT)", isinstance(addr, ipaddress.IPv4Address) and addr in _SHARED),
+        # fec0::/10: deprecated (RFC 3879) but still routed inside some sites, never outside.
+        ("site-local", isinstance(addr, ipaddress.IPv6Address) and addr.is_site_local),
         ("non-global", not addr.is_global),
     )
     own = next((f"{addr} is a {label} address" for label, hit in checks if hit), None)
