@@ -11,6 +11,7 @@ clients (before any request), the CLI (exit 2), and the sandbox (400).
 from __future__ import annotations
 
 import importlib.util
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -108,8 +109,8 @@ MORE_BAD: list[tuple[str, str]] = [
 FAMILIES = {
     "IPv6 zone id": lambda u: "%" in u and "[" in u,
     "IPv4-mapped IPv6": lambda u: "[::ffff:" in u.lower(),
-    "0x7f.1": lambda u: "//0x7f.1/" in u,
-    "2130706433": lambda u: "//2130706433/" in u,
+    "hex IPv4 (0x7f.1)": lambda u: "//0x" in u.lower(),
+    "one-number IPv4 (2130706433)": lambda u: re.search(r"//0?\d{8,}\.?/", u) is not None,
     "[::]": lambda u: "//[::]" in u,
     "trailing dot": lambda u: ".:" in u or "./" in u.split("//", 1)[-1][:260],
     "userinfo": lambda u: "@" in u.split("/")[2] if u.count("/") >= 2 else False,
