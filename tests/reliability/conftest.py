@@ -123,7 +123,7 @@ def run_cli(
 
 
 def cost_ratio(
-    job: Callable[[int], object], n: int, *, factor: int = 4, repeat: int = 3, floor: float = 0.03
+    job: Callable[[int], object], n: int, *, factor: int = 4, repeat: int = 3, floor: float = 0.02
 ) -> float:
     """CPU time of ``job(factor * n)`` over that of ``job(n)``, best of ``repeat`` each.
 

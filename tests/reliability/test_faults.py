@@ -85,7 +85,7 @@ MATRIX: dict[str, Case] = {
     "connection dropped before the POST was read": Case((post("drop_before"),), UNKNOWN, 1, 0),
     "connection dropped after the POST was read": Case((post("drop_after"),), UNKNOWN, 1, 1),
     "malformed JSON answer to the POST": Case((post("malformed_json"),), UNKNOWN, 1, 1),
-    "stalled POST": Case((post("stall", delay=1.5),), UNKNOWN, 1, 1),
+    "stalled POST": Case((post("stall", delay=0.8),), UNKNOWN, 1, 1),
     "slow POST": Case((post("slow", delay=0.3),), SAVED, 1, 1),
     # Task queries are safe to repeat: every fault is retried.
     "429 on a query": Case((query("rate_limit", retry_after=0.1),), SAVED, 1, 1),
@@ -96,7 +96,7 @@ MATRIX: dict[str, Case] = {
     "connection dropped before a query was read": Case((query("drop_before"),), SAVED, 1, 1),
     "connection dropped after a query was read": Case((query("drop_after"),), SAVED, 1, 1),
     "malformed JSON answer to a query": Case((query("malformed_json"),), SAVED, 1, 1),
-    "stalled query": Case((query("stall", delay=1.5),), SAVED, 1, 1),
+    "stalled query": Case((query("stall", delay=0.8),), SAVED, 1, 1),
     "slow query": Case((query("slow", delay=0.3),), SAVED, 1, 1),
     # The task and the downloads.
     "a task that never finishes": Case((), TIMEOUT, 1, 1, prompt=NEVER),
@@ -204,7 +204,7 @@ def _library_run(sb: Sandbox, out: Path, prompt: str, key: str) -> tuple[str, st
         except EvolinkError as exc:
             return UNKNOWN, None, str(exc)
         try:
-            done = client.wait(task, timeout=1.0)
+            done = client.wait(task, timeout=0.6 if prompt == NEVER else 5.0)
         except WaitTimeoutError as exc:
             return TIMEOUT, task.id, str(exc)
         try:
@@ -222,7 +222,7 @@ def _library_resume(sb: Sandbox, out: Path, case: Case, first: tuple[str, str | 
         assert _library_run(sb, out, case.prompt, key)[0] == SAVED
     elif outcome == TIMEOUT:  # wait again for the same task; never a second POST
         with _library_client(sb) as client, pytest.raises(WaitTimeoutError):
-            client.wait(task_id or "", timeout=0.3)
+            client.wait(task_id or "", timeout=0.2)
     elif outcome == DOWNLOAD:
         sb.clear_faults()
         with _library_client(sb) as client:
@@ -254,7 +254,7 @@ def _cli_case(
     prompts.write_text(f"# one prompt\n{case.prompt}\n", encoding="utf-8")
     out = tmp_path / "out"
     env = {"EVOLINK_API_KEY": sb.api_key, "EVOLINK_BASE_URL": sb.base_url}
-    wait = "1" if case.outcome == TIMEOUT else "20"
+    wait = "0.5" if case.outcome == TIMEOUT else "20"
     args = ["generate", "--file", str(prompts), "--out", str(out), "--timeout", wait]
     code, stdout, stderr = _cli_run(args, env, monkeypatch, capsys)
     label = f"{prompts}:2"
