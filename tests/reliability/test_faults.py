@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import os
 import struct
-import sys
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -342,4 +341,3 @@ def test_the_matrix_covers_every_fault_kind() -> None:
     used = {f["kind"] for case in MATRIX.values() for f in case.faults}
     # 402 and 403 are plain refusals (tests/client); the rest are all here.
     assert used >= {k.value for k in FaultKind} - {"quota", "forbidden"}
-    assert sys.version_info >= (3, 10)

@@ -27,7 +27,6 @@ import logging
 import os
 import pickle
 import secrets
-import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterator
@@ -382,4 +381,3 @@ def test_real_processes_and_debug_tracebacks(
     for run in runs:
         assert_clean(run.stdout + run.stderr, f"the output of mjprompt {' '.join(run.args)}")
     assert assert_folder_clean(tmp_path) >= 10
-    assert sys.version_info >= (3, 10)
