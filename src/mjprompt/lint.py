@@ -19,6 +19,10 @@ __all__ = ["FixResult", "fix", "lint"]
 # changing the parse (e.g. a repaired marker exposing a glued value), so a few rounds
 # reach the fixpoint. The bound keeps a pathological input from looping.
 MAX_FIX_ROUNDS = 8
+# When a round's fixes together add an error, acceptable subsets are searched by halving;
+# fixes that only add an error all together (each one lengthens a prompt already near the
+# length limit) would make that one lint per fix, so the search stops after this many.
+MAX_TRIALS_PER_ROUND = 32
 
 
 def lint(
@@ -143,10 +147,12 @@ def _apply_round(
     accepted: list[Diagnostic] = []
     best_text, best_diagnostics = current, diagnostics
     groups = [candidates[: len(candidates) // 2], candidates[len(candidates) // 2 :]]
-    while groups:
+    trials = 0
+    while groups and trials < MAX_TRIALS_PER_ROUND:
         group = groups.pop(0)
         if not group:
             continue
+        trials += 1
         trial_text, trial_diagnostics = attempt([*accepted, *group])
         if not _adds_errors(diagnostics, trial_diagnostics):
             accepted.extend(group)

@@ -64,9 +64,9 @@ def _option_pieces(option: Option) -> list[str | Permutation]:
     prev_end: int | None = None
     for part in option.parts:
         if isinstance(part, OptionText):
-            text = _squash(part.raw)
+            text, kept = _option_text(part.raw)
             start = part.span.start
-            end = start + len(part.raw.rstrip())  # option text may end in whitespace
+            end = start + kept
         else:
             text, start, end = "", part.span.start, part.span.end
         if prev_end is not None and start != prev_end:
@@ -74,6 +74,21 @@ def _option_pieces(option: Option) -> list[str | Permutation]:
         pieces.append(text if isinstance(part, OptionText) else part)
         prev_end = end
     return pieces
+
+
+def _option_text(raw: str) -> tuple[str, int]:
+    """Option text with whitespace squashed, and how much of ``raw`` that covers.
+
+    Trailing whitespace is dropped unless a backslash escapes it (`{a\\ }`): without the
+    space, the backslash would escape the closing brace instead.
+    """
+    body = raw.rstrip()
+    kept = len(body)
+    backslashes = len(body) - len(body.rstrip("\\"))
+    if kept < len(raw) and backslashes % 2 == 1:
+        kept += 1
+        body += " "
+    return _WS.sub(" ", body), kept
 
 
 def _render_part(part: TextChunk | Weight | Permutation | StrayBrace | Value) -> str:

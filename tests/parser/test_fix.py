@@ -38,3 +38,14 @@ def test_apply_edits_in_one_pass() -> None:
     text = "abcdef"
     edits = [Edit(4, 5, "E"), Edit(0, 1, "A"), Edit(2, 2, "+")]
     assert apply_edits(text, edits) == "Ab+cdEf"
+
+
+def test_fixes_that_only_together_add_an_error_do_not_degrade_to_one_lint_per_fix() -> None:
+    # Each marker fix adds a character; all together they would push a prompt near the
+    # 8192 limit over it. The search for acceptable fixes is bounded per round.
+    src = "a –ar 2:3 " * 800
+    before = [d for d in mjprompt.lint(src) if d.severity is mjprompt.Severity.ERROR]
+    result = mjprompt.fix(src)
+    after = [d for d in result.remaining if d.severity is mjprompt.Severity.ERROR]
+    assert len(after) <= len(before)
+    assert result.remaining == tuple(mjprompt.lint(result.text))

@@ -26,6 +26,9 @@ from mjprompt.parser import parse_lenient
         ("a { b {c,d} , e }x", "a {b {c, d}, e}x"),
         # found by the fuzzer: an unclosed group must stay last or it swallows what follows
         ("x --mag y --ar {m", "x --mag y --ar {m"),
+        # an escaped trailing space stays, or the backslash would escape the `}`
+        ("--A{\\ }0", "--A {\\ }0"),
+        ("{a\\  , b}", "{a\\ , b}"),
     ],
 )
 def test_render(src: str, canonical: str) -> None:
