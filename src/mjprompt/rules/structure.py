@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from ..ast import TextChunk, Weight
 from ..diagnostics import Span
-from ..expand import DEFAULT_LIMIT, count_expansions, group_count
+from ..expand import DEFAULT_LIMIT, MAX_NESTING, count_expansions, group_count, nesting_depth
 from ..parser import iter_permutations
 from .base import Context, Report, rule
 from .common import E, W
@@ -324,6 +324,31 @@ def too_many_jobs(ctx: Context) -> Iterator[Report]:
             Span(groups[0].span.start, groups[-1].span.end),
             f"the permutations make {n} jobs; Midjourney runs at most {DEFAULT_LIMIT} "
             "per prompt (Basic 4, Standard 10)",
+        )
+
+
+@triggers(BRACES)
+@rule("MJ214", "permutations-too-deep", evolink=None, midjourney=E)
+def permutations_too_deep(ctx: Context) -> Iterator[Report]:
+    """Permutation groups nested more than 50 deep (midjourney only).
+
+    mjprompt expands permutations to check each job; past 50 levels it stops, so the
+    jobs of such a prompt are not checked — and no person writes one on purpose.
+
+    Fails: `{{{…}}}` with 51 levels
+    Passes: `A {sculpture, painting} of a {seagull {on a pier, on a beach}, poodle}`
+
+    No fix.
+    """
+    groups = list(ctx.prompt.permutations())
+    if not groups:
+        return
+    depth = nesting_depth(ctx.prompt)
+    if depth > MAX_NESTING:
+        yield Report(
+            Span(groups[0].span.start, groups[0].span.start + 1),
+            f"permutation groups nest {depth} levels deep; at most {MAX_NESTING} are "
+            "expanded, so the jobs of this prompt are not checked",
         )
 
 
