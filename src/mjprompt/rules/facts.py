@@ -60,6 +60,7 @@ EM_DASH = "@em-dash"
 NON_ASCII = "@non-ascii"
 GLUED_MARKER = "@glued-marker"
 SLASH = "@slash"  # the prompt starts with `/` (MJ113: `/imagine prompt:`)
+CONTROL = "@control"  # a control character other than tab and line breaks (MJ215)
 _PUNCT_END = frozenset(",;|.:!?")
 _ARITY_MAX = {a: a.max for a in Arity}  # the properties build a dict per call
 _ARITY_MIN = {a: a.min for a in Arity}
@@ -68,6 +69,7 @@ _SHORTEST_LIMIT = 6000  # the midjourney profile's length limit; MJ209 looks at 
 MAX_ASPECT = 14  # V7: at most 14:1 either way (v7-syntax.md §1)
 
 _NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)")
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NEGATIVE_INT = re.compile(r"-\d+")
 _KIND_WORDS = {
     Kind.INT: "a whole number",
@@ -335,6 +337,8 @@ def _collect(ctx: Context) -> ParamFacts:
         features.add(GLUED_MARKER)
     if source.startswith("/"):
         features.add(SLASH)
+    if CONTROL_CHARS.search(source):
+        features.add(CONTROL)
     return out
 
 

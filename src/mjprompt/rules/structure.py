@@ -6,12 +6,23 @@ import re
 from collections.abc import Iterator
 
 from ..ast import TextChunk, Weight
-from ..diagnostics import Span
+from ..diagnostics import Edit, Fix, Span
 from ..expand import DEFAULT_LIMIT, MAX_NESTING, count_expansions, group_count, nesting_depth
 from ..parser import iter_permutations
 from .base import Context, Report, rule
 from .common import E, W
-from .facts import BRACES, HTTP, IMAGES, LOCAL_PATH, LONG, NO_TEXT, WEIGHTS, triggers
+from .facts import (
+    BRACES,
+    CONTROL,
+    CONTROL_CHARS,
+    HTTP,
+    IMAGES,
+    LOCAL_PATH,
+    LONG,
+    NO_TEXT,
+    WEIGHTS,
+    triggers,
+)
 
 # Image prompt URLs: the official extensions, optionally followed by a query string or
 # fragment (Discord CDN links), and Midjourney's own short links (v7-syntax.md §2.2).
@@ -369,3 +380,29 @@ def permutations_in_relax(ctx: Context) -> Iterator[Report]:
         return
     if any(True for _ in iter_permutations(ctx.prompt)):
         yield Report(relax.span, "permutations run only in Fast or Turbo mode, not with `--relax`")
+
+
+@triggers(CONTROL)
+@rule("MJ215", "control-characters", evolink=E, midjourney=E, fix="safe")
+def control_characters(ctx: Context) -> Iterator[Report]:
+    """Control characters in the prompt (NUL, escape, backspace, …).
+
+    They come from copying out of terminals, binary files or broken encodings. Midjourney
+    has no use for them, the API would receive them as they are, and a terminal that
+    shows the prompt may act on them. Tabs and line breaks are not reported.
+
+    Fails: `a cat\x00 --ar 16:9`, `a \x1b[31mred\x1b[0m cat`
+    Passes: `a cat --ar 16:9`
+
+    Fix (safe): delete them.
+    """
+    found = list(CONTROL_CHARS.finditer(ctx.source))
+    if not found:
+        return
+    edits = tuple(Edit(m.start(), m.end(), "") for m in found)
+    shown = ", ".join(sorted({f"U+{ord(m.group()):04X}" for m in found}))
+    yield Report(
+        Span(found[0].start(), found[-1].end()),
+        f"the prompt contains {len(found)} control character(s) ({shown})",
+        Fix(edits, True, "delete the control characters"),
+    )
