@@ -287,24 +287,19 @@ def _collect(ctx: Context) -> ParamFacts:
             _judge(p, spec, out)
         if spec.cost is not None and not spec.cost_values:
             out.cost.append(Finding(p, (), f"--{p.name}"))
-    if out.unknown:
-        features.add(UNKNOWN)
-    if out.invalid:
-        features.add(INVALID)
-    if out.out_of_range:
-        features.add(RANGE)
-    if out.not_allowed:
-        features.add(ENUM)
-    if out.ratios:
-        features.add(RATIO)
-    if out.removed:
-        features.add(REMOVED)
-    if out.video:
-        features.add(VIDEO)
-    if out.unsupported:
-        features.add(UNSUPPORTED)
-    if out.cost:
-        features.add(COST)
+    for feature, found in (
+        (UNKNOWN, out.unknown),
+        (INVALID, out.invalid),
+        (RANGE, out.out_of_range),
+        (ENUM, out.not_allowed),
+        (RATIO, out.ratios),
+        (REMOVED, out.removed),
+        (VIDEO, out.video),
+        (UNSUPPORTED, out.unsupported),
+        (COST, out.cost),
+    ):
+        if found:
+            features.add(feature)
     if prompt.images:
         features.add(IMAGES)
     text = prompt.text
