@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,18 +10,9 @@ from mjprompt.parser import parse_lenient
 from mjprompt.rules import PROFILES, _plan, _run, selected_rules
 from mjprompt.rules.base import Context
 
-CASES = json.loads((Path(__file__).parent / "cases.json").read_text("utf-8"))
-SAMPLES = [
-    case if isinstance(case, str) else case.get("text", "")
-    for code, spec in CASES.items()
-    if not code.startswith("_")
-    for kind in ("fail", "pass")
-    for case in spec[kind]
-]
-
 
 def _with_triggers(text: str, profile: str) -> list[tuple[str, int, int, str]]:
-    found = _run(parse_lenient(text), profile, _plan(profile, None, None))
+    found = _run(parse_lenient(text), _plan(profile, None, None))
     return sorted((d.code, d.span.start, d.span.end, d.message) for d in found)
 
 
@@ -38,8 +26,8 @@ def _without_triggers(text: str, profile: str) -> list[tuple[str, int, int, str]
 
 
 @pytest.mark.parametrize("profile", PROFILES)
-def test_triggers_on_the_rule_cases(profile: str) -> None:
-    for text in SAMPLES:
+def test_triggers_on_the_rule_cases(case_texts: list[str], profile: str) -> None:
+    for text in case_texts:
         assert _with_triggers(text, profile) == _without_triggers(text, profile), text
 
 
@@ -83,6 +71,18 @@ _PIECES = st.sampled_from(
         "--p m123",
         "--sw 1",
         "😀",
+        "--s 100",
+        "--stylize 100",
+        "--seed 5",
+        "--q 4",
+        "--iw 2",
+        "--stealth",
+        "--public",
+        "--draft",
+        "--tile",
+        "--style raw",
+        "--ar 16：9",
+        "--sref https://e.com/s.png",
     ]
 )
 

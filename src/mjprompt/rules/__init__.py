@@ -14,7 +14,7 @@ from ..diagnostics import Diagnostic
 from . import cost, models, parameters, relations, structure, syntax
 from .base import PROFILES, REGISTRY, Context, Report, Rule, rule
 from .expansions import expansion_diagnostics, should_expand
-from .facts import features
+from .facts import collect
 from .plan import Plan
 
 __all__ = [
@@ -84,33 +84,35 @@ def lint_prompt(
     ignore: Sequence[str] | None = None,
 ) -> list[Diagnostic]:
     """Run the selected rules over a parsed prompt; diagnostics sorted by position."""
-    rules = _plan(
+    plan = _plan(
         profile,
         None if select is None else tuple(select),
         None if ignore is None else tuple(ignore),
     )
-    out = _run(prompt, profile, rules)
+    out = _run(prompt, plan)
     # Midjourney validates each expanded prompt (v7-syntax.md §2.7): lint them too.
     if profile == "midjourney" and should_expand(prompt):
-        out.extend(expansion_diagnostics(prompt, lambda p: _run(p, profile, rules), list(out)))
-    out.sort(key=lambda d: (d.span.start, d.span.end, d.code))
+        out.extend(expansion_diagnostics(prompt, lambda p: _run(p, plan), list(out)))
+    if len(out) > 1:
+        out.sort(key=_position)
     return out
+
+
+def _position(d: Diagnostic) -> tuple[int, int, str]:
+    return d.span.start, d.span.end, d.code
 
 
 @functools.lru_cache(maxsize=64)
 def _plan(profile: str, select: tuple[str, ...] | None, ignore: tuple[str, ...] | None) -> Plan:
     """The selected rules with their triggers (see :mod:`mjprompt.rules.plan`)."""
-    return Plan(_selected(profile, select, ignore))
+    return Plan(_selected(profile, select, ignore), profile)
 
 
-def _run(prompt: Prompt, profile: str, plan: Plan) -> list[Diagnostic]:
-    ctx = Context(prompt, profile)
+def _run(prompt: Prompt, plan: Plan) -> list[Diagnostic]:
+    ctx = Context(prompt, plan.profile)
     out: list[Diagnostic] = []
     # Only the rules whose triggers the prompt has: the others have nothing to report.
-    for r in plan.for_features(features(ctx)):
-        default = r.severities[profile]
-        for rep in r.func(ctx):
-            out.append(
-                Diagnostic(r.code, r.name, rep.severity or default, rep.message, rep.span, rep.fix)
-            )
+    for func, code, name, default in plan.for_features(collect(ctx).features):
+        for span, message, fix, severity in func(ctx):
+            out.append(Diagnostic(code, name, severity or default, message, span, fix))
     return out

@@ -7,16 +7,18 @@ the rule finds, why, a failing and a passing example, and whether its fix is saf
 
 from __future__ import annotations
 
-import functools
 import inspect
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import TypeAlias
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
 
 import attrs
 
 from ..ast import Parameter, Prompt
 from ..diagnostics import Edit, Fix, Severity, Span
+
+if TYPE_CHECKING:
+    from .facts import ParamFacts
 
 __all__ = [
     "PROFILES",
@@ -34,9 +36,12 @@ _CODE = re.compile(r"MJ\d{3}")
 _NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
-@attrs.frozen(slots=True)
-class Report:
-    """What a rule yields: where, what, and optionally a fix or a severity override."""
+class Report(NamedTuple):
+    """What a rule yields: where, what, and optionally a fix or a severity override.
+
+    A named tuple rather than an attrs class: rules build one per finding and the
+    driver unpacks it at once into a :class:`~mjprompt.diagnostics.Diagnostic`.
+    """
 
     span: Span
     message: str
@@ -45,23 +50,31 @@ class Report:
 
 
 class Context:
-    """What a rule sees: the parsed prompt, the profile, and shared lookups."""
+    """What a rule sees: the parsed prompt, the profile, and shared lookups.
 
-    __slots__ = ("__dict__", "profile", "prompt", "source")
+    ``by_canonical`` and ``param_facts`` are filled together by the one walk over the
+    parameters (:func:`mjprompt.rules.facts.collect`): by the driver before any rule
+    runs, or on first use when a rule is called on its own.
+    """
+
+    __slots__ = ("by_canonical", "param_facts", "profile", "prompt", "source")
+
+    by_canonical: Mapping[str, list[Parameter]]  # known parameters by canonical name
+    param_facts: ParamFacts
 
     def __init__(self, prompt: Prompt, profile: str) -> None:
         self.prompt = prompt
         self.profile = profile
         self.source = prompt.source
 
-    @functools.cached_property
-    def by_canonical(self) -> Mapping[str, list[Parameter]]:
-        """Known parameters grouped by canonical name, in source order."""
-        groups: dict[str, list[Parameter]] = {}
-        for p in self.prompt.params:
-            if p.spec is not None:
-                groups.setdefault(p.spec.name, []).append(p)
-        return groups
+    def __getattr__(self, name: str) -> Any:
+        # Called only for a slot not filled yet: the walk fills both of them.
+        if name in ("by_canonical", "param_facts"):
+            from .facts import collect
+
+            collect(self)
+            return object.__getattribute__(self, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def has(self, canonical: str) -> bool:
         return canonical in self.by_canonical

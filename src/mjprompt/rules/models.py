@@ -42,11 +42,11 @@ def redundant_version(ctx: Context) -> Iterator[Report]:
     Fix (safe): delete it.
     """
     for p in ctx.by_canonical.get("version", ()):
-        if _version_text(p.values) in _V7:
+        text = _version_text(p.values)
+        if text in _V7:
             yield Report(
                 p.span,
-                f"`--{p.name} {_version_text(p.values)}` is redundant: the evolink API "
-                "locks V7 and removes `--v`",
+                f"`--{p.name} {text}` is redundant: the evolink API locks V7 and removes `--v`",
                 delete_token(ctx.source, p.span, f"delete `--{p.name}`"),
             )
 
@@ -66,9 +66,10 @@ def other_version(ctx: Context) -> Iterator[Report]:
     No fix: the prompt may rely on that version.
     """
     for p in ctx.by_canonical.get("version", ()):
-        if p.has_permutation or not value_tokens(p):
+        tokens = value_tokens(p)  # empty when the values hold a permutation
+        if not tokens:
             continue
-        text = value_tokens(p)[0].raw
+        text = tokens[0].raw
         if text in _V7:
             continue
         extra = ""

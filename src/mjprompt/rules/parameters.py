@@ -10,7 +10,7 @@ import difflib
 import functools
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from fractions import Fraction
 
 from ..ast import Parameter, Ratio, SrefItem, Value
@@ -154,7 +154,7 @@ def _value_key(p: Parameter) -> tuple[str, ...]:
     return tuple(v.raw for v in p.values if isinstance(v, Value))
 
 
-def _reports(found: list[Finding]) -> Iterable[Report]:
+def _reports(found: Sequence[Finding]) -> Iterable[Report]:
     return [Report(value_span(f.param, f.tokens), f.detail) for f in found] if found else ()
 
 

@@ -9,40 +9,53 @@ most prompts, picking the rules costs one dictionary lookup.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeAlias
 
-from .base import Rule
-from .facts import TRIGGERS
+from ..diagnostics import Severity
+from .base import Rule, RuleFunc
+from .facts import TRIGGERS, mask
 
-__all__ = ["Plan"]
+__all__ = ["Entry", "Plan"]
+
+Entry: TypeAlias = tuple[RuleFunc, str, str, Severity]
 
 # Enough for every feature set of a large dataset; past it the memo starts again.
 _MEMO_LIMIT = 4096
 
 
 class Plan:
-    """The selected rules (in code order), with their triggers and a memo."""
+    """The selected rules (in code order) for one profile, with their triggers and a memo.
 
-    __slots__ = ("_memo", "rules", "triggers")
+    What the driver needs of a rule is kept as a plain tuple (function, code, name,
+    default severity in this profile): unpacked once per rule run, not looked up.
+    """
 
-    def __init__(self, rules: Iterable[Rule]) -> None:
+    __slots__ = ("_memo", "entries", "profile", "rules", "triggers")
+
+    def __init__(self, rules: Iterable[Rule], profile: str) -> None:
         self.rules = tuple(rules)
-        self.triggers = tuple(TRIGGERS.get(r.func) for r in self.rules)
-        self._memo: dict[frozenset[str], tuple[Rule, ...]] = {}
+        self.profile = profile
+        self.entries = tuple((r.func, r.code, r.name, r.severities[profile]) for r in self.rules)
+        # Per rule, the masks of its alternative triggers; none: it runs on every prompt.
+        self.triggers = tuple(
+            tuple(mask(names) for names in TRIGGERS[r.func]) if r.func in TRIGGERS else None
+            for r in self.rules
+        )
+        self._memo: dict[int, tuple[Entry, ...]] = {}
 
     def __len__(self) -> int:
         return len(self.rules)
 
-    def for_features(self, present: set[str]) -> tuple[Rule, ...]:
-        """The rules that can report on a prompt with these features."""
-        key = frozenset(present)
-        chosen = self._memo.get(key)
+    def for_features(self, present: int) -> tuple[Entry, ...]:
+        """The rules that can report on a prompt with these features (bits)."""
+        chosen = self._memo.get(present)
         if chosen is None:
             chosen = tuple(
-                r
-                for r, needs in zip(self.rules, self.triggers, strict=True)
-                if needs is None or not needs.isdisjoint(key)
+                entry
+                for entry, needs in zip(self.entries, self.triggers, strict=True)
+                if needs is None or any(m & present == m for m in needs)
             )
             if len(self._memo) >= _MEMO_LIMIT:
                 self._memo.clear()
-            self._memo[key] = chosen
+            self._memo[present] = chosen
         return chosen

@@ -11,20 +11,30 @@ import re
 from collections.abc import Iterator
 
 from ..ast import Parameter
-from ..params import CONFLICTS, NEEDS_IMAGE, NEEDS_TEXT, REQUIREMENTS
+from ..params import CONFLICTS, NEEDS_IMAGE, NEEDS_TEXT, REQUIREMENTS, Requirement
 from ..values import read_sref_item
 from .base import Context, Report, rule
 from .common import E, W, effective_value, number_text, value_tokens
-from .facts import triggers
+from .facts import IMAGES, NO_TEXT, Trigger, triggers
 
 __all__ = ["MOODBOARD"]
 
 # Moodboard codes are `m`-prefixed (v7-syntax.md §5.6); the exact form is assumed.
 MOODBOARD = re.compile(r"m\d+", re.IGNORECASE)
 _SREF_CODE_VERSIONS = ("4", "6")
-# The table rows by the parameter that makes them apply.
-REQUIRING = tuple(sorted({r.param for r in REQUIREMENTS}))
-CONFLICTING = tuple(sorted({c.first for c in CONFLICTS}))
+
+
+def _requirement_trigger(req: Requirement) -> Trigger:
+    # A row that needs a text prompt can only fail on a prompt of images and no text;
+    # the others whenever their parameter is there (what is missing is not a feature).
+    if req.needs == NEEDS_TEXT:
+        return (req.param, IMAGES, NO_TEXT)
+    return req.param
+
+
+# What makes each row of the tables apply: a conflict needs both of its parameters.
+REQUIREMENT_TRIGGERS = tuple(_requirement_trigger(req) for req in REQUIREMENTS)
+CONFLICT_TRIGGERS = tuple((c.first, c.second) for c in CONFLICTS)
 
 
 def _value_in(p: Parameter, values: tuple[str, ...]) -> bool:
@@ -34,7 +44,7 @@ def _value_in(p: Parameter, values: tuple[str, ...]) -> bool:
     return value is not None and number_text(value) in values
 
 
-@triggers(*REQUIRING)
+@triggers(*REQUIREMENT_TRIGGERS)
 @rule("MJ501", "missing-dependency", evolink=E, midjourney=E)
 def missing_dependency(ctx: Context) -> Iterator[Report]:
     """A parameter used without what it depends on (`--sw` without `--sref`).
@@ -68,7 +78,7 @@ def missing_dependency(ctx: Context) -> Iterator[Report]:
             yield Report(params[0].span, req.message, severity=severity)
 
 
-@triggers(*CONFLICTING)
+@triggers(*CONFLICT_TRIGGERS)
 @rule("MJ502", "conflicting-parameters", evolink=E, midjourney=E)
 def conflicting_parameters(ctx: Context) -> Iterator[Report]:
     """Two parameters that cannot be used together (`--oref` with `--q 4`).
