@@ -22,6 +22,7 @@ import attrs
 __all__ = [
     "Run",
     "best_rate",
+    "chunked_rates",
     "interleaved",
     "machine",
     "parallel_capacity",
@@ -64,6 +65,40 @@ def best_rate(func: Callable[[str], object], items: Sequence[str], repeat: int) 
     """Items per second of the fastest of ``repeat`` passes."""
     best = min(time_loop(func, items) for _ in range(max(1, repeat)))
     return len(items) / best
+
+
+def chunked_rates(
+    funcs: Mapping[str, Callable[[str], object]],
+    items: Sequence[str],
+    *,
+    repeat: int = 7,
+    chunk: int = 32,
+    before: Mapping[str, Callable[[], object]] | None = None,
+) -> dict[str, float]:
+    """Items per second of each function, robust to a machine whose speed drifts.
+
+    The items are cut into chunks of ``chunk``; each chunk is run ``repeat`` times by
+    every function in turn, and the fastest time of each function on each chunk is
+    kept. A slow spell lasts longer than a chunk's few milliseconds, so every function
+    gets a fast run of every chunk, and the sums compare like with like. ``before``
+    names set-up run (untimed) ahead of a function's every run of a chunk.
+    """
+    total = dict.fromkeys(funcs, 0.0)
+    clock = time.perf_counter
+    for at in range(0, len(items), chunk):
+        part = items[at : at + chunk]
+        best = dict.fromkeys(funcs, float("inf"))
+        for _ in range(max(1, repeat)):
+            for name, func in funcs.items():
+                if before is not None and name in before:
+                    before[name]()
+                start = clock()
+                for item in part:
+                    func(item)
+                best[name] = min(best[name], clock() - start)
+        for name, seconds in best.items():
+            total[name] += seconds
+    return {name: len(items) / seconds for name, seconds in total.items()}
 
 
 @attrs.frozen

@@ -8,7 +8,8 @@
 Measures, on this machine and in this run:
 
 1. throughput: parse + full lint of ``../shared/corpus/real-prompts.jsonl`` (prompts/s,
-   one process), beside a plain regex split of the same prompts (the floor) and beside
+   one process), beside parse alone (issue 3: lint adds at most 25%), beside a plain
+   regex split of the same prompts (the floor) and beside
    the peer parser midjargon's parse + validate (run in ``bench/.venv-peer``, installed
    from the package index on first use, never a dependency of mjprompt);
 2. long prompts: nanoseconds per character of lint at 240 ... 8192 characters, for
@@ -20,7 +21,8 @@ Measures, on this machine and in this run:
 5. ``mjprompt check`` of a large file on all cores (``--jobs`` default) beside ``--jobs 1``.
 
 The machine is shared and noisy: figures that are compared are interleaved round by
-round and the best of each is kept. Each target of issue 6 ends as a PASS/FAIL line.
+round and the best of each is kept. Each target of issues 3 and 6 ends as a PASS/FAIL
+line.
 Exit code 0, or with ``--check`` 1 when a target fails.
 """
 
@@ -133,6 +135,8 @@ def throughput(
     result: dict[str, Any] = {"prompts": len(prompts), "rates": rows}
     lint_rate = best["mjprompt parse + full lint"]
     result["lint_vs_regex"] = round(ratio(lint_rate, best["regex split (floor)"]), 3)
+    # Issue 3: the time of parse + full lint over the time of parse alone.
+    result["lint_time_vs_parse"] = round(ratio(best["mjprompt parse"], lint_rate), 3)
     if peer_answer is not None:
         rows[f"midjargon {peer_answer['version']} parse + validate"] = round(
             peer_answer["midjargon_rate"]
@@ -334,6 +338,15 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             )
         )
         out.append(_target("parse + full lint vs regex split", t["lint_vs_regex"], 1 / 3, True))
+        if "lint_time_vs_parse" in t:
+            out.append(
+                _target(
+                    "time of parse + full lint vs parse alone (issue 3)",
+                    t["lint_time_vs_parse"],
+                    1.25,
+                    False,
+                )
+            )
     c = results.get("cold")
     if c is not None:
         out.append(
