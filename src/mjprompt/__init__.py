@@ -10,7 +10,7 @@ from typing import Any
 
 from .ast import Parameter, Prompt
 from .diagnostics import Diagnostic, Edit, Fix, Severity, Span
-from .lint import FixResult, fix, lint
+from .lint import FixResult, fix, lint, lint_many
 from .parser import PromptSyntaxError, parse
 from .render import render
 
@@ -29,6 +29,7 @@ __all__ = [
     "__version__",
     "fix",
     "lint",
+    "lint_many",
     "parse",
     "render",
 ]

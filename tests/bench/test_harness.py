@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import sys
 
-from harness import Run, best_rate, interleaved, machine, python_peak, run_measured
+from harness import (
+    Run,
+    best_rate,
+    chunked_rates,
+    each,
+    interleaved,
+    machine,
+    python_peak,
+    run_measured,
+)
 
 
 def test_run_measured_reports_the_exit_code_and_output() -> None:
@@ -47,6 +56,23 @@ def test_best_rate_counts_items_per_second() -> None:
     items = ["a"] * 1000
     rate = best_rate(len, items, 3)
     assert rate > 1000  # 1000 calls of len() take far less than a second
+
+
+def test_chunked_rates_runs_every_function_on_every_chunk() -> None:
+    seen: dict[str, list[int]] = {"a": [], "b": []}
+    fresh: list[str] = []
+    items = [str(n) for n in range(10)]
+    rates = chunked_rates(
+        {"a": lambda chunk: seen["a"].append(len(chunk)), "b": each(seen["b"].append)},
+        items,
+        repeat=2,
+        chunk=4,
+        before={"b": lambda: fresh.append("b")},
+    )
+    assert seen["a"] == [4, 4, 4, 4, 2, 2]  # three chunks, each run twice
+    assert seen["b"] == [*items[0:4] * 2, *items[4:8] * 2, *items[8:] * 2]
+    assert fresh == ["b"] * 6  # before every run of b, never before a
+    assert set(rates) == {"a", "b"} and all(r > 10 for r in rates.values())
 
 
 def test_machine_describes_the_machine() -> None:

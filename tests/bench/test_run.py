@@ -13,7 +13,11 @@ from workloads import CORPUS
 
 def _results(**overrides: object) -> dict[str, object]:
     results: dict[str, object] = {
-        "throughput": {"lint_vs_regex": 0.2, "lint_vs_midjargon": 1.6},
+        "throughput": {
+            "lint_vs_regex": 0.2,
+            "lint_vs_midjargon": 1.6,
+            "lint_time_vs_parse": 1.2,
+        },
         "cold": {"check_vs_python": 4.0, "peer_unavailable": "--no-peer"},
         "long": {"prose": {"8192": {"vs_240": 0.3}}, "one word": {"8192": {"vs_240": 1.6}}},
         "memory": {"check_file_jobs_1": {"20": {}, "100": {}}, "growth": 1.0},
@@ -34,6 +38,7 @@ def test_targets_pass_fail_and_skip_by_the_issue_limits() -> None:
     status = {name: t["status"] for name, t in verdicts.items()}
     assert status["parse + full lint vs midjargon parse + validate"] == "PASS"  # 1.6 >= 1.5
     assert status["parse + full lint vs regex split"] == "FAIL"  # 0.2 < 1/3
+    assert status["time of parse + full lint vs parse alone, lint_many (issue 3)"] == "PASS"
     assert status['cold start of check -p "…" vs midjargon one prompt'] == "SKIP"
     assert status['cold start of check -p "…" vs python -c pass'] == "PASS"  # 4 <= 5
     assert status["8192-char prompt (prose): ns/char vs 240-char"] == "PASS"
@@ -42,6 +47,12 @@ def test_targets_pass_fail_and_skip_by_the_issue_limits() -> None:
     jobs = verdicts["check of 100 lines, all 2 cores vs --jobs 1"]
     assert jobs["status"] == "FAIL" and "1.1 cores' worth" in jobs["detail"]
     assert status["--jobs output identical to --jobs 1"] == "FAIL"
+
+
+def test_lint_costing_more_than_a_quarter_of_parse_fails() -> None:
+    slow = _results(throughput={"lint_vs_regex": 0.2, "lint_time_vs_parse": 1.3})
+    (issue3,) = [t for t in run.targets(slow) if "(issue 3)" in t["target"]]
+    assert issue3["status"] == "FAIL" and issue3["limit"] == "<= 1.25"
 
 
 def test_one_core_skips_the_multi_core_target() -> None:
@@ -71,6 +82,9 @@ def test_quick_run_writes_the_table_and_json(tmp_path: Path, capsys) -> None:
     rates = data["throughput"]["rates"]
     assert rates["regex split (floor)"] > rates["mjprompt parse + full lint"] > 0
     assert data["throughput"]["peer_unavailable"] == "--no-peer"
+    assert data["throughput"]["lint_time_vs_parse"] > 0
+    assert data["throughput"]["lint_time_vs_parse_per_call"] > 0
+    assert "with lint_many (a dataset)" in printed
     assert set(data["long"]) == set(run.SHAPES)
     statuses = {t["target"]: t["status"] for t in data["targets"]}
     assert statuses["parse + full lint vs midjargon parse + validate"] == "SKIP"

@@ -83,6 +83,10 @@ _PIECES = st.sampled_from(
         "--style raw",
         "--ar 16：9",
         "--sref https://e.com/s.png",
+        "--v 7,",
+        "--version 6 7",
+        "--v 7.0",
+        "a cat like https://e.com/c.png",
     ]
 )
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ..diagnostics import Diagnostic
-from ..lint import fix, lint
+from ..lint import fix, lint_many
 from .sources import Item, PromptItem
 
 if TYPE_CHECKING:
@@ -65,9 +65,6 @@ _CLEAN = Outcome(None, ())
 
 
 def _one(job: Job, text: str) -> Outcome:
-    if job.mode == "check":
-        found = lint(text, profile=job.profile, select=job.select, ignore=job.ignore)
-        return Outcome(None, tuple(found)) if found else _CLEAN
     if job.mode == "fix":
         result = fix(
             text, profile=job.profile, unsafe=job.unsafe, select=job.select, ignore=job.ignore
@@ -90,6 +87,9 @@ def run_chunk(job: Job, texts: list[str]) -> list[Outcome]:
     old = gc.get_threshold()
     gc.set_threshold(max(old[0], _GC_THRESHOLD), *old[1:])
     try:
+        if job.mode == "check":  # parse and lint in batches (see lint_many)
+            found = lint_many(texts, profile=job.profile, select=job.select, ignore=job.ignore)
+            return [Outcome(None, tuple(d)) if d else _CLEAN for d in found]
         return [_one(job, t) for t in texts]
     finally:
         gc.set_threshold(*old)

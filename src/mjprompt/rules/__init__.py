@@ -25,6 +25,8 @@ __all__ = [
     "Report",
     "Rule",
     "lint_prompt",
+    "lint_with_plan",
+    "plan_for",
     "rule",
     "selected_rules",
 ]
@@ -84,14 +86,27 @@ def lint_prompt(
     ignore: Sequence[str] | None = None,
 ) -> list[Diagnostic]:
     """Run the selected rules over a parsed prompt; diagnostics sorted by position."""
-    plan = _plan(
+    return lint_with_plan(prompt, plan_for(profile, select, ignore))
+
+
+def plan_for(
+    profile: str = "evolink",
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] | None = None,
+) -> Plan:
+    """The rules that run for a profile and a select/ignore choice (remembered)."""
+    return _plan(
         profile,
         None if select is None else tuple(select),
         None if ignore is None else tuple(ignore),
     )
+
+
+def lint_with_plan(prompt: Prompt, plan: Plan) -> list[Diagnostic]:
+    """:func:`lint_prompt` with the plan chosen once, for a run over many prompts."""
     out = _run(prompt, plan)
     # Midjourney validates each expanded prompt (v7-syntax.md §2.7): lint them too.
-    if profile == "midjourney" and should_expand(prompt):
+    if plan.profile == "midjourney" and should_expand(prompt):
         out.extend(expansion_diagnostics(prompt, lambda p: _run(p, plan), list(out)))
     if len(out) > 1:
         out.sort(key=_position)
@@ -112,7 +127,7 @@ def _run(prompt: Prompt, plan: Plan) -> list[Diagnostic]:
     ctx = Context(prompt, plan.profile)
     out: list[Diagnostic] = []
     # Only the rules whose triggers the prompt has: the others have nothing to report.
-    for func, code, name, default in plan.for_features(collect(ctx).features):
+    for func, code, name, default in plan.for_features(collect(ctx)):
         for span, message, fix, severity in func(ctx):
             out.append(Diagnostic(code, name, severity or default, message, span, fix))
     return out

@@ -52,15 +52,16 @@ class Report(NamedTuple):
 class Context:
     """What a rule sees: the parsed prompt, the profile, and shared lookups.
 
-    ``by_canonical`` and ``param_facts`` are filled together by the one walk over the
-    parameters (:func:`mjprompt.rules.facts.collect`): by the driver before any rule
-    runs, or on first use when a rule is called on its own.
+    ``by_canonical``, ``param_facts`` and ``features`` are filled together by the walk
+    over the prompt (:func:`mjprompt.rules.facts.collect`): by the driver before any
+    rule runs, or on first use when a rule is called on its own.
     """
 
-    __slots__ = ("by_canonical", "param_facts", "profile", "prompt", "source")
+    __slots__ = ("by_canonical", "features", "param_facts", "profile", "prompt", "source")
 
     by_canonical: Mapping[str, list[Parameter]]  # known parameters by canonical name
     param_facts: ParamFacts
+    features: int  # what the prompt has, as bits (rules/facts.py)
 
     def __init__(self, prompt: Prompt, profile: str) -> None:
         self.prompt = prompt
@@ -68,8 +69,8 @@ class Context:
         self.source = prompt.source
 
     def __getattr__(self, name: str) -> Any:
-        # Called only for a slot not filled yet: the walk fills both of them.
-        if name in ("by_canonical", "param_facts"):
+        # Called only for a slot not filled yet: the walk fills all three.
+        if name in ("by_canonical", "features", "param_facts"):
             from .facts import collect
 
             collect(self)

@@ -21,6 +21,7 @@ from .common import effective_value, flag, number_text
 
 __all__ = [
     "TRIGGERS",
+    "V7_TEXTS",
     "Finding",
     "ParamFacts",
     "Trigger",
@@ -51,7 +52,7 @@ TEXT = "@text"
 NO_TEXT = "@no-text"
 BRACES = "@braces"
 WEIGHTS = "@weights"
-HTTP = "@http"
+URL = "@url"
 LONG = "@long"
 # Features the MJ1xx syntax rules need (computed from the AST, not from the rules).
 NO_NAME = "@no-name"
@@ -69,6 +70,8 @@ GLUED_MARKER = "@glued-marker"
 SLASH = "@slash"  # the prompt starts with `/` (MJ113: `/imagine prompt:`)
 CONTROL = "@control"  # a control character other than tab and line breaks (MJ215)
 LOCAL_PATH = "@local-path"  # the text starts with a file name (MJ207)
+V7 = "@v7"  # a `--v` value token `7` or `7.0` (MJ401)
+OTHER_VERSION = "@other-version"  # a `--v` value token that is not (MJ402)
 _PUNCT_END = frozenset(",;|.:!?")
 
 # Features are names where they are declared (`@triggers`) and bits where they are
@@ -118,7 +121,7 @@ _TEXT = bit(TEXT)
 _NO_TEXT = bit(NO_TEXT)
 _BRACES = bit(BRACES)
 _WEIGHTS = bit(WEIGHTS)
-_HTTP = bit(HTTP)
+_URL = bit(URL)
 _LONG = bit(LONG)
 _NO_NAME = bit(NO_NAME)
 _UPPER_CASE = bit(UPPER_CASE)
@@ -135,6 +138,9 @@ _GLUED_MARKER = bit(GLUED_MARKER)
 _SLASH = bit(SLASH)
 _CONTROL = bit(CONTROL)
 _LOCAL_PATH = bit(LOCAL_PATH)
+_V7_BIT = bit(V7)
+_OTHER_VERSION = bit(OTHER_VERSION)
+V7_TEXTS = ("7", "7.0")  # the `--v` values that select V7
 _SHORTEST_LIMIT = 6000  # the midjourney profile's length limit; MJ209 looks at half
 MAX_ASPECT = 14  # V7: at most 14:1 either way (v7-syntax.md §1)
 
@@ -180,9 +186,6 @@ class ParamFacts:
     video: Sequence[Parameter] = ()  # MJ406
     unsupported: Sequence[Parameter] = ()  # MJ407
     cost: Sequence[Finding] = ()  # MJ601
-    # What the prompt has, as bits (see `bit`), for the driver to skip rules that
-    # cannot fire (TRIGGERS).
-    features: int = 0
 
 
 def _num(x: float) -> str:
@@ -277,15 +280,21 @@ def _is_decimal_ratio(raw: str) -> bool:
     return bool(sep) and bool(_NUMBER.fullmatch(w)) and bool(_NUMBER.fullmatch(h))
 
 
+# What the walk learns of one parameter: its feature bits, the list of the facts that
+# takes the parameter itself ("" for none), and its canonical name and that name's bit
+# ("" and 0 for an unknown name), for the duplicate check.
+Verdict: TypeAlias = tuple[int, str, str, int]
+
+
 def _param(
-    p: Parameter,
-    spec: ParamSpec | None,
-    profile: str,
-    braces: bool,
-    out: ParamFacts,
-    memo: dict[str, tuple[int, str]],
-) -> int:
-    """The feature bits of one parameter; its findings go to ``out``."""
+    p: Parameter, spec: ParamSpec | None, profile: str, braces: bool, out: ParamFacts
+) -> tuple[Verdict, bool]:
+    """The verdict on one parameter, and whether it may be remembered.
+
+    Findings that hold the parameter's tokens (a value out of range…) go to ``out`` here,
+    and such a verdict is not remembered; the parameter itself is put in its list by the
+    caller, from the verdict.
+    """
     has = 0
     written = p.name
     if not written:
@@ -297,13 +306,12 @@ def _param(
         has |= _BAD_MARKER
     if not p.raw.isascii():
         has |= _PARAM_NON_ASCII
-    bucket = ""  # the list of `out` that takes the parameter itself, if any
     if spec is None:
         if written:
-            out.unknown = [*out.unknown, p]
-            has |= _UNKNOWN
-            bucket = "unknown"
-        return _remember(p, has, bucket, memo)
+            return (has | _UNKNOWN, "unknown", "", 0), True
+        return (has, "", "", 0), True
+    name = spec.name
+    name_bit = _NAME_BITS[name]
     values = p.values
     if values:
         if values[0].span.start == p.name_span.end:
@@ -317,46 +325,39 @@ def _param(
                 break
     elif _ARITY_MIN[spec.arity]:
         has |= _NO_VALUE
+    if name == "version":
+        for v in values:
+            if v.__class__ is Value:
+                has |= _V7_BIT if v.raw in V7_TEXTS else _OTHER_VERSION
     status = spec.status
     if status is Status.REMOVED:
-        out.removed = [*out.removed, p]
-        return _remember(p, has | _REMOVED, "removed", memo)
+        return (has | _REMOVED, "removed", name, name_bit), True
     if status is Status.VIDEO:
-        out.video = [*out.video, p]
-        return _remember(p, has | _VIDEO, "video", memo)
+        return (has | _VIDEO, "video", name, name_bit), True
     valid = status is Status.VALID
     if profile not in spec.profiles:
         if valid:
-            out.unsupported = [*out.unsupported, p]
-            has |= _UNSUPPORTED
-            bucket = "unsupported"
-        return _remember(p, has, bucket, memo)
+            return (has | _UNSUPPORTED, "unsupported", name, name_bit), True
+        return (has, "", name, name_bit), True
     if braces and p.has_permutation:
-        return has  # judged per expansion (midjourney) or unsupported (evolink)
+        # Judged per expansion (midjourney) or unsupported (evolink); not remembered,
+        # since whether it holds a group depends on the braces of the whole prompt.
+        return (has, "", name, name_bit), False
     found = _judge(p, spec, out) if valid else 0
     if spec.cost is not None and not spec.cost_values:
         out.cost = [*out.cost, Finding(p, (), f"--{p.name}")]
         found |= _COST
-    if found:
-        return has | found  # a finding holds this parameter's tokens: not remembered
-    return _remember(p, has, "", memo)
-
-
-def _remember(p: Parameter, has: int, bucket: str, memo: dict[str, tuple[int, str]]) -> int:
-    raw = p.raw
-    if len(raw) <= _MEMO_TEXT_LIMIT and "{" not in raw and "}" not in raw:
-        memo[raw] = (has, bucket)
-    return has
+    return (has | found, "", name, name_bit), not found
 
 
 # The verdict on a parameter depends only on its text and the profile (braces elsewhere
 # in the prompt matter only to a parameter that holds a group, which is not remembered).
 # A dataset writes the same parameters over and over (`--ar 16:9`, `--v 6.1`: 78% of the
 # corpus's parameters repeat an earlier one), so the verdicts that hold no finding are
-# remembered per profile: the feature bits and the list the parameter goes to, if any.
+# remembered per profile, by the parameter's text.
 _MEMO_LIMIT = 8192  # entries per profile; past it the memo starts again
 _MEMO_TEXT_LIMIT = 200  # longer parameters (a long `--no` list) are not remembered
-_MEMOS: dict[str, dict[str, tuple[int, str]]] = {}
+_MEMOS: dict[str, dict[str, Verdict]] = {}
 
 
 def forget_parameters() -> None:
@@ -364,9 +365,12 @@ def forget_parameters() -> None:
     _MEMOS.clear()
 
 
-def collect(ctx: Context) -> ParamFacts:
-    """Walk the prompt once: its parameter facts, kept on the context with the index of
-    its parameters by canonical name (``ctx.param_facts``, ``ctx.by_canonical``)."""
+def collect(ctx: Context) -> int:
+    """Walk the prompt once; return what it has (feature bits, see :func:`bit`).
+
+    The parameter facts, the index of the parameters by canonical name and the bits are
+    kept on the context (``ctx.param_facts``, ``ctx.by_canonical``, ``ctx.features``).
+    """
     out = ParamFacts()
     prompt = ctx.prompt
     source = ctx.source
@@ -380,17 +384,17 @@ def collect(ctx: Context) -> ParamFacts:
     ctx.by_canonical = groups
     ctx.param_facts = out
     for p in prompt.params:
-        spec = p.spec
-        known = memo.get(p.raw)
-        if known is None:
-            has |= _param(p, spec, profile, braces, out, memo)
-        else:
-            has |= known[0]
-            if known[1]:
-                setattr(out, known[1], [*getattr(out, known[1]), p])
-        if spec is not None:  # duplicates, also through aliases
-            name = spec.name
-            name_bit = _NAME_BITS[name]
+        raw = p.raw
+        verdict = memo.get(raw)
+        if verdict is None:
+            verdict, lasting = _param(p, p.spec, profile, braces, out)
+            if lasting and len(raw) <= _MEMO_TEXT_LIMIT and "{" not in raw and "}" not in raw:
+                memo[raw] = verdict
+        bits, bucket, name, name_bit = verdict
+        has |= bits
+        if bucket:
+            setattr(out, bucket, [*getattr(out, bucket), p])
+        if name_bit:  # duplicates, also through aliases
             if has & name_bit:
                 has |= _DUPLICATE
                 groups[name].append(p)
@@ -414,8 +418,9 @@ def collect(ctx: Context) -> ParamFacts:
         has |= _BRACES
     if "::" in source:
         has |= _WEIGHTS
-    if "http" in source or "HTTP" in source:
-        has |= _HTTP
+    # A URL beyond the image prompts (each has one `://`): in the text or a value.
+    if source.count("://") > len(prompt.images):
+        has |= _URL
     if 2 * len(source) > _SHORTEST_LIMIT:
         has |= _LONG
     if "}" in source:
@@ -438,8 +443,8 @@ def collect(ctx: Context) -> ParamFacts:
     # non-ASCII spaces): the regular expression only runs on those few prompts.
     if not source.isprintable() and CONTROL_CHARS.search(source):
         has |= _CONTROL
-    out.features = has
-    return out
+    ctx.features = has
+    return has
 
 
 def _glued_marker(source: str) -> bool:
@@ -459,7 +464,7 @@ def facts(ctx: Context) -> ParamFacts:
 
 def features(ctx: Context) -> int:
     """What the prompt has, as bits: canonical parameter names and the ``@`` features."""
-    return ctx.param_facts.features
+    return ctx.features
 
 
 # -- rule triggers ---------------------------------------------------------------------

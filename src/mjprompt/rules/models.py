@@ -12,7 +12,7 @@ from ..ast import Value
 from ..diagnostics import Span
 from .base import Context, Report, delete_token, replace, rule
 from .common import INFO, E, W, flag, value_tokens
-from .facts import REMOVED, UNSUPPORTED, VIDEO, facts, triggers
+from .facts import OTHER_VERSION, REMOVED, UNSUPPORTED, V7, V7_TEXTS, VIDEO, facts, triggers
 
 __all__ = ["EVOLINK_SPEEDS", "NATIVE_SPEEDS"]
 
@@ -21,14 +21,14 @@ __all__ = ["EVOLINK_SPEEDS", "NATIVE_SPEEDS"]
 # its own that runs at any speed.
 EVOLINK_SPEEDS = ("draft", "fast", "turbo", "relax")
 NATIVE_SPEEDS = ("fast", "turbo", "relax")
-_V7 = ("7", "7.0")
+_V7 = V7_TEXTS
 
 
 def _version_text(values: tuple[object, ...]) -> str:
     return " ".join(v.raw for v in values if isinstance(v, Value))
 
 
-@triggers("version")
+@triggers(V7)
 @rule("MJ401", "redundant-version", evolink=W, midjourney=None, fix="safe")
 def redundant_version(ctx: Context) -> Iterator[Report]:
     """`--v 7` in a prompt for the evolink API (evolink only).
@@ -51,7 +51,7 @@ def redundant_version(ctx: Context) -> Iterator[Report]:
             )
 
 
-@triggers("version")
+@triggers(OTHER_VERSION)
 @rule("MJ402", "other-version", evolink=E, midjourney=E)
 def other_version(ctx: Context) -> Iterator[Report]:
     """A `--v` other than 7 (`--v 6.1`, `--v 8.1`).

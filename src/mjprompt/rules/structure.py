@@ -15,11 +15,11 @@ from .facts import (
     BRACES,
     CONTROL,
     CONTROL_CHARS,
-    HTTP,
     IMAGES,
     LOCAL_PATH,
     LONG,
     NO_TEXT,
+    URL,
     WEIGHTS,
     triggers,
 )
@@ -158,7 +158,7 @@ def too_many_image_prompts(ctx: Context) -> Iterator[Report]:
         )
 
 
-@triggers(HTTP)
+@triggers(URL)
 @rule("MJ206", "url-after-text", evolink=W, midjourney=W)
 def url_after_text(ctx: Context) -> Iterator[Report]:
     """A URL inside or after the text, where it is not an image prompt.
