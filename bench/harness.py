@@ -23,6 +23,7 @@ __all__ = [
     "Run",
     "best_rate",
     "chunked_rates",
+    "each",
     "interleaved",
     "machine",
     "parallel_capacity",
@@ -67,18 +68,29 @@ def best_rate(func: Callable[[str], object], items: Sequence[str], repeat: int) 
     return len(items) / best
 
 
+def each(func: Callable[[str], object]) -> Callable[[Sequence[str]], None]:
+    """A chunk function that calls ``func`` on every item (see :func:`chunked_rates`)."""
+
+    def run(items: Sequence[str]) -> None:
+        for item in items:
+            func(item)
+
+    return run
+
+
 def chunked_rates(
-    funcs: Mapping[str, Callable[[str], object]],
+    funcs: Mapping[str, Callable[[Sequence[str]], object]],
     items: Sequence[str],
     *,
     repeat: int = 7,
     chunk: int = 32,
     before: Mapping[str, Callable[[], object]] | None = None,
 ) -> dict[str, float]:
-    """Items per second of each function, robust to a machine whose speed drifts.
+    """Items per second of each chunk function, robust to a machine whose speed drifts.
 
     The items are cut into chunks of ``chunk``; each chunk is run ``repeat`` times by
-    every function in turn, and the fastest time of each function on each chunk is
+    every function in turn (a function takes the whole chunk: :func:`each` makes one
+    from a per-item function), and the fastest time of each function on each chunk is
     kept. A slow spell lasts longer than a chunk's few milliseconds, so every function
     gets a fast run of every chunk, and the sums compare like with like. ``before``
     names set-up run (untimed) ahead of a function's every run of a chunk.
@@ -93,8 +105,7 @@ def chunked_rates(
                 if before is not None and name in before:
                     before[name]()
                 start = clock()
-                for item in part:
-                    func(item)
+                func(part)
                 best[name] = min(best[name], clock() - start)
         for name, seconds in best.items():
             total[name] += seconds
