@@ -7,12 +7,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mjprompt.parser import parse_lenient
-from mjprompt.rules import PROFILES, _plan, _run, selected_rules
+from mjprompt.rules import PROFILES, lint_with_plan, plan_for, selected_rules
 from mjprompt.rules.base import Context
 
 
 def _with_triggers(text: str, profile: str) -> list[tuple[str, int, int, str]]:
-    found = _run(parse_lenient(text), _plan(profile, None, None))
+    found = lint_with_plan(parse_lenient(text), plan_for(profile), expand=False)
     return sorted((d.code, d.span.start, d.span.end, d.message) for d in found)
 
 

@@ -7,6 +7,7 @@ import; :data:`FAMILIES` is the explicit list of those modules.
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Iterable, Sequence
 
 from ..ast import Prompt
@@ -102,32 +103,33 @@ def plan_for(
     )
 
 
-def lint_with_plan(prompt: Prompt, plan: Plan) -> list[Diagnostic]:
-    """:func:`lint_prompt` with the plan chosen once, for a run over many prompts."""
-    out = _run(prompt, plan)
-    # Midjourney validates each expanded prompt (v7-syntax.md §2.7): lint them too.
-    if plan.profile == "midjourney" and should_expand(prompt):
-        out.extend(expansion_diagnostics(prompt, lambda p: _run(p, plan), list(out)))
-    if len(out) > 1:
-        out.sort(key=_position)
-    return out
+def lint_with_plan(prompt: Prompt, plan: Plan, *, expand: bool = True) -> list[Diagnostic]:
+    """:func:`lint_prompt` with the plan chosen once, for a run over many prompts.
 
-
-def _position(d: Diagnostic) -> tuple[int, int, str]:
-    return d.span.start, d.span.end, d.code
-
-
-@functools.lru_cache(maxsize=64)
-def _plan(profile: str, select: tuple[str, ...] | None, ignore: tuple[str, ...] | None) -> Plan:
-    """The selected rules with their triggers (see :mod:`mjprompt.rules.plan`)."""
-    return Plan(_selected(profile, select, ignore), profile)
-
-
-def _run(prompt: Prompt, plan: Plan) -> list[Diagnostic]:
+    ``expand=False`` leaves out the diagnostics of the expanded prompts (midjourney).
+    """
     ctx = Context(prompt, plan.profile)
     out: list[Diagnostic] = []
     # Only the rules whose triggers the prompt has: the others have nothing to report.
     for func, code, name, default in plan.for_features(collect(ctx)):
         for span, message, fix, severity in func(ctx):
             out.append(Diagnostic(code, name, severity or default, message, span, fix))
+    # Midjourney validates each expanded prompt (v7-syntax.md §2.7): lint them too.
+    if expand and plan.profile == "midjourney" and should_expand(prompt):
+        found = expansion_diagnostics(
+            prompt, lambda p: lint_with_plan(p, plan, expand=False), list(out)
+        )
+        out.extend(found)
+    if len(out) > 1:
+        out.sort(key=_POSITION)
     return out
+
+
+# The sort key, computed in C (no Python call per diagnostic).
+_POSITION = operator.attrgetter("span.start", "span.end", "code")
+
+
+@functools.lru_cache(maxsize=64)
+def _plan(profile: str, select: tuple[str, ...] | None, ignore: tuple[str, ...] | None) -> Plan:
+    """The selected rules with their triggers (see :mod:`mjprompt.rules.plan`)."""
+    return Plan(_selected(profile, select, ignore), profile)
