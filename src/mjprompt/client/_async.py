@@ -1,7 +1,7 @@
-"""The asynchronous client: :mod:`._sync` line for line, with ``await``.
+"""The asynchronous client, and the source of the synchronous one.
 
-Generated from ``_sync.py`` by hand-kept rules; keep the two files in step (the tests
-run the same cases against both)."""
+``tools/unasync.py`` writes :mod:`._sync` from this module (the same code without
+``async``/``await``); edit this file, run the tool, and a test checks the two agree."""
 
 from __future__ import annotations
 

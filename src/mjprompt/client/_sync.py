@@ -1,4 +1,7 @@
-"""The synchronous client. :mod:`._async` mirrors it line for line with ``await``."""
+"""The synchronous client, written from :mod:`._async` by ``tools/unasync.py``.
+
+Do not edit: edit ``_async.py`` and run the tool (a test checks the two agree).
+"""
 
 from __future__ import annotations
 

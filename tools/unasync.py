@@ -1,0 +1,128 @@
+"""Write the synchronous client from the asynchronous one.
+
+    python tools/unasync.py          # rewrite src/mjprompt/client/_sync.py
+    python tools/unasync.py --check  # exit 1 (and show the difference) if it is stale
+
+``_async.py`` is the only hand-written client: the sync one is the same code without
+``async``/``await``, so it is produced from it by the replacements below (applied in
+order, on whole words) and formatted by ``ruff format``. A test runs ``--check``, so a
+change to one that is not in the other cannot land.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = ROOT / "src" / "mjprompt" / "client" / "_async.py"
+TARGET = ROOT / "src" / "mjprompt" / "client" / "_sync.py"
+
+DOCSTRING = (
+    '"""The synchronous client, written from :mod:`._async` by ``tools/unasync.py``.\n\n'
+    "Do not edit: edit ``_async.py`` and run the tool (a test checks the two agree).\n"
+    '"""'
+)
+
+# Exact passages first: what the async client has and the sync one has not.
+PASSAGES: tuple[tuple[str, str], ...] = (
+    ("import asyncio\n", ""),
+    ("Awaitable, ", ""),
+    (
+        "Callable[[float], Awaitable[object]] = asyncio.sleep",
+        "Callable[[float], object] = time.sleep",
+    ),
+    (
+        # The async twin's own paragraph of the class docstring.
+        '"""The asynchronous twin of :class:`mjprompt.Client`: the same arguments, except that\n'
+        "    ``sleep`` is a coroutine function and ``transport`` an ``httpx.AsyncBaseTransport``.\n"
+        "    ``on_progress`` may be a plain or a coroutine function.\n\n    ",
+        '"""',
+    ),
+    (
+        # A progress callback may be a coroutine function in the async client only.
+        "result = on_progress(current)\n"
+        "                    if asyncio.iscoroutine(result):\n"
+        "                        await result\n",
+        "on_progress(current)\n",
+    ),
+)
+
+# Then whole words, in order.
+WORDS: tuple[tuple[str, str], ...] = (
+    (r"AsyncBaseTransport", "BaseTransport"),
+    (r"AsyncClient", "Client"),
+    (r"async def __aenter__", "def __enter__"),
+    (r"async def __aexit__", "def __exit__"),
+    (r"aclose", "close"),
+    (r"aiter_bytes", "iter_bytes"),
+    (r"aread", "read"),
+    (r"async def", "def"),
+    (r"async with", "with"),
+    (r"async for", "for"),
+    (r"await ", ""),
+)
+
+_DOCSTRING = re.compile(r'\A""".*?"""', re.DOTALL)
+
+
+def unasync(text: str) -> str:
+    """The sync module's source (before formatting) from the async module's."""
+    text, found = _DOCSTRING.subn(lambda _: DOCSTRING, text, count=1)
+    if not found:
+        raise ValueError("the async module has no docstring to replace")
+    for old, new in PASSAGES:
+        if old not in text:
+            raise ValueError(f"passage not found in the async module: {old!r}")
+        text = text.replace(old, new)
+    for old, new in WORDS:
+        text = re.sub(rf"\b{old}" if old[0].isalnum() else old, new, text)
+    if re.search(r"\b(async|await|asyncio|Awaitable)\b", text):
+        raise ValueError("an async construct is left: add a replacement for it")
+    return text
+
+
+def formatted(text: str) -> str:
+    """``text`` as ``ruff format`` (with the project's settings) writes it."""
+    done = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--stdin-filename", str(TARGET), "-"],
+        input=text,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"ruff format failed: {done.stderr.strip()}")
+    return done.stdout
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
+    ap.add_argument("--check", action="store_true", help="compare, do not write")
+    args = ap.parse_args(argv)
+    wanted = formatted(unasync(SOURCE.read_text(encoding="utf-8")))
+    current = TARGET.read_text(encoding="utf-8") if TARGET.exists() else ""
+    if args.check:
+        if current == wanted:
+            return 0
+        sys.stdout.writelines(
+            difflib.unified_diff(
+                current.splitlines(keepends=True),
+                wanted.splitlines(keepends=True),
+                str(TARGET.relative_to(ROOT)),
+                "written from _async.py",
+            )
+        )
+        print(f"\n{TARGET.relative_to(ROOT)} is stale: run python tools/unasync.py")
+        return 1
+    TARGET.write_text(wanted, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
