@@ -5,8 +5,9 @@
 
 ``_async.py`` is the only hand-written client: the sync one is the same code without
 ``async``/``await``, so it is produced from it by the replacements below (applied in
-order, on whole words) and formatted by ``ruff format``. A test runs ``--check``, so a
-change to one that is not in the other cannot land.
+order, on whole words) and formatted by ``ruff format`` (so a new ruff may ask for the
+file to be written again). A test runs ``--check``, so a change to one that is not in the
+other cannot land; an async construct the replacements do not know is refused.
 """
 
 from __future__ import annotations
@@ -52,19 +53,25 @@ PASSAGES: tuple[tuple[str, str], ...] = (
     ),
 )
 
-# Then whole words, in order.
+# Then whole words, in order (in comments and strings too: the files read alike).
 WORDS: tuple[tuple[str, str], ...] = (
-    (r"AsyncBaseTransport", "BaseTransport"),
-    (r"AsyncClient", "Client"),
-    (r"async def __aenter__", "def __enter__"),
-    (r"async def __aexit__", "def __exit__"),
-    (r"aclose", "close"),
-    (r"aiter_bytes", "iter_bytes"),
-    (r"aread", "read"),
-    (r"async def", "def"),
-    (r"async with", "with"),
-    (r"async for", "for"),
-    (r"await ", ""),
+    ("AsyncBaseTransport", "BaseTransport"),
+    ("AsyncClient", "Client"),
+    ("async def __aenter__", "def __enter__"),
+    ("async def __aexit__", "def __exit__"),
+    ("aclose", "close"),
+    ("aiter_bytes", "iter_bytes"),
+    ("aread", "read"),
+    ("async def", "def"),
+    ("async with", "with"),
+    ("async for", "for"),
+)
+AWAIT = re.compile(r"\bawait\s+")
+
+# What must not be left: an async construct no replacement above knows.
+LEFT = re.compile(
+    r"\b(async|await|asyncio|Awaitable|Async[A-Z]\w*|aiter|anext|a(iter|read|close)_?\w*)\b"
+    r"|__a(enter|exit|iter|next)__"
 )
 
 _DOCSTRING = re.compile(r'\A""".*?"""', re.DOTALL)
@@ -76,13 +83,21 @@ def unasync(text: str) -> str:
     if not found:
         raise ValueError("the async module has no docstring to replace")
     for old, new in PASSAGES:
-        if old not in text:
-            raise ValueError(f"passage not found in the async module: {old!r}")
+        found = text.count(old)
+        if found != 1:
+            where = "not found" if not found else f"found {found} times"
+            raise ValueError(f"passage {where} in the async module: {old!r}")
         text = text.replace(old, new)
     for old, new in WORDS:
-        text = re.sub(rf"\b{old}" if old[0].isalnum() else old, new, text)
-    if re.search(r"\b(async|await|asyncio|Awaitable)\b", text):
-        raise ValueError("an async construct is left: add a replacement for it")
+        text = re.sub(rf"\b{re.escape(old)}\b", new, text)
+    text = AWAIT.sub("", text)
+    left = LEFT.search(text)
+    if left:
+        line = text.count("\n", 0, left.start()) + 1
+        raise ValueError(
+            f"an async construct is left ({left.group()!r}, line {line}): "
+            "add a replacement for it to tools/unasync.py"
+        )
     return text
 
 

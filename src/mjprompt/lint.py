@@ -11,7 +11,7 @@ import attrs
 
 from .diagnostics import Diagnostic, Edit, Severity, apply_edits
 from .parser import parse_lenient
-from .rules import lint_with_plan, plan_for
+from .rules import Plan, lint_with_plan, plan_for
 
 __all__ = ["FixResult", "fix", "lint", "lint_many"]
 
@@ -51,13 +51,18 @@ def lint_many(
     each evicts the other's code and tables from the processor's caches; in batches the
     rules run warm, which makes linting a corpus cost noticeably less on top of parsing
     it (``bench/parse_speed.py`` shows both). Lazy: it reads at most ``batch`` texts
-    ahead of what it has yielded.
+    ahead of what it has yielded. Bad arguments (an unknown profile, ``batch`` below 1,
+    one string instead of several) raise here, not at the first result.
     """
+    if isinstance(texts, str):
+        raise TypeError("lint_many takes several texts (e.g. a list); use lint() for one")
     if batch < 1:
         raise ValueError("batch must be at least 1")
-    plan = plan_for(profile, select, ignore)
-    iterator = iter(texts)
-    while chunk := list(itertools.islice(iterator, batch)):
+    return _lint_batches(iter(texts), plan_for(profile, select, ignore), batch)
+
+
+def _lint_batches(texts: Iterator[str], plan: Plan, batch: int) -> Iterator[list[Diagnostic]]:
+    while chunk := list(itertools.islice(texts, batch)):
         prompts = [parse_lenient(text) for text in chunk]
         for prompt in prompts:
             yield lint_with_plan(prompt, plan)

@@ -34,7 +34,19 @@ def test_the_replacements_leave_no_async_construct() -> None:
     assert "class Client:" in text and "def __enter__" in text and "time.sleep" in text
     assert "await" not in text and "asyncio" not in text
     # A construct the tool does not know is refused, not copied into the sync client.
-    with pytest.raises(ValueError, match="async construct"):
-        unasync.unasync(source + "\n\nasync def both() -> None:\n    await asyncio.gather()\n")
+    for unknown in (
+        "await asyncio.gather()",
+        "stack = contextlib.AsyncExitStack()",
+        "lines = response.aiter_lines()",
+        "value = await anext(it)",
+    ):
+        with pytest.raises(ValueError, match="async construct"):
+            unasync.unasync(f"{source}\n\nasync def extra() -> None:\n    {unknown}\n")
+    # Known words are replaced as whole words only.
+    extra = "\n\nasync def extra() -> None:\n    self.areader = await self.aclose_all\n"
+    with pytest.raises(ValueError, match="areader"):
+        unasync.unasync(source + extra)
     with pytest.raises(ValueError, match="passage not found"):
         unasync.unasync(source.replace("import asyncio\n", ""))
+    with pytest.raises(ValueError, match="passage found 2 times"):
+        unasync.unasync(source.replace("import asyncio\n", "import asyncio\nimport asyncio\n"))

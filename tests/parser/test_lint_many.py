@@ -54,6 +54,10 @@ def test_reads_at_most_one_batch_ahead() -> None:
     assert len(taken) == 6
 
 
-def test_batch_must_be_positive() -> None:
+def test_bad_arguments_raise_at_the_call() -> None:
     with pytest.raises(ValueError, match="batch"):
-        list(mjprompt.lint_many(["a cat"], batch=0))
+        mjprompt.lint_many(["a cat"], batch=0)
+    with pytest.raises(ValueError, match="profile"):
+        mjprompt.lint_many(["a cat"], profile="nijijourney")
+    with pytest.raises(TypeError, match="several texts"):
+        mjprompt.lint_many("a cat --ar 16:9")

@@ -95,3 +95,15 @@ _PIECES = st.sampled_from(
 @given(st.lists(_PIECES, max_size=10).map("".join), st.sampled_from(PROFILES))
 def test_triggers_on_built_prompts(text: str, profile: str) -> None:
     assert _with_triggers(text, profile) == _without_triggers(text, profile)
+
+
+def test_a_misspelled_trigger_fails_when_planned() -> None:
+    from mjprompt.rules.facts import TRIGGERS, feature_names, mask
+
+    # Every declared trigger names a parameter or an `@` feature the walk collects...
+    for alternatives in TRIGGERS.values():
+        for names in alternatives:
+            assert feature_names(mask(names)) == set(names)
+    # ...and a name that is neither is refused instead of silently never firing.
+    with pytest.raises(ValueError, match="unknown feature 'versoin'"):
+        mask(["versoin"])

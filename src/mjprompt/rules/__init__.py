@@ -23,6 +23,7 @@ __all__ = [
     "PROFILES",
     "REGISTRY",
     "Context",
+    "Plan",
     "Report",
     "Rule",
     "lint_prompt",

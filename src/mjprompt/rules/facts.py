@@ -81,11 +81,20 @@ _BITS: dict[str, int] = {}
 
 
 def bit(name: str) -> int:
-    """The bit of a feature: a canonical parameter name or one of the `@` names above."""
+    """The bit of a feature: a canonical parameter name or one of the `@` names above.
+
+    Raises ``ValueError`` for any other name once this module is loaded, so that a
+    misspelled trigger fails when the rules are planned instead of never firing.
+    """
     found = _BITS.get(name)
     if found is None:
+        if _SEALED:
+            raise ValueError(f"unknown feature {name!r}: not a parameter or an `@` feature")
         found = _BITS[name] = 1 << len(_BITS)
     return found
+
+
+_SEALED = False  # set once every feature has its bit (below)
 
 
 def mask(names: Iterable[str]) -> int:
@@ -140,6 +149,7 @@ _CONTROL = bit(CONTROL)
 _LOCAL_PATH = bit(LOCAL_PATH)
 _V7_BIT = bit(V7)
 _OTHER_VERSION = bit(OTHER_VERSION)
+_SEALED = True
 V7_TEXTS = ("7", "7.0")  # the `--v` values that select V7
 _SHORTEST_LIMIT = 6000  # the midjourney profile's length limit; MJ209 looks at half
 MAX_ASPECT = 14  # V7: at most 14:1 either way (v7-syntax.md §1)
