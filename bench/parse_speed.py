@@ -25,6 +25,7 @@ from pathlib import Path
 
 from floor import regex_split
 from harness import chunked_rates, each
+from workloads import lint_dataset
 
 import mjprompt
 from mjprompt.parser import parse_lenient
@@ -34,12 +35,6 @@ CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "rea
 
 
 LINT_VS_PARSE_LIMIT = 1.25  # issue 3: parse + full lint within 25% of parse alone
-
-
-def drain(chunk: Sequence[str]) -> None:
-    """Lint a chunk of prompts the way `mjprompt check` does."""
-    for _ in mjprompt.lint_many(chunk):
-        pass
 
 
 def rate(func: Callable[[str], object], prompts: Sequence[str], repeat: int) -> float:
@@ -82,8 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "parse": each(parse_lenient),
             "parse + syntax lint": each(lambda p: mjprompt.lint(p, select=["MJ1"])),
             per_call: each(mjprompt.lint),
-            dataset: drain,
-            first_pass: drain,
+            dataset: lint_dataset,
+            first_pass: lint_dataset,
         },
         prompts,
         repeat=args.repeat,

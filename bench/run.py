@@ -52,7 +52,14 @@ from harness import (
     python_peak,
 )
 from peer import Peer, PeerUnavailable, ensure_peer
-from workloads import CORPUS, SHAPES, load_corpus, long_prompt, write_prompt_file
+from workloads import (
+    CORPUS,
+    SHAPES,
+    lint_dataset,
+    load_corpus,
+    long_prompt,
+    write_prompt_file,
+)
 
 import mjprompt
 from mjprompt.parser import parse_lenient
@@ -95,11 +102,6 @@ def ratio(a: float, b: float) -> float:
 
 
 # -- 1. throughput ---------------------------------------------------------------------
-
-
-def _drain(chunk: Sequence[str]) -> None:
-    for _ in mjprompt.lint_many(chunk):
-        pass
 
 
 def throughput(
@@ -146,7 +148,7 @@ def throughput(
     # by chunk (harness.chunked_rates: whole passes swing too much on a shared machine),
     # for a dataset (lint_many, as `mjprompt check` lints) and prompt by prompt (lint).
     cost = chunked_rates(
-        {"parse": each(parse_lenient), "lint": each(mjprompt.lint), "lint_many": _drain},
+        {"parse": each(parse_lenient), "lint": each(mjprompt.lint), "lint_many": lint_dataset},
         prompts,
         repeat=max(3, repeat),
     )

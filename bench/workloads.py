@@ -8,9 +8,17 @@ import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-__all__ = ["CORPUS", "SHAPES", "load_corpus", "long_prompt", "write_prompt_file"]
+import mjprompt
+
+__all__ = ["CORPUS", "SHAPES", "lint_dataset", "load_corpus", "long_prompt", "write_prompt_file"]
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "real-prompts.jsonl"
+
+
+def lint_dataset(prompts: Sequence[str]) -> None:
+    """Lint prompts the way `mjprompt check` does (``lint_many``), results dropped."""
+    for _ in mjprompt.lint_many(prompts):
+        pass
 
 
 def load_corpus(path: Path = CORPUS, limit: int | None = None) -> list[str]:

@@ -30,7 +30,6 @@ __all__ = [
     "collect",
     "facts",
     "feature_names",
-    "features",
     "forget_parameters",
     "mask",
     "triggers",
@@ -398,7 +397,7 @@ def collect(ctx: Context) -> int:
         verdict = memo.get(raw)
         if verdict is None:
             verdict, lasting = _param(p, p.spec, profile, braces, out)
-            if lasting and len(raw) <= _MEMO_TEXT_LIMIT and "{" not in raw and "}" not in raw:
+            if lasting and len(raw) <= _MEMO_TEXT_LIMIT:
                 memo[raw] = verdict
         bits, bucket, name, name_bit = verdict
         has |= bits
@@ -470,11 +469,6 @@ def _glued_marker(source: str) -> bool:
 def facts(ctx: Context) -> ParamFacts:
     """The parameter facts of a prompt, computed on first use and kept on the context."""
     return ctx.param_facts
-
-
-def features(ctx: Context) -> int:
-    """What the prompt has, as bits: canonical parameter names and the ``@`` features."""
-    return ctx.features
 
 
 # -- rule triggers ---------------------------------------------------------------------
