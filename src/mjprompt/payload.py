@@ -196,9 +196,7 @@ def _plan(text: str, speed: str | None) -> _Plan:
                 end = min(d.span.end, len(text))
                 start = min(d.span.start, end)
                 found.append(
-                    attrs.evolve(
-                        d, message=f"{d.message} (with speed={speed!r})", span=Span(start, end)
-                    )
+                    d.replace(message=f"{d.message} (with speed={speed!r})", span=Span(start, end))
                 )
     found.sort(key=lambda d: (d.span.start, d.span.end, d.code))
     return _Plan(sent, effective, removed, tuple(found))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
 import mjprompt
-from mjprompt.diagnostics import Severity, Span, line_col
+from mjprompt.diagnostics import Diagnostic, Severity, Span, line_col
 
 
 @pytest.mark.parametrize(
@@ -50,6 +52,20 @@ def test_diagnostic_is_frozen_and_ordered_severity() -> None:
     with pytest.raises(AttributeError):
         d.code = "MJ999"  # type: ignore[misc]
     assert d.span == Span(6, 9)
+
+
+def test_diagnostic_replace_pickle_and_hash() -> None:
+    (d,) = mjprompt.lint("a cat --v 6.1", select=["MJ402"])
+    moved = d.replace(span=Span(0, 1), fix=None)
+    assert (moved.code, moved.message, moved.span) == (d.code, d.message, Span(0, 1))
+    assert d.span != moved.span  # the original is unchanged
+    with pytest.raises(ValueError, match="unexpected field"):
+        d.replace(colour="red")
+    assert pickle.loads(pickle.dumps(d)) == d
+    assert len({d, d.replace()}) == 1
+    # What the driver builds (tuple.__new__) is the same as the constructor's result.
+    rebuilt = Diagnostic(d.code, d.rule, d.severity, d.message, d.span, d.fix)
+    assert rebuilt == d and type(rebuilt) is type(d)
 
 
 def test_line_col_on_a_big_prompt_with_many_diagnostics_is_fast_enough() -> None:

@@ -114,7 +114,7 @@ def lint_with_plan(prompt: Prompt, plan: Plan, *, expand: bool = True) -> list[D
     # Only the rules whose triggers the prompt has: the others have nothing to report.
     for func, code, name, default in plan.for_features(collect(ctx)):
         for span, message, fix, severity in func(ctx):
-            out.append(Diagnostic(code, name, severity or default, message, span, fix))
+            out.append(_new(Diagnostic, (code, name, severity or default, message, span, fix)))
     # Midjourney validates each expanded prompt (v7-syntax.md §2.7): lint them too.
     if expand and plan.profile == "midjourney" and should_expand(prompt):
         found = expansion_diagnostics(
@@ -126,6 +126,9 @@ def lint_with_plan(prompt: Prompt, plan: Plan, *, expand: bool = True) -> list[D
     return out
 
 
+# A Diagnostic (a named tuple) built from its six fields in C: the generated
+# ``__new__`` is a Python function, called here once per finding of a dataset.
+_new = tuple.__new__
 # The sort key, computed in C (no Python call per diagnostic).
 _POSITION = operator.attrgetter("span.start", "span.end", "code")
 

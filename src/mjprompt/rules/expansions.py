@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import attrs
-
 from ..ast import Prompt
 from ..diagnostics import Diagnostic
 from ..expand import (
@@ -70,7 +68,7 @@ def expansion_diagnostics(
                 continue
             key = (d.code, span.start, span.end, d.message)
             found.setdefault(key, []).append(e)
-            first_diag.setdefault(key, attrs.evolve(d, span=span, fix=None))
+            first_diag.setdefault(key, d.replace(span=span, fix=None))
     total = len(all_expansions)
     out: list[Diagnostic] = []
     for key, where in found.items():
@@ -82,5 +80,5 @@ def expansion_diagnostics(
         else:
             suffix = f" (in {_name(where[0], total)}"
             suffix += f", and {len(where) - 1} more)" if len(where) > 1 else ")"
-        out.append(attrs.evolve(d, message=d.message + suffix))
+        out.append(d.replace(message=d.message + suffix))
     return out
