@@ -87,6 +87,18 @@ _PIECES = st.sampled_from(
         "--version 6 7",
         "--v 7.0",
         "a cat like https://e.com/c.png",
+        # The image, `--sref` and speed features (MJ203-MJ206, MJ309, MJ311, MJ409, MJ5xx).
+        "http://e.com/a.png ",
+        "HTTP://E.COM/A.JPG ",
+        "https://e.com/page ",
+        "https://e.com/a.png " * 21,
+        "--sref 1 ::2",
+        "--sref " + " ".join(str(n) for n in range(21)),
+        "--sv 2",
+        "--fast",
+        "--no １００",
+        "--p m1",
+        "ftp://e.com/x",
     ]
 )
 

@@ -14,12 +14,15 @@ from typing import TypeAlias, TypeVar
 
 import attrs
 
-from ..ast import MarkerStyle, Parameter, Ratio, TextChunk, Value
+from ..ast import ImageRef, MarkerStyle, Parameter, Ratio, TextChunk, Value, ValuePart
 from ..params import PARAMS, Arity, Kind, ParamSpec, Status
 from .base import Context, RuleFunc
 from .common import effective_value, flag, number_text
 
 __all__ = [
+    "IMAGE_URL",
+    "MAX_IMAGES",
+    "MAX_SREFS",
     "TRIGGERS",
     "V7_TEXTS",
     "Finding",
@@ -51,7 +54,12 @@ TEXT = "@text"
 NO_TEXT = "@no-text"
 BRACES = "@braces"
 WEIGHTS = "@weights"
-URL = "@url"
+TEXT_URL = "@text-url"  # a `://` in the text (MJ206)
+NOT_IMAGE_URL = "@not-image-url"  # an image prompt without an image extension (MJ203)
+HTTP_IMAGE = "@http-image"  # an image prompt over plain `http://` (MJ204)
+MANY_IMAGES = "@many-images"  # more image prompts than evolink takes (MJ205)
+MANY_SREFS = "@many-srefs"  # a `--sref` with more values than evolink takes (MJ309)
+SPACED_WEIGHT = "@spaced-weight"  # a `--sref` value that starts with `::` (MJ311)
 LONG = "@long"
 # Features the MJ1xx syntax rules need (computed from the AST, not from the rules).
 NO_NAME = "@no-name"
@@ -60,11 +68,11 @@ BAD_MARKER = "@bad-marker"  # neither `--` nor an em dash (MJ101)
 NO_VALUE = "@no-value"
 GLUED_VALUE = "@glued-value"
 EXTRA_WORDS = "@extra-words"
-PUNCTUATION = "@punctuation"
+PUNCTUATION = "@punctuation"  # a typed value ending in punctuation (MJ108)
 CLOSING_BRACE = "@closing-brace"
 EM_DASH = "@em-dash"
 NON_ASCII = "@non-ascii"
-PARAM_NON_ASCII = "@param-non-ascii"  # in a parameter (MJ109)
+PARAM_NON_ASCII = "@param-non-ascii"  # in a typed value (MJ109)
 GLUED_MARKER = "@glued-marker"
 SLASH = "@slash"  # the prompt starts with `/` (MJ113: `/imagine prompt:`)
 CONTROL = "@control"  # a control character other than tab and line breaks (MJ215)
@@ -129,7 +137,12 @@ _TEXT = bit(TEXT)
 _NO_TEXT = bit(NO_TEXT)
 _BRACES = bit(BRACES)
 _WEIGHTS = bit(WEIGHTS)
-_URL = bit(URL)
+_TEXT_URL = bit(TEXT_URL)
+_NOT_IMAGE_URL = bit(NOT_IMAGE_URL)
+_HTTP_IMAGE = bit(HTTP_IMAGE)
+_MANY_IMAGES = bit(MANY_IMAGES)
+_MANY_SREFS = bit(MANY_SREFS)
+_SPACED_WEIGHT = bit(SPACED_WEIGHT)
 _LONG = bit(LONG)
 _NO_NAME = bit(NO_NAME)
 _UPPER_CASE = bit(UPPER_CASE)
@@ -152,6 +165,14 @@ _SEALED = True
 V7_TEXTS = ("7", "7.0")  # the `--v` values that select V7
 _SHORTEST_LIMIT = 6000  # the midjourney profile's length limit; MJ209 looks at half
 MAX_ASPECT = 14  # V7: at most 14:1 either way (v7-syntax.md §1)
+MAX_IMAGES = 20  # image prompts, evolink only (v7-syntax.md D7)
+MAX_SREFS = 20  # `--sref` items, evolink only (v7-syntax.md D7)
+# Image prompt URLs: the official extensions, optionally followed by a query string or
+# fragment (Discord CDN links), and Midjourney's own short links (v7-syntax.md §2.2).
+IMAGE_URL = re.compile(
+    r"https?://(?:s\.mj\.run/\S+|[^\s?#]+\.(?:png|gif|webp|jpe?g)(?:[?#]\S*)?)",
+    re.IGNORECASE,
+)
 
 _NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)")
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -209,6 +230,18 @@ def allowed(spec: ParamSpec) -> str:
         kind = _KIND_WORDS.get(spec.kind, "a value")
         return f"{kind} from {_num(spec.minimum)} to {_num(spec.maximum)}"
     return _KIND_WORDS.get(spec.kind, "a value")
+
+
+def _typed_values(values: Sequence[ValuePart], ascii_only: bool) -> int:
+    """Punctuation at the end of a value token (MJ108); a non-ASCII one (MJ109)."""
+    has = 0
+    for v in values:
+        if v.__class__ is Value:
+            if v.raw[-1] in _PUNCT_END:
+                has |= _PUNCTUATION
+            if not ascii_only and not v.raw.isascii():
+                has |= _PARAM_NON_ASCII
+    return has
 
 
 def _judge(p: Parameter, spec: ParamSpec, out: ParamFacts) -> int:
@@ -313,8 +346,6 @@ def _param(
     style = p.marker_style
     if style is not MarkerStyle.DOUBLE_HYPHEN and style is not MarkerStyle.EM_DASH:
         has |= _BAD_MARKER
-    if not p.raw.isascii():
-        has |= _PARAM_NON_ASCII
     if spec is None:
         if written:
             return (has | _UNKNOWN, "unknown", "", 0), True
@@ -328,16 +359,20 @@ def _param(
         limit = _ARITY_MAX[spec.arity]
         if limit is not None and len(values) > limit:
             has |= _EXTRA_WORDS
-        for v in values:
-            if v.__class__ is Value and v.raw[-1] in _PUNCT_END:
-                has |= _PUNCTUATION
-                break
+        if spec.kind is not Kind.TEXT:  # free text (`--no red, blue`) may hold anything
+            has |= _typed_values(values, p.raw.isascii())
     elif _ARITY_MIN[spec.arity]:
         has |= _NO_VALUE
     if name == "version":
         for v in values:
             if v.__class__ is Value:
                 has |= _V7_BIT if v.raw in V7_TEXTS else _OTHER_VERSION
+    elif name == "sref":
+        if len(values) > MAX_SREFS:
+            has |= _MANY_SREFS
+        for v in values:
+            if v.__class__ is Value and v.raw.startswith("::"):
+                has |= _SPACED_WEIGHT
     status = spec.status
     if status is Status.REMOVED:
         return (has | _REMOVED, "removed", name, name_bit), True
@@ -410,8 +445,9 @@ def collect(ctx: Context) -> int:
             else:
                 has |= name_bit
                 groups[name] = [p]
-    if prompt.images:
-        has |= _IMAGES
+    images = prompt.images
+    if images:
+        has |= _images(images)
     text = prompt.text
     if not text:
         has |= _NO_TEXT
@@ -422,14 +458,13 @@ def collect(ctx: Context) -> int:
             word = first.raw.partition(" ")[0]
             if "." in word or ":" in word:
                 has |= _LOCAL_PATH  # a file name or file:// at the start (MJ207)
+        if source.find("://", first.span.start, text[-1].span.end) != -1:
+            has |= _TEXT_URL
     # What the rest of the rules need, from the source: a few C-speed substring tests.
     if braces:
         has |= _BRACES
     if "::" in source:
         has |= _WEIGHTS
-    # A URL beyond the image prompts (each has one `://`): in the text or a value.
-    if source.count("://") > len(prompt.images):
-        has |= _URL
     if 2 * len(source) > _SHORTEST_LIMIT:
         has |= _LONG
     if "}" in source:
@@ -453,6 +488,20 @@ def collect(ctx: Context) -> int:
     if not source.isprintable() and CONTROL_CHARS.search(source):
         has |= _CONTROL
     ctx.features = has
+    return has
+
+
+def _images(images: Sequence[ImageRef]) -> int:
+    """What the image prompts have: the findings of MJ203-MJ205 are rare."""
+    has = _IMAGES
+    if len(images) > MAX_IMAGES:
+        has |= _MANY_IMAGES
+    for image in images:
+        url = image.url
+        if url[:7].lower() == "http://":
+            has |= _HTTP_IMAGE
+        if not IMAGE_URL.fullmatch(url):
+            has |= _NOT_IMAGE_URL
     return has
 
 

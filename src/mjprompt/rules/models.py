@@ -6,6 +6,7 @@ column of the parameter table; these rules only read it.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 from ..ast import Value
@@ -212,7 +213,7 @@ def speed_flag(ctx: Context) -> Iterator[Report]:
             )
 
 
-@triggers("draft", "fast", "turbo", "relax")
+@triggers(*itertools.combinations(EVOLINK_SPEEDS, 2))  # two of them
 @rule("MJ409", "conflicting-speeds", evolink=E, midjourney=E)
 def conflicting_speeds(ctx: Context) -> Iterator[Report]:
     """Two different speed modes in one prompt (`--relax --turbo`).

@@ -23,9 +23,12 @@ from .facts import (
     DUPLICATE,
     ENUM,
     INVALID,
+    MANY_SREFS,
     MAX_ASPECT,
+    MAX_SREFS,
     RANGE,
     RATIO,
+    SPACED_WEIGHT,
     UNKNOWN,
     Finding,
     facts,
@@ -34,7 +37,6 @@ from .facts import (
 
 __all__ = ["MAX_ASPECT", "MAX_SREFS", "nearest_ratio"]
 
-MAX_SREFS = 20  # evolink only (v7-syntax.md D7)
 
 _WEIGHT_ONLY = re.compile(r"::-?(?:\d+\.?\d*|\.\d+)")
 
@@ -341,7 +343,7 @@ def _invalid_sref_items(found: list[Parameter]) -> Iterator[Report]:
                 )
 
 
-@triggers("sref")
+@triggers(MANY_SREFS)
 @rule("MJ309", "too-many-srefs", evolink=E, midjourney=None)
 def too_many_srefs(ctx: Context) -> Iterable[Report]:
     """More than 20 `--sref` items (evolink only).
@@ -403,7 +405,7 @@ def _oref_problems(found: list[Parameter]) -> Iterator[Report]:
             )
 
 
-@triggers("sref")
+@triggers(SPACED_WEIGHT)
 @rule("MJ311", "spaced-sref-weight", evolink=W, midjourney=W, fix="safe")
 def spaced_sref_weight(ctx: Context) -> Iterable[Report]:
     """A `--sref` weight written apart from its item (`URL ::2`).

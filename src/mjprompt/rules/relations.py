@@ -109,7 +109,7 @@ def conflicting_parameters(ctx: Context) -> Iterator[Report]:
         yield Report(later.span, c.message, severity=severity)
 
 
-@triggers("sv")
+@triggers(("sv", "sref"))
 @rule("MJ503", "sref-code-style-version", evolink=W, midjourney=W)
 def sref_code_style_version(ctx: Context) -> Iterator[Report]:
     """Style codes or `--sref random` with a `--sv` other than 4 or 6.
@@ -139,7 +139,7 @@ def sref_code_style_version(ctx: Context) -> Iterator[Report]:
         )
 
 
-@triggers("sw", "sv")
+@triggers(("sw", "profile"), ("sv", "profile"))
 @rule("MJ504", "moodboard-style-reference", evolink=W, midjourney=W)
 def moodboard_style_reference(ctx: Context) -> Iterator[Report]:
     """`--sw` or `--sv` together with a moodboard code in `--p`.

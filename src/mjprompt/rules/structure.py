@@ -15,21 +15,19 @@ from .facts import (
     BRACES,
     CONTROL,
     CONTROL_CHARS,
-    IMAGES,
+    HTTP_IMAGE,
+    IMAGE_URL,
     LOCAL_PATH,
     LONG,
+    MANY_IMAGES,
+    MAX_IMAGES,
     NO_TEXT,
-    URL,
+    NOT_IMAGE_URL,
+    TEXT_URL,
     WEIGHTS,
     triggers,
 )
 
-# Image prompt URLs: the official extensions, optionally followed by a query string or
-# fragment (Discord CDN links), and Midjourney's own short links (v7-syntax.md §2.2).
-_IMAGE_URL = re.compile(
-    r"https?://(?:s\.mj\.run/\S+|[^\s?#]+\.(?:png|gif|webp|jpe?g)(?:[?#]\S*)?)",
-    re.IGNORECASE,
-)
 _URL_IN_TEXT = re.compile(r"(?<!\S)<?https?://[^\s>]+>?", re.IGNORECASE)
 _IMAGINE = re.compile(r"\s*/imagine(?:\s+prompt)?\s*:?\s*$", re.IGNORECASE)
 # A local file at the start of the prompt: a file:// URL, or a word that ends in an
@@ -41,7 +39,6 @@ _LOCAL_PATH = re.compile(
 
 __all__ = ["LENGTH_LIMITS", "MAX_IMAGES"]
 
-MAX_IMAGES = 20  # evolink only (v7-syntax.md D7)
 LENGTH_LIMITS = {"evolink": 8192, "midjourney": 6000}  # v7-syntax.md §2.9, D8
 
 
@@ -95,7 +92,7 @@ def single_image_without_text(ctx: Context) -> Iterator[Report]:
         )
 
 
-@triggers(IMAGES)
+@triggers(NOT_IMAGE_URL)
 @rule("MJ203", "image-url-not-an-image", evolink=W, midjourney=W)
 def image_url_not_an_image(ctx: Context) -> Iterator[Report]:
     """An image prompt URL that does not look like a direct link to an image.
@@ -111,7 +108,7 @@ def image_url_not_an_image(ctx: Context) -> Iterator[Report]:
     """
     for image in ctx.prompt.images:
         url = image.url
-        if not _IMAGE_URL.fullmatch(url):
+        if not IMAGE_URL.fullmatch(url):
             yield Report(
                 image.span,
                 f"`{url}` may not be an image: image prompt links end in "
@@ -119,7 +116,7 @@ def image_url_not_an_image(ctx: Context) -> Iterator[Report]:
             )
 
 
-@triggers(IMAGES)
+@triggers(HTTP_IMAGE)
 @rule("MJ204", "insecure-image-url", evolink=W, midjourney=W)
 def insecure_image_url(ctx: Context) -> Iterator[Report]:
     """An image prompt URL with `http://` instead of `https://`.
@@ -137,7 +134,7 @@ def insecure_image_url(ctx: Context) -> Iterator[Report]:
             yield Report(image.span, f"`{image.url}` uses `http://`; use an `https://` link")
 
 
-@triggers(IMAGES)
+@triggers(MANY_IMAGES)
 @rule("MJ205", "too-many-image-prompts", evolink=E, midjourney=None)
 def too_many_image_prompts(ctx: Context) -> Iterator[Report]:
     """More than 20 image prompts (evolink only).
@@ -158,7 +155,7 @@ def too_many_image_prompts(ctx: Context) -> Iterator[Report]:
         )
 
 
-@triggers(URL)
+@triggers(TEXT_URL)
 @rule("MJ206", "url-after-text", evolink=W, midjourney=W)
 def url_after_text(ctx: Context) -> Iterator[Report]:
     """A URL inside or after the text, where it is not an image prompt.
