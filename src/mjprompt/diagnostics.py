@@ -64,9 +64,12 @@ class Span:
         return self.start <= other.start and other.end <= self.end
 
 
-@attrs.frozen(slots=True)
-class Edit:
-    """Replace ``text[start:end]`` with ``replacement`` (an insertion when start == end)."""
+class Edit(NamedTuple):
+    """Replace ``text[start:end]`` with ``replacement`` (an insertion when start == end).
+
+    Edits, fixes and diagnostics are named tuples: immutable, hashable, and cheap to
+    build, which matters when a dataset's rules build one per finding.
+    """
 
     start: int
     end: int
@@ -75,20 +78,13 @@ class Edit:
     def to_json(self) -> dict[str, Any]:
         return {"start": self.start, "end": self.end, "replacement": self.replacement}
 
-    def __reduce__(self) -> tuple[type[Edit], tuple[int, int, str]]:
-        return self.__class__, (self.start, self.end, self.replacement)
 
-
-@attrs.frozen(slots=True)
-class Fix:
+class Fix(NamedTuple):
     """A set of edits that together repair one diagnostic."""
 
     edits: tuple[Edit, ...]
     safe: bool
     description: str
-
-    def __reduce__(self) -> tuple[type[Fix], tuple[tuple[Edit, ...], bool, str]]:
-        return self.__class__, (self.edits, self.safe, self.description)
 
     def to_json(self) -> dict[str, Any]:
         return {

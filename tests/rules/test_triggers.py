@@ -99,6 +99,13 @@ _PIECES = st.sampled_from(
         "--no １００",
         "--p m1",
         "ftp://e.com/x",
+        "--ar 16:9--s 50",
+        "--no a--b",
+        "x--v 7",
+        "\x07",
+        "\t",
+        "\x7f",
+        "\n",
     ]
 )
 

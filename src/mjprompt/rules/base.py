@@ -52,9 +52,10 @@ class Report(NamedTuple):
 class Context:
     """What a rule sees: the parsed prompt, the profile, and shared lookups.
 
-    ``by_canonical``, ``param_facts`` and ``features`` are filled together by the walk
-    over the prompt (:func:`mjprompt.rules.facts.collect`): by the driver before any
-    rule runs, or on first use when a rule is called on its own.
+    ``param_facts`` and ``features`` are filled together by the walk over the prompt
+    (:func:`mjprompt.rules.facts.collect`): by the driver before any rule runs, or on
+    first use when a rule is called on its own. ``by_canonical`` (the known parameters
+    by canonical name, aliases joined, in order) is built when a rule first asks for it.
     """
 
     __slots__ = ("by_canonical", "features", "param_facts", "profile", "prompt", "source")
@@ -69,8 +70,21 @@ class Context:
         self.source = prompt.source
 
     def __getattr__(self, name: str) -> Any:
-        # Called only for a slot not filled yet: the walk fills all three.
-        if name in ("by_canonical", "features", "param_facts"):
+        # Called only for a slot not filled yet: the index when a rule first asks for
+        # it, the facts and features when a rule is called without the driver.
+        if name == "by_canonical":
+            groups: dict[str, list[Parameter]] = {}
+            for p in self.prompt.params:
+                spec = p.spec
+                if spec is not None:
+                    found = groups.get(spec.name)
+                    if found is None:
+                        groups[spec.name] = [p]
+                    else:
+                        found.append(p)
+            self.by_canonical = groups
+            return groups
+        if name in ("features", "param_facts"):
             from .facts import collect
 
             collect(self)

@@ -14,7 +14,17 @@ from typing import TypeAlias, TypeVar
 
 import attrs
 
-from ..ast import ImageRef, MarkerStyle, Parameter, Ratio, TextChunk, Value, ValuePart
+from ..ast import (
+    ImageRef,
+    MarkerStyle,
+    Parameter,
+    Ratio,
+    TextChunk,
+    TextPart,
+    Value,
+    ValuePart,
+    Weight,
+)
 from ..params import PARAMS, Arity, Kind, ParamSpec, Status
 from .base import Context, RuleFunc
 from .common import effective_value, flag, number_text
@@ -323,9 +333,9 @@ def _is_decimal_ratio(raw: str) -> bool:
 
 
 # What the walk learns of one parameter: its feature bits, the list of the facts that
-# takes the parameter itself ("" for none), and its canonical name and that name's bit
-# ("" and 0 for an unknown name), for the duplicate check.
-Verdict: TypeAlias = tuple[int, str, str, int]
+# takes the parameter itself ("" for none), and the bit of its canonical name (0 for an
+# unknown name), for the duplicate check.
+Verdict: TypeAlias = tuple[int, str, int]
 
 
 def _param(
@@ -346,10 +356,13 @@ def _param(
     style = p.marker_style
     if style is not MarkerStyle.DOUBLE_HYPHEN and style is not MarkerStyle.EM_DASH:
         has |= _BAD_MARKER
+    for v in p.values:  # a `--` inside a value, as in `--ar 16:9--s 50` (MJ104)
+        if v.__class__ is Value and "--" in v.raw:
+            has |= _GLUED_MARKER
     if spec is None:
         if written:
-            return (has | _UNKNOWN, "unknown", "", 0), True
-        return (has, "", "", 0), True
+            return (has | _UNKNOWN, "unknown", 0), True
+        return (has, "", 0), True
     name = spec.name
     name_bit = _NAME_BITS[name]
     values = p.values
@@ -375,23 +388,23 @@ def _param(
                 has |= _SPACED_WEIGHT
     status = spec.status
     if status is Status.REMOVED:
-        return (has | _REMOVED, "removed", name, name_bit), True
+        return (has | _REMOVED, "removed", name_bit), True
     if status is Status.VIDEO:
-        return (has | _VIDEO, "video", name, name_bit), True
+        return (has | _VIDEO, "video", name_bit), True
     valid = status is Status.VALID
     if profile not in spec.profiles:
         if valid:
-            return (has | _UNSUPPORTED, "unsupported", name, name_bit), True
-        return (has, "", name, name_bit), True
+            return (has | _UNSUPPORTED, "unsupported", name_bit), True
+        return (has, "", name_bit), True
     if braces and p.has_permutation:
         # Judged per expansion (midjourney) or unsupported (evolink); not remembered,
         # since whether it holds a group depends on the braces of the whole prompt.
-        return (has, "", name, name_bit), False
+        return (has, "", name_bit), False
     found = _judge(p, spec, out) if valid else 0
     if spec.cost is not None and not spec.cost_values:
         out.cost = [*out.cost, Finding(p, (), f"--{p.name}")]
         found |= _COST
-    return (has | found, "", name, name_bit), not found
+    return (has | found, "", name_bit), not found
 
 
 # The verdict on a parameter depends only on its text and the profile (braces elsewhere
@@ -412,10 +425,11 @@ def forget_parameters() -> None:
 def collect(ctx: Context) -> int:
     """Walk the prompt once; return what it has (feature bits, see :func:`bit`).
 
-    The parameter facts, the index of the parameters by canonical name and the bits are
-    kept on the context (``ctx.param_facts``, ``ctx.by_canonical``, ``ctx.features``).
+    The bits and the parameter facts are kept on the context (``ctx.features``,
+    ``ctx.param_facts``); the index by canonical name is built when a rule first asks
+    for it (``Context.by_canonical``): most prompts run no rule that does.
     """
-    out = ParamFacts()
+    out: ParamFacts | None = None
     prompt = ctx.prompt
     source = ctx.source
     profile = ctx.profile
@@ -424,70 +438,82 @@ def collect(ctx: Context) -> int:
     memo = _MEMOS.get(profile)
     if memo is None or len(memo) >= _MEMO_LIMIT:
         memo = _MEMOS[profile] = {}
-    groups: dict[str, list[Parameter]] = {}
-    ctx.by_canonical = groups
-    ctx.param_facts = out
     for p in prompt.params:
         raw = p.raw
         verdict = memo.get(raw)
         if verdict is None:
+            if out is None:
+                out = ParamFacts()
             verdict, lasting = _param(p, p.spec, profile, braces, out)
             if lasting and len(raw) <= _MEMO_TEXT_LIMIT:
                 memo[raw] = verdict
-        bits, bucket, name, name_bit = verdict
+        bits, bucket, name_bit = verdict
         has |= bits
         if bucket:
+            if out is None:
+                out = ParamFacts()
             setattr(out, bucket, [*getattr(out, bucket), p])
         if name_bit:  # duplicates, also through aliases
-            if has & name_bit:
-                has |= _DUPLICATE
-                groups[name].append(p)
-            else:
-                has |= name_bit
-                groups[name] = [p]
+            has |= _DUPLICATE if has & name_bit else name_bit
+    ctx.param_facts = _NO_FACTS if out is None else out
     images = prompt.images
     if images:
         has |= _images(images)
     text = prompt.text
-    if not text:
-        has |= _NO_TEXT
+    if text:
+        has |= _TEXT | _text(text, source)
     else:
-        has |= _TEXT
-        first = text[0]
-        if first.__class__ is TextChunk:
-            word = first.raw.partition(" ")[0]
-            if "." in word or ":" in word:
-                has |= _LOCAL_PATH  # a file name or file:// at the start (MJ207)
-        if source.find("://", first.span.start, text[-1].span.end) != -1:
-            has |= _TEXT_URL
-    # What the rest of the rules need, from the source: a few C-speed substring tests.
+        has |= _NO_TEXT
+    # What the rest of the rules need, from the source: a few C-speed tests.
     if braces:
         has |= _BRACES
-    if "::" in source:
-        has |= _WEIGHTS
-    if 2 * len(source) > _SHORTEST_LIMIT:
-        has |= _LONG
     if "}" in source:
         has |= _CLOSING_BRACE
-    if not source.isascii():
+    if 2 * len(source) > _SHORTEST_LIMIT:
+        has |= _LONG
+    if source.startswith("/"):
+        has |= _SLASH
+    if source.isascii():
+        # Delete the printable characters: what is left is a control character.
+        if source.encode().translate(None, _PRINTABLE_ASCII):
+            has |= _CONTROL
+    else:
         has |= _NON_ASCII
         if "\u2014" in source:
             has |= _EM_DASH
-    # When every `--` follows a space (and none is part of `---`), none is glued.
-    hyphens = source.count("--")
-    if (
-        hyphens
-        and (hyphens != source.count(" --") + source.startswith("--") or "---" in source)
-        and _glued_marker(source)
-    ):
-        has |= _GLUED_MARKER
-    if source.startswith("/"):
-        has |= _SLASH
-    # isprintable() is false for every control character (and for line breaks and
-    # non-ASCII spaces): the regular expression only runs on those few prompts.
-    if not source.isprintable() and CONTROL_CHARS.search(source):
-        has |= _CONTROL
+        # isprintable() is false for every control character (and for line breaks and
+        # non-ASCII spaces): the regular expression only runs on those few prompts.
+        if not source.isprintable() and CONTROL_CHARS.search(source):
+            has |= _CONTROL
     ctx.features = has
+    return has
+
+
+# The ASCII characters that are not control characters in the sense of MJ215.
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
+_NO_FACTS = ParamFacts()  # the facts of a prompt whose parameters have none (never written)
+
+
+def _text(text: Sequence[TextPart], source: str) -> int:
+    """What the text has: `::` weights (MJ210), a glued `--` (MJ104), a URL (MJ206)..."""
+    has = 0
+    first = text[0]
+    if isinstance(first, TextChunk):
+        # A file name or file:// at the start (MJ207): a `.` or `:` in the first word.
+        raw = first.raw
+        end = raw.find(" ")
+        if end < 0:
+            end = len(raw)
+        if raw.find(".", 0, end) >= 0 or raw.find(":", 0, end) >= 0:
+            has |= _LOCAL_PATH
+    for part in text:
+        if isinstance(part, TextChunk):
+            if "--" in part.raw:
+                has |= _GLUED_MARKER
+        elif isinstance(part, Weight):
+            has |= _WEIGHTS
+    if source.find("://", first.span.start, text[-1].span.end) != -1:
+        has |= _TEXT_URL
     return has
 
 
@@ -503,16 +529,6 @@ def _images(images: Sequence[ImageRef]) -> int:
         if not IMAGE_URL.fullmatch(url):
             has |= _NOT_IMAGE_URL
     return has
-
-
-def _glued_marker(source: str) -> bool:
-    """True when some `--` follows a character that is not whitespace (`cat--ar`)."""
-    i = source.find("--", 1)
-    while i != -1:
-        if not source[i - 1].isspace():
-            return True
-        i = source.find("--", i + 1)
-    return False
 
 
 def facts(ctx: Context) -> ParamFacts:
