@@ -97,6 +97,11 @@ def plan_for(
     ignore: Sequence[str] | None = None,
 ) -> Plan:
     """The rules that run for a profile and a select/ignore choice (remembered)."""
+    if select is None and not ignore:  # what `lint(text)` asks for, prompt after prompt
+        found = _PROFILE_PLANS.get(profile)
+        if found is None:
+            found = _PROFILE_PLANS[profile] = _plan(profile, None, None)
+        return found
     return _plan(
         profile,
         None if select is None else tuple(select),
@@ -112,7 +117,8 @@ def lint_with_plan(prompt: Prompt, plan: Plan, *, expand: bool = True) -> list[D
     ctx = Context(prompt, plan.profile)
     out: list[Diagnostic] = []
     # Only the rules whose triggers the prompt has: the others have nothing to report.
-    for func, code, name, default in plan.for_features(collect(ctx)):
+    has = collect(ctx)
+    for func, code, name, default in plan.chosen.get(has) or plan.for_features(has):
         for span, message, fix, severity in func(ctx):
             out.append(_new(Diagnostic, (code, name, severity or default, message, span, fix)))
     # Midjourney validates each expanded prompt (v7-syntax.md §2.7): lint them too.
@@ -131,6 +137,9 @@ def lint_with_plan(prompt: Prompt, plan: Plan, *, expand: bool = True) -> list[D
 _new = tuple.__new__
 # The sort key, computed in C (no Python call per diagnostic).
 _POSITION = operator.attrgetter("span.start", "span.end", "code")
+
+
+_PROFILE_PLANS: dict[str, Plan] = {}  # all the rules of a profile
 
 
 @functools.lru_cache(maxsize=64)

@@ -55,12 +55,12 @@ class Context:
     ``param_facts`` and ``features`` are filled together by the walk over the prompt
     (:func:`mjprompt.rules.facts.collect`): by the driver before any rule runs, or on
     first use when a rule is called on its own. ``by_canonical`` (the known parameters
-    by canonical name, aliases joined, in order) is built when a rule first asks for it.
+    by canonical name, aliases joined, in order) is built when a rule first asks for it:
+    most prompts run no rule that does.
     """
 
-    __slots__ = ("by_canonical", "features", "param_facts", "profile", "prompt", "source")
+    __slots__ = ("_index", "features", "param_facts", "profile", "prompt", "source")
 
-    by_canonical: Mapping[str, list[Parameter]]  # known parameters by canonical name
     param_facts: ParamFacts
     features: int  # what the prompt has, as bits (rules/facts.py)
 
@@ -68,12 +68,23 @@ class Context:
         self.prompt = prompt
         self.profile = profile
         self.source = prompt.source
+        self._index: dict[str, list[Parameter]] | None = None
 
     def __getattr__(self, name: str) -> Any:
-        # Called only for a slot not filled yet: the index when a rule first asks for
-        # it, the facts and features when a rule is called without the driver.
-        if name == "by_canonical":
-            groups: dict[str, list[Parameter]] = {}
+        # Called only for a slot not filled yet: when a rule is called without the driver.
+        if name in ("features", "param_facts"):
+            from .facts import collect
+
+            collect(self)
+            return object.__getattribute__(self, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    @property
+    def by_canonical(self) -> Mapping[str, list[Parameter]]:
+        """The known parameters by canonical name (through aliases), in prompt order."""
+        groups = self._index
+        if groups is None:
+            groups = self._index = {}
             for p in self.prompt.params:
                 spec = p.spec
                 if spec is not None:
@@ -82,14 +93,7 @@ class Context:
                         groups[spec.name] = [p]
                     else:
                         found.append(p)
-            self.by_canonical = groups
-            return groups
-        if name in ("features", "param_facts"):
-            from .facts import collect
-
-            collect(self)
-            return object.__getattribute__(self, name)
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return groups
 
     def has(self, canonical: str) -> bool:
         return canonical in self.by_canonical

@@ -508,11 +508,13 @@ def _text(text: Sequence[TextPart], source: str) -> int:
             has |= _LOCAL_PATH
     for part in text:
         if isinstance(part, TextChunk):
-            if "--" in part.raw:
+            raw = part.raw
+            if "-" in raw and "--" in raw:  # the first test is a memchr: most texts fail it
                 has |= _GLUED_MARKER
         elif isinstance(part, Weight):
             has |= _WEIGHTS
-    if source.find("://", first.span.start, text[-1].span.end) != -1:
+    start, end = first.span.start, text[-1].span.end
+    if source.find(":", start, end) != -1 and source.find("://", start, end) != -1:
         has |= _TEXT_URL
     return has
 

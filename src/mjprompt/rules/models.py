@@ -26,7 +26,7 @@ _V7 = V7_TEXTS
 
 
 def _version_text(values: tuple[object, ...]) -> str:
-    return " ".join(v.raw for v in values if isinstance(v, Value))
+    return " ".join([v.raw for v in values if isinstance(v, Value)])
 
 
 @triggers(V7)

@@ -30,7 +30,7 @@ class Plan:
     default severity in this profile): unpacked once per rule run, not looked up.
     """
 
-    __slots__ = ("_memo", "entries", "profile", "rules", "triggers")
+    __slots__ = ("chosen", "entries", "profile", "rules", "triggers")
 
     def __init__(self, rules: Iterable[Rule], profile: str) -> None:
         self.rules = tuple(rules)
@@ -41,21 +41,23 @@ class Plan:
             tuple(mask(names) for names in TRIGGERS[r.func]) if r.func in TRIGGERS else None
             for r in self.rules
         )
-        self._memo: dict[int, tuple[Entry, ...]] = {}
+        # The rules chosen per feature set so far (read by the driver before it calls
+        # :meth:`for_features`, which fills it).
+        self.chosen: dict[int, tuple[Entry, ...]] = {}
 
     def __len__(self) -> int:
         return len(self.rules)
 
     def for_features(self, present: int) -> tuple[Entry, ...]:
         """The rules that can report on a prompt with these features (bits)."""
-        chosen = self._memo.get(present)
+        chosen = self.chosen.get(present)
         if chosen is None:
             chosen = tuple(
                 entry
                 for entry, needs in zip(self.entries, self.triggers, strict=True)
                 if needs is None or any(m & present == m for m in needs)
             )
-            if len(self._memo) >= _MEMO_LIMIT:
-                self._memo.clear()
-            self._memo[present] = chosen
+            if len(self.chosen) >= _MEMO_LIMIT:
+                self.chosen.clear()
+            self.chosen[present] = chosen
         return chosen
