@@ -95,6 +95,16 @@ class Context:
                         found.append(p)
         return groups
 
+    def named(self, canonical: str) -> list[Parameter]:
+        """The parameters of one canonical name, in order.
+
+        For a rule that looks up one name: it reads the index if a rule built it, and
+        otherwise scans the few parameters instead of building it.
+        """
+        if self._index is not None:
+            return self._index.get(canonical, [])
+        return [p for p in self.prompt.params if p.spec is not None and p.spec.name == canonical]
+
     def has(self, canonical: str) -> bool:
         return canonical in self.by_canonical
 

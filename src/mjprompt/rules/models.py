@@ -42,7 +42,7 @@ def redundant_version(ctx: Context) -> Iterator[Report]:
 
     Fix (safe): delete it.
     """
-    for p in ctx.by_canonical.get("version", ()):
+    for p in ctx.named("version"):
         text = _version_text(p.values)
         if text in _V7:
             yield Report(
@@ -66,7 +66,7 @@ def other_version(ctx: Context) -> Iterator[Report]:
 
     No fix: the prompt may rely on that version.
     """
-    for p in ctx.by_canonical.get("version", ()):
+    for p in ctx.named("version"):
         tokens = value_tokens(p)  # empty when the values hold a permutation
         if not tokens:
             continue
@@ -147,7 +147,7 @@ def style_raw(ctx: Context) -> Iterator[Report]:
 
     Fix (safe): write `--raw`.
     """
-    for p in ctx.by_canonical.get("style", ()):
+    for p in ctx.named("style"):
         tokens = value_tokens(p)
         if len(tokens) >= 1 and tokens[0].raw.lower() == "raw" and not p.has_permutation:
             span = Span(p.span.start, tokens[0].span.end)

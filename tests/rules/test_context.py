@@ -1,0 +1,40 @@
+"""The lookups a rule's context offers agree with each other, built or not."""
+
+from __future__ import annotations
+
+from mjprompt.params import PARAMS
+from mjprompt.parser import parse_lenient
+from mjprompt.rules.base import Context
+
+_NAMES = [spec.name for spec in PARAMS]
+
+
+def _check(text: str) -> None:
+    prompt = parse_lenient(text)
+    # Before the index exists, `named` scans the parameters...
+    scanned = {name: Context(prompt, "evolink").named(name) for name in _NAMES}
+    ctx = Context(prompt, "evolink")
+    index = ctx.by_canonical
+    # ...and afterwards reads the index: both agree with it, in prompt order.
+    for name in _NAMES:
+        assert scanned[name] == list(index.get(name, [])) == ctx.named(name), (text, name)
+    known = [p for p in prompt.params if p.spec is not None]
+    assert sorted((p.span.start for ps in index.values() for p in ps)) == [
+        p.span.start for p in known
+    ]
+
+
+def test_named_and_the_index_through_aliases() -> None:
+    text = "a cat --version 7 --ar 16:9 --v 6.1 --aspect 2:3 --zzz 1 --V 7"
+    _check(text)
+    ctx = Context(parse_lenient(text), "evolink")
+    assert [p.name for p in ctx.named("version")] == ["version", "v", "V"]
+    assert [p.name for p in ctx.named("aspect")] == ["ar", "aspect"]
+    assert ctx.named("seed") == []
+    assert ctx.first("version") is ctx.named("version")[0]
+    assert ctx.has("aspect") and not ctx.has("seed")
+
+
+def test_named_and_the_index_on_the_corpus(corpus: list[str], case_texts: list[str]) -> None:
+    for text in [*corpus, *case_texts]:
+        _check(text)
