@@ -19,7 +19,7 @@ def _check(text: str) -> None:
     for name in _NAMES:
         assert scanned[name] == list(index.get(name, [])) == ctx.named(name), (text, name)
     known = [p for p in prompt.params if p.spec is not None]
-    assert sorted((p.span.start for ps in index.values() for p in ps)) == [
+    assert sorted(p.span.start for ps in index.values() for p in ps) == [
         p.span.start for p in known
     ]
 
