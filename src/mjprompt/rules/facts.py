@@ -491,7 +491,16 @@ def collect(ctx: Context) -> int:
 
 # The ASCII characters that are not control characters in the sense of MJ215.
 _PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
-_NO_FACTS = ParamFacts()  # the facts of a prompt whose parameters have none (never written)
+
+
+class _NoFacts(ParamFacts):
+    """The facts of every prompt whose parameters have none: one shared, read-only object."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("the empty parameter facts are shared and cannot be changed")
+
+
+_NO_FACTS = _NoFacts()
 
 
 def _text(text: Sequence[TextPart], source: str) -> int:
