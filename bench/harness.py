@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -21,6 +22,7 @@ import attrs
 
 __all__ = [
     "Run",
+    "Spread",
     "best_rate",
     "chunked_rates",
     "each",
@@ -30,6 +32,7 @@ __all__ = [
     "python_peak",
     "run_measured",
     "time_loop",
+    "time_ratios",
 ]
 
 # Runs a Python program (``-c CODE``, ``-m MODULE`` or a script, then its arguments) and,
@@ -110,6 +113,32 @@ def chunked_rates(
         for name, seconds in best.items():
             total[name] += seconds
     return {name: len(items) / seconds for name, seconds in total.items()}
+
+
+@attrs.frozen
+class Spread:
+    """A ratio measured in several rounds: the median, and the lowest and highest."""
+
+    median: float
+    low: float
+    high: float
+
+    def __str__(self) -> str:
+        return f"{self.median:.3f} ({self.low:.3f}–{self.high:.3f})"
+
+
+def time_ratios(rounds: Sequence[Mapping[str, float]], base: str) -> dict[str, Spread]:
+    """Per row, its time over the time of ``base`` (rates: base / row), across rounds.
+
+    Each round is one :func:`chunked_rates` result. On a shared machine the ratio of one
+    round moves by several percent with the neighbours' load; the median of a few rounds
+    is what a benchmark should judge, and the range shows how far to trust it.
+    """
+    out: dict[str, Spread] = {}
+    for name in rounds[0]:
+        values = sorted(r[base] / r[name] for r in rounds)
+        out[name] = Spread(statistics.median(values), values[0], values[-1])
+    return out
 
 
 @attrs.frozen

@@ -1,6 +1,6 @@
 """Parse and lint speed over the corpus, beside a plain regex split, in one run.
 
-    python bench/parse_speed.py [--repeat N] [--json out.json]
+    python bench/parse_speed.py [--repeat N] [--rounds R] [--json out.json]
 
 Prints prompts per second for: a regex split of each prompt into images / text /
 parameters (the floor for pure Python), parse alone, parse + syntax lint (MJ1xx) and
@@ -9,7 +9,9 @@ pass (what linting a dataset once costs); then the per-character cost of long pr
 (flat = linear time). Ratios are what matter: every figure is measured in this same
 process, chunk by chunk of 32 prompts with the rows interleaved, keeping each row's
 fastest run of each chunk (see ``harness.chunked_rates``): the machine's slower spells
-are longer than a chunk, so they do not decide the ratios.
+are longer than a chunk, so they do not decide the ratios. The whole measurement runs
+``--rounds`` times; ratios are the median of the rounds, with their range (on a shared
+machine one round's ratio moves by several percent with the neighbours' load).
 
 Issue 3's target: parse + full lint costs at most 1.25x parse alone (PASS/FAIL line).
 """
@@ -24,7 +26,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from floor import regex_split
-from harness import chunked_rates, each
+from harness import chunked_rates, each, time_ratios
 from workloads import lint_dataset
 
 import mjprompt
@@ -59,6 +61,7 @@ def long_prompt(length: int) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--rounds", type=int, default=3, help="whole measurements; median taken")
     ap.add_argument("--json", type=Path, help="also write the results here")
     args = ap.parse_args(argv)
     if not CORPUS.is_file():
@@ -71,41 +74,47 @@ def main(argv: Sequence[str] | None = None) -> int:
     per_call = "parse + full lint, lint()"
     dataset = "parse + full lint, lint_many()"
     first_pass = "lint_many(), first pass"
-    rows = chunked_rates(
-        {
-            "regex split": each(regex_split),
-            "parse": each(parse_lenient),
-            "parse + syntax lint": each(lambda p: mjprompt.lint(p, select=["MJ1"])),
-            per_call: each(mjprompt.lint),
-            dataset: lint_dataset,
-            first_pass: lint_dataset,
-        },
-        prompts,
-        repeat=args.repeat,
-        # The parameter verdicts remembered help the next run: start each one afresh
-        # (harsher than a real first pass, which remembers the chunks before).
-        before={first_pass: forget_parameters},
-    )
-    results["throughput"] = rows
-    print(f"corpus: {len(prompts)} prompts, best of {args.repeat} per chunk of 32, interleaved")
-    print(f"{'':34}{'prompts/s':>12}{'vs regex':>10}{'time/parse':>12}")
-    for name, value in rows.items():
-        print(
-            f"{name:34}{value:12,.0f}{value / rows['regex split']:10.2f}"
-            f"{rows['parse'] / value:12.3f}"
+    rounds = [
+        chunked_rates(
+            {
+                "regex split": each(regex_split),
+                "parse": each(parse_lenient),
+                "parse + syntax lint": each(lambda p: mjprompt.lint(p, select=["MJ1"])),
+                per_call: each(mjprompt.lint),
+                dataset: lint_dataset,
+                first_pass: lint_dataset,
+            },
+            prompts,
+            repeat=args.repeat,
+            # The parameter verdicts remembered help the next run: start each one afresh
+            # (harsher than a real first pass, which remembers the chunks before).
+            before={first_pass: forget_parameters},
         )
-    cost = rows["parse"] / rows[dataset]
+        for _ in range(max(1, args.rounds))
+    ]
+    rows = {name: max(r[name] for r in rounds) for name in rounds[0]}
+    times = time_ratios(rounds, "parse")
+    results["throughput"] = rows
+    print(
+        f"corpus: {len(prompts)} prompts, best of {args.repeat} per chunk of 32, interleaved;"
+        f" {len(rounds)} rounds (time/parse: median, and range)"
+    )
+    print(f"{'':34}{'prompts/s':>12}{'vs regex':>10}{'time/parse':>26}")
+    for name, value in rows.items():
+        print(f"{name:34}{value:12,.0f}{value / rows['regex split']:10.2f}{times[name]!s:>26}")
+    cost = times[dataset].median
     verdict = "PASS" if cost <= LINT_VS_PARSE_LIMIT else "FAIL"
     print(
         f"\n{verdict}: linting the corpus (lint_many, as `mjprompt check` does) takes "
-        f"{cost:.3f}x the time of parsing it (limit {LINT_VS_PARSE_LIMIT}); "
-        f"{rows['parse'] / rows[first_pass]:.3f}x on a first pass, "
-        f"{rows['parse'] / rows[per_call]:.3f}x calling lint() prompt by prompt"
+        f"{times[dataset]}x the time of parsing it (limit {LINT_VS_PARSE_LIMIT}); "
+        f"{times[first_pass]}x on a first pass, "
+        f"{times[per_call]}x calling lint() prompt by prompt"
     )
     results["lint_vs_parse"] = {
         "lint_many": cost,
-        "lint_many_first_pass": rows["parse"] / rows[first_pass],
-        "lint_per_call": rows["parse"] / rows[per_call],
+        "lint_many_first_pass": times[first_pass].median,
+        "lint_per_call": times[per_call].median,
+        "ranges": {name: [t.low, t.high] for name, t in times.items()},
         "verdict": verdict,
     }
 

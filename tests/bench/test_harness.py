@@ -6,6 +6,7 @@ import sys
 
 from harness import (
     Run,
+    Spread,
     best_rate,
     chunked_rates,
     each,
@@ -13,6 +14,7 @@ from harness import (
     machine,
     python_peak,
     run_measured,
+    time_ratios,
 )
 
 
@@ -79,3 +81,15 @@ def test_machine_describes_the_machine() -> None:
     info = machine()
     assert info["cores"] >= 1
     assert info["python"].count(".") == 2
+
+
+def test_time_ratios_take_the_median_round_and_its_range() -> None:
+    rounds = [
+        {"parse": 100.0, "lint": 80.0},  # lint takes 1.25x the time of parse
+        {"parse": 120.0, "lint": 100.0},  # 1.2x
+        {"parse": 90.0, "lint": 60.0},  # 1.5x
+    ]
+    times = time_ratios(rounds, "parse")
+    assert times["parse"] == Spread(1.0, 1.0, 1.0)
+    assert times["lint"] == Spread(1.25, 1.2, 1.5)
+    assert str(times["lint"]) == "1.250 (1.200–1.500)"
