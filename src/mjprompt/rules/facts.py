@@ -213,8 +213,8 @@ class ParamFacts:
     """What the parameter rules report, sorted by rule; and what the prompt has.
 
     Almost every list stays empty, so each is a shared empty tuple until the walk puts
-    something in it (``out.removed = [*out.removed, p]``): building the facts of a
-    clean prompt allocates nothing but the object.
+    something in it (:func:`_add`): building the facts of a clean prompt allocates
+    nothing but the object.
     """
 
     unknown: Sequence[Parameter] = ()  # MJ301
@@ -226,6 +226,17 @@ class ParamFacts:
     video: Sequence[Parameter] = ()  # MJ406
     unsupported: Sequence[Parameter] = ()  # MJ407
     cost: Sequence[Finding] = ()  # MJ601
+
+
+def _add(out: ParamFacts, name: str, item: object) -> None:
+    """Put ``item`` in one list of the facts: the first item replaces the shared empty
+    tuple with a list of this prompt's own, later ones are appended (linear in a prompt
+    with thousands of findings)."""
+    found = getattr(out, name)
+    if found:
+        found.append(item)
+    else:
+        setattr(out, name, [item])
 
 
 def _num(x: float) -> str:
@@ -282,7 +293,7 @@ def _judge(p: Parameter, spec: ParamSpec, out: ParamFacts) -> int:
             else:
                 text = " ".join(t.raw for t in tokens)
                 detail = f"Invalid value `{text}` for {flag(spec)}: expected {allowed(spec)}"
-            out.invalid = [*out.invalid, Finding(p, tokens, detail)]
+            _add(out, "invalid", Finding(p, tokens, detail))
             return _INVALID
     return _verdict(p, spec, value, tokens, out)
 
@@ -293,16 +304,16 @@ def _verdict(
     """Sort a readable value: a bad ratio, a value not among the choices, out of range."""
     if isinstance(value, Ratio):
         if not value.is_integral or _bad_ratio(value):
-            out.ratios = [*out.ratios, (p, value, tokens)]
+            _add(out, "ratios", (p, value, tokens))
             return _RATIO
         return 0
     if spec.choices:
         text = number_text(value)
         if text not in spec.choices:
-            out.not_allowed = [*out.not_allowed, Finding(p, tokens, text)]
+            _add(out, "not_allowed", Finding(p, tokens, text))
             return _ENUM
         if spec.cost_values and text in spec.cost_values:
-            out.cost = [*out.cost, Finding(p, tokens, f"--{p.name} {text}")]
+            _add(out, "cost", Finding(p, tokens, f"--{p.name} {text}"))
             return _COST
         return 0
     if _in_range(spec, value):
@@ -310,7 +321,7 @@ def _verdict(
     low, high = spec.minimum, spec.maximum
     assert low is not None and high is not None
     detail = f"{flag(spec)} must be between {_num(low)} and {_num(high)}, not `{tokens[0].raw}`"
-    out.out_of_range = [*out.out_of_range, Finding(p, tokens, detail)]
+    _add(out, "out_of_range", Finding(p, tokens, detail))
     return _RANGE
 
 
@@ -402,7 +413,7 @@ def _param(
         return (has, "", name_bit), False
     found = _judge(p, spec, out) if valid else 0
     if spec.cost is not None and not spec.cost_values:
-        out.cost = [*out.cost, Finding(p, (), f"--{p.name}")]
+        _add(out, "cost", Finding(p, (), f"--{p.name}"))
         found |= _COST
     return (has | found, "", name_bit), not found
 
@@ -452,7 +463,7 @@ def collect(ctx: Context) -> int:
         if bucket:
             if out is None:
                 out = ParamFacts()
-            setattr(out, bucket, [*getattr(out, bucket), p])
+            _add(out, bucket, p)
         if name_bit:  # duplicates, also through aliases
             has |= _DUPLICATE if has & name_bit else name_bit
     ctx.param_facts = _NO_FACTS if out is None else out
