@@ -10,6 +10,7 @@ importable, so the helpers are handed out by fixtures).
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import subprocess
@@ -123,16 +124,19 @@ def run_cli(
 
 
 def cost_ratio(
-    job: Callable[[int], object], n: int, *, factor: int = 4, repeat: int = 3, floor: float = 0.02
+    job: Callable[[int], object], n: int, *, factor: int = 4, repeat: int = 5, floor: float = 0.02
 ) -> float:
     """CPU time of ``job(factor * n)`` over that of ``job(n)``, best of ``repeat`` each.
 
     ``n`` is first doubled until one ``job(n)`` costs at least ``floor`` seconds, so that
     timer noise does not decide the ratio. Linear work gives about ``factor``; quadratic
-    work about ``factor ** 2``.
+    work about ``factor ** 2``. Each run starts after a full collection, so that when the
+    collector runs does not depend on what the runs before left behind (a 4x run could
+    otherwise pay for the garbage of the small ones).
     """
 
     def once(size: int) -> float:
+        gc.collect()
         start = time.process_time()
         job(size)
         return time.process_time() - start
