@@ -97,11 +97,6 @@ def plan_for(
     ignore: Sequence[str] | None = None,
 ) -> Plan:
     """The rules that run for a profile and a select/ignore choice (remembered)."""
-    if select is None and not ignore:  # what `lint(text)` asks for, prompt after prompt
-        found = _PROFILE_PLANS.get(profile)
-        if found is None:
-            found = _PROFILE_PLANS[profile] = _plan(profile, None, None)
-        return found
     return _plan(
         profile,
         None if select is None else tuple(select),
@@ -137,9 +132,6 @@ def lint_with_plan(prompt: Prompt, plan: Plan, *, expand: bool = True) -> list[D
 _new = tuple.__new__
 # The sort key, computed in C (no Python call per diagnostic).
 _POSITION = operator.attrgetter("span.start", "span.end", "code")
-
-
-_PROFILE_PLANS: dict[str, Plan] = {}  # all the rules of a profile
 
 
 @functools.lru_cache(maxsize=64)

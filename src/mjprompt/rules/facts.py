@@ -583,10 +583,10 @@ def _register_syntax_triggers() -> None:
     """Triggers of the MJ1xx rules (rules/syntax.py), kept here beside their features.
 
     Each set holds what a finding of that rule implies: MJ101 needs a marker other than
-    `--`, MJ104 a `--` after a non-space, MJ107 more value tokens than the arity allows,
-    MJ108 a value token ending in punctuation, MJ109 a non-ASCII character in a
-    parameter, and so on.
-    The rule cases (tests/rules/cases.json) and the golden syntax tests check them.
+    `--`, MJ104 a `--` in a text chunk or a value, MJ107 more value tokens than the arity
+    allows, MJ108 a typed value token ending in punctuation, MJ109 a non-ASCII character
+    in a typed value, and so on. The rule cases (tests/rules/cases.json), the golden
+    syntax tests and tests/rules/test_triggers.py check them.
     """
     from . import syntax
 
