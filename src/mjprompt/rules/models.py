@@ -22,7 +22,6 @@ __all__ = ["EVOLINK_SPEEDS", "NATIVE_SPEEDS"]
 # its own that runs at any speed.
 EVOLINK_SPEEDS = ("draft", "fast", "turbo", "relax")
 NATIVE_SPEEDS = ("fast", "turbo", "relax")
-_V7 = V7_TEXTS
 
 
 def _version_text(values: tuple[object, ...]) -> str:
@@ -44,7 +43,7 @@ def redundant_version(ctx: Context) -> Iterator[Report]:
     """
     for p in ctx.named("version"):
         text = _version_text(p.values)
-        if text in _V7:
+        if text in V7_TEXTS:
             yield Report(
                 p.span,
                 f"`--{p.name} {text}` is redundant: the evolink API locks V7 and removes `--v`",
@@ -71,7 +70,7 @@ def other_version(ctx: Context) -> Iterator[Report]:
         if not tokens:
             continue
         text = tokens[0].raw
-        if text in _V7:
+        if text in V7_TEXTS:
             continue
         extra = ""
         if ctx.has("oref"):
