@@ -202,3 +202,9 @@ def receiver() -> Iterator[Callable[..., Receiver]]:
     yield make
     for r in made:
         r.close()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Each row of the decision table in docs/sandbox.md is covered by the tests marked
+    # with its id; test_decision_table.py checks that every row has one.
+    config.addinivalue_line("markers", "decision(*ids): sandbox decision rows this test covers")

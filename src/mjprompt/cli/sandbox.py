@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..sandbox import DEFAULT_API_KEY, Fault, Sandbox, SandboxConfig, parse_fault_spec
+from ..sandbox.config import BEHAVIOURS, DOCUMENTED
 from ..sandbox.faults import FaultKind
 
 __all__ = ["register", "run"]
@@ -67,6 +68,17 @@ def register(subparsers: Any) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=0, help="port to bind (default 0: a free port)")
     p.add_argument("--key", default=DEFAULT_API_KEY, help=f"accepted API key ({DEFAULT_API_KEY})")
+    p.add_argument(
+        "--behaviour",
+        "--behavior",
+        choices=BEHAVIOURS,
+        default=DOCUMENTED,
+        help=(
+            "documented (default): what the evolink docs state, permissive where they are "
+            "silent (unknown fields ignored, unknown prompt flags passed through); "
+            "strict: also refuse what mjprompt's own linter refuses (docs/sandbox.md)"
+        ),
+    )
     p.add_argument(
         "--duration",
         type=_seconds,
@@ -128,6 +140,7 @@ def run(args: argparse.Namespace) -> int:
             host=args.host,
             port=args.port,
             api_key=args.key,
+            behaviour=args.behaviour,
             task_duration=args.duration,
             result_ttl=args.result_ttl,
             image_long_side=args.image_size,
@@ -157,6 +170,7 @@ def run(args: argparse.Namespace) -> int:
         )
     print(f"sandbox listening on {sandbox.base_url}", flush=True)
     print(f"  api key: {sandbox.api_key}", flush=True)
+    print(f"  behaviour: {config.behaviour}", flush=True)
     print(
         f"  use it: EVOLINK_BASE_URL={sandbox.base_url} EVOLINK_API_KEY={sandbox.api_key}",
         flush=True,
