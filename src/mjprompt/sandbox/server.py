@@ -27,6 +27,7 @@ __all__ = ["Sandbox"]
 
 MAX_BODY = 1 << 20  # far above any valid request (a prompt is at most 8192 characters)
 SLOW_DEFAULT = 1.0
+MAX_LINGER = 16 << 20  # what is read and discarded after refusing an oversized request
 MAX_RECORDED_PATH = 2048  # a longer path is recorded cut, with its length
 
 _HTML_PAGE = (
@@ -117,6 +118,9 @@ class _Handler(BaseHTTPRequestHandler):
         error = http_error(status, message=f"Bad request: {reason}")
         sb._finish(index, method, path, status, None)
         self.close_connection = True
+        # An unreadable version leaves http.server's HTTP/0.9 default, which would send
+        # the body without a status line; the answer is HTTP/1.1 whatever was asked.
+        self.request_version = "HTTP/1.1"
         self._send(error_response(error), None)
         self._linger()
 
@@ -252,7 +256,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._drop()
 
     def _linger(self) -> None:
-        """Half-close, then discard what the client still sends (at most 1 MiB or 2 s).
+        """Half-close, then discard what the client still sends (at most 16 MiB, until it
+        pauses for 2 s).
 
         Closing a socket with unread input makes the kernel reset the connection, and a
         client still sending its oversized body would lose the 4xx it was answered.
@@ -261,7 +266,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
             self.connection.shutdown(socket.SHUT_WR)
             self.connection.settimeout(2.0)
-            left = MAX_BODY
+            left = MAX_LINGER
             while left > 0:
                 chunk = self.connection.recv(min(65536, left))
                 if not chunk:
