@@ -60,6 +60,7 @@ def test_create_then_poll_to_completion_then_download(
     assert len(set(images)) == 4
 
 
+@pytest.mark.decision("R02")
 def test_progress_is_reported_while_processing(
     make_sandbox: Callable[..., Sandbox],
     client_for: Callable[..., httpx.Client],
@@ -199,6 +200,7 @@ def test_body_that_is_not_json(client: httpx.Client) -> None:
     assert client.post(GEN).status_code == 400  # no body at all
 
 
+@pytest.mark.decision("R07")
 @pytest.mark.parametrize(
     ("task_id", "status", "code"),
     [
@@ -219,6 +221,7 @@ def test_task_query_errors(client: httpx.Client, task_id: str, status: int, code
         assert "task-unified-" in error["message"]
 
 
+@pytest.mark.decision("E02")
 def test_unknown_route_and_wrong_method(client: httpx.Client) -> None:
     missing = client.get("/v1/models")
     assert missing.status_code == 404 and envelope(missing)["code"] == "not_found"
@@ -377,6 +380,7 @@ def test_fewer_images_marker(
     assert c.get(f"/files/{tid}/3.png").status_code == 404
 
 
+@pytest.mark.decision("R08")
 def test_files_before_completion_and_after_expiry(
     make_sandbox: Callable[..., Sandbox],
     client_for: Callable[..., httpx.Client],

@@ -35,6 +35,7 @@ def test_task_id_has_the_documented_shape() -> None:
     assert new_task_id(T0) != tid
 
 
+@pytest.mark.decision("R02")
 @pytest.mark.parametrize(
     ("elapsed", "status", "progress"),
     [
@@ -105,6 +106,7 @@ def test_invalid_ratio_falls_back_to_square() -> None:
     assert make("a cat --ar 0:5").aspect == (1.0, 1.0)
 
 
+@pytest.mark.decision("R03", "R05")
 def test_failed_body_carries_the_task_error() -> None:
     task = make("a cat sandbox-fail:service_error")
     body = task.query_body(T0 + 20, "http://x")
@@ -122,6 +124,7 @@ def test_never_stays_processing() -> None:
     assert task.ends_at is None
 
 
+@pytest.mark.decision("R01")
 def test_creation_body_matches_the_documented_shape() -> None:
     body = make(speed="turbo").creation_body()
     assert body == {
@@ -137,12 +140,22 @@ def test_creation_body_matches_the_documented_shape() -> None:
     }
 
 
+@pytest.mark.decision("R03")
 def test_estimated_time_counts_down_then_disappears() -> None:
     task = make()
-    assert task.query_body(T0 + 2.5, "b")["task_info"]["estimated_time"] == 8
-    assert "estimated_time" not in task.query_body(T0 + 10, "b")["task_info"]
+    running = task.query_body(T0 + 2.5, "b")
+    assert running["task_info"]["estimated_time"] == 8
+    assert running["usage"] == {
+        "billing_rule": "per_call",
+        "credits_reserved": 5.4,
+        "user_group": "default",
+    }
+    done = task.query_body(T0 + 10, "b")
+    assert "estimated_time" not in done["task_info"]
+    assert done["usage"]["credits_used"] == 5.4
 
 
+@pytest.mark.decision("I01", "I03")
 def test_store_replays_an_idempotency_key_and_refuses_another_body() -> None:
     store = TaskStore()
     made = []
@@ -159,3 +172,9 @@ def test_store_replays_an_idempotency_key_and_refuses_another_body() -> None:
     assert first[0] is again[0]
     assert other is None
     assert len(made) == 1
+    # documented behaviour: another body under a used key is a new task; the key
+    # keeps naming the first one
+    new = store.create(factory, "key-0123456789abcdef", "fp2", conflict_creates=True)
+    assert new is not None and new[1] is False and len(made) == 2
+    replay = store.create(factory, "key-0123456789abcdef", "fp1", conflict_creates=True)
+    assert replay is not None and replay == (first[0], True)
