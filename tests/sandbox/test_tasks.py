@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import attrs
 import pytest
 
 from mjprompt.sandbox.tasks import (
@@ -162,7 +163,7 @@ def test_store_replays_an_idempotency_key_and_refuses_another_body() -> None:
 
     def factory() -> SandboxTask:
         made.append(1)
-        return make()
+        return attrs.evolve(make(), id=f"task-unified-1-{len(made)}")
 
     first = store.create(factory, "key-0123456789abcdef", "fp1")
     again = store.create(factory, "key-0123456789abcdef", "fp1")
