@@ -53,6 +53,31 @@ def invalid(detail: str) -> Ends:
 
 
 CASES = [
+    # --- edges of the same rows
+    case(
+        "G07",
+        body(model_params={"speed": 1}),
+        Refused("not a number"),
+        Refused("not 1"),
+        "speed-number",
+    ),
+    case("G06", body("--fast --turbo"), invalid("empty"), Refused("prompt"), "only-speed-flags"),
+    case("P03", body("a cat --NIJI 6"), invalid("--niji"), Refused("prompt"), "niji-upper"),
+    case("P03", body("a cat--niji 6"), DONE, Refused("prompt"), "glued-not-a-flag"),
+    case("P03", body("a cat --profile x --pink"), DONE, Refused("prompt"), "p-prefixes"),
+    case("P04", body(" ".join([URL] * 20) + " a cat"), DONE, DONE, "20-images"),
+    case("P05", body("a {single} cat"), DONE, Refused("MJ211"), "braces-without-comma"),
+    case("P05", body("a cat --no red::blue"), DONE, DONE, "colons-after-a-flag"),
+    case(
+        "P08",
+        body(f"a cat --oref {URL}", model_params={"speed": "turbo"}),
+        invalid("turbo"),
+        Refused("turbo"),
+        "oref-turbo",
+    ),
+    case(
+        "P08", body(f"a cat --oref {URL}", model_params={"speed": "fast"}), DONE, DONE, "oref-fast"
+    ),
     # --- the request schema
     case("G02", [], Refused("must be a JSON object"), Refused("must be a JSON object"), "array"),
     case(

@@ -97,6 +97,25 @@ def test_seed_and_aspect_come_from_the_prompt() -> None:
     assert (task.seed, task.aspect) == (1234, (16.0, 9.0))
 
 
+@pytest.mark.parametrize(
+    ("prompt", "seed", "aspect"),
+    [
+        ("a cat --seed 4294967301 --aspect 2:1", 5, (2.0, 1.0)),  # seeds wrap at 2**32
+        ("a cat --SEED 7 --AR 3:4", 7, (3.0, 4.0)),
+        ("a cat --seed 7x --ar 3:4:5", None, (1.0, 1.0)),  # not values
+        ("a cat --seed " + "9" * 5000, None, (1.0, 1.0)),  # not read, not a crash
+        ("a cat --ar 2:1 --ar 1:2", None, (2.0, 1.0)),  # the first one
+    ],
+)
+def test_seed_and_aspect_reading(
+    prompt: str, seed: int | None, aspect: tuple[float, float]
+) -> None:
+    task = make(prompt)
+    if seed is not None:
+        assert task.seed == seed
+    assert task.aspect == aspect
+
+
 def test_without_seed_a_random_one_and_square() -> None:
     seeds = {make("a cat").seed for _ in range(5)}
     assert len(seeds) > 1
