@@ -40,6 +40,7 @@ __all__ = [
     "UNSUPPORTED_FLAGS",
     "Request",
     "check_request",
+    "is_loopback_url",
     "prompt_failure",
     "remove_speed_flags",
 ]
@@ -145,14 +146,14 @@ def _check_callback(url: object, allow_loopback: bool) -> None:
         raise _bad(f"callback_url must be a string, not {_json_type(url)}")
     if len(url) > MAX_CALLBACK_URL:
         raise _bad(f"callback_url is {len(url)} characters long; at most {MAX_CALLBACK_URL}")
-    if allow_loopback and _is_loopback(url):
+    if allow_loopback and is_loopback_url(url):
         return  # the sandbox's switch for tests, http or https
     problem = callback_url_problem(url)
     if problem is not None:
         raise _bad(f"callback_url: {problem}")
 
 
-def _is_loopback(url: str) -> bool:
+def is_loopback_url(url: str) -> bool:
     """An http(s) URL whose host is ``localhost`` or a loopback IP literal."""
     try:
         parts = urlsplit(url)

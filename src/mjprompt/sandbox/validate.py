@@ -14,10 +14,8 @@ than rejecting them, and it checks the prompt together with the requested speed 
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 import attrs
 
@@ -25,6 +23,7 @@ from ..callbacks import callback_url_problem
 from ..diagnostics import Severity, line_col
 from ..lint import lint
 from ..parser import parse_lenient
+from .contract import is_loopback_url
 from .envelope import ApiError, Endpoint, http_error
 
 __all__ = ["MAX_PROMPT_LENGTH", "SPEEDS", "GenerationRequest", "strip_api_flags", "validate"]
@@ -33,7 +32,6 @@ MAX_PROMPT_LENGTH = 8192
 SPEEDS = ("draft", "fast", "turbo")
 _FIELDS = frozenset({"model", "prompt", "model_params", "callback_url"})
 _MODEL_PARAMS = frozenset({"speed"})
-_LOOPBACK_NAMES = frozenset({"localhost", "localhost."})
 
 
 @attrs.frozen
@@ -103,26 +101,10 @@ def _check_prompt(prompt: str, speed: str | None) -> None:
         raise _bad(f"prompt: {d.code} {d.message} ({where})", "prompt")
 
 
-def _is_loopback(url: str) -> bool:
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname
-    except ValueError:
-        return False
-    if parts.scheme not in ("http", "https") or not host:
-        return False
-    if host.lower() in _LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _check_callback(url: object, allow_loopback: bool) -> str:
     if not isinstance(url, str):
         raise _bad(f"callback_url must be a string, not {_json_type(url)}", "callback_url")
-    if allow_loopback and _is_loopback(url):
+    if allow_loopback and is_loopback_url(url):
         return url
     problem = callback_url_problem(url)
     if problem is not None:
