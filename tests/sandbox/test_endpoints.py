@@ -230,6 +230,7 @@ def test_unknown_route_and_wrong_method(client: httpx.Client) -> None:
     assert wrong.headers["allow"] == "POST"
     assert client.delete("/v1/tasks/task-unified-1-a").status_code == 405
     assert client.get("/").json()["emulates"] == "evolink.ai mj-v7"
+    assert client.get("/").json()["behaviour"] == "documented"
 
 
 def test_every_request_is_recorded(

@@ -130,6 +130,7 @@ class SandboxApp:
                 {
                     "service": "mjprompt sandbox",
                     "emulates": "evolink.ai mj-v7",
+                    "behaviour": self.config.behaviour,
                     "endpoints": [f"POST {GENERATIONS}", f"GET {TASKS}{{task_id}}"],
                 }
             )
