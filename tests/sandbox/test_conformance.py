@@ -129,7 +129,7 @@ def one(examples: list[Example], status: str) -> Example:
     return found
 
 
-@pytest.mark.decision("G03", "G04", "G07", "R01")
+@pytest.mark.decision("G03", "G04", "G07", "R01", "R09")
 def test_documented_requests_create_documented_tasks(
     make_sandbox: Callable[..., Sandbox],
     client_for: Callable[..., httpx.Client],
@@ -166,7 +166,7 @@ def test_documented_requests_create_documented_tasks(
     assert [t.prompt for t in sb.tasks()] == [e.body["prompt"] for e in requests]
 
 
-@pytest.mark.decision("R02", "R04")
+@pytest.mark.decision("R02", "R04", "R09")
 def test_completed_task_matches_the_documented_example(
     make_sandbox: Callable[..., Sandbox],
     client_for: Callable[..., httpx.Client],

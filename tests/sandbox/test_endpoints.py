@@ -221,6 +221,21 @@ def test_task_query_errors(client: httpx.Client, task_id: str, status: int, code
         assert "task-unified-" in error["message"]
 
 
+@pytest.mark.decision("R10")
+def test_every_response_has_a_request_id(sandbox: Sandbox, client: httpx.Client) -> None:
+    sandbox.inject("rate_limit", path="/v1/tasks/")
+    responses = [
+        client.post(GEN, json={"model": "mj-v7", "prompt": "a cat"}),
+        client.post(GEN, json={"model": "mj-v7"}),
+        client.get("/v1/tasks/task-unified-1-a"),
+        client.get("/nowhere"),
+    ]
+    assert [r.status_code for r in responses] == [200, 400, 429, 404]
+    ids = [r.headers["x-request-id"] for r in responses]
+    assert all(re.fullmatch(r"sandbox-\d+", i) for i in ids)
+    assert len(set(ids)) == 4
+
+
 @pytest.mark.decision("E02")
 def test_unknown_route_and_wrong_method(client: httpx.Client) -> None:
     missing = client.get("/v1/models")

@@ -198,3 +198,16 @@ def test_store_replays_an_idempotency_key_and_refuses_another_body() -> None:
     assert new is not None and new[1] is False and len(made) == 2
     replay = store.create(factory, "key-0123456789abcdef", "fp1", conflict_creates=True)
     assert replay is not None and replay == (first[0], True)
+
+
+@pytest.mark.decision("R09")
+def test_can_cancel_only_while_pending() -> None:
+    task = make(duration=10.0)
+    assert task.creation_body()["task_info"]["can_cancel"] is True
+    seen = {
+        task.query_body(T0 + t, "b")["status"]: task.query_body(T0 + t, "b")["task_info"][
+            "can_cancel"
+        ]
+        for t in (0.5, 5.0, 10.0)
+    }
+    assert seen == {"pending": True, "processing": False, "completed": False}
