@@ -232,6 +232,8 @@ def test_bad_tables_give_a_message_not_a_traceback(
         (["check", "b.txt", "--column", "x"], "--column applies to .parquet and .csv"),
         (["check", "--fix", "--diff", "a.parquet"], "--diff does not apply to tables"),
         (["fix", "a.parquet"], "never rewrites a table in place"),
+        (["check", "--fix", "a.parquet"], "never rewrites a table in place"),
+        (["check", "a.parquet", "--out", "b.parquet"], "--out goes with --fix"),
         (["format", "a.csv"], "never rewrites a table in place"),
         (["fix", "a.parquet", "--out", "a.parquet"], "must be a new file"),
         (["fix", "a.parquet", "--out", "a.txt"], "--out must end in .parquet"),
@@ -294,6 +296,14 @@ def test_fix_writes_a_new_parquet_and_keeps_the_input(
     assert "1 row fixed" in err
     # The remaining findings are placed in the new rows.
     assert report.splitlines()[0].startswith(f"{path}:4:3: MJ111")
+
+
+def test_check_fix_out_is_fix_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_parquet(tmp_path / "d.parquet", PROMPTS)
+    code, _, _ = run(capsys, "check", "--fix", str(path), "--out", str(tmp_path / "o.csv"))
+    assert code == 1
+    table = pcsv.read_csv(tmp_path / "o.csv")
+    assert table.column("prompt").to_pylist()[:2] == ["a cat --ar 16:9", "dog --ar 3:2"]
 
 
 def test_format_writes_a_new_csv_and_check_writes_nothing(

@@ -60,7 +60,7 @@ def register(subparsers: Any) -> None:
     add_rule_arguments(check)
     add_report_arguments(check)
     _fix_arguments(check, with_fix=True)
-    add_table_arguments(check, rewrite=False)
+    add_table_arguments(check)
     check.set_defaults(func=run_check)
 
     fix = subparsers.add_parser(
@@ -73,7 +73,7 @@ def register(subparsers: Any) -> None:
     add_rule_arguments(fix)
     add_report_arguments(fix)
     _fix_arguments(fix, with_fix=False)
-    add_table_arguments(fix, rewrite=True)
+    add_table_arguments(fix)
     fix.set_defaults(func=run_fix)
 
 

@@ -38,7 +38,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--config", metavar="PATH", help="read this pyproject.toml")
     parser.add_argument("--isolated", action="store_true", help="ignore configuration")
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
-    add_table_arguments(parser, rewrite=True)
+    add_table_arguments(parser, report=False)
     parser.set_defaults(func=run_format)
 
 

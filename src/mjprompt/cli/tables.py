@@ -19,6 +19,7 @@ Needs pyarrow (``pip install 'mjprompt[data]'``), imported only when a table is 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import sys
 from collections import Counter, deque
@@ -49,8 +50,10 @@ IN_FLIGHT_PER_WORKER = 2
 _CSV_BLOCK = 1 << 22
 
 
-def add_table_arguments(parser: argparse.ArgumentParser, *, rewrite: bool) -> None:
-    """``--column``, ``--report`` and (fix/format) ``--out`` for table inputs."""
+def add_table_arguments(
+    parser: argparse.ArgumentParser, *, rewrite: bool = True, report: bool = True
+) -> None:
+    """``--column``, and ``--out`` (``rewrite``) and ``--report`` for table inputs."""
     group = parser.add_argument_group("tables (.parquet, .csv files; needs mjprompt[data])")
     group.add_argument(
         "--column",
@@ -64,7 +67,7 @@ def add_table_arguments(parser: argparse.ArgumentParser, *, rewrite: bool) -> No
             help="write the fixed table here (.parquet or .csv); tables are never "
             "rewritten in place",
         )
-    else:
+    if report:
         group.add_argument(
             "--report",
             metavar="HTML",
@@ -250,7 +253,10 @@ def _lint_batches(
     job: Job, batches: Iterator[Any], column: str, jobs: int, count_params: bool
 ) -> Iterator[tuple[Any, list[str | None], _Result]]:
     """Each batch with its prompts and results, in file order, on ``jobs`` processes."""
-    if jobs <= 1:
+    # A table of one batch never starts a pool (a worker costs more than it saves).
+    first = list(itertools.islice(batches, 2))
+    batches = itertools.chain(first, batches)
+    if jobs <= 1 or len(first) < 2:
         for batch in batches:
             texts = _texts(batch, column)
             yield batch, texts, _work(job, texts, count_params)
@@ -339,6 +345,8 @@ class TableRun:
         if getattr(ns, "diff", False):
             raise UsageError("--diff does not apply to tables; write the result with --out")
         if self.mode == "check":
+            if self.write_to is not None:
+                raise UsageError("--out goes with --fix (or use `mjprompt fix --out`)")
             return
         checking = self.mode == "format" and getattr(ns, "check", False)
         if self.write_to is None and not checking:
