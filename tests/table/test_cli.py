@@ -194,6 +194,7 @@ def test_csv_without_a_prompt_column_needs_column(
         ("int", "column 'prompt' holds int64, not strings"),
         ("missing", "no such file or directory"),
         ("ragged", "cannot read past data row"),
+        ("utf8", "cannot read csv: In CSV column #1: CSV conversion error to string: invalid UTF8"),
     ],
 )
 def test_bad_tables_give_a_message_not_a_traceback(
@@ -211,6 +212,9 @@ def test_bad_tables_give_a_message_not_a_traceback(
         pq.write_table(pa.table({"prompt": [1, 2]}), path)
     elif setup == "missing":
         path = tmp_path / "m.parquet"
+    elif setup == "utf8":
+        path = tmp_path / "u.csv"
+        path.write_bytes(b'id,prompt\n1,"bad \xff byte"\n')
     else:
         # Small CSV blocks: the bad row is met while streaming, after rows were checked.
         monkeypatch.setattr(cli_tables, "_CSV_BLOCK", 128)
@@ -471,3 +475,23 @@ def test_html_report_is_a_valid_self_contained_page(
         top = max(c for c, _ in chart)
         assert all(w == max(1, round(420 * c / top)) for c, w in chart)
         assert max(w for _, w in chart) == 420
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_rows_before_a_bad_csv_block_are_still_reported(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    jobs: str,
+) -> None:
+    monkeypatch.setattr(cli_tables, "_CSV_BLOCK", 256)
+    monkeypatch.setattr(cli_tables, "BATCH_ROWS", 4)
+    path = tmp_path / "r.csv"
+    rows = "".join(f'{i},"cat –ar 1:1 {i}"\n' for i in range(60))
+    path.write_text("id,prompt\n" + rows + "1,2,3,4\n", "utf-8")
+    code, out, err = run(capsys, "check", str(path), "--format", "json", "-j", jobs)
+    assert code == 2
+    reported = sorted({f[0] for f in json_findings(out)})
+    assert reported == list(range(1, len(reported) + 1))
+    assert len(reported) >= 20
+    assert f"cannot read past data row {len(reported)}: CSV parse error" in err

@@ -254,7 +254,7 @@ def _lint_batches(
 ) -> Iterator[tuple[Any, list[str | None], _Result]]:
     """Each batch with its prompts and results, in file order, on ``jobs`` processes."""
     # A table of one batch never starts a pool (a worker costs more than it saves).
-    first = list(itertools.islice(batches, 2))
+    first = list(itertools.islice(batches, 2)) if jobs > 1 else []
     batches = itertools.chain(first, batches)
     if jobs <= 1 or len(first) < 2:
         for batch in batches:
@@ -268,7 +268,16 @@ def _lint_batches(
     context = multiprocessing.get_context("fork" if fork else None)
     pending: deque[tuple[Any, list[str | None], Future[_Result]]] = deque()
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init) as pool:
-        for batch in batches:
+        failure: Exception | None = None
+        while True:
+            try:
+                batch = next(batches)
+            except StopIteration:
+                break
+            except Exception as exc:
+                # A bad block: report the rows read before it first, then the error.
+                failure = exc
+                break
             texts = _texts(batch, column)
             pending.append((batch, texts, pool.submit(_work, job, texts, count_params)))
             while pending and (pending[0][2].done() or len(pending) > jobs * IN_FLIGHT_PER_WORKER):
@@ -277,6 +286,8 @@ def _lint_batches(
         while pending:
             head, head_texts, future = pending.popleft()
             yield head, head_texts, future.result()
+        if failure is not None:
+            raise failure
 
 
 # -- one run ---------------------------------------------------------------------------
@@ -407,7 +418,8 @@ class TableRun:
             # A malformed block or a truncated file: what was read is reported.
             if writer is not None:
                 writer.abort()
-            self._problem(reader.path, f"cannot read past data row {row}: {exc}")
+            where = f"past data row {row}" if row else reader.kind
+            self._problem(reader.path, f"cannot read {where}: {exc}")
             return
         if writer is not None:
             try:
