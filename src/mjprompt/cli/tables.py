@@ -1,8 +1,9 @@
 """``check``/``fix``/``format`` on tables of prompts: ``.parquet`` and ``.csv`` files.
 
 A table run reads one column of prompts (``--column``; by default the column named
-``prompt``) in batches: Parquet by row groups (``iter_batches``), CSV by blocks
-(``pyarrow.csv.open_csv``), so memory stays flat however many rows the file has. With
+``prompt``) in batches: Parquet row group by row group, CSV by blocks
+(``pyarrow.csv.open_csv``), so memory stays flat however many rows the file has (it
+grows with the size of a row group, which the writer of the file chose). With
 ``--jobs`` the batches are linted by worker processes, a few in flight at a time, and
 reported in file order, so the output is the same for any number of jobs.
 
@@ -133,12 +134,20 @@ class _Reader:
     def batches(self, whole: bool) -> Iterator[Any]:
         """Record batches of the prompt column only, or (``whole``) of every column."""
         pa = _pyarrow()
+        pool = pa.default_memory_pool()
         if self.kind == "parquet":
             import pyarrow.parquet as pq
 
             parquet = pq.ParquetFile(self.path)
             columns = None if whole else [self.column]
-            yield from parquet.iter_batches(batch_size=BATCH_ROWS, columns=columns)
+            # Row group by row group, handing the freed buffers back after each: with
+            # `iter_batches` the allocator kept growing with the file (190 MiB peak for
+            # 1M rows against 127 MiB for 200k); this way the peak is flat.
+            for group in range(parquet.num_row_groups):
+                table = parquet.read_row_group(group, columns=columns)
+                yield from table.to_batches(max_chunksize=BATCH_ROWS)
+                del table
+                pool.release_unused()
             return
         import pyarrow.csv as pcsv
 
@@ -163,6 +172,8 @@ class _Reader:
                 # A CSV block can hold many more rows than a Parquet batch: cut it.
                 for start in range(0, batch.num_rows, BATCH_ROWS):
                     yield batch.slice(start, BATCH_ROWS)
+                del batch
+                pool.release_unused()
 
 
 def _schema(reader: _Reader) -> Any:
