@@ -28,8 +28,10 @@ def capabilities(*, pull: bool = False, resolve: bool = False) -> types.ClientCa
     return types.ClientCapabilities(text_document=text)
 
 
-async def start(client: LanguageClient, options: Any = None, **caps: bool) -> None:
-    await client.initialize_session(
+async def start(
+    client: LanguageClient, options: Any = None, **caps: bool
+) -> types.InitializeResult:
+    return await client.initialize_session(
         types.InitializeParams(capabilities=capabilities(**caps), initialization_options=options)
     )
 
