@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from unittest.mock import patch
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mjprompt
+from mjprompt.lsp import document
 from mjprompt.lsp.document import Document, rule_href
 from mjprompt.lsp.settings import Settings
 
@@ -158,19 +160,33 @@ _LINES = st.sampled_from(
 
 @settings(max_examples=60, deadline=None)
 @given(
-    st.lists(_LINES, min_size=1, max_size=8),
-    st.lists(st.tuples(st.integers(0, 9), _LINES, st.booleans()), max_size=6),
+    st.lists(_LINES, min_size=1, max_size=20),
+    st.lists(st.tuples(st.integers(0, 20), _LINES, st.booleans()), max_size=6),
 )
 def test_incremental_edits_give_what_a_fresh_read_gives(lines, edits):
-    d = doc("\n".join(lines))
-    for line, new, whole in edits:
-        index = min(line, len(d.store) - 1)
-        if whole:
-            d.change((index, 0), (index, len(d.store.lines[index])), new)
-        else:
-            d.change((index, 0), (index, 0), new + "\n")
-    fresh = Document(d.uri, d.store.text(), 1, Settings())
-    assert json.loads(d.diagnostics_json()) == json.loads(fresh.diagnostics_json())
+    # Blocks of two lines, published after every edit: cached blocks must be refreshed.
+    with patch.object(document, "BLOCK", 2):
+        d = doc("\n".join(lines))
+        d.diagnostics_json()
+        for line, new, whole in edits:
+            index = min(line, len(d.store) - 1)
+            if whole:
+                d.change((index, 0), (index, len(d.store.lines[index])), new)
+            else:
+                d.change((index, 0), (index, 0), new + "\n")
+            d.diagnostics_json()
+        fresh = Document(d.uri, d.store.text(), 1, Settings())
+        assert json.loads(d.diagnostics_json()) == json.loads(fresh.diagnostics_json())
+
+
+def test_lines_moving_down_refresh_the_published_blocks():
+    with patch.object(document, "BLOCK", 2):
+        d = doc("a\nb\nc\nd\ne\nf\n🐈 --foo 1\ng\n")
+        assert d.diagnostics()[0]["range"]["start"]["line"] == 6
+        d.change((0, 0), (0, 0), "new\n")
+        assert d.diagnostics()[0]["range"]["start"]["line"] == 7
+        d.change((0, 0), (2, 0), "")
+        assert d.diagnostics()[0]["range"]["start"]["line"] == 5
 
 
 @pytest.mark.parametrize("name", ["x.prompts", "x.jsonl"])

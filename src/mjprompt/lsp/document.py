@@ -58,6 +58,9 @@ _SEVERITY = {Severity.ERROR: 1, Severity.WARNING: 2, Severity.INFO: 3}
 # diagnostic that holds this character is longer, so the marker only ever stands alone.
 _LINE = "\x01"
 _LINE_JSON = json.dumps(_LINE)
+# Lines per block of the published array: a block's JSON text is kept until a line in
+# it changes, or a line above it is added or removed (its line numbers move).
+BLOCK = 512
 
 
 def rule_href(code: str) -> str:
@@ -156,6 +159,7 @@ class Document:
         self.reads = 0  # lines read and linted since the document was opened
         self.entries: list[LineEntry] = []
         self.parts: list[tuple[str, ...]] = []
+        self._blocks: list[bytes | None] = []
         self.file_suppressions = FileSuppressions(())
         self._uri_json = json.dumps(uri)
         self.reload()
@@ -171,6 +175,7 @@ class Document:
             self.entries = [self._read_line(i) for i in range(len(lines))]
         self.file_suppressions = self._file_suppressions()
         self.parts = [self._parts(i) for i in range(len(lines))]
+        self._blocks = []
 
     def _file_suppressions(self) -> FileSuppressions:
         return FileSuppressions(self.store.lines if self.kind == "text" else ())
@@ -276,11 +281,18 @@ class Document:
             self.file_suppressions = self._file_suppressions()
         if self.kind == "json" or directive:
             self.parts = [self._parts(i) for i in range(len(store))]
+            self._blocks = []
             return
         # The line after the edit: a `disable-next-line` comment above it may have changed.
         self.parts[lo : lo + change.removed] = [self._parts(i) for i in range(lo, hi)]
         if hi < len(store):
             self.parts[hi] = self._parts(hi)
+        # Blocks from the edit on are stale: up to the line after it when the number of
+        # lines stayed the same, all the rest when the lines below moved.
+        last = hi if change.added == change.removed else len(self._blocks) * BLOCK
+        del_from, del_to = lo // BLOCK, last // BLOCK + 1
+        for block in range(del_from, min(del_to, len(self._blocks))):
+            self._blocks[block] = None
 
     def replace_all(self, text: str) -> None:
         """A full-text change."""
@@ -344,10 +356,38 @@ class Document:
         body = ",".join(json.dumps(self.lsp_diagnostic(index, f, _LINE)) for f in shown)
         return tuple(body.split(_LINE_JSON))
 
+    def _block(self, block: int) -> bytes:
+        parts = self.parts
+        first = block * BLOCK
+        pieces = [
+            str(i).join(parts[i]) for i in range(first, min(first + BLOCK, len(parts))) if parts[i]
+        ]
+        # json.dumps writes ASCII only, so the text is its own UTF-8.
+        return ",".join(pieces).encode("ascii")
+
+    def diagnostics_chunks(self) -> list[bytes]:
+        """The JSON of the diagnostics shown, in pieces to be joined with commas.
+
+        The pieces are kept between calls: publishing after a one-line edit rebuilds one
+        piece and sends the others as they are, without joining them into one string.
+        """
+        count = -(-len(self.parts) // BLOCK)
+        blocks = self._blocks
+        if len(blocks) != count:
+            del blocks[count:]
+            blocks.extend([None] * (count - len(blocks)))
+        chunks = []
+        for block in range(count):
+            chunk = blocks[block]
+            if chunk is None:
+                chunk = blocks[block] = self._block(block)
+            if chunk:
+                chunks.append(chunk)
+        return chunks
+
     def diagnostics_json(self) -> str:
         """The JSON array of every diagnostic shown, in line order."""
-        pieces = [str(i).join(p) for i, p in enumerate(self.parts) if p]
-        return "[" + ",".join(pieces) + "]"
+        return "[" + b",".join(self.diagnostics_chunks()).decode("ascii") + "]"
 
     def diagnostics(self) -> list[dict[str, Any]]:
         """Every diagnostic shown, as JSON data (the pull model's report)."""

@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import inspect
 import json
-import logging
 from collections.abc import Generator
 from typing import Any
 
@@ -37,8 +36,6 @@ from .positions import UTF16, from_units
 from .settings import Settings, SettingsError, settings_for
 
 __all__ = ["MjpromptServer", "main", "make_server"]
-
-logger = logging.getLogger(__name__)
 
 _CONVERTER = get_converter()
 # Writes still in flight on an asynchronous transport (kept so they are not collected).
@@ -76,21 +73,26 @@ class MjpromptProtocol(LanguageServerProtocol):
     ) -> Generator[Any, Any, None]:
         yield from self._user(types.TEXT_DOCUMENT_DID_CLOSE, params)
 
-    def notify_raw(self, method: str, params_json: str) -> None:
-        """Send a notification whose params are already JSON text."""
+    def notify_raw(self, method: str, params: list[bytes]) -> None:
+        """Send a notification whose params are JSON text, given as pieces in order.
+
+        The pieces are written one after the other, never joined: the diagnostics of a
+        large file are tens of megabytes, kept in blocks by the document.
+        """
         if self.writer is None:
             return
-        body = f'{{"jsonrpc":"2.0","method":{json.dumps(method)},"params":{params_json}}}'
-        data = body.encode(self.CHARSET)
+        head = f'{{"jsonrpc":"2.0","method":{json.dumps(method)},"params":'.encode()
+        length = len(head) + sum(len(p) for p in params) + 1
         header = (
-            f"Content-Length: {len(data)}\r\n"
+            f"Content-Length: {length}\r\n"
             f"Content-Type: {self.CONTENT_TYPE}; charset={self.CHARSET}\r\n\r\n"
         ).encode("ascii")
-        result = self.writer.write(header + data)
-        if inspect.isawaitable(result):
-            future = asyncio.ensure_future(result)
-            _PENDING.add(future)
-            future.add_done_callback(_PENDING.discard)
+        for piece in (header + head, *params, b"}"):
+            result = self.writer.write(piece)
+            if inspect.isawaitable(result):
+                future = asyncio.ensure_future(result)
+                _PENDING.add(future)
+                future.add_done_callback(_PENDING.discard)
 
 
 class MjpromptServer(LanguageServer):
@@ -134,11 +136,14 @@ class MjpromptServer(LanguageServer):
     def publish(self, doc: Document) -> None:
         if self.pull:
             return
-        params = (
-            f'{{"uri":{json.dumps(doc.uri)},"version":{doc.version},'
-            f'"diagnostics":{doc.diagnostics_json()}}}'
-        )
-        self.protocol.notify_raw(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, params)
+        head = f'{{"uri":{json.dumps(doc.uri)},"version":{doc.version},"diagnostics":['
+        pieces = [head.encode()]
+        for i, chunk in enumerate(doc.diagnostics_chunks()):
+            if i:
+                pieces.append(b",")
+            pieces.append(chunk)
+        pieces.append(b"]}")
+        self.protocol.notify_raw(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, pieces)
 
     def result_id(self, doc: Document) -> str:
         return f"{self.generation}:{doc.version}:{id(doc)}"
@@ -206,10 +211,8 @@ def make_server() -> MjpromptServer:
     def did_close(ls: MjpromptServer, params: types.DidCloseTextDocumentParams) -> None:
         doc = ls.documents.pop(params.text_document.uri, None)
         if doc is not None and not ls.pull:
-            ls.protocol.notify_raw(
-                types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
-                f'{{"uri":{json.dumps(doc.uri)},"diagnostics":[]}}',
-            )
+            empty = f'{{"uri":{json.dumps(doc.uri)},"diagnostics":[]}}'
+            ls.protocol.notify_raw(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, [empty.encode()])
 
     @server.feature(
         types.TEXT_DOCUMENT_DIAGNOSTIC,
