@@ -28,9 +28,11 @@ def _doc(uri: str) -> types.TextDocumentIdentifier:
     return types.TextDocumentIdentifier(uri=uri)
 
 
-async def _open(client: LanguageClient, uri: str, text: str, *, wait: bool = True) -> list[dict]:
+async def _open(
+    client: LanguageClient, uri: str, text: str, *, wait: bool = True, language: str = "mjprompt"
+) -> list[dict]:
     client.text_document_did_open(
-        types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "mjprompt", 1, text))
+        types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, language, 1, text))
     )
     if not wait:
         return []
@@ -230,3 +232,12 @@ async def test_utf8_positions_when_the_client_prefers_them(client: LanguageClien
     uri = (tmp_path / "x.prompts").as_uri()
     (found,) = await _open(client, uri, "🐈 猫 --foo 1\n")
     assert found["range"]["start"] == {"line": 0, "character": 4 + 1 + 3 + 1}
+
+
+async def test_other_plain_text_files_are_left_alone(client: LanguageClient, tmp_path: Path):
+    await start(client)
+    notes = (tmp_path / "notes.txt").as_uri()
+    await _open(client, notes, "a cat --foo 1\n", wait=False, language="plaintext")
+    prompts = (tmp_path / "x.prompts").as_uri()
+    assert await _open(client, prompts, "a cat --foo 1\n", language="plaintext")
+    assert notes not in client.diagnostics

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mjprompt.lsp.settings import Settings, SettingsError, settings_for
+from mjprompt.lsp.settings import Settings, SettingsError, is_prompt_file, settings_for
 
 
 def _project(tmp_path, body: str):
@@ -47,3 +47,27 @@ def test_bad_configuration_names_the_file(tmp_path):
     path = _project(tmp_path, 'profile = "v6"\n')
     with pytest.raises(SettingsError, match=r"pyproject\.toml"):
         settings_for(path, None)
+
+
+@pytest.mark.parametrize(
+    ("language", "path", "linted"),
+    [
+        ("mjprompt", "/w/notes.txt", True),
+        ("mjprompt", None, True),
+        ("plaintext", "/w/notes.txt", False),
+        ("plaintext", "/w/prompts/notes.txt", True),
+        ("plaintext", "/w/a.prompts", True),
+        ("json", "/w/package.json", False),
+        ("json", "/w/x.prompts.json", True),
+        ("plaintext", None, False),
+    ],
+)
+def test_which_documents_are_linted(language, path, linted):
+    assert is_prompt_file(language, path, Settings()) is linted
+
+
+def test_include_from_the_configuration(tmp_path):
+    path = _project(tmp_path, 'include = ["*.mj"]\n')
+    s = settings_for(path, None)
+    assert is_prompt_file("plaintext", str(tmp_path / "a.mj"), s)
+    assert not is_prompt_file("plaintext", str(tmp_path / "a.prompts"), s)

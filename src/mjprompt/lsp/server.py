@@ -33,7 +33,7 @@ from .document import Document
 from .edits import format_edits
 from .hover import hover
 from .positions import UTF16, from_units
-from .settings import Settings, SettingsError, settings_for
+from .settings import Settings, SettingsError, is_prompt_file, settings_for
 
 __all__ = ["MjpromptServer", "main", "make_server"]
 
@@ -175,7 +175,10 @@ def make_server() -> MjpromptServer:
         item = params.text_document
         from .document import path_of
 
-        settings = ls.settings(item.uri, path_of(item.uri))
+        path = path_of(item.uri)
+        settings = ls.settings(item.uri, path)
+        if not is_prompt_file(item.language_id, path, settings):
+            return  # another plain-text or JSON file: not ours
         doc = Document(item.uri, item.text, item.version, settings, encoding=ls.encoding)
         ls.documents[item.uri] = doc
         ls.publish(doc)

@@ -15,9 +15,20 @@ from typing import Any
 import attrs
 
 from ..cli.config import ConfigError, find_config, load_config
+from ..cli.discovery import DEFAULT_INCLUDE, matches
 from ..rules.base import PROFILES
 
-__all__ = ["Settings", "SettingsError", "project_config", "settings_for"]
+__all__ = [
+    "LANGUAGE_ID",
+    "Settings",
+    "SettingsError",
+    "is_prompt_file",
+    "project_config",
+    "settings_for",
+]
+
+# The language id editors are told to give prompt files.
+LANGUAGE_ID = "mjprompt"
 
 
 class SettingsError(Exception):
@@ -33,6 +44,7 @@ class Settings:
     ignore: tuple[str, ...] | None = None
     json_key: str = "prompt"
     config_path: str | None = None
+    include: tuple[str, ...] = DEFAULT_INCLUDE
 
 
 def project_config(path: str | None) -> tuple[str | None, dict[str, Any]]:
@@ -82,4 +94,17 @@ def settings_for(path: str | None, options: Mapping[str, Any] | None) -> Setting
         ignore=ignore if ignore is not None else values.get("ignore"),
         json_key=key,
         config_path=config_path,
+        include=tuple(values.get("include", DEFAULT_INCLUDE)),
     )
+
+
+def is_prompt_file(language_id: str, path: str | None, settings: Settings) -> bool:
+    """True for a document the server lints.
+
+    A document the editor calls ``mjprompt``, or a file whose name matches the
+    ``include`` patterns that ``mjprompt check`` uses for directories: so that a generic
+    client sending every plain-text or JSON file gets findings for prompt files only.
+    """
+    if language_id == LANGUAGE_ID:
+        return True
+    return path is not None and matches(path.replace(os.sep, "/"), settings.include)
