@@ -9,6 +9,9 @@ PROBE = """
 import sys
 import mjprompt
 import mjprompt.cli
+# The plain modules of the server: everything but the pygls wiring.
+import mjprompt.lsp.actions, mjprompt.lsp.completion, mjprompt.lsp.document
+import mjprompt.lsp.edits, mjprompt.lsp.hover, mjprompt.lsp.settings
 from mjprompt.cli import main
 code = main(["check", "-p", "a cat --ar 16:9"])
 loaded = sorted(m for m in sys.modules if m.split(".")[0] in {"pygls", "lsprotocol", "cattrs"})
@@ -30,7 +33,7 @@ def _run(code: str, tmp_path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_the_core_does_not_import_the_lsp_libraries(tmp_path):
+def test_the_core_and_the_plain_lsp_modules_do_not_import_the_lsp_libraries(tmp_path):
     proc = _run(PROBE, tmp_path)
     out = proc.stdout.splitlines()
     assert "CODE 0" in out, proc.stderr

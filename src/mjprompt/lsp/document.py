@@ -27,7 +27,7 @@ from urllib.parse import unquote, urlparse
 import attrs
 
 from ..cli.discovery import file_kind
-from ..cli.location import Finding, Origin, locate
+from ..cli.location import Finding, Origin, Region, locate
 from ..cli.sources import Problem, PromptItem, Source, read_source
 from ..diagnostics import Diagnostic, Severity, Span
 from ..lint import lint
@@ -130,10 +130,10 @@ def _lint(
     return tuple(lint(text, profile=profile, select=select, ignore=ignore))
 
 
-def _columns(finding_region: Any, line: int, width: int) -> tuple[int, int]:
+def _columns(region: Region, line: int, width: int) -> tuple[int, int]:
     """0-based code-point columns of a region on 1-based file line ``line``."""
-    start = finding_region.column - 1 if finding_region.line == line else 0
-    end = finding_region.end_column - 1 if finding_region.end_line == line else width
+    start = region.column - 1 if region.line == line else 0
+    end = region.end_column - 1 if region.end_line == line else width
     return max(0, min(start, width)), max(0, min(end, width))
 
 

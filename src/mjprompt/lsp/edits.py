@@ -15,7 +15,7 @@ from ..lint import fix
 from ..parser import parse_lenient
 from ..render import render
 from .document import Document, PromptAt
-from .suppress import covers, next_line_comment
+from .suppress import next_line_comment
 
 __all__ = ["fix_all_edits", "format_edits", "text_edit"]
 
@@ -85,9 +85,3 @@ def fix_all_edits(doc: Document, *, unsafe: bool = False) -> list[dict[str, Any]
         ).text
 
     return list(_rewrite(doc, 0, len(doc.entries) - 1, fixed))
-
-
-def covered(doc: Document, index: int, code: str) -> bool:
-    """True when a ``disable-next-line`` comment above line ``index`` already hides ``code``."""
-    above = next_line_comment(doc.store.line(index - 1)) if index > 0 else None
-    return above is not None and covers(above.codes, code)

@@ -29,7 +29,7 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 from .. import __version__
 from .actions import FIX_ALL, QUICKFIX, UNSAFE, code_actions, fix_all_action
 from .completion import complete
-from .document import Document
+from .document import Document, path_of
 from .edits import format_edits
 from .hover import hover
 from .positions import UTF16, from_units
@@ -119,7 +119,7 @@ class MjpromptServer(LanguageServer):
         value = self.workspace.position_encoding
         return str(getattr(value, "value", value) or UTF16)
 
-    def settings(self, uri: str, path: str | None) -> Settings:
+    def settings(self, path: str | None) -> Settings:
         try:
             return settings_for(path, self.options)
         except SettingsError as exc:
@@ -173,10 +173,8 @@ def make_server() -> MjpromptServer:
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: MjpromptServer, params: types.DidOpenTextDocumentParams) -> None:
         item = params.text_document
-        from .document import path_of
-
         path = path_of(item.uri)
-        settings = ls.settings(item.uri, path)
+        settings = ls.settings(path)
         if not is_prompt_file(item.language_id, path, settings):
             return  # another plain-text or JSON file: not ours
         doc = Document(item.uri, item.text, item.version, settings, encoding=ls.encoding)
@@ -203,7 +201,7 @@ def make_server() -> MjpromptServer:
         doc = ls.documents.get(params.text_document.uri)
         if doc is None:
             return
-        settings = ls.settings(doc.uri, doc.path)
+        settings = ls.settings(doc.path)
         if settings != doc.settings:  # the configuration changed since the file was opened
             doc.settings = settings
             doc.reload()
