@@ -336,8 +336,6 @@ class Document:
             out["severity"] = _SEVERITY[d.severity]
             out["code"] = d.code
             out["codeDescription"] = {"href": rule_href(d.code)}
-            if d.fix is not None:
-                out["data"] = {"fix": "safe" if d.fix.safe else "unsafe"}
         if f.related:
             related = []
             for start, end, message in f.related:
@@ -353,7 +351,10 @@ class Document:
         shown = self.visible(index)
         if not shown:
             return ()
-        body = ",".join(json.dumps(self.lsp_diagnostic(index, f, _LINE)) for f in shown)
+        # Compact: a large file's diagnostics are sent again after every edit.
+        body = ",".join(
+            json.dumps(self.lsp_diagnostic(index, f, _LINE), separators=(",", ":")) for f in shown
+        )
         return tuple(body.split(_LINE_JSON))
 
     def _block(self, block: int) -> bytes:
