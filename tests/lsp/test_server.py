@@ -241,3 +241,25 @@ async def test_other_plain_text_files_are_left_alone(client: LanguageClient, tmp
     prompts = (tmp_path / "x.prompts").as_uri()
     assert await _open(client, prompts, "a cat --foo 1\n", language="plaintext")
     assert notes not in client.diagnostics
+
+
+async def test_saving_reads_a_changed_configuration(client: LanguageClient, tmp_path: Path):
+    config = tmp_path / "pyproject.toml"
+    config.write_text('[tool.mjprompt]\nprofile = "evolink"\n')
+    await start(client)
+    uri = (tmp_path / "x.prompts").as_uri()
+    assert [d["code"] for d in await _open(client, uri, "a cat --p abc\n")] == ["MJ407"]
+    config.write_text('[tool.mjprompt]\nprofile = "midjourney"\n')
+    client.text_document_did_save(types.DidSaveTextDocumentParams(_doc(uri)))
+    await client.wait_for_notification(PUBLISH)
+    assert list(client.diagnostics[uri]) == []
+
+
+async def test_a_bad_configuration_is_shown_and_the_defaults_used(
+    client: LanguageClient, tmp_path: Path
+):
+    (tmp_path / "pyproject.toml").write_text('[tool.mjprompt]\nprofile = "v6"\n')
+    await start(client)
+    uri = (tmp_path / "x.prompts").as_uri()
+    assert [d["code"] for d in await _open(client, uri, "a cat --p abc\n")] == ["MJ407"]
+    assert any("pyproject.toml" in m.message for m in client.messages)
