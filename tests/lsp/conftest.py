@@ -25,7 +25,10 @@ def capabilities(*, pull: bool = False, resolve: bool = False) -> types.ClientCa
         ),
         hover=types.HoverClientCapabilities(content_format=[types.MarkupKind.Markdown]),
     )
-    return types.ClientCapabilities(text_document=text)
+    workspace = types.WorkspaceClientCapabilities(
+        diagnostics=types.DiagnosticWorkspaceClientCapabilities(refresh_support=True)
+    )
+    return types.ClientCapabilities(text_document=text, workspace=workspace)
 
 
 async def start(

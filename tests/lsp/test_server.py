@@ -184,6 +184,16 @@ async def test_pull_diagnostics(client: LanguageClient, tmp_path: Path):
     assert isinstance(again, types.RelatedUnchangedDocumentDiagnosticReport)
     assert uri not in client.diagnostics  # nothing pushed to a pulling client
 
+    # A changed configuration: the client is asked to pull again, and gets new results.
+    (tmp_path / "pyproject.toml").write_text('[tool.mjprompt]\nignore = ["MJ301"]\n')
+    client.text_document_did_save(types.DidSaveTextDocumentParams(_doc(uri)))
+    third = await client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(_doc(uri), previous_result_id=report.result_id)
+    )
+    assert isinstance(third, types.RelatedFullDocumentDiagnosticReport)
+    assert list(third.items) == []
+    assert client.diagnostic_refresh_count == 1
+
 
 async def test_profile_from_initialization_options(client: LanguageClient, tmp_path: Path):
     await start(client, {"profile": "midjourney"})

@@ -111,6 +111,7 @@ class MjpromptServer(LanguageServer):
         self.options: dict[str, Any] = {}
         self.pull = False  # the client pulls diagnostics
         self.resolve_edits = False  # the client resolves a code action's edit
+        self.refresh = False  # the client can be asked to pull every diagnostic again
         self.generation = 0  # bumped when every document is re-read (settings changed)
 
     @property
@@ -169,6 +170,7 @@ def make_server() -> MjpromptServer:
         ls.pull = _capability(caps, "text_document", "diagnostic") is not None
         props = _capability(caps, "text_document", "code_action", "resolve_support", "properties")
         ls.resolve_edits = bool(props and "edit" in props)
+        ls.refresh = bool(_capability(caps, "workspace", "diagnostics", "refresh_support"))
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: MjpromptServer, params: types.DidOpenTextDocumentParams) -> None:
@@ -206,6 +208,8 @@ def make_server() -> MjpromptServer:
             doc.settings = settings
             doc.reload()
             ls.generation += 1
+            if ls.pull and ls.refresh:
+                ls.workspace_diagnostic_refresh(None)
         ls.publish(doc)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
