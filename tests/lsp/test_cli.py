@@ -57,3 +57,18 @@ def test_lsp_is_listed_in_help(tmp_path):
     )
     assert "lsp" in proc.stdout
     assert "language server" in proc.stdout
+
+
+def test_a_malformed_message_is_one_line_on_stderr(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "mjprompt", "lsp"],
+        input=b"Content-Length: 5\r\n\r\n{bad}",
+        cwd=tmp_path,
+        capture_output=True,
+        check=False,
+        timeout=60,
+    )
+    err = proc.stderr.decode()
+    assert "Traceback" not in err
+    assert "mjprompt lsp: error: Unable to handle message: JSONDecodeError" in err
+    assert b"window/showMessage" in proc.stdout  # the client is told too

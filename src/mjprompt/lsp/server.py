@@ -18,6 +18,9 @@ from __future__ import annotations
 import asyncio
 import inspect
 import json
+import logging
+import os
+import sys
 from collections.abc import Generator
 from typing import Any
 
@@ -315,7 +318,30 @@ def make_server() -> MjpromptServer:
     return server
 
 
+class _Brief(logging.Formatter):
+    """One line per problem on standard error: the message and the exception, no traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:
+            exc = record.exc_info[1]
+            message = f"{message}: {type(exc).__name__}: {exc}"
+        return f"mjprompt lsp: {record.levelname.lower()}: {message}"
+
+
+def _logging() -> None:
+    # Standard output is the protocol; pygls's own messages (a malformed message from
+    # the client, say) go to standard error, briefly unless MJPROMPT_DEBUG asks for more.
+    handler = logging.StreamHandler(sys.stderr)
+    if not os.environ.get("MJPROMPT_DEBUG"):
+        handler.setFormatter(_Brief())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if os.environ.get("MJPROMPT_DEBUG") else logging.WARNING)
+
+
 def main() -> int:
     """Serve over standard input and output until the client says exit."""
+    _logging()
     make_server().start_io()
     return 0
