@@ -179,6 +179,15 @@ def test_incremental_edits_give_what_a_fresh_read_gives(lines, edits):
         assert json.loads(d.diagnostics_json()) == json.loads(fresh.diagnostics_json())
 
 
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [("x.prompts", "\ufeffa cat --foo 1\n"), ("x.json", '\ufeff["a cat --foo 1"]\n')],
+)
+def test_a_byte_order_mark_keeps_its_column(name, text):
+    (found,) = doc(text, name=name).diagnostics()
+    assert text_at(text, found["range"]) == "--foo"
+
+
 def test_lines_moving_down_refresh_the_published_blocks():
     with patch.object(document, "BLOCK", 2):
         d = doc("a\nb\nc\nd\ne\nf\n🐈 --foo 1\ng\n")

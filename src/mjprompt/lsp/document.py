@@ -58,6 +58,7 @@ _SEVERITY = {Severity.ERROR: 1, Severity.WARNING: 2, Severity.INFO: 3}
 # diagnostic that holds this character is longer, so the marker only ever stands alone.
 _LINE = "\x01"
 _LINE_JSON = json.dumps(_LINE)
+BOM = "\ufeff"
 # Lines per block of the published array: a block's JSON text is kept until a line in
 # it changes, or a line above it is added or removed (its line numbers move).
 BLOCK = 512
@@ -188,9 +189,12 @@ class Document:
         if not line or line.isspace() or (self.kind == "text" and line.lstrip()[:1] == "#"):
             return _EMPTY  # what the CLI's reader skips, without calling it
         self.reads += 1
-        data = io.BytesIO(line.encode("utf-8", "surrogatepass"))
+        # The reader drops a byte order mark at the start of what it reads (here each
+        # line is its first line): the mark keeps its column in the editor.
+        shift = 1 if line.startswith(BOM) else 0
+        data = io.BytesIO(line[shift:].encode("utf-8", "surrogatepass"))
         items = read_source(self._source(), key=self.settings.json_key, stdin=data)
-        return self._entry(line, 1, list(items))
+        return self._entry(line, 1, list(items), shift)
 
     def _read_document(self) -> list[LineEntry]:
         text = self.store.text()
@@ -203,24 +207,31 @@ class Document:
             elif isinstance(item, Problem):
                 by_line.setdefault(item.line or 1, []).append(item)
         entries = [_EMPTY] * len(self.store.lines)
+        bom = text.startswith(BOM)
         for lineno, items in by_line.items():
             index = min(lineno, len(entries)) - 1
-            entries[index] = self._entry(self.store.lines[index], lineno, items)
+            shift = 1 if bom and lineno == 1 else 0
+            entries[index] = self._entry(self.store.lines[index], lineno, items, shift)
         return entries
 
-    def _entry(self, line: str, lineno: int, items: Sequence[Any]) -> LineEntry:
-        """The prompts and findings of one line (``lineno``: its 1-based number there)."""
+    def _entry(self, line: str, lineno: int, items: Sequence[Any], shift: int = 0) -> LineEntry:
+        """The prompts and findings of one line (``lineno``: its 1-based number there).
+
+        ``shift``: columns to add to what the reader says (1 after a byte order mark).
+        """
         s = self.settings
         prompts: list[PromptAt] = []
         located: list[Located] = []
         for item in items:
             if isinstance(item, Problem):
-                column = max(0, min((item.column or 1) - 1, len(line)))
+                column = max(0, min((item.column or 1) - 1 + shift, len(line)))
                 located.append(Located(None, item.message, column, max(column + 1, len(line))))
                 continue
             if not isinstance(item, PromptItem):
                 continue
             origin: Origin = item.origin
+            if shift:
+                origin = attrs.evolve(origin, column=origin.column + shift)
             start = origin.column
             end = start + (len(origin.raw) if origin.raw is not None else len(item.text))
             prompts.append(PromptAt(item.text, start, end, origin.raw))
