@@ -166,6 +166,17 @@ def test_completion_after_dashes_lists_names_and_aliases():
     assert "tags" not in items["aspect"]
 
 
+def test_completion_replaces_only_what_was_typed():
+    line = "🐈 --st"
+    (item,) = [i for i in complete(doc(line + "\n"), 0, len(line)) if i["label"] == "stylize"]
+    assert item["textEdit"]["range"]["start"] == {"line": 0, "character": 5}
+    assert item["textEdit"]["range"]["end"] == {"line": 0, "character": 7}
+    assert apply_text_edits(line, [item["textEdit"]]) == "🐈 --stylize"
+    value = "a --q 2"
+    (two,) = [i for i in complete(doc(value + "\n"), 0, len(value)) if i["label"] == "2"]
+    assert apply_text_edits(value, [two["textEdit"]]) == "a --q 2"
+
+
 def test_completion_filters_by_what_is_typed():
     labels = {i["label"] for i in complete(doc("a cat --st\n"), 0, 10)}
     assert labels == {"stylize", "stop", "stealth", "style"}

@@ -79,6 +79,17 @@ def _value_items(spec: ParamSpec, profile: str) -> list[dict[str, Any]]:
     ]
 
 
+def _with_edits(
+    doc: Document, index: int, column: int, typed: str, items: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    # Say exactly what an item replaces (the part of the word typed so far): editors
+    # differ on whether `-` belongs to a word, and must not eat the `--`.
+    rng = doc.lsp_range(index, column - len(typed), column)
+    for item in items:
+        item["textEdit"] = {"range": rng, "newText": item["label"]}
+    return items
+
+
 def complete(doc: Document, index: int, column: int) -> list[dict[str, Any]]:
     """The completion items at a code-point position."""
     found = doc.prompt_at(index, column)
@@ -87,11 +98,17 @@ def complete(doc: Document, index: int, column: int) -> list[dict[str, Any]]:
     prompt, offset = found
     before = prompt.text[:offset]
     profile = doc.settings.profile
+    # In a JSON literal with escapes, the typed word may be written longer than it reads.
+    plain = prompt.raw is None or "\\" not in prompt.raw
     value = _VALUE.search(before)
     if value is not None:
         spec = lookup(value.group(1))
-        return [] if spec is None else _value_items(spec, profile)
-    name = _NAME.search(before)
-    if name is not None:
-        return _name_items(profile, name.group(1))
-    return []
+        items = [] if spec is None else _value_items(spec, profile)
+        typed = value.group(2)
+    else:
+        name = _NAME.search(before)
+        if name is None:
+            return []
+        items = _name_items(profile, name.group(1))
+        typed = name.group(1)
+    return _with_edits(doc, index, column, typed, items) if plain else items
