@@ -181,7 +181,7 @@ def test_millions_of_expansions_through_the_cli(cli: Cli) -> None:
     assert "<stdin>:2: the prompt expands to about 10^100 prompts" in run.stderr
     run = cli("check", "--profile", "midjourney", "-p", text)
     assert run.returncode == 1
-    assert "<prompt>:1:7: MJ212 the permutations make 1000000 jobs" in run.stdout
+    assert "<prompt>:1:7: MJ212 error the permutations make 1000000 jobs" in run.stdout
     assert run.peak_rss_mb < 150, run.peak_rss_mb
 
 

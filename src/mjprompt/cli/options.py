@@ -19,6 +19,7 @@ from ..rules.base import PROFILES
 from .config import Config, ConfigError, find_config, load_config
 from .discovery import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
 from .errors import UsageError
+from .suppression import UNUSED_CODE, UNUSED_NAME
 
 __all__ = [
     "Settings",
@@ -156,6 +157,8 @@ def _check_selectors(option: str, selectors: tuple[str, ...] | None) -> None:
     for selector in selectors or ():
         upper = selector.upper()
         if upper == "ALL":
+            continue
+        if UNUSED_CODE.startswith(upper) or selector == UNUSED_NAME:
             continue
         if not any(code.startswith(upper) or r.name == selector for code, r in REGISTRY.items()):
             raise UsageError(

@@ -19,14 +19,27 @@ from typing import BinaryIO, TextIO
 
 import attrs
 
-from ..diagnostics import Severity
+from ..diagnostics import Diagnostic, Severity
 from .discovery import file_kind, walk
 from .engine import Job, Outcome, process
 from .jsonscan import rewrite_literal
 from .location import Origin, locate
 from .options import Settings
 from .reporters import Reporter, Summary
-from .sources import FileEnd, FileStart, Item, Problem, PromptItem, Source, Verbatim, read_source
+from .sources import (
+    DirectiveLine,
+    FileEnd,
+    FileStart,
+    Item,
+    Problem,
+    PromptItem,
+    Source,
+    Suppressions,
+    Verbatim,
+    read_source,
+)
+from .suppression import UNUSED_CODE, removal
+from .unused import Tracker, enabled_check, unused_diagnostic
 
 __all__ = ["Runner", "iter_sources"]
 
@@ -110,6 +123,7 @@ class _File:
     problems: int = 0
     line: int = 0  # the file line of the last prompt, and how much the rewrite has
     delta: int = 0  # shifted columns on it (several JSON prompts can share one line)
+    directive_at: dict[int, int] = attrs.field(factory=dict)  # line -> index in `new`
 
 
 class Runner:
@@ -141,6 +155,8 @@ class Runner:
         self.summary = Summary()
         self.failed = False
         self._file: _File | None = None
+        self._tracker: Tracker | None = None
+        self._enabled: set[str] | None = None
 
     # -- the item stream -------------------------------------------------------------
 
@@ -150,7 +166,15 @@ class Runner:
             if isinstance(entry, Problem):
                 yield entry
                 continue
-            yield from read_source(entry, key=s.json_key, keep=self.rewrite, stdin=self.stdin)
+            tracker: Tracker | None = None
+            for item in read_source(entry, key=s.json_key, keep=self.rewrite, stdin=self.stdin):
+                if isinstance(item, Suppressions):
+                    tracker = Tracker(item.directives)
+                elif isinstance(item, PromptItem) and tracker is not None:
+                    codes = tracker.codes_for(item.origin.line)
+                    if codes:
+                        item = attrs.evolve(item, suppress=codes)
+                yield item
 
     def run(self, inputs: Iterator[Source | Problem]) -> int:
         s = self.settings
@@ -160,16 +184,22 @@ class Runner:
             if isinstance(item, PromptItem):
                 assert outcome is not None
                 self._prompt(item, outcome)
-            elif isinstance(item, Verbatim):
+            elif isinstance(item, (Verbatim, DirectiveLine)):
                 if self._file is not None:
+                    if isinstance(item, DirectiveLine):
+                        self._file.directive_at[item.line] = len(self._file.new)
                     self._file.old.append(item.text)
                     self._file.new.append(item.text)
+            elif isinstance(item, Suppressions):
+                if self.mode != "format":
+                    self._tracker = Tracker(item.directives)
             elif isinstance(item, Problem):
                 self._problem(item)
             elif isinstance(item, FileStart):
                 self.summary.files += 1
                 self._file = _File(item.source) if self.rewrite else None
             elif isinstance(item, FileEnd):
+                self._unused(item.source)
                 self._end(item.source)
         self.reporter.finish(self.summary, self.mode)
         self._format_summary()
@@ -189,9 +219,15 @@ class Runner:
         state = self._file
         if state is not None:
             origin, text = self._rewrite(state, item, outcome)
+        diagnostics = outcome.diagnostics
+        if self._tracker is not None and diagnostics:
+            diagnostics = tuple(self._tracker.keep(item.origin.line, diagnostics))
         if self.rewrite and not self.write:
             return  # --diff / --check: the findings are of text that is not written
-        for finding in locate(origin, text, outcome.diagnostics):
+        self._report(origin, text, diagnostics)
+
+    def _report(self, origin: Origin, text: str, diagnostics: tuple[Diagnostic, ...]) -> None:
+        for finding in locate(origin, text, diagnostics):
             d = finding.diagnostic
             self._count(d.severity)
             if d.fix is not None:
@@ -200,6 +236,42 @@ class Runner:
                 else:
                     self.summary.unsafe_fixable += 1
             self.reporter.finding(finding)
+
+    def _unused(self, source: Source) -> None:
+        """Report (check) or remove (fix) the suppressions of the file that silenced nothing."""
+        tracker, self._tracker = self._tracker, None
+        if tracker is None or not self._runs(UNUSED_CODE):
+            return
+        state = self._file
+        for directive, codes in tracker.unused(enabled_check(self._enabled_codes())):
+            diagnostic = unused_diagnostic(directive, codes)
+            if state is not None and directive.line in state.directive_at:
+                index = state.directive_at[directive.line]
+                kept = removal(directive, codes)
+                old = state.new[index]
+                eol = old[len(old.rstrip("\r\n")) :]
+                state.new[index] = "" if kept is None else kept + eol
+                state.changed = True
+                self.summary.fixed += 1
+                continue
+            origin = Origin(source.path, directive.line, 0, None, directive.text, 0)
+            self._report(origin, directive.text, (diagnostic,))
+
+    def _enabled_codes(self) -> set[str]:
+        if self._enabled is None:
+            from ..rules import selected_rules
+
+            s = self.settings
+            self._enabled = {r.code for r in selected_rules(s.profile, s.select, s.ignore)}
+        return self._enabled
+
+    def _runs(self, code: str) -> bool:
+        s = self.settings
+        if s.ignore and any(code.startswith(i.upper()) or i.upper() == "ALL" for i in s.ignore):
+            return False
+        return s.select is None or any(
+            code.startswith(i.upper()) or i.upper() == "ALL" for i in s.select
+        )
 
     def _count(self, severity: Severity) -> None:
         if severity is Severity.ERROR:
