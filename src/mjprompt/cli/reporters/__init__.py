@@ -40,7 +40,7 @@ def make_reporter(
     if statistics:
         from .statistics import StatisticsReporter
 
-        return StatisticsReporter(out, err, as_json=name == "json", quiet=quiet)
+        return StatisticsReporter(out, err, as_json=name == "json", quiet=quiet, profile=profile)
     module, cls = FORMATS[name]
     reporter_class = getattr(importlib.import_module(module, __name__), cls)
     reporter: Reporter = reporter_class(
