@@ -61,19 +61,31 @@ def iter_sources(
     for path in paths:
         if path == "-":
             name = stdin_filename or "-"
+            if settings.force_exclude and stdin_filename and _force_excluded(name, settings):
+                continue
             yield Source(name, file_kind(stdin_filename or ""), stdin=True)
             continue
         errors: list[OSError] = []
+        outside: list[str] = []
         walked = os.path.isdir(path)
         if walked:
-            found = walk(path, settings.include, settings.exclude, errors.append)
+            found = walk(
+                path,
+                settings.include,
+                settings.exclude,
+                errors.append,
+                outside.append,
+                gitignore=settings.respect_gitignore,
+            )
         elif os.path.lexists(path):
+            if settings.force_exclude and _force_excluded(path, settings):
+                continue  # pre-commit passes every staged file: honour `exclude`
             found = iter((path,))
         else:
             yield Problem(path, None, None, "no such file or directory")
             continue
         for file in found:
-            yield from _walk_errors(errors)
+            yield from _walk_errors(errors, outside, path)
             key = os.path.realpath(file)
             if key in seen:
                 continue
@@ -84,14 +96,38 @@ def iter_sources(
                 # device may never end: only a file named on the command line is read.
                 yield Problem(file, None, None, f"not a regular file ({special}); not read")
                 continue
-            yield Source(file, file_kind(file))
-        yield from _walk_errors(errors)
+            yield Source(file, file_kind(file), root=path if walked else None)
+        yield from _walk_errors(errors, outside, path)
 
 
-def _walk_errors(errors: list[OSError]) -> Iterator[Problem]:
+def _force_excluded(path: str, settings: Settings) -> bool:
+    """``--force-exclude``: a file named on the command line that ``exclude`` (or a
+    ``.gitignore``) skips, matched relative to the working directory."""
+    from .discovery import GitIgnore, excluded
+
+    relative = os.path.relpath(os.path.abspath(path)).replace(os.sep, "/")
+    parts = relative.split("/")
+    # An excluded directory excludes what is inside it, as in a walk.
+    for depth in range(1, len(parts) + 1):
+        if excluded("/".join(parts[:depth]), settings.exclude, directory=depth < len(parts)):
+            return True
+    if not settings.respect_gitignore:
+        return False
+    ignore = GitIgnore()
+    directory = os.path.dirname(os.path.abspath(path))
+    ignore.add_parents(directory)
+    ignore.add(directory)
+    return ignore.ignored(path)
+
+
+def _walk_errors(errors: list[OSError], outside: list[str], root: str) -> Iterator[Problem]:
     for error in errors:
         yield Problem(error.filename, None, None, f"cannot read directory: {error.strerror}")
     errors.clear()
+    for link in outside:
+        # Following it would read (and `fix` would write) a file out of the tree.
+        yield Problem(link, None, None, f"symbolic link to a place outside {root}; not followed")
+    outside.clear()
 
 
 def _special_kind(path: str) -> str | None:
@@ -156,7 +192,7 @@ class Runner:
         self.failed = False
         self._file: _File | None = None
         self._tracker: Tracker | None = None
-        self._enabled: set[str] | None = None
+        self._codes: dict[Source, frozenset[str]] = {}  # files with their own rule choice
 
     # -- the item stream -------------------------------------------------------------
 
@@ -167,14 +203,27 @@ class Runner:
                 yield entry
                 continue
             tracker: Tracker | None = None
+            job = self._job_for(entry)
             for item in read_source(entry, key=s.json_key, keep=self.rewrite, stdin=self.stdin):
                 if isinstance(item, Suppressions):
                     tracker = Tracker(item.directives)
-                elif isinstance(item, PromptItem) and tracker is not None:
-                    codes = tracker.codes_for(item.origin.line)
-                    if codes:
-                        item = attrs.evolve(item, suppress=codes)
+                elif isinstance(item, PromptItem) and (tracker is not None or job is not None):
+                    codes = tracker.codes_for(item.origin.line) if tracker is not None else ()
+                    item = attrs.evolve(item, suppress=codes, job=job)
                 yield item
+
+    def _job_for(self, source: Source) -> Job | None:
+        """The file's own rule choice (nearest configuration, per-file-ignores), or None
+        when it is the run's."""
+        s = self.settings
+        if s.choices is None or source.path is None or source.kind == "prompt":
+            return None
+        choice = s.choices.choice(source.path)
+        codes = choice.codes(source.path)
+        if choice.profile == s.profile and codes == s.select:
+            return None
+        self._codes[source] = frozenset(codes)
+        return Job(self.mode, choice.profile, codes, None, s.unsafe_fixes)
 
     def run(self, inputs: Iterator[Source | Problem]) -> int:
         s = self.settings
@@ -201,9 +250,20 @@ class Runner:
             elif isinstance(item, FileEnd):
                 self._unused(item.source)
                 self._end(item.source)
+        if not self.summary.files and not self.summary.problems:
+            self._nothing_found()
         self.reporter.finish(self.summary, self.mode)
         self._format_summary()
         return self._exit_code()
+
+    def _nothing_found(self) -> None:
+        # Never "All checks passed (0 prompts)": a walk that found nothing is usually a
+        # wrong directory or an `include` that misses the project's file names.
+        names = ", ".join(self.settings.include)
+        self.err.write(
+            f"mjprompt: warning: no prompt files found (a directory walk picks {names}; "
+            "set `include` in the configuration for other names)\n"
+        )
 
     # -- per item ----------------------------------------------------------------------
 
@@ -240,10 +300,13 @@ class Runner:
     def _unused(self, source: Source) -> None:
         """Report (check) or remove (fix) the suppressions of the file that silenced nothing."""
         tracker, self._tracker = self._tracker, None
-        if tracker is None or not self._runs(UNUSED_CODE):
+        running = self._codes.pop(source, None)
+        if running is None:
+            running = frozenset(self.settings.select or ())
+        if tracker is None or UNUSED_CODE not in running:
             return
         state = self._file
-        for directive, codes in tracker.unused(enabled_check(self._enabled_codes())):
+        for directive, codes in tracker.unused(enabled_check(running)):
             diagnostic = unused_diagnostic(directive, codes)
             if state is not None and directive.line in state.directive_at:
                 index = state.directive_at[directive.line]
@@ -256,22 +319,6 @@ class Runner:
                 continue
             origin = Origin(source.path, directive.line, 0, None, directive.text, 0)
             self._report(origin, directive.text, (diagnostic,))
-
-    def _enabled_codes(self) -> set[str]:
-        if self._enabled is None:
-            from ..rules import selected_rules
-
-            s = self.settings
-            self._enabled = {r.code for r in selected_rules(s.profile, s.select, s.ignore)}
-        return self._enabled
-
-    def _runs(self, code: str) -> bool:
-        s = self.settings
-        if s.ignore and any(code.startswith(i.upper()) or i.upper() == "ALL" for i in s.ignore):
-            return False
-        return s.select is None or any(
-            code.startswith(i.upper()) or i.upper() == "ALL" for i in s.select
-        )
 
     def _count(self, severity: Severity) -> None:
         if severity is Severity.ERROR:
@@ -337,11 +384,16 @@ class Runner:
         elif not self.write:
             self.out.write(f"Would reformat: {path}\n")
         elif not to_stdout:
-            self._save(path, new_text)
+            self._save(path, new_text, source.root)
 
-    def _save(self, path: str, text: str) -> None:
+    def _save(self, path: str, text: str, root: str | None = None) -> None:
+        from .discovery import inside
         from .rewrite import write_atomic
 
+        if root is not None and not inside(path, root):
+            # The link was swapped after the walk: never write out of the tree.
+            self._problem(Problem(path, None, None, f"now leads outside {root}; not written"))
+            return
         try:
             write_atomic(path, text.encode("utf-8"))
         except OSError as exc:
@@ -353,7 +405,7 @@ class Runner:
     # -- the end -----------------------------------------------------------------------
 
     def _format_summary(self) -> None:
-        if self.mode == "check" or self.settings.quiet:
+        if self.mode == "check" or self.settings.quiet or not self.summary.files:
             return
         if self.mode == "fix" and self.write:
             return  # the reporter's summary covers it
@@ -369,6 +421,8 @@ class Runner:
     def _exit_code(self) -> int:
         if self.summary.problems:
             return 2
+        if self.settings.exit_zero:
+            return 0
         if self.failed:
             return 1
         if self.summary.changed_files and (self.mode == "fix" or not self.write):

@@ -55,7 +55,8 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 class Source:
     """One input: a file path, ``-`` (stdin), or a prompt given with ``-p``.
 
-    ``path`` is what is shown; ``kind`` is ``text``, ``jsonl``, ``json`` or ``prompt``.
+    ``path`` is what is shown; ``kind`` is ``text``, ``jsonl``, ``json`` or ``prompt``;
+    ``root`` is the directory whose walk found the file (a rewrite must stay inside it).
     """
 
     path: str | None
@@ -63,6 +64,7 @@ class Source:
     prompt: str = ""
     line: int = 1
     stdin: bool = False
+    root: str | None = None
 
 
 @attrs.frozen(slots=True)

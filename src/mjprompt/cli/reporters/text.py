@@ -97,8 +97,8 @@ class TextReporter(Reporter):
         self.out.write("\n")
 
     def finish(self, summary: Summary, mode: str) -> None:
-        if self.quiet:
-            return
+        if self.quiet or not (summary.files or summary.problems):
+            return  # nothing was read: the runner said so on standard error
         where = f"{_plural(summary.prompts, 'prompt')} in {_plural(summary.files, 'input')}"
         parts = []
         if mode == "fix" and summary.fixed:
