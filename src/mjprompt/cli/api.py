@@ -127,13 +127,13 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=_cmd_submit)
 
     p = subparsers.add_parser("status", help="print the state of a task")
-    p.add_argument("task_id", metavar="TASK_ID")
+    p.add_argument("task_id", metavar="TASK_ID", help="the task id `submit` printed")
     _add_api_options(p)
     p.add_argument("--json", action="store_true", help="print the task as JSON")
     p.set_defaults(func=_cmd_status)
 
     p = subparsers.add_parser("wait", help="wait for a task, optionally saving its images")
-    p.add_argument("task_id", metavar="TASK_ID")
+    p.add_argument("task_id", metavar="TASK_ID", help="the task id `submit` printed")
     p.add_argument("--out", metavar="DIR", help="save the images (and a sidecar) in DIR")
     _add_api_options(p)
     _add_wait_options(p)
