@@ -192,6 +192,7 @@ class Runner:
         self.failed = False
         self._file: _File | None = None
         self._tracker: Tracker | None = None
+        self._prompts_only = True  # every input so far is a -p prompt
         self._codes: dict[Source, frozenset[str]] = {}  # files with their own rule choice
 
     # -- the item stream -------------------------------------------------------------
@@ -246,6 +247,7 @@ class Runner:
                 self._problem(item)
             elif isinstance(item, FileStart):
                 self.summary.files += 1
+                self._prompts_only &= item.source.kind == "prompt"
                 self._file = _File(item.source) if self.rewrite else None
             elif isinstance(item, FileEnd):
                 self._unused(item.source)
@@ -410,7 +412,9 @@ class Runner:
         if self.mode == "fix" and self.write:
             return  # the reporter's summary covers it
         n = self.summary.changed_files
-        files = f"{n} file" + ("" if n == 1 else "s")
+        # A -p prompt is not a file: "1 prompt reformatted".
+        noun = "prompt" if self._prompts_only else "file"
+        files = f"{n} {noun}" + ("" if n == 1 else "s")
         if self.mode == "fix":
             self.err.write(f"Would fix {files}.\n" if n else "Nothing to fix.\n")
         elif self.write:
