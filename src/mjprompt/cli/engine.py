@@ -104,6 +104,8 @@ def run_chunk(job: Job, texts: list[Entry]) -> list[Outcome]:
             plain = [t for t in texts if isinstance(t, str)]
             found = lint_many(plain, profile=job.profile, select=job.select, ignore=job.ignore)
             return [Outcome(None, tuple(d)) if d else _CLEAN for d in found]
+        if job.mode == "check":
+            return _check_mixed(job, texts)
         out = []
         for entry in texts:
             if isinstance(entry, str):
@@ -114,6 +116,19 @@ def run_chunk(job: Job, texts: list[Entry]) -> list[Outcome]:
         return out
     finally:
         gc.set_threshold(*old)
+
+
+def _check_mixed(job: Job, texts: list[Entry]) -> list[Outcome]:
+    """Check entries whose files have their own rule choice: each run of consecutive
+    entries with the same choice is linted in one batch, as plain ones are."""
+    out: list[Outcome] = []
+    for own, group in itertools.groupby(
+        texts, key=lambda e: job if isinstance(e, str) else (e[1] or job)
+    ):
+        batch = [e if isinstance(e, str) else e[0] for e in group]
+        found = lint_many(batch, profile=own.profile, select=own.select, ignore=own.ignore)
+        out.extend(Outcome(None, tuple(d)) if d else _CLEAN for d in found)
+    return out
 
 
 def default_jobs() -> int:
