@@ -136,3 +136,25 @@ def test_explain_suggests_the_code_a_lookalike_letter_stands_for(cli_fast):
     run = cli_fast("explain", "MJ1O1")
     assert run.code == 2
     assert "did you mean MJ101" in run.err
+
+
+def test_unused_suppressions_in_sarif_point_at_their_rule(cli, tmp_path, make_file):
+    import json
+    from pathlib import Path
+
+    import jsonschema
+
+    make_file(tmp_path / "a.prompt", "# mjprompt: disable-next-line MJ101\na fine cat\n")
+    run = cli("check", "--format", "sarif", "a.prompt")
+    log = json.loads(run.out)
+    schema = Path(__file__).with_name("sarif-schema-2.1.0.json")
+    jsonschema.validate(log, json.loads(schema.read_text("utf-8")))
+    (result,) = log["runs"][0]["results"]
+    rule = log["runs"][0]["tool"]["driver"]["rules"][result["ruleIndex"]]
+    assert (rule["id"], rule["name"], result["level"]) == (
+        UNUSED_CODE,
+        "unused-suppression",
+        "warning",
+    )
+    (change,) = result["fixes"][0]["artifactChanges"]
+    assert change["replacements"][0]["insertedContent"]["text"] == ""
