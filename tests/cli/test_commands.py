@@ -61,7 +61,8 @@ def test_expand_from_stdin_as_json(cli_fast):
 def test_expand_errors(cli_fast):
     unclosed = cli_fast("expand", "ok", "a {red, green")
     assert unclosed.code == 2
-    assert unclosed.err == "mjprompt: error: <prompt 2>:1:3: MJ111 `{` is never closed\n"
+    # The label and numbering of `check -p`: the second prompt is line 2.
+    assert unclosed.err == "mjprompt: error: <prompt>:2:3: MJ111 error `{` is never closed\n"
     too_many = cli_fast("expand", "--limit", "3", "{a,b} {c,d}")
     assert too_many.code == 2
     assert "4 prompts, more than the limit of 3" in too_many.err

@@ -21,8 +21,8 @@ from urllib.parse import quote
 from ... import __version__
 from ...diagnostics import Severity
 from ...rules import Rule
-from ..rules import all_rules
 from ..location import Finding, Region
+from ..rules import all_rules
 from ..sources import Problem
 from .base import Reporter, Summary
 from .json_array import dumps
