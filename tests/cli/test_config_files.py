@@ -107,3 +107,17 @@ def test_bad_standalone_configuration_names_file_and_key(
     assert run.code == 2
     assert message in run.err, run.err
     assert "mjprompt.toml" in run.err
+
+
+def test_an_editor_gets_the_codes_of_a_file_as_check_would(tmp_path, make_file):
+    from mjprompt.cli.selection import codes_for
+
+    make_file(
+        tmp_path / "mjprompt.toml",
+        "profile = 'midjourney'\nselect = ['MJ1']\nextend-select = ['MJ302']\n"
+        "[per-file-ignores]\n'legacy/*' = ['MJ101']\n",
+    )
+    profile, path, codes = codes_for(str(tmp_path / "a.prompt"))
+    assert (profile, path) == ("midjourney", str(tmp_path / "mjprompt.toml"))
+    assert "MJ101" in codes and "MJ302" in codes and "MJ301" not in codes
+    assert "MJ101" not in codes_for(str(tmp_path / "legacy" / "b.prompt"))[2]

@@ -27,15 +27,16 @@ def sandbox() -> Iterator[Sandbox]:
 
 def _run_in_pty(sandbox: Sandbox, out: Path, columns: int, **env: str) -> tuple[str, int]:
     command = console_script()
+    environment = clean_env(
+        EVOLINK_API_KEY=sandbox.api_key, EVOLINK_BASE_URL=sandbox.base_url, **env
+    )
+    # The width must come from the terminal itself (its window size), not from $COLUMNS.
+    environment.pop("COLUMNS", None)
+    environment.pop("LINES", None)
     child = pexpect.spawn(
         command[0],
         [*command[1:], "generate", "a lighthouse at dusk --ar 3:2", "--out", str(out)],
-        env=clean_env(
-            EVOLINK_API_KEY=sandbox.api_key,
-            EVOLINK_BASE_URL=sandbox.base_url,
-            COLUMNS=str(columns),
-            **env,
-        ),
+        env=environment,
         dimensions=(24, columns),
         encoding="utf-8",
         timeout=60,

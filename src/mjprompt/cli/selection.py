@@ -18,7 +18,9 @@ from collections.abc import Iterable
 
 import attrs
 
-__all__ = ["RuleChoice", "specificity"]
+from .config import Config, config_for
+
+__all__ = ["RuleChoice", "codes_for", "specificity"]
 
 
 def specificity(selector: str, code: str, name: str) -> int:
@@ -48,6 +50,20 @@ class RuleChoice:
     extend_ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     base: str = ""  # the directory per-file-ignores patterns are relative to
+
+    @classmethod
+    def from_config(cls, config: Config) -> RuleChoice:
+        """The choice a configuration makes on its own (no command line): what an editor
+        uses, with ``config_for(path)``; see :func:`codes_for`."""
+        return cls(
+            profile=config.get("profile", "evolink"),
+            select=config.get("select"),
+            extend_select=config.get("extend-select") or (),
+            ignore=config.get("ignore") or (),
+            extend_ignore=config.get("extend-ignore") or (),
+            per_file_ignores=tuple((config.get("per-file-ignores") or {}).items()),
+            base=config.directory,
+        )
 
     def codes(self, path: str | None = None) -> tuple[str, ...]:
         """The codes that run on the file at ``path`` (None: a ``-p`` prompt, stdin)."""
@@ -81,3 +97,13 @@ class RuleChoice:
             if pathspec.GitIgnoreSpec.from_lines([pattern]).match_file(relative):
                 out.extend(codes)
         return tuple(out)
+
+
+def codes_for(path: str) -> tuple[str, str, tuple[str, ...]]:
+    """``(profile, config path or "", codes)`` for the file at ``path``, as ``mjprompt
+    check`` chooses them with no options: the nearest configuration, its select/ignore
+    and per-file-ignores (raises ``ConfigError`` for an invalid file). Suppression
+    comments come on top (:mod:`.suppression`)."""
+    config = config_for(path)
+    choice = RuleChoice.from_config(config)
+    return choice.profile, config.path or "", choice.codes(path)
