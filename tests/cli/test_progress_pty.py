@@ -139,3 +139,25 @@ def test_failures_are_printed_when_they_happen():
     task.error = type("E", (), {"code": "content_policy_violation"})()  # type: ignore[assignment]
     progress.on_event(_Job(), "failed", task)  # type: ignore[arg-type]
     assert "a.prompts.txt:3: failed (task task-1): content_policy_violation\n" in stream.text
+
+
+def test_verbose_prints_the_clients_retries_through_the_display():
+    import logging
+
+    from mjprompt.cli.api import _ProgressLog
+
+    stream = _Stream()
+    progress = Progress(stream, live=True, clock=_Clock(), width=lambda: 60)
+    progress.on_event(_Job(), "progress", _Task("processing", 50, None))  # type: ignore[arg-type]
+    logger = logging.getLogger("mjprompt.client.test-verbose")
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    handler = _ProgressLog(progress)
+    logger.addHandler(handler)
+    try:
+        logger.info("retrying %s in %.1f s after: %s", "POST", 2.0, "HTTP 503")
+    finally:
+        logger.removeHandler(handler)
+    # The note clears the status line, is printed whole, and the status line comes back.
+    note = "\r\x1b[2Kmjprompt: retrying POST in 2.0 s after: HTTP 503\n\r\x1b[2K["
+    assert note in stream.text

@@ -158,3 +158,13 @@ def test_unused_suppressions_in_sarif_point_at_their_rule(cli, tmp_path, make_fi
     )
     (change,) = result["fixes"][0]["artifactChanges"]
     assert change["replacements"][0]["insertedContent"]["text"] == ""
+
+
+def test_codes_of_rules_that_do_not_run_are_not_called_unused(cli_fast, tmp_path, make_file):
+    make_file(tmp_path / "a.prompt", "# mjprompt: disable-next-line MJ101\na fine cat\n")
+    assert cli_fast("check", "a.prompt", "--select", "MJ3,MJ9").lines == [
+        "All checks passed (1 prompt in 1 input)."
+    ]
+    assert cli_fast("check", "a.prompt").lines[0] == (
+        "a.prompt:1:1: MJ901 warning unused suppression: nothing to silence for MJ101"
+    )
