@@ -101,14 +101,25 @@ def register(subparsers: Any) -> None:
         metavar="KIND[,key=value...]",
         help="inject a fault (repeatable); see below",
     )
-    p.add_argument("--fail-code", default="generation_failed_no_content", metavar="CODE")
+    p.add_argument(
+        "--fail-code",
+        default="generation_failed_no_content",
+        metavar="CODE",
+        help="the error code of the tasks made to fail (default generation_failed_no_content)",
+    )
     p.add_argument("--image-size", type=int, default=64, metavar="PX", help="long side (64)")
     p.add_argument(
         "--allow-loopback-callbacks",
         action="store_true",
         help="accept http(s) callback URLs on 127.0.0.1/::1/localhost",
     )
-    p.add_argument("--callback-timeout", type=_seconds, default=10.0, metavar="S")
+    p.add_argument(
+        "--callback-timeout",
+        type=_seconds,
+        default=10.0,
+        metavar="S",
+        help="seconds each callback POST may take (default 10)",
+    )
     p.add_argument(
         "--callback-delays",
         type=_delays,

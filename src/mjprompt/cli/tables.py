@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import attrs
 
 from ..diagnostics import Severity
-from .engine import Job, Outcome, run_chunk
+from .engine import Entry, Job, Outcome, run_chunk
 from .errors import UsageError
 from .location import Finding, Origin, Region
 from .options import Settings, use_color
@@ -248,7 +248,7 @@ _Result = tuple[list["Outcome | None"], Counter[str]]
 
 def _work(job: Job, texts: list[str | None], count_params: bool) -> _Result:
     """One batch: an outcome per row (None for a null cell) and the parameter counts."""
-    present = [t for t in texts if t is not None]
+    present: list[Entry] = [t for t in texts if t is not None]
     done = iter(run_chunk(job, present))
     outcomes = [None if t is None else next(done) for t in texts]
     return outcomes, _parameters(texts) if count_params else Counter()
