@@ -28,6 +28,7 @@ from ..ast import (
 from ..params import PARAMS, Arity, Kind, ParamSpec, Status
 from .base import Context, RuleFunc
 from .common import effective_value, flag, number_text
+from .syntax import DASHES
 
 __all__ = [
     "IMAGE_URL",
@@ -184,7 +185,9 @@ IMAGE_URL = re.compile(
     re.IGNORECASE,
 )
 
-_NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)")
+_NUMBER = re.compile(r"-?(?:\d+(?:\.\d+)?|\.\d+)")
+# A dash after whitespace in the last text chunk: a malformed marker MJ101 may find there.
+_TEXT_DASH = re.compile(rf"(?<!\S)[{DASHES}]")
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NEGATIVE_INT = re.compile(r"-\d+")
 _KIND_WORDS = {
@@ -533,6 +536,11 @@ def _text(text: Sequence[TextPart], source: str) -> int:
                 has |= _GLUED_MARKER
         elif isinstance(part, Weight):
             has |= _WEIGHTS
+    last = text[-1]
+    if isinstance(last, TextChunk):
+        raw = last.raw
+        if ("-" in raw or not raw.isascii()) and _TEXT_DASH.search(raw):
+            has |= _BAD_MARKER
     start, end = first.span.start, text[-1].span.end
     if source.find(":", start, end) != -1 and source.find("://", start, end) != -1:
         has |= _TEXT_URL
