@@ -27,7 +27,7 @@ from ..ast import (
 )
 from ..params import PARAMS, Arity, Kind, ParamSpec, Status
 from .base import Context, RuleFunc
-from .common import effective_value, flag, number_text
+from .common import effective_value, flag, number_text, without_punctuation
 from .syntax import DASHES
 
 __all__ = [
@@ -393,7 +393,7 @@ def _param(
     if name == "version":
         for v in values:
             if v.__class__ is Value:
-                has |= _V7_BIT if v.raw in V7_TEXTS else _OTHER_VERSION
+                has |= _V7_BIT if without_punctuation(v.raw) in V7_TEXTS else _OTHER_VERSION
     elif name == "sref":
         if len(values) > MAX_SREFS:
             has |= _MANY_SREFS

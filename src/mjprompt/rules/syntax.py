@@ -301,7 +301,8 @@ def uppercase_name(ctx: Context) -> Iterator[Report]:
 
 
 _PUNCT_ONLY = re.compile(r"[,;|.:!?]+")
-_TRAILING_PUNCT = re.compile(r"[,;|]+$")
+# Sentence punctuation after a value (`--ar 16:9.`, `--s 250,`), and `|`.
+_TRAILING_PUNCT = re.compile(r"[,;|.!]+$")
 
 
 def _is_punct(v: Value) -> bool:
@@ -368,12 +369,14 @@ def _move_fix(source: str, edits: list[Edit]) -> Fix:
 
 @rule("MJ108", "punctuation-in-parameters", evolink=E, midjourney=E, fix="safe")
 def punctuation_in_parameters(ctx: Context) -> Iterator[Report]:
-    """Punctuation between or after parameter values (`--ar 2:3, --s 50`).
+    """Punctuation between or after parameter values (`--ar 2:3, --s 50`, `--ar 16:9.`).
 
     No punctuation may separate parameters; `--ar 2:3,` has the invalid value `2:3,`.
-    Commas inside free-text values (`--no red, blue`) are fine.
+    A value followed by sentence punctuation (`.`, `,`, `;`, `!`) is reported the same
+    way for every kind of value: `--ar 16:9.`, `--q 2.`, `--s 250.`. Commas inside
+    free-text values (`--no red, blue`) are fine.
 
-    Fails: `a cat --ar 2:3, --s 50`, `a cat --ar 2:3 , --s 50`
+    Fails: `a cat --ar 2:3, --s 50`, `a cat --ar 2:3 , --s 50`, `a cat --ar 16:9.`
     Passes: `a cat --ar 2:3 --s 50`, `a cat --no red, blue`
 
     Fix (safe): delete the punctuation.
