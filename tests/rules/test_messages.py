@@ -110,7 +110,10 @@ def test_duplicates_are_errors_but_repeated_lists_warnings() -> None:
 
 def test_severity_per_profile() -> None:
     assert _one("hot:: dog", "MJ210", "evolink")[1] is Severity.ERROR
-    assert _one("hot:: dog", "MJ210", "midjourney")[1] is Severity.WARNING
+    # Issue 14: the fact sheet rules `::` in the text an error in both profiles.
+    assert _one("hot:: dog", "MJ210", "midjourney")[1] is Severity.ERROR
+    assert _one("https://e.com/a.heic a cat", "MJ216", "evolink")[1] is Severity.ERROR
+    assert _one("https://e.com/a.heic a cat", "MJ216", "midjourney")[1] is Severity.WARNING
     assert _one("a cat --iw 1", "MJ501", "evolink")[1] is Severity.ERROR
     assert _one("a cat --iw 1", "MJ501", "midjourney")[1] is Severity.WARNING
     assert _one("a cat --q 3", "MJ305", "midjourney")[1] is Severity.WARNING

@@ -67,13 +67,39 @@ def _conflicts_table() -> list[str]:
 RULINGS = (
     "Relations (MJ501, MJ502): an error where Midjourney's docs and the evolink guide "
     "agree; where only the evolink guide states it, an error in evolink and a warning in "
-    "midjourney; inferences and soft interactions are warnings.",
+    "midjourney; soft interactions are warnings; a pair the fact sheet lists as a "
+    "conflict is an error (below).",
     "`--oref` with Fast mode (v7-syntax.md D2) is not reported: the sources contradict "
     "each other. Draft and `--q 4` are errors.",
     "`--q 3` is an error in evolink and a warning in midjourney (reportedly run as 4), "
     "with an unsafe fix to `--q 4`; `--q .25`/`.5` are errors in both.",
-    "Style codes or `random` with `--sv` other than 4 or 6 (MJ503) and moodboard codes "
-    "with `--sw`/`--sv` (MJ504) are warnings: one third-party report, an assumed code form.",
+    "Policy decisions revisited (issue 14): the fact sheet is followed unless a "
+    "first-party source says otherwise; none does for these four. "
+    "(1) `::` multi-prompt weights in the text are an error in both profiles (MJ210): "
+    "v7-syntax.md §2.6 and D10 rule an error, Midjourney's Version chart marks "
+    "multi-prompting unsupported in V7 [OFF MJ-VER], evolink calls it unsupported [EVO]. "
+    "(2) Style codes or `random` with `--sv` other than 4 or 6 are an error (MJ503): "
+    "v7-syntax.md §3.2 lists the pair as a conflict [3P-GC reports the errors]; the "
+    "first-party D1 note (`--sv` accepts 1-6) is about `--sv` alone. "
+    "(3) Moodboard codes in `--p` with `--sw` or `--sv` are an error (MJ504): §3.2 "
+    "conflict, sourced to Midjourney's Moodboards and Style Reference pages [OFF]. "
+    "(4) `--stealth` with `--public` is an error in midjourney (MJ502): §3.2 lists it "
+    "as a conflict (one visibility per job, an inference; no first-party text says "
+    "otherwise); in evolink each is already an error (MJ407).",
+    "Soft interactions of v7-syntax.md §3.3 are warnings (MJ505, and `--seed` with "
+    'Turbo in MJ502); the sheet\'s "high" and "above about" are made concrete as '
+    "`--stylize` 500+, `--exp` above 25, `--ow` above 400 (unless `--stylize` 750+).",
+    "Prose is not parameters: a bare `--` followed by a word, and an en dash, minus sign "
+    "or other dash glued to a word of the text, are text; a dash marker in the text is "
+    "reported (MJ101) only at its end, where a parameter may stand, before a known "
+    "parameter name (or one close to it) and words that read as its value. MJ102 "
+    "reports a bare `--` at the end of the prompt or right before another marker.",
+    "A value followed by sentence punctuation (`.`, `,`, `;`, `!`) is MJ108 for every "
+    "kind of value, with a safe fix; a trailing dot is not a decimal point.",
+    "Image formats other than .png, .gif, .webp, .jpg and .jpeg (`.heic`, `.avif`, "
+    "`.tiff`…) are an error in evolink and a warning in midjourney (MJ216); image "
+    "prompts and the URLs of `--oref` and `--sref` get the same URL checks (MJ203, "
+    "MJ204, MJ216).",
     "`--p`, `--repeat`, `--stealth` and `--public` are errors in evolink (MJ407): the API "
     "does not offer them. A bare `--p` is valid in midjourney.",
     "`--style raw` is valid: an info with a safe fix to `--raw` (MJ405).",
@@ -81,7 +107,8 @@ RULINGS = (
     "same; the list parameters (`--sref`, `--p`, `--no`) twice are a warning (prompts "
     "from Midjourney's gallery repeat them) with an unsafe fix that merges the values.",
     "Permutations may nest. Options are stripped of surrounding whitespace; only `\\,` "
-    "is unescaped (other backslashes stay). The cap of 40 counts expansions (not "
+    "is unescaped (other backslashes stay). `\\{` and `\\}` are literal braces in the "
+    "text and in values: they open and close no group. The cap of 40 counts expansions (not "
     "multiplied by `--repeat`); prompts nested deeper than 50 levels are not expanded.",
     "A bare `--niji` is read as a Niji selector (no missing-value error); it is MJ403.",
     "Lengths count code points (MJ208); MJ209 warns when UTF-16 units pass the limit.",

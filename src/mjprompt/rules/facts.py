@@ -400,6 +400,9 @@ def _param(
         for v in values:
             if v.__class__ is Value and v.raw.startswith("::"):
                 has |= _SPACED_WEIGHT
+        has |= _reference_urls(values)
+    elif name == "oref":
+        has |= _reference_urls(values)
     status = spec.status
     if status is Status.REMOVED:
         return (has | _REMOVED, "removed", name_bit), True
@@ -544,6 +547,22 @@ def _text(text: Sequence[TextPart], source: str) -> int:
     start, end = first.span.start, text[-1].span.end
     if source.find(":", start, end) != -1 and source.find("://", start, end) != -1:
         has |= _TEXT_URL
+    return has
+
+
+def _reference_urls(values: Sequence[ValuePart]) -> int:
+    """What the URLs of `--sref`/`--oref` have: the same findings as image prompts."""
+    has = 0
+    for v in values:
+        if v.__class__ is Value:
+            raw = v.raw  # type: ignore[union-attr]
+            if "http" not in raw[:5].lower():
+                continue
+            item = without_punctuation(raw.partition("::")[0]).lstrip("<").removesuffix(">")
+            if item[:7].lower() == "http://":
+                has |= _HTTP_IMAGE
+            if not IMAGE_URL.fullmatch(item):
+                has |= _NOT_IMAGE_URL
     return has
 
 

@@ -79,7 +79,10 @@ def _may_stand(name: str, values: list[str]) -> tuple[bool, ParamSpec | None]:
     """Whether `name` with the words after it reads as a parameter, and its spec."""
     spec = lookup(name)
     if spec is None:
-        return (_close_name(name) is not None and len(values) <= 1), None
+        # A name close to a parameter's must be followed by what that parameter takes.
+        close = _close_name(name)
+        near = lookup(close) if close is not None else None
+        return near is not None and _may_stand(close, values)[0], None  # type: ignore[arg-type]
     limit = spec.arity.max
     if limit is not None and len(values) > limit:
         return False, spec
