@@ -555,7 +555,7 @@ def _reference_urls(values: Sequence[ValuePart]) -> int:
     has = 0
     for v in values:
         if v.__class__ is Value:
-            raw = v.raw  # type: ignore[union-attr]
+            raw = v.raw
             if "http" not in raw[:5].lower():
                 continue
             item = without_punctuation(raw.partition("::")[0]).lstrip("<").removesuffix(">")
