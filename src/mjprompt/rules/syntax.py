@@ -75,18 +75,27 @@ def _close_name(name: str) -> str | None:
     return _did_you_mean(name.lower()) if len(name) >= 4 else None
 
 
-def _may_stand(name: str, values: list[str]) -> tuple[bool, ParamSpec | None]:
-    """Whether `name` with the words after it reads as a parameter, and its spec."""
+def _may_stand(name: str, values: list[str], weak: bool) -> tuple[bool, ParamSpec | None]:
+    """Whether `name` with the words after it reads as a parameter, and its spec.
+
+    A ``weak`` marker (one ASCII hyphen, or `--` and a space) is common in prose
+    (`a dog -- no leash`, `a well -known artist`): it counts only before a number
+    parameter and its number (`-ar 16:9`, `-- s 250`).
+    """
     spec = lookup(name)
     if spec is None:
         # A name close to a parameter's must be followed by what that parameter takes.
         close = _close_name(name)
-        near = lookup(close) if close is not None else None
-        return near is not None and _may_stand(close, values)[0], None  # type: ignore[arg-type]
+        if weak or close is None:
+            return False, None
+        return _may_stand(close, values, weak)[0], None
     limit = spec.arity.max
     if limit is not None and len(values) > limit:
         return False, spec
-    if values and spec.kind in _NUMERIC and not (values[0][0].isdigit() or values[0][0] == "."):
+    numeric = spec.kind in _NUMERIC
+    if weak and not (numeric and values):
+        return False, spec
+    if values and numeric and not (values[0][0].isdigit() or values[0][0] == "."):
         return False, spec
     return True, spec
 
@@ -98,7 +107,8 @@ def text_markers(chunk: TextChunk) -> list[tuple[Span, Span, str, ParamSpec | No
     known name (or one close to a known name) with no more words after it than the
     parameter takes, up to the next match or the end of the chunk. So the parameters
     of `a cat –ar 16:9` or `a cat -ar 16:9 -s 50` are found, and prose such as
-    `a neon sign –glowing letters at night` or `a well -known artist` is left alone.
+    `a neon sign –glowing letters at night`, `a well -known artist` or
+    `a dog -- no leash` is left alone.
     Returns (marker span, marker + name span, name, spec) for each.
     """
     raw = chunk.raw
@@ -111,7 +121,9 @@ def text_markers(chunk: TextChunk) -> list[tuple[Span, Span, str, ParamSpec | No
         m = found[i]
         end = found[i + 1].start() if i + 1 < len(found) else len(raw)
         values = raw[m.end() : end].split()
-        ok, spec = _may_stand(m.group("name"), values)
+        marker = m.group("marker")
+        weak = marker == "-" or marker.startswith("--")
+        ok, spec = _may_stand(m.group("name"), values, weak)
         if not ok:
             break
         chain.append(
