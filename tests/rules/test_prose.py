@@ -105,3 +105,72 @@ def test_the_property_sees_a_marker_in_the_text() -> None:
     assert _relative("a cat \u2013ar 2:3 --s 50", 15, "midjourney") != _relative(
         "cat --s 50", 4, "midjourney"
     )
+
+
+# -- class 4: a value followed by sentence punctuation --------------------------------
+_VALUES = [
+    ("ar", "16:9"),
+    ("ar", "2:3"),
+    ("s", "250"),
+    ("q", "2"),
+    ("c", "10"),
+    ("seed", "42"),
+    ("v", "7"),
+    ("iw", "2"),
+    ("sref", "123456"),
+    ("oref", "https://example.com/o.png"),
+]
+_PUNCT = [".", ",", ";", "!", "..."]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from(_VALUES), min_size=1, max_size=3, unique_by=lambda v: v[0]),
+    st.data(),
+    st.sampled_from(_PUNCT),
+    st.sampled_from(PROFILES),
+)
+def test_punctuation_after_a_value_is_one_finding_with_a_safe_fix(
+    values: list[tuple[str, str]], data: st.DataObject, punct: str, profile: str
+) -> None:
+    from mjprompt import fix
+
+    which = data.draw(st.integers(0, len(values) - 1))
+    head = "https://example.com/a.png a lighthouse"
+    clean = head + "".join(f" --{n} {v}" for n, v in values)
+    written = head
+    at = -1
+    for i, (n, v) in enumerate(values):
+        written += f" --{n} {v}"
+        if i == which:
+            at = len(written)
+            written += punct
+    found = [d for d in lint(written, profile=profile) if d.code == "MJ108"]
+    assert [(d.span.start, d.span.end) for d in found] == [(at, at + len(punct))], written
+    # Nothing else changes: the value is read as if the punctuation were not there
+    # (the starts of later findings are moved back over it).
+    shift = len(punct)
+    others = sorted(
+        (d.code, d.span.start - (shift if d.span.start > at else 0), d.severity.value)
+        for d in lint(written, profile=profile)
+        if d.code != "MJ108"
+    )
+    assert others == sorted(
+        (d.code, d.span.start, d.severity.value) for d in lint(clean, profile=profile)
+    ), written
+    assert fix(written, profile=profile, select=["MJ108"]).text == clean
+
+
+# -- class 5: escaped braces -----------------------------------------------------------
+_escaped = st.one_of(
+    st.sampled_from(_WORDS),
+    st.sampled_from(_WORDS).map(lambda w: "\\{" + w + "\\}"),
+    st.sampled_from(["\\{", "\\}", "\\{\\{", "a\\}"]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_escaped, min_size=1, max_size=8).map(" ".join), st.sampled_from(PROFILES))
+def test_escaped_braces_open_and_close_no_group(text: str, profile: str) -> None:
+    codes = {d.code for d in lint(text + " --ar 3:2", profile=profile)}
+    assert not codes & {"MJ111", "MJ112", "MJ211", "MJ212"}, text

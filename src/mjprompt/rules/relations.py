@@ -14,7 +14,7 @@ from ..ast import Parameter
 from ..params import CONFLICTS, NEEDS_IMAGE, NEEDS_TEXT, REQUIREMENTS, Requirement
 from ..values import read_sref_item
 from .base import Context, Report, rule
-from .common import E, W, effective_value, number_text, value_tokens
+from .common import E, W, effective_value, number_text, value_tokens, without_punctuation
 from .facts import IMAGES, NO_TEXT, Trigger, triggers
 
 __all__ = ["MOODBOARD"]
@@ -130,7 +130,7 @@ def sref_code_style_version(ctx: Context) -> Iterator[Report]:
     value, tokens = effective_value(sv)
     if value is None or number_text(value) in _SREF_CODE_VERSIONS:
         return
-    kinds = {read_sref_item(t.raw).kind for t in value_tokens(sref)}
+    kinds = {read_sref_item(without_punctuation(t.raw)).kind for t in value_tokens(sref)}
     if kinds & {"code", "random"}:
         yield Report(
             sv.span,
