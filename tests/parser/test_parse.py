@@ -6,6 +6,8 @@ import pathlib
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import mjprompt
 from mjprompt.ast import (
@@ -278,3 +280,48 @@ def test_parser_works_from_a_broken_cache(
         f.write_bytes(b"not a pickle")
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "aspect"
+
+
+_GAP_PIECES = [
+    "a",
+    "ar",
+    " ",
+    "  ",
+    "\n",
+    "--",
+    "---",
+    "-",
+    "- -",
+    "\u2014",
+    "\u2013",
+    "\u2212",
+    "16:9",
+    "\\{",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_GAP_PIECES), max_size=12).map("".join))
+def test_gaps_are_the_negations_of_the_parameter_starts(src: str) -> None:
+    # TEXT_GAP must stop exactly where PARAM_START holds, and GAP where PARAM_START or
+    # LOOSE_START holds: the grammar spells each condition twice.
+    from mjprompt.parser import grammar_text, terminal_pattern
+
+    text = grammar_text()
+    pattern = {
+        n: re.compile(terminal_pattern(text, n))
+        for n in ("PARAM_START", "LOOSE_START", "TEXT_GAP", "GAP")
+    }
+    for i in range(1, len(src)):
+        if not src[i - 1].isspace() or src[i].isspace():
+            continue
+        run = i
+        while run > 0 and src[run - 1].isspace():
+            run -= 1
+
+        starts = pattern["PARAM_START"].match(src, i) is not None
+        loose = pattern["LOOSE_START"].match(src, i) is not None
+        text_gap = pattern["TEXT_GAP"].match(src, run)
+        gap = pattern["GAP"].match(src, run)
+        assert (text_gap is not None and text_gap.end() == i) == (not starts), (src, i)
+        assert (gap is not None and gap.end() == i) == (not (starts or loose)), (src, i)
