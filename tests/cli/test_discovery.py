@@ -130,3 +130,19 @@ def test_a_rewrite_never_goes_through_a_link_swapped_after_the_walk(tmp_path):
     assert outside.read_text(encoding="utf-8") == "untouched\n"
     assert "now leads outside" in err.getvalue()
     assert runner.summary.problems == 1
+
+
+def test_a_sibling_folder_whose_name_starts_like_the_root_is_outside(tmp_path):
+    # `/x/repo-evil` starts with the characters of `/x/repo` but is not below it.
+    from mjprompt.cli.discovery import inside
+
+    root = tmp_path / "repo"
+    root.mkdir()
+    evil = tmp_path / "repo-evil"
+    evil.mkdir()
+    (evil / "key.prompt").write_text("sk-SECRET\n", encoding="utf-8")
+    (root / "leak.prompt").symlink_to(evil / "key.prompt")
+    (root / "in.prompt").write_text(BAD, encoding="utf-8")
+    assert not inside(str(root / "leak.prompt"), str(root))
+    assert inside(str(root / "in.prompt"), str(root))
+    assert inside(str(root), str(root))
