@@ -70,7 +70,7 @@ def _one(job: Job, text: str) -> Outcome:
             text, profile=job.profile, unsafe=job.unsafe, select=job.select, ignore=job.ignore
         )
         return Outcome(result.text, result.remaining, len(result.applied))
-    from ..parser import parse_lenient
+    from ..parsing import parse_lenient
     from ..render import render
 
     return Outcome(render(parse_lenient(text)), ())
