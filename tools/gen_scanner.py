@@ -176,22 +176,24 @@ def main(argv: list[str] | None = None) -> int:
     """Write the tables, or with ``--check`` report whether they are current."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument("--check", action="store_true", help="fail if the tables are stale")
+    ap.add_argument("--output", type=Path, default=TABLES, help="the tables module to write")
     args = ap.parse_args(argv)
+    target: Path = args.output
     try:
         text = _format(generate(GRAMMAR.read_text(encoding="utf-8")))
     except GenerationError as exc:
         print(f"gen_scanner: {exc}", file=sys.stderr)
         return 2
-    current = TABLES.read_text(encoding="utf-8") if TABLES.exists() else ""
+    current = target.read_text(encoding="utf-8") if target.exists() else ""
     if args.check:
         if current != text:
-            print(f"gen_scanner: {TABLES.relative_to(ROOT)} is stale; run tools/gen_scanner.py")
+            print(f"gen_scanner: {target} is stale; run tools/gen_scanner.py")
             return 1
         print("gen_scanner: tables are current")
         return 0
     if current != text:
-        TABLES.write_text(text, encoding="utf-8")
-        print(f"gen_scanner: wrote {TABLES.relative_to(ROOT)}")
+        target.write_text(text, encoding="utf-8")
+        print(f"gen_scanner: wrote {target}")
     return 0
 
 

@@ -28,7 +28,7 @@ from .diagnostics import Span
 from .params import lookup
 from .values import parse_value
 
-__all__ = ["scan"]
+__all__ = ["compile_tables", "scan"]
 
 # What the scanner does not take, whatever the tables say (the fence of its certainty):
 # braces and backslashes (permutations, escapes); a hyphen that starts a word other
@@ -58,29 +58,41 @@ _Match = Callable[[str, int], "re.Match[str] | None"]
 _Step = tuple[_Match, int, int]  # (pattern.match, action, next phase index)
 
 
-def _compile_phases() -> tuple[list[tuple[_Step, ...]], list[bool]]:
-    """Each phase's steps in Lark's order, and whether the input may end there."""
+_Phases = dict[str, tuple[tuple[str, ...], bool]]
+
+
+def compile_tables(
+    patterns: dict[str, str],
+    phases: _Phases,
+    ignore: tuple[str, ...],
+    retyped: tuple[str, ...],
+) -> tuple[tuple[tuple[_Step, ...], ...], tuple[bool, ...]]:
+    """Each phase's steps in Lark's order, and whether the input may end there.
+
+    Takes the tables as arguments so that the tests can build a scanner from altered
+    tables and check that the differential tests catch it.
+    """
     names = list(_MOVES)
-    compiled = {name: re.compile(p).match for name, p in tables.PATTERNS.items()}
+    compiled = {name: re.compile(p).match for name, p in patterns.items()}
     steps: list[tuple[_Step, ...]] = []
     may_end: list[bool] = []
     for phase in names:
-        order, end_ok = tables.PHASES[phase]
+        order, end_ok = phases[phase]
         row: list[_Step] = []
         for kind in order:
-            if kind in tables.IGNORE and kind not in tables.RETYPED:
+            if kind in ignore and kind not in retyped:
                 row.append((compiled[kind], _SKIP, names.index(phase)))
                 continue
             action, nxt = _MOVES[phase].get(kind, (_GIVE_UP, phase))
-            if kind in tables.RETYPED:  # Lark may change the token's type: not ours
+            if kind in retyped:  # Lark may change the token's type: not ours
                 action = _GIVE_UP
             row.append((compiled[kind], action, names.index(nxt)))
         steps.append(tuple(row))
         may_end.append(end_ok)
-    return steps, may_end
+    return tuple(steps), tuple(may_end)
 
 
-_STEPS, _MAY_END = _compile_phases()
+_STEPS, _MAY_END = compile_tables(tables.PATTERNS, tables.PHASES, tables.IGNORE, tables.RETYPED)
 # Splitting a PARAM token, with the grammar's own sub-terminals (as the transformer does).
 _HEAD = re.compile(rf"\s*({tables.SUB_PATTERNS['MARKER']})({tables.SUB_PATTERNS['NAME']})").match
 _VALUES = re.compile(tables.SUB_PATTERNS["VALUE"]).finditer
