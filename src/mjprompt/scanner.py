@@ -34,14 +34,31 @@ __all__ = ["compile_tables", "scan"]
 # braces and backslashes (permutations, escapes); a hyphen that starts a word other
 # than as `--` + letter (`- -`, `---`, ` -- ` in prose, `-5`); `--` inside a word; and
 # every Unicode dash (en/em dash, minus sign and their lookalikes), which the grammar
-# treats, or may come to treat, as markers.
-_UNSURE = re.compile(
-    r"[{}\\]"
-    r"|(?<!\S)-(?!-[A-Za-z])"
-    r"|(?<=\S)--"
-    "|[\u00ad\u058a\u05be\u1400\u1806\u2010-\u2015\u2043\u2212\u2796\u2e17\u2e1a"
+# treats, or may come to treat, as markers. Written as cheap tests in order (a single
+# regex search with lookbehinds costs as much as the scan itself).
+_DASHES = re.compile(
+    "[\u00ad\u058a\u05be\u1400\u1806\u2010-\u2015\u2043\u2212\u2796\u2e17\u2e1a"
     "\u2e3a\u2e3b\u2e40\u2e5d\u301c\u3030\u30a0\ufe31\ufe32\ufe58\ufe63\uff0d\U00010ead]"
 ).search
+_HYPHENS = re.compile(r"-+").finditer
+_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+def _unsure(text: str) -> bool:
+    """True when ``text`` holds something the scanner leaves to Lark (see above)."""
+    if "{" in text or "}" in text or "\\" in text:
+        return True
+    if not text.isascii() and _DASHES(text) is not None:
+        return True
+    for m in _HYPHENS(text):
+        start, end = m.span()
+        if start == 0 or text[start - 1].isspace():  # a hyphen run that starts a word
+            if end - start != 2 or text[end : end + 1] not in _LETTERS:
+                return True
+        elif end - start != 1:  # `--` or more inside a word
+            return True
+    return False
+
 
 # What a matched terminal does in a phase: skip it, take it (and enter a phase), or give
 # up. The phases the scanner knows and the moves between them are fixed here; the
@@ -130,7 +147,7 @@ def _parameter(token: str, base: int) -> Parameter | None:
 
 def scan(text: str) -> Prompt | None:
     """The prompt's AST, or ``None`` when the text is not of the shape the scanner takes."""
-    if _UNSURE(text) is not None:
+    if _unsure(text):
         return None
     images: list[ImageRef] = []
     parts: list[TextPart] = []

@@ -1,0 +1,76 @@
+"""What the scanner takes itself and what it leaves to Lark."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from mjprompt.ast import MarkerStyle, TextChunk
+from mjprompt.parser import parse_lenient as lark_parse
+from mjprompt.scanner import scan
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "a cat",
+        "a sci-fi cat --ar 16:9 --v 7",
+        "https://x.png <https://y.png> a cat --no red-car --sref 123::2",
+        "--ar 16:9",
+        "a cat\u00a0sits --stylize 250",
+        "a: cat --ar16:9",
+        "a cat-",
+    ],
+)
+def test_the_common_shape_is_taken_and_equals_lark(text: str) -> None:
+    prompt = scan(text)
+    assert prompt is not None
+    assert prompt == lark_parse(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a {red, blue} bird",  # braces
+        "a } bird",
+        "a \\{ bird",  # escapes
+        "a cat :: a dog",  # multi-prompt weight (a WEIGHT token)
+        "a cat -- the dog",  # a bare marker in prose
+        "a cat --- the dog",
+        "a cat - - ar 1",
+        "a cat -5 degrees",
+        "a cat--ar 16:9",  # `--` inside a word
+        "a cat \u2014ar 16:9",  # em dash marker
+        "a cat \u2013 the dog",  # en dash
+        "a cat \u2212ar 1",  # minus sign
+        "a cat \u2010ar 1",  # hyphen lookalike
+        "a cat \uff0dar 1",  # fullwidth hyphen-minus
+        "a cat --",
+        "a cat --1",
+    ],
+)
+def test_unusual_text_is_left_to_lark(text: str) -> None:
+    assert scan(text) is None
+
+
+def test_nodes_carry_positions_and_marker_style() -> None:
+    text = "https://x.png  a cat  --ar 16:9 --no red"
+    prompt = scan(text)
+    assert prompt is not None
+    assert [i.raw for i in prompt.images] == ["https://x.png"]
+    assert prompt.text == (TextChunk(prompt.text[0].span, "a cat"),)
+    assert text[prompt.text[0].span.start : prompt.text[0].span.end] == "a cat"
+    ar, no = prompt.params
+    assert ar.raw == "--ar 16:9" and text[ar.span.start : ar.span.end] == "--ar 16:9"
+    assert ar.marker_style is MarkerStyle.DOUBLE_HYPHEN and ar.canonical == "aspect"
+    assert [v.raw for v in ar.values] == ["16:9"] and ar.value is not None
+    assert no.name_span.start == text.index("no")
+
+
+def test_scanned_prompts_pickle_for_jobs() -> None:
+    prompt = scan("a cat --ar 16:9 --v 7")
+    assert prompt is not None
+    assert pickle.loads(pickle.dumps(prompt)) == prompt
