@@ -39,6 +39,10 @@ PHASES: dict[str, tuple[tuple[str, ...], ...]] = {
         ("TEXT", "TEXT"),
         ("IMAGE", "TEXT"),
         ("IMAGE", "TEXT", "TEXT"),
+        ("WEIGHT",),
+        ("TEXT", "WEIGHT"),
+        ("WEIGHT", "TEXT"),
+        ("IMAGE", "WEIGHT"),
     ),
     "params": (
         ("PARAM",),
@@ -46,6 +50,7 @@ PHASES: dict[str, tuple[tuple[str, ...], ...]] = {
         ("TEXT", "PARAM"),
         ("IMAGE", "PARAM"),
         ("IMAGE", "TEXT", "PARAM", "PARAM"),
+        ("TEXT", "WEIGHT", "PARAM"),
     ),
 }
 

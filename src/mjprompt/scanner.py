@@ -8,9 +8,9 @@ token by token with ``pattern.match(text, pos)`` (no single backtracking master 
 and builds the AST directly, with the same nodes the Lark transformer builds.
 
 The scanner is deliberately conservative. It takes the common shape of a prompt:
-optional image URLs, plain text, then ``--name value`` parameters. Whenever the text
-holds anything else (braces, backslashes, ``::`` weights in the text, dashes other than
-a ``--name`` marker at the start of a word, Unicode dashes) it returns ``None`` and the
+optional image URLs, plain text with ``::`` weights, then ``--name value`` parameters.
+Whenever the text holds anything else (braces, backslashes, dashes other than a
+``--name`` marker at the start of a word, Unicode dashes) it returns ``None`` and the
 caller parses with Lark, which is then both the fallback and the oracle the differential
 tests compare against. A grammar change can therefore at worst send more prompts to
 Lark; it cannot make the scanner build a different tree, as long as the tables are
@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable
 
 from . import _scanner_tables as tables
-from .ast import ImageRef, MarkerStyle, Parameter, Prompt, TextChunk, TextPart, Value
+from .ast import ImageRef, MarkerStyle, Parameter, Prompt, TextChunk, TextPart, Value, Weight
 from .diagnostics import Span
 from .params import lookup
 from .values import parse_value
@@ -63,11 +63,12 @@ def _unsure(text: str) -> bool:
 # What a matched terminal does in a phase: skip it, take it (and enter a phase), or give
 # up. The phases the scanner knows and the moves between them are fixed here; the
 # terminals and their order come from the tables.
-_SKIP, _IMAGE, _TEXT, _PARAM, _GIVE_UP = range(5)
+_SKIP, _IMAGE, _TEXT, _WEIGHT, _PARAM, _GIVE_UP = range(6)
+_TEXT_MOVES = {"TEXT": (_TEXT, "text"), "WEIGHT": (_WEIGHT, "text"), "PARAM": (_PARAM, "params")}
 _MOVES: dict[str, dict[str, tuple[int, str]]] = {
-    "start": {"IMAGE": (_IMAGE, "images"), "TEXT": (_TEXT, "text"), "PARAM": (_PARAM, "params")},
-    "images": {"IMAGE": (_IMAGE, "images"), "TEXT": (_TEXT, "text"), "PARAM": (_PARAM, "params")},
-    "text": {"TEXT": (_TEXT, "text"), "PARAM": (_PARAM, "params")},
+    "start": {"IMAGE": (_IMAGE, "images"), **_TEXT_MOVES},
+    "images": {"IMAGE": (_IMAGE, "images"), **_TEXT_MOVES},
+    "text": _TEXT_MOVES,
     "params": {"PARAM": (_PARAM, "params")},
 }
 
@@ -175,6 +176,8 @@ def scan(text: str) -> Prompt | None:
             params.append(param)
         elif action == _IMAGE:
             images.append(ImageRef(Span(pos, end), m.group()))
+        elif action == _WEIGHT:
+            parts.append(Weight(Span(pos, end), m.group()))
         phase = step[2]
         pos = end
     if not _MAY_END[phase]:

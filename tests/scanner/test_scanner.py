@@ -23,6 +23,8 @@ from mjprompt.scanner import scan
         "a cat\u00a0sits --stylize 250",
         "a: cat --ar16:9",
         "a cat-",
+        "a cat:: a dog::2 --v 7",
+        "::-0.5 cat ::",
     ],
 )
 def test_the_common_shape_is_taken_and_equals_lark(text: str) -> None:
@@ -37,7 +39,6 @@ def test_the_common_shape_is_taken_and_equals_lark(text: str) -> None:
         "a {red, blue} bird",  # braces
         "a } bird",
         "a \\{ bird",  # escapes
-        "a cat :: a dog",  # multi-prompt weight (a WEIGHT token)
         "a cat -- the dog",  # a bare marker in prose
         "a cat --- the dog",
         "a cat - - ar 1",
