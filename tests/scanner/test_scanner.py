@@ -6,6 +6,8 @@ import pickle
 
 import pytest
 
+from mjprompt import _scanner_tables as tables
+from mjprompt import scanner
 from mjprompt.ast import MarkerStyle, TextChunk
 from mjprompt.parser import parse_lenient as lark_parse
 from mjprompt.scanner import scan
@@ -75,3 +77,41 @@ def test_scanned_prompts_pickle_for_jobs() -> None:
     prompt = scan("a cat --ar 16:9 --v 7")
     assert prompt is not None
     assert pickle.loads(pickle.dumps(prompt)) == prompt
+
+
+# -- the tables drive the scanner ----------------------------------------------------------
+
+
+def _use(monkeypatch: pytest.MonkeyPatch, patterns: dict[str, str], **changes: object) -> None:
+    phases = changes.get("phases", tables.PHASES)
+    ignore = changes.get("ignore", tables.IGNORE)
+    retyped = changes.get("retyped", tables.RETYPED)
+    steps, may_end = scanner.compile_tables(patterns, phases, ignore, retyped)  # type: ignore[arg-type]
+    monkeypatch.setattr(scanner, "_STEPS", steps)
+    monkeypatch.setattr(scanner, "_MAY_END", may_end)
+
+
+def test_a_retyped_terminal_is_left_to_lark(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert scan("a cat") is not None
+    _use(monkeypatch, tables.PATTERNS, retyped=("TEXT",))
+    assert scan("a cat") is None
+
+
+def test_a_phase_where_the_input_may_not_end_is_left_to_lark(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    phases = {**tables.PHASES, "params": (tables.PHASES["params"][0], False)}
+    _use(monkeypatch, tables.PATTERNS, phases=phases)
+    assert scan("a cat") is not None
+    assert scan("a cat --ar 16:9") is None
+
+
+def test_an_empty_match_never_loops(monkeypatch: pytest.MonkeyPatch) -> None:
+    _use(monkeypatch, {**tables.PATTERNS, "TEXT": "b*"})
+    assert scan("a cat") is None
+
+
+def test_whitespace_is_skipped_only_when_lark_ignores_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert scan("  a cat  ") is not None
+    _use(monkeypatch, tables.PATTERNS, ignore=())
+    assert scan("  a cat  ") is None
