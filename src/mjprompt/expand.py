@@ -26,7 +26,7 @@ import attrs
 
 from .ast import Option, OptionText, Permutation, Prompt
 from .diagnostics import Span
-from .parser import parse
+from .parsing import parse
 
 __all__ = [
     "DEFAULT_LIMIT",

@@ -35,7 +35,7 @@ from .ast import Parameter, Prompt
 from .callbacks import callback_url_problem
 from .diagnostics import Diagnostic, Edit, Severity, Span, apply_edits, line_col
 from .lint import lint
-from .parser import parse_lenient
+from .parsing import parse_lenient
 
 __all__ = ["MODEL", "SPEEDS", "PayloadError", "build_payload", "payload_prompt"]
 

@@ -34,7 +34,7 @@ from .ast import Parameter, Prompt, Ratio
 from .diagnostics import Diagnostic, Severity
 from .lint import lint_many
 from .params import PARAMS, Kind, ParamSpec
-from .parser import parse_lenient
+from .parsing import parse_lenient
 
 __all__ = [
     "EXPLODE_FIXED_COLUMNS",

@@ -22,7 +22,7 @@ import attrs
 from ..callbacks import callback_url_problem
 from ..diagnostics import Severity, line_col
 from ..lint import lint
-from ..parser import parse_lenient
+from ..parsing import parse_lenient
 from .contract import is_loopback_url
 from .envelope import ApiError, Endpoint, http_error
 
