@@ -274,26 +274,17 @@ def _json_out(data: Any) -> None:
 
 
 def _make_client(base_url: str | None, retries: int = 3, **options: Any) -> AsyncClient:
-    from ..client import AsyncClient, ConfigurationError, Polling, Retrying
+    from ..client import AsyncClient, ConfigurationError, Retrying
 
     try:
         client = AsyncClient(base_url=base_url, **options)
     except ConfigurationError as exc:
         raise UsageError(str(exc)) from None
+    # No special pace for a loopback host: the polling follows the task's
+    # estimated_time (a sandbox task is short, so it is polled often) and the retries
+    # follow the server's Retry-After — the same rules as against the real API.
     client.retrying = Retrying(attempts=retries + 1)
-    if _is_loopback(client.base_url):
-        # A local server (the sandbox) costs nothing per query and recovers at once:
-        # poll and retry briskly.
-        client.polling = Polling(minimum=0.25, maximum=1.0, first_default=0.5, first_fraction=0.25)
-        client.retrying = Retrying(attempts=retries + 1, base=0.1, cap=1.0)
     return client
-
-
-def _is_loopback(url: str) -> bool:
-    from urllib.parse import urlsplit
-
-    host = (urlsplit(url).hostname or "").lower()
-    return host in ("localhost", "::1") or host.startswith("127.")
 
 
 def _check_task_id(task_id: str) -> None:

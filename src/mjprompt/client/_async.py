@@ -225,13 +225,15 @@ class AsyncClient:
             estimated_time=known.estimated_time if known else None,
             clock=self._clock,
             rng=self._rng,
+            just_created=known is not None,
         )
         current = known
+        queried = False
         if current is None:
-            current = await self._poll(task_id, state)
+            current, queried = await self._poll(task_id, state), True
         while True:
             if current is not None:
-                state.seen(current)
+                state.seen(current, queried=queried)
                 if on_progress is not None:
                     result = on_progress(current)
                     if asyncio.iscoroutine(result):
@@ -239,7 +241,7 @@ class AsyncClient:
                 if current.is_terminal:
                     return _core.finished(current)
             await self._sleep(state.sleep_before_next())
-            current = await self._poll(task_id, state)
+            current, queried = await self._poll(task_id, state), True
 
     async def _poll(self, task_id: str, state: WaitState) -> Task | None:
         try:

@@ -39,6 +39,7 @@ from .errors import (
     ConnectionFailedError,
     InvalidTaskIdError,
     MalformedResponseError,
+    NotFoundError,
     RateLimitError,
     ResponseLostError,
     ServerError,
@@ -47,7 +48,7 @@ from .errors import (
     api_error_from_response,
     task_error,
 )
-from .task import Task, task_id_problem
+from .task import DOCUMENTED_STATUSES, Task, task_id_problem
 
 __all__ = [
     "API_KEY_ENV",
@@ -270,13 +271,17 @@ class Retrying:
 
 @attrs.frozen
 class Polling:
-    """How ``wait`` paces its queries.
+    """How ``wait`` paces its queries: by the task's ``estimated_time``, never by host.
 
     The first query comes after ``first_fraction`` of the task's ``estimated_time``
     (``first_default`` when the server gave none), then each delay grows by ``factor``;
     every delay is kept within [``minimum``, ``maximum``] and jittered by ±``jitter``.
-    Every query of an unfinished task costs the gateway an upstream poll, so the
-    defaults stay a few seconds apart.
+    When the server expects the task to take less than ``4 * minimum`` seconds, the
+    bounds shrink with it (a quarter and the whole of the estimate, never below
+    ``floor``): a fast task is polled fast, whoever serves it. Every query of an
+    unfinished task costs the gateway an upstream poll, so the defaults stay a few
+    seconds apart. ``created_grace``: how long a 404 on the first query of a task just
+    created is taken for replication lag and retried.
     """
 
     minimum: float = 2.0
@@ -285,21 +290,32 @@ class Polling:
     jitter: float = 0.2
     first_fraction: float = 0.5
     first_default: float = 3.0
+    floor: float = 0.25
+    created_grace: float = 10.0
 
     def first(self, estimated_time: float | None) -> float:
         base = (
             self.first_default if estimated_time is None else estimated_time * self.first_fraction
         )
-        return self._clamp(base)
+        return self._clamp(base, estimated_time)
 
-    def next(self, previous: float) -> float:
-        return self._clamp(previous * self.factor)
+    def next(self, previous: float, estimated_time: float | None = None) -> float:
+        return self._clamp(previous * self.factor, estimated_time)
 
     def jittered(self, delay: float, rng: Callable[[], float]) -> float:
         return max(0.0, delay * (1 + self.jitter * (2 * rng() - 1)))
 
-    def _clamp(self, value: float) -> float:
-        return max(self.minimum, min(self.maximum, value))
+    def bounds(self, estimated_time: float | None) -> tuple[float, float]:
+        """The (shortest, longest) delay for a task expected to take ``estimated_time``."""
+        if estimated_time is None:
+            return self.minimum, self.maximum
+        low = max(self.floor, min(self.minimum, estimated_time / 4))
+        high = max(low, min(self.maximum, estimated_time))
+        return low, high
+
+    def _clamp(self, value: float, estimated_time: float | None = None) -> float:
+        low, high = self.bounds(estimated_time)
+        return max(low, min(high, value))
 
 
 def default_rng() -> Callable[[], float]:
@@ -449,6 +465,7 @@ class WaitState:
         estimated_time: float | None,
         clock: Callable[[], float],
         rng: Callable[[], float],
+        just_created: bool = False,
     ) -> None:
         if not (isinstance(timeout, (int, float)) and math.isfinite(timeout) and timeout >= 0):
             raise ValueError(f"timeout must be a number of seconds >= 0, got {timeout!r}")
@@ -457,12 +474,33 @@ class WaitState:
         self.clock = clock
         self.rng = rng
         self.timeout = float(timeout)
-        self.deadline = clock() + self.timeout
+        self.started = clock()
+        self.deadline = self.started + self.timeout
+        self.estimate = estimated_time
         self.delay = polling.first(estimated_time)
         self.last: Task | None = None
+        # A task created a moment ago may not be visible to queries yet (a gateway's
+        # replicas lag): 404s before the first successful query are retried for
+        # `created_grace` seconds from the first of them.
+        self.just_created = just_created
+        self.grace_until: float | None = None
+        self.queried = False
+        self.warned: set[str] = set()
 
-    def seen(self, task: Task) -> None:
+    def seen(self, task: Task, *, queried: bool = True) -> None:
         self.last = task
+        self.queried = self.queried or queried
+        if task.estimated_time is not None:
+            self.estimate = task.estimated_time
+        status = task.status
+        undocumented = status not in DOCUMENTED_STATUSES and not task.is_terminal
+        if undocumented and status not in self.warned:
+            self.warned.add(status)
+            log.warning(
+                "task %s has the undocumented status %r; treating it as still running",
+                self.task_id,
+                status,
+            )
 
     def sleep_before_next(self) -> float:
         """How long to sleep before the next query; raises WaitTimeoutError at the deadline."""
@@ -470,18 +508,30 @@ class WaitState:
         if remaining <= 0:
             raise self.timeout_error()
         delay = self.polling.jittered(self.delay, self.rng)
-        self.delay = self.polling.next(self.delay)
+        self.delay = self.polling.next(self.delay, self.estimate)
         return min(delay, remaining)
 
     def after_error(self, error: Exception) -> None:
         """A transient query failure: keep waiting (Retry-After honoured); else raise."""
         transient = isinstance(error, (TransportError, ServerError, RateLimitError))
+        if isinstance(error, NotFoundError) and self.in_grace():
+            # Not visible yet: query again soon (from the shortest delay).
+            transient = True
+            self.delay = self.polling.bounds(self.estimate)[0]
         if not transient:
             raise error
         log.info("query of %s failed, will retry: %s", self.task_id, error)
         advice = retry_after_of(error)
         if advice is not None:
             self.delay = max(self.delay, advice)
+
+    def in_grace(self) -> bool:
+        """Whether a 404 now may still be the lag after a task's creation."""
+        if not self.just_created or self.queried:
+            return False
+        if self.grace_until is None:
+            self.grace_until = self.clock() + self.polling.created_grace
+        return self.clock() < self.grace_until
 
     def timeout_error(self) -> WaitTimeoutError:
         last = self.last

@@ -218,19 +218,21 @@ class Client:
             estimated_time=known.estimated_time if known else None,
             clock=self._clock,
             rng=self._rng,
+            just_created=known is not None,
         )
         current = known
+        queried = False
         if current is None:
-            current = self._poll(task_id, state)
+            current, queried = self._poll(task_id, state), True
         while True:
             if current is not None:
-                state.seen(current)
+                state.seen(current, queried=queried)
                 if on_progress is not None:
                     on_progress(current)
                 if current.is_terminal:
                     return _core.finished(current)
             self._sleep(state.sleep_before_next())
-            current = self._poll(task_id, state)
+            current, queried = self._poll(task_id, state), True
 
     def _poll(self, task_id: str, state: WaitState) -> Task | None:
         try:
