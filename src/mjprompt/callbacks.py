@@ -36,6 +36,7 @@ __all__ = [
     "CallbackError",
     "SignedCallback",
     "callback_url_problem",
+    "host_problem",
     "parse_callback_body",
     "signed_callback_url",
     "verify_callback_url",
@@ -135,6 +136,13 @@ def _whatwg_ipv4(host: str) -> int | None:
 def _ends_in_number(host: str) -> bool:
     last = host.split(".")[-1]
     return bool(_DEC.match(last) or _HEX.match(last))
+
+
+def host_problem(host: str) -> str | None:
+    """Why ``host`` (as written in a URL) is not a public host; None when it is.
+
+    Used for callback URLs and for the result links the client downloads."""
+    return _host_problem(host)
 
 
 def _host_problem(host: str) -> str | None:

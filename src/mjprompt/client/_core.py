@@ -27,6 +27,7 @@ import random
 import re
 import uuid
 import weakref
+import zlib
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -42,6 +43,7 @@ from .errors import (
     NotFoundError,
     RateLimitError,
     ResponseLostError,
+    ResponseTooLargeError,
     ServerError,
     TransportError,
     WaitTimeoutError,
@@ -71,7 +73,10 @@ API_KEY_ENV = "EVOLINK_API_KEY"
 BASE_URL_ENV = "EVOLINK_BASE_URL"
 GENERATIONS_PATH = "/v1/images/generations"
 TASKS_PATH = "/v1/tasks/"
-DEFAULT_TIMEOUT = 30.0
+DEFAULT_TIMEOUT = 30.0  # one API request, connection to last byte
+DEFAULT_DOWNLOAD_TIMEOUT = 300.0  # one image, connection to last byte
+MAX_RESPONSE_BYTES = 1024 * 1024  # an API answer (a task object is a few KiB)
+MAX_ERROR_BODY_BYTES = 64 * 1024  # what is read of a failed download's body
 DEFAULT_WAIT_TIMEOUT = 1200.0  # the API's own task timeout is about 20 minutes
 SAFE_POST_RETRY_STATUSES = frozenset({429, 503})
 GET_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -327,14 +332,20 @@ def request_id(headers: Mapping[str, str]) -> str | None:
 
 
 def decode_json(content: bytes) -> Any:
-    """The JSON value of a body, or raise MalformedResponseError."""
+    """The JSON value of a body, or raise MalformedResponseError (never RecursionError or
+    ValueError, whatever the body: deep nesting and 5000-digit numbers included)."""
     import json
 
     try:
         return json.loads(content.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    except RecursionError:
         raise MalformedResponseError(
-            f"the API answered with something that is not JSON ({exc})"
+            "the API answered with JSON nested too deeply to read"
+        ) from None
+    except (UnicodeDecodeError, ValueError) as exc:
+        detail = str(exc)[:200]
+        raise MalformedResponseError(
+            f"the API answered with something that is not JSON ({detail})"
         ) from None
 
 
@@ -377,6 +388,177 @@ def user_agent() -> str:
     return f"mjprompt/{__version__}"
 
 
+# ------------------------------------------------------------------ bounded bodies
+
+
+class BodyReader:
+    """Turns the raw (wire) chunks of one answer into its body, within bounds.
+
+    At most ``limit`` bytes *after decompression* are kept — gzip and deflate are
+    decoded here, with a bounded output per step, so a gzip bomb costs the limit and not
+    its expansion — and the whole read must end by ``deadline`` (``clock`` seconds):
+    a server dripping one byte a second cannot hold the client past it. Any other
+    content coding is refused (we never ask for one).
+    """
+
+    def __init__(
+        self,
+        headers: Mapping[str, str],
+        *,
+        limit: int,
+        deadline: float,
+        clock: Callable[[], float],
+        where: str,
+    ) -> None:
+        self.limit = limit
+        self.deadline = deadline
+        self.clock = clock
+        self.where = where
+        self.size = 0
+        coding = headers.get("content-encoding", "identity").strip().lower()
+        if coding in ("gzip", "x-gzip", "deflate"):
+            # 32 + 15: a gzip or a zlib header, detected.
+            self._inflate: zlib._Decompress | None = zlib.decompressobj(47)
+        elif coding in ("", "identity"):
+            self._inflate = None
+        else:
+            raise MalformedResponseError(
+                f"{where} answered with the content coding {coding[:40]!r}, which was not asked for"
+            )
+        declared = headers.get("content-length", "")
+        if self._inflate is None and declared.isdigit() and int(declared) > limit:
+            raise self._too_large()
+
+    def _too_large(self) -> ResponseTooLargeError:
+        return ResponseTooLargeError(
+            f"{self.where} answered with more than {self.limit} bytes; not read further"
+        )
+
+    def _count(self, data: bytes) -> bytes:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise self._too_large()
+        return data
+
+    def feed(self, raw: bytes) -> bytes:
+        """The decoded bytes of one raw chunk; raises past the limit or the deadline."""
+        if self.clock() > self.deadline:
+            raise ResponseLostError(
+                f"{self.where} did not finish its answer in time (overall deadline)"
+            )
+        if self._inflate is None:
+            return self._count(raw)
+        try:
+            out = self._inflate.decompress(raw, self.limit - self.size + 1)
+        except zlib.error:
+            raise MalformedResponseError(f"{self.where} sent a corrupt compressed body") from None
+        if self._inflate.unconsumed_tail:
+            raise self._too_large()
+        return self._count(out)
+
+    def finish(self) -> bytes:
+        if self._inflate is None:
+            return b""
+        try:
+            out = self._inflate.flush(self.limit - self.size + 1)
+        except zlib.error:
+            raise MalformedResponseError(f"{self.where} sent a corrupt compressed body") from None
+        return self._count(out)
+
+
+MAX_RESULTS = 4  # the vendor documents 1-4 images per task
+MAX_REDIRECTS = 5
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    scheme = parts.scheme.lower()
+    default = {"https": 443, "http": 80}.get(scheme)
+    return scheme, (parts.hostname or "").lower(), port if port is not None else default
+
+
+def result_url_problem(url: str, base_url: str) -> str | None:
+    """Why a result link must not be fetched; None when it may.
+
+    A result link is untrusted input: ``https`` to a public host, or exactly the
+    configured API base's scheme, host and port (the sandbox serves its images itself).
+    Never user info, never a local name or a non-public address (pinned table).
+    """
+    from ..callbacks import host_problem
+
+    if not isinstance(url, str) or len(url) > 4096:
+        return "not a usable link"
+    if any(c.isspace() or ord(c) < 0x20 or c == "\\" for c in url):
+        return "the link has spaces, control characters or backslashes"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        return "the link cannot be parsed"
+    if parts.username is not None or parts.password is not None:
+        return "the link carries user info"
+    if _origin(url) == _origin(base_url):
+        return None
+    if parts.scheme.lower() != "https":
+        return f"not an https link ({parts.scheme or 'no scheme'})"
+    host = parts.netloc.rsplit("@", 1)[-1]
+    host = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    return host_problem(host)
+
+
+def check_results(task: Task, base_url: str) -> None:
+    """Refuse a completed task whose result links cannot be fetched safely."""
+    from .errors import DownloadError
+
+    if len(task.results) > MAX_RESULTS:
+        raise MalformedResponseError(
+            f"task {task.id} lists {len(task.results)} results; the API gives at most "
+            f"{MAX_RESULTS} (protocol error: nothing was downloaded)"
+        )
+    for index, url in enumerate(task.results):
+        problem = result_url_problem(url, base_url)
+        if problem is not None:
+            shown = url.split("?")[0][:200]
+            raise DownloadError(f"result {index} of {task.id} refused ({shown!r}): {problem}")
+
+
+def redirect_target(original: str, current: str, location: str | None) -> str:
+    """Where a redirect of a result link may go: the same scheme, host and port only."""
+    from urllib.parse import urljoin
+
+    from .errors import DownloadError
+
+    if not location:
+        raise DownloadError(f"{original.split('?')[0]} redirected without a Location")
+    target = urljoin(current, location.strip())
+    if _origin(target) != _origin(original):
+        shown = target.split("?")[0][:200]
+        raise DownloadError(
+            f"{original.split('?')[0]} redirected to another host ({shown}); not followed"
+        )
+    return target
+
+
+def reader_headers(response: Any, *, length: bool = True) -> dict[str, str]:
+    """The headers a :class:`BodyReader` needs from an httpx response: its content coding
+    (none when httpx already read and decoded the body) and, if ``length``, its length."""
+    headers = {}
+    if not response.is_stream_consumed:
+        headers["content-encoding"] = response.headers.get("content-encoding", "identity")
+    if length and response.headers.get("content-length") is not None:
+        headers["content-length"] = response.headers["content-length"]
+    return headers
+
+
+def request_timeout(per_request: float, remaining: float) -> float:
+    """The socket timeout for a request with ``remaining`` seconds to its deadline."""
+    return max(0.001, min(per_request, remaining))
+
+
 # ----------------------------------------------------------------- request attempts
 
 
@@ -394,6 +576,13 @@ def transport_error(exc: BaseException, method: str, where: str) -> TransportErr
     if method == "POST":
         detail += "; the task may have been created, so it was not sent again"
     return ResponseLostError(detail)
+
+
+def maybe_created(error: TransportError) -> TransportError:
+    """``error`` for a POST: says the task may exist (so it was not sent again)."""
+    if "may have been created" in str(error):
+        return error
+    return type(error)(f"{error}; the task may have been created, so it was not sent again")
 
 
 @attrs.define
