@@ -281,3 +281,48 @@ def test_huge_number_in_an_answer_is_a_typed_error(gateway: Any) -> None:
     gateway.script("GET", big, big)
     with client(gateway) as c, pytest.raises(MalformedResponseError):
         c.get(task.id)
+
+
+# ------------------------------------------------------- key over plain http (item 5)
+
+
+@pytest.mark.parametrize(
+    "base",
+    [
+        "http://127.evil.example",  # a name, not the loopback address (was accepted)
+        "http://127.0.0.1.nip.io",
+        "http://0x7f.1",
+        "http://2130706433",
+        "http://[::ffff:127.0.0.1]",
+        "http://10.0.0.1",
+        "http://localhost.evil.example",
+    ],
+)
+def test_plain_http_is_for_loopback_literals_only(base: str) -> None:
+    from mjprompt.client import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="plain http"):
+        Client(KEY, base_url=base)
+
+
+@pytest.mark.parametrize(
+    "base", ["http://127.0.0.1:8080", "http://127.1.2.3", "http://[::1]:9", "http://localhost:1"]
+)
+def test_plain_http_loopback_is_accepted(base: str) -> None:
+    with Client(KEY, base_url=base) as c:
+        assert c.base_url == base
+
+
+def test_a_loopback_base_never_goes_through_a_proxy(
+    gateway: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with hg.Gateway() as proxy:
+        for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+            monkeypatch.setenv(name, proxy.url)
+        for name in ("NO_PROXY", "no_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        task = a_task(gateway)
+        with client(gateway) as c:
+            assert c.get(task.id).id == task.id
+        assert proxy.seen_headers == []  # the key never reached the proxy
+    assert gateway.seen_headers[-1]["Authorization"] == "Bearer " + KEY

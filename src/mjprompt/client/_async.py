@@ -13,6 +13,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -108,6 +109,10 @@ class AsyncClient:
             timeout=timeout,
             follow_redirects=False,
             headers={"User-Agent": _core.user_agent()},
+            # A loopback base (the sandbox) is never reached through HTTP(S)_PROXY: the
+            # key would go to the proxy in clear text. Other bases honour the proxy
+            # variables and NO_PROXY (https is tunnelled: the proxy sees no key).
+            trust_env=not _core.is_loopback_host(urlsplit(self.base_url).hostname or ""),
         )
 
     def __repr__(self) -> str:

@@ -181,26 +181,49 @@ def resolve_api_key(api_key: str | None) -> Secret:
     return secret
 
 
-_LOOPBACK_HOSTS = {"127.0.0.1", "::1", "localhost"}
+def is_loopback_host(host: str) -> bool:
+    """``localhost``, or an IP literal in 127.0.0.0/8 or ``::1`` — written the one
+    canonical way. A *name* that merely starts with ``127.`` (``127.evil.example``) is not
+    loopback: it resolves wherever its owner wants."""
+    import ipaddress
+
+    host = host.lower()
+    if host == "localhost":
+        return True
+    try:
+        addr = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    if str(addr) != host:  # 0x7f.1, 0177.0.0.1, …: not accepted as spellings of 127.x
+        return False
+    if isinstance(addr, ipaddress.IPv4Address):
+        return addr in ipaddress.IPv4Network("127.0.0.0/8")
+    return addr == ipaddress.IPv6Address("::1")
 
 
 def resolve_base_url(base_url: str | None) -> str:
     """The API base URL: the argument, else ``EVOLINK_BASE_URL``, else the real API.
 
     ``https`` is required except for loopback hosts (the sandbox): the key must never
-    cross a network in clear text.
+    cross a network in clear text. Loopback means ``localhost``, ``127.0.0.0/8`` or
+    ``[::1]`` as IP literals — ``http://127.evil.example`` is refused.
     """
     url = base_url if base_url is not None else os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
     url = url.strip().rstrip("/")
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        raise ConfigurationError(f"invalid base URL {url!r}: expected https://host") from None
     if parts.scheme not in ("http", "https") or not host:
         raise ConfigurationError(f"invalid base URL {url!r}: expected https://host")
     if parts.username is not None or parts.password is not None:
         raise ConfigurationError("the base URL must not contain user info")
-    if parts.scheme == "http" and host not in _LOOPBACK_HOSTS and not host.startswith("127."):
+    if parts.scheme == "http" and not is_loopback_host(host):
         raise ConfigurationError(
-            f"refusing to send the API key over plain http to {host}; use https"
+            f"refusing to send the API key over plain http to {host}; use https "
+            "(plain http is for localhost, 127.0.0.0/8 and [::1] only)"
         )
     if parts.query or parts.fragment:
         raise ConfigurationError("the base URL must not have a query or fragment")

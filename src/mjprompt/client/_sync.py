@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -103,6 +104,10 @@ class Client:
             timeout=timeout,
             follow_redirects=False,
             headers={"User-Agent": _core.user_agent()},
+            # A loopback base (the sandbox) is never reached through HTTP(S)_PROXY: the
+            # key would go to the proxy in clear text. Other bases honour the proxy
+            # variables and NO_PROXY (https is tunnelled: the proxy sees no key).
+            trust_env=not _core.is_loopback_host(urlsplit(self.base_url).hostname or ""),
         )
 
     def __repr__(self) -> str:
