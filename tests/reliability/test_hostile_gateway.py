@@ -23,6 +23,7 @@ import pytest
 
 from mjprompt.client import (
     AsyncClient,
+    AuthenticationError,
     Client,
     DownloadError,
     MalformedResponseError,
@@ -326,3 +327,42 @@ def test_a_loopback_base_never_goes_through_a_proxy(
             assert c.get(task.id).id == task.id
         assert proxy.seen_headers == []  # the key never reached the proxy
     assert gateway.seen_headers[-1]["Authorization"] == "Bearer " + KEY
+
+
+# ------------------------------------------------------------- key scrubbing (item 12)
+
+
+def _escaped(key: str) -> str:
+    return "".join(f"\\u{ord(c):04x}" if i % 2 == 0 else c for i, c in enumerate(key))
+
+
+def _percent(key: str) -> str:
+    return "".join(f"%{ord(c):02X}" for c in key)
+
+
+@pytest.mark.parametrize("spelling", ["json", "percent", "mixed"])
+def test_echoed_key_is_scrubbed_in_every_spelling(gateway: Any, spelling: str) -> None:
+    echo = {
+        "json": _escaped(KEY),
+        "percent": _percent(KEY),
+        "mixed": KEY[:3] + _percent(KEY[3:8]) + _escaped(KEY[8:]),
+    }[spelling]
+    body = ('{"error": {"code": "unauthorized", "message": "bad key ' + echo + '"}}').encode()
+    gateway.script("POST", hg.Reply(401, body, (("X-Echo", _percent(KEY)),)))
+    with client(gateway) as c, pytest.raises(AuthenticationError) as info:
+        c.submit("a red apple")
+    text = str(info.value) + repr(info.value.__dict__)
+    assert KEY not in text and KEY[3:] not in text
+    assert echo not in text
+    assert "***" in text
+
+
+def test_download_error_bodies_are_scrubbed(gateway: Any, tmp_path: Path) -> None:
+    body = ('{"error": {"code": "x", "message": "you sent ' + _escaped(KEY) + '"}}').encode()
+    gateway.script("FILE", hg.Reply(500, body), hg.Reply(500, body))
+    with client(gateway) as c:
+        done = c.wait(a_task(gateway))
+        with pytest.raises(DownloadError) as info:
+            c.download(done, tmp_path)
+    assert "***" in str(info.value)
+    assert KEY[3:] not in str(info.value) and _escaped(KEY) not in str(info.value)

@@ -82,6 +82,11 @@ SAFE_POST_RETRY_STATUSES = frozenset({429, 503})
 GET_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
+def _any_case(hex_digits: str) -> str:
+    """A pattern for hex digits in either case (``6b`` -> ``6[bB]``)."""
+    return "".join(f"[{d}{d.upper()}]" if d.isalpha() else d for d in hex_digits)
+
+
 class Secret:
     """Holds the API key; every printable form of it is ``'***'``.
 
@@ -90,26 +95,43 @@ class Secret:
     the point: it is never in a repr, log line, exception or traceback.
     """
 
-    __slots__ = ("__weakref__", "_value")
+    __slots__ = ("__weakref__", "_bytes_pattern", "_pattern", "_value")
 
     def __init__(self, value: str) -> None:
         self._value = value
+        # Every spelling a server may echo the key in: each character plain, JSON-escaped
+        # (\u0073, \/) or percent-encoded (%73), in any mix and any hex case.
+        pieces = []
+        for char in value:
+            code = ord(char)
+            forms = [
+                re.escape(char),
+                r"\\u" + _any_case(f"{code:04x}"),
+                "%" + _any_case(f"{code:02x}"),
+            ]
+            if char == "/":
+                forms.append(r"\\/")
+            pieces.append("(?:" + "|".join(forms) + ")")
+        source = "".join(pieces)
+        self._pattern = re.compile(source) if value else None
+        self._bytes_pattern = re.compile(source.encode("ascii")) if value else None
 
     def reveal(self) -> str:
         return self._value
 
     def scrub(self, text: str) -> str:
         """``text`` with the key replaced by ``***`` (for what a server sends back: a
-        gateway may echo the Authorization header in an error message)."""
-        return text.replace(self._value, "***") if self._value in text else text
+        gateway may echo the Authorization header in an error message), in its plain,
+        JSON-escaped and percent-encoded spellings."""
+        if self._pattern is None:
+            return text
+        return self._pattern.sub("***", text)
 
     def scrub_bytes(self, data: bytes) -> bytes:
-        """:meth:`scrub` for a raw body, in its plain and JSON-escaped (``\\/``) forms."""
-        for form in {self._value, self._value.replace("/", "\\/")}:
-            raw = form.encode("ascii")
-            if raw in data:
-                data = data.replace(raw, b"***")
-        return data
+        """:meth:`scrub` for a raw body."""
+        if self._bytes_pattern is None:
+            return data
+        return self._bytes_pattern.sub(b"***", data)
 
     def __repr__(self) -> str:
         return "Secret('***')"
