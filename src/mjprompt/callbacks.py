@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .client.task import Task
 
 __all__ = [
+    "MAX_CALLBACK_BODY_LENGTH",
     "MAX_CALLBACK_URL_LENGTH",
     "CallbackError",
     "SignedCallback",
@@ -43,6 +44,8 @@ __all__ = [
 ]
 
 MAX_CALLBACK_URL_LENGTH = 2048
+# A task object is a few KiB; the client reads API answers up to 1 MiB, and so does this.
+MAX_CALLBACK_BODY_LENGTH = 1024 * 1024
 
 # Names that never leave the machine or the local network. Hosts are never resolved
 # (that would make validation depend on the network); see docs/callbacks.md.
@@ -341,12 +344,20 @@ def parse_callback_body(body: bytes | str | Mapping[str, Any]) -> Task:
         data = body
     else:
         text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+        if len(text) > MAX_CALLBACK_BODY_LENGTH:
+            raise CallbackError(
+                f"callback body is {len(text)} characters, more than {MAX_CALLBACK_BODY_LENGTH}"
+            )
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise CallbackError(
                 f"callback body is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
             ) from None
+        except RecursionError:
+            raise CallbackError("callback body is JSON nested too deeply to read") from None
+        except ValueError as exc:  # e.g. an integer of more than 4300 digits
+            raise CallbackError(f"callback body cannot be read: {str(exc)[:120]}") from None
     if not isinstance(data, Mapping):
         raise CallbackError("callback body must be a JSON object")
     task_id = data.get("id")

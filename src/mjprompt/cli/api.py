@@ -629,6 +629,8 @@ def _generate(
             journal = Journal.open(out)
         except JournalError as exc:
             raise UsageError(str(exc)) from None
+        for warning in journal.warnings:  # bad lines are skipped, never fatal
+            sys.stderr.write(f"mjprompt: warning: {warning}\n")
     progress = _make_progress()
 
     async def run() -> list[JobResult]:
@@ -662,6 +664,8 @@ def _generate(
         raise
     except EvolinkError as exc:  # e.g. a download directory that cannot be created
         return _api_failure(exc)
+    except JournalError as exc:  # disk full, a journal that became unwritable
+        raise UsageError(f"{exc}; run the same command again once it is fixed") from None
     finally:
         if journal is not None:
             journal.close()

@@ -109,6 +109,11 @@ class Journal:
     def _open(self) -> None:
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
+            if self.path.exists() and not self.path.is_file():
+                # Opening a FIFO for appending fails obscurely ("not seekable"); say why.
+                raise JournalError(
+                    f"{self.path} is not a regular file; remove it or use another --out"
+                )
             self._fh = open(self.path, "a+b")  # noqa: SIM115 - closed in close()
         except OSError as exc:
             raise JournalError(f"cannot open {self.path}: {exc.strerror or exc}") from None
