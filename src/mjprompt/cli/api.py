@@ -205,7 +205,22 @@ def register(subparsers: Any) -> None:
 def _prompt_arg(text: str) -> str:
     if text == "-":
         return _read_stdin_prompt()
+    _check_text("prompt", text)
     return text
+
+
+def _check_text(label: str, text: str, column_offset: int | None = None) -> None:
+    """A usage error (exit 2) with the position for a prompt that is not text: a byte
+    that was not UTF-8 in the argument, or a lone surrogate from a JSON escape."""
+    from ..diagnostics import line_col
+    from ..payload import surrogate_problem
+
+    bad = surrogate_problem(text)
+    if bad is not None:
+        index, why = bad
+        line, col = line_col(text, index)
+        where = f"{line}:{col}" if column_offset is None else f"{col + column_offset}"
+        raise UsageError(f"{label}:{where}: the prompt contains {why}; nothing was submitted")
 
 
 def _read_stdin_prompt() -> str:
@@ -344,6 +359,8 @@ def _read_prompts(path: str) -> list[tuple[str, str, int | None]]:
         raise UsageError(f"{label}: {len(problems)} {noun}; nothing was submitted")
     if not out:
         raise UsageError(f"{label}: no prompts found")
+    for where, text, offset in out:
+        _check_text(where, text, offset or 0)  # `where` is file:line
     return out
 
 

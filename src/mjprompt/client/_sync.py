@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from ..payload import build_payload
+from ..payload import PayloadError, build_payload
 from . import _core
 from ._core import (
     DEFAULT_DOWNLOAD_TIMEOUT,
@@ -254,7 +254,12 @@ class Client:
         lost) or a fresh one.
         """
         key = _core.check_idempotency_key(idempotency_key or _core.new_idempotency_key())
-        body = json.dumps(dict(payload), ensure_ascii=False).encode("utf-8")
+        try:
+            body = json.dumps(dict(payload), ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as exc:  # a lone surrogate: not text, cannot be sent
+            raise PayloadError(
+                f"the payload is not valid text: {exc.reason} at index {exc.start}; not sent"
+            ) from None
         return self._api("POST", GENERATIONS_PATH, body=body, idempotency_key=key, what="create")
 
     def get(self, task_id: str) -> Task:
