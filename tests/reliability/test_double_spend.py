@@ -248,3 +248,33 @@ def test_tasks_created_never_exceed_prompts(
         assert [r.status for r in results] == ["saved"] * prompts
         assert gateway.tasks_created == prompts
         assert len(set(gateway.posts)) <= prompts
+
+
+def test_the_issue_scenario_through_the_command_line(
+    gateway: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    """`generate --file`: lost answer, then --resubmit-unknown meets 429s, then a plain
+    run. Before the fix the plain run POSTed with a new key: 2 tasks for 1 prompt."""
+    from mjprompt.cli import main
+
+    for name in list(os.environ):
+        if name.startswith(("EVOLINK_", "MJPROMPT_")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("EVOLINK_API_KEY", KEY)
+    monkeypatch.setenv("EVOLINK_BASE_URL", gateway.url)
+    prompts = tmp_path / "prompts.txt"
+    prompts.write_text(PROMPT + "\n", encoding="utf-8")
+    args = ["generate", "--file", str(prompts), "--out", str(tmp_path / "out"), "--retries", "0"]
+    gateway.script("POST", hg.Lost())
+    assert main(args) == 1
+    assert "the task may have been created" in capsys.readouterr().err
+    gateway.script("POST", REFUSALS["429"])
+    assert main([*args, "--resubmit-unknown"]) == 1
+    err = capsys.readouterr().err
+    assert "unknown" in err and "--resubmit-unknown" in err
+    assert main(args) == 1  # reported, not sent
+    assert len(gateway.posts) == 2
+    assert gateway.tasks_created == 1
+    assert main([*args, "--resubmit-unknown"]) == 0
+    assert gateway.tasks_created == 1
+    assert len(set(gateway.posts)) == 1
