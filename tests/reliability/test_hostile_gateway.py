@@ -366,3 +366,14 @@ def test_download_error_bodies_are_scrubbed(gateway: Any, tmp_path: Path) -> Non
             c.download(done, tmp_path)
     assert "***" in str(info.value)
     assert KEY[3:] not in str(info.value) and _escaped(KEY) not in str(info.value)
+
+
+def test_a_post_not_sent_for_lack_of_time_is_not_called_possibly_created(gateway: Any) -> None:
+    # The deadline passed before the POST could start: the request was never sent, so
+    # the error must not say the task may exist (a batch journals it `not_taken`).
+    from mjprompt.client import ConnectionFailedError
+
+    with client(gateway, timeout=0.0) as c, pytest.raises(ConnectionFailedError) as info:
+        c.submit("a red apple")
+    assert "may have been created" not in str(info.value)
+    assert gateway.posts == []

@@ -163,8 +163,8 @@ class Client:
             except httpx.HTTPError as exc:
                 error = _core.transport_error(exc, method, self.base_url)
                 outcome = attempt.decide(error)
-            except TransportError as exc:  # too large, too slow, badly encoded
-                if method == "POST":
+            except TransportError as exc:  # too large, too slow, badly encoded, not sent
+                if method == "POST" and exc.request_sent:
                     raise _core.maybe_created(exc) from None
                 outcome = attempt.decide(exc)
             if isinstance(outcome, Task):
