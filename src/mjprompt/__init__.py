@@ -49,6 +49,12 @@ _LAZY = {
 }
 
 
+def __dir__() -> list[str]:
+    # The public API only: not the submodules imported along the way, nor `Any`
+    # (`expand` is public: the expansion module).
+    return sorted({*__all__, *_LAZY, "expand"})
+
+
 def __getattr__(name: str) -> Any:
     target = _LAZY.get(name)
     if target is None:

@@ -591,9 +591,9 @@ CONFLICTS: tuple[Conflict, ...] = (
         "stealth",
         "public",
         None,
-        W,
+        E,
         "`--stealth` and `--public` contradict each other: a job has one visibility",
-        "inference",
+        "v7-syntax.md §3.2 (cannot co-occur; an inference, no first-party text)",
     ),
     Conflict("seed", "turbo", W, W, "`--seed` is not reliable in Turbo mode", "EVO (§3.3)"),
     Conflict(

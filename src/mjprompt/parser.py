@@ -155,7 +155,7 @@ class _Builder(Transformer[Token, Any]):
             items[-1].append(self.perm(children[1:]))
             return items
         tok: Token = children[1]
-        if tok.type == "PARAM":
+        if tok.type == "PARAM" or tok.type == "LOOSE_PARAM":
             items.append([tok])
         elif tok.type == "RBRACE":
             items[-1].append(StrayBrace(Span(tok.start_pos, tok.end_pos)))  # type: ignore[arg-type]

@@ -16,8 +16,9 @@ from .params import Kind, ParamSpec
 __all__ = ["parse_value", "read_number", "read_sref_item"]
 
 _INT = re.compile(r"\d+")
-# Leading-dot decimals (`.5`) were accepted historically (v7-syntax.md §5.2).
-_NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)")
+# Leading-dot decimals (`.5`) were accepted historically (v7-syntax.md §5.2). A trailing
+# dot (`2.`) is sentence punctuation, not a decimal: MJ108 reports it.
+_NUMBER = re.compile(r"-?(?:\d+(?:\.\d+)?|\.\d+)")
 _RATIO = re.compile(r"(\d+(?:\.\d+)?|\.\d+):(\d+(?:\.\d+)?|\.\d+)")
 _URL = re.compile(r"<?https?://\S+", re.IGNORECASE)
 _SREF = re.compile(r"(?P<item>.*?)(?:::(?P<weight>-?(?:\d+\.?\d*|\.\d+))?)?", re.DOTALL)

@@ -63,7 +63,7 @@ def test_bad_configuration_is_a_usage_error_naming_file_and_line(cli_fast, tmp_p
             "pyproject.toml:3: [tool.mjprompt] `fail-on` must be one of error, warning, info"
         ),
         "[tool.mjprompt]\njobs = true\n": "`jobs` must be a whole number",
-        "[tool.mjprompt]\nselect = ['MJ9']\n": "`MJ9` matches no rule",
+        "[tool.mjprompt]\nselect = ['MJ8']\n": "`MJ8` matches no rule",
         "[tool.mjprompt]\nselect = [\n": "invalid TOML",
     }
     for text, message in cases.items():

@@ -31,8 +31,11 @@ def test_text_format_lists_every_finding_at_file_positions(cli, tree, tree_findi
     result = cli("check", ".", cwd=tree)
     assert result.code == 1
     found = [line for line in result.lines if re.match(r"^[\w./]+:\d+:\d+: MJ\d{3} ", line)]
-    expected = [f"{p}:{line}:{col}: {code} " for p, line, col, _, _, code, _ in tree_findings]
-    assert [f.split(" ", 2)[0] + " " + f.split(" ", 2)[1] + " " for f in found] == expected
+    # Every line names the severity as a word (visible without colour, grep-friendly).
+    expected = [
+        f"{p}:{line}:{col}: {code} {sev}" for p, line, col, _, _, code, sev in tree_findings
+    ]
+    assert [" ".join(f.split(" ", 3)[:3]) for f in found] == expected
     # The summary counts by severity; nothing is coloured when not on a terminal.
     assert "Found: 3 errors, 1 warning, 1 info" in result.out
     assert "\033[" not in result.out
@@ -168,6 +171,25 @@ def test_statistics_counts_per_code(cli, tree, fmt):
     else:
         rows = {line.split()[1]: int(line.split()[0]) for line in result.lines}
     assert rows == {"MJ101": 1, "MJ103": 1, "MJ106": 1, "MJ108": 1, "MJ301": 1}
+
+
+def test_statistics_counts_each_severity_of_a_code_apart(cli_fast, tmp_path, make_file):
+    # MJ302 is a warning for repeated list parameters and an error otherwise.
+    make_file(tmp_path / "c.prompt", "a --sref 1 --sref 2\na --ar 1:1 --ar 2:3\n")
+    text = cli_fast("check", "--statistics", "c.prompt")
+    assert [line.split()[:3] for line in text.lines] == [
+        ["1", "MJ302", "error"],
+        ["1", "MJ302", "warning"],
+    ]
+    rows = json.loads(
+        cli_fast(
+            "check", "--statistics", "--format", "json", "--profile", "midjourney", "c.prompt"
+        ).out
+    )
+    assert [(r["severity"], r["profile"]) for r in rows] == [
+        ("error", "midjourney"),
+        ("warning", "midjourney"),
+    ]
 
 
 def test_statistics_refuses_sarif(cli, tree):

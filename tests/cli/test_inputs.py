@@ -136,7 +136,8 @@ def test_info_findings_fail_only_with_fail_on_info(cli_fast):
 def test_quiet_prints_findings_only(cli_fast):
     result = cli_fast("check", "-q", "-p", "a cat –ar 16:9", "-p", "fine")
     assert result.lines == [
-        "<prompt>:1:7: MJ101 `–ar` is written with an en dash `–`; a parameter starts with `--`"
+        "<prompt>:1:7: MJ101 error `–ar` is written with an en dash `–`; "
+        "a parameter starts with `--`"
     ]
 
 

@@ -168,10 +168,63 @@ def test_hooks_fail_on_a_bad_prompt_file_and_pass_once_fixed(tmp_path):
         assert re.search(rf"{hook['name']}\.+Passed", output), output
 
 
+def _env(tmp_path: Path) -> dict[str, str]:
+    missing = build_wheelhouse(tmp_path / "wheels")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "PRE_COMMIT", "GIT_"))}
+    env.update(
+        PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"),
+        PIP_FIND_LINKS=str(tmp_path / "wheels"),
+        PIP_DISABLE_PIP_VERSION_CHECK="1",
+        VIRTUALENV_NO_PERIODIC_UPDATE="1",
+        GIT_AUTHOR_NAME="t",
+        GIT_AUTHOR_EMAIL="t@example.invalid",
+        GIT_COMMITTER_NAME="t",
+        GIT_COMMITTER_EMAIL="t@example.invalid",
+    )
+    if not missing:
+        env["PIP_NO_INDEX"] = "1"
+    return env
+
+
+FILES = ("--files", "prompts.txt", "legacy/prompts.txt")
+
+
+@pytest.mark.slow
+def test_hook_on_natural_names_with_force_exclude_and_a_suppressed_line(tmp_path):
+    if not (ROOT / ".git").exists():
+        pytest.fail(f"try-repo needs a git checkout at {ROOT}")
+    env = _env(tmp_path)
+    work = tmp_path / "work"
+    (work / "legacy").mkdir(parents=True)
+    (work / "mjprompt.toml").write_text('exclude = ["legacy"]\n', encoding="utf-8")
+    (work / "prompts.txt").write_text(
+        "# mjprompt: disable-next-line MJ101\na cat –ar 16:9\na dog –ar 2:3\n", encoding="utf-8"
+    )
+    (work / "legacy" / "prompts.txt").write_text("an owl –ar 1:1\n", encoding="utf-8")
+    _git("init", "-q", cwd=work, env=env)
+    _git("add", ".", cwd=work, env=env)
+    run = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "mjprompt-check", *FILES],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    output = run.stdout + run.stderr
+    assert run.returncode == 1, output
+    assert "prompts.txt:3:7: MJ101 error" in output  # the hook ran on the natural name
+    assert "prompts.txt:2:" not in output  # the suppressed line
+    assert "legacy/prompts.txt" not in output  # excluded, although pre-commit named it
+    assert "Found: 1 error (2 prompts in 1 input)" in output
+
+
 def test_manifest_has_a_check_and_a_fix_hook():
     by_id = {h["id"]: h for h in HOOKS}
-    assert by_id["mjprompt-check"]["entry"] == "mjprompt check"
-    assert by_id["mjprompt-fix"]["entry"] == "mjprompt fix"
+    # --force-exclude: pre-commit names every staged file, `exclude` must still apply.
+    assert by_id["mjprompt-check"]["entry"] == "mjprompt check --force-exclude"
+    assert by_id["mjprompt-fix"]["entry"] == "mjprompt fix --force-exclude"
     assert all(h["language"] == "python" for h in HOOKS)
 
 
@@ -179,6 +232,11 @@ def test_manifest_has_a_check_and_a_fix_hook():
     "path",
     [
         "a.prompt",
+        "prompts.txt",
+        "x/prompts.jsonl",
+        "prompts.json",
+        "prompts/a.jsonl",
+        "my_prompts.txt",
         "x/a.prompts",
         "a.prompts.txt",
         "a.prompts.jsonl",

@@ -102,12 +102,32 @@ class CountingStream(io.BytesIO):
         return super().read(size)
 
 
+class SizedReads(io.BytesIO):
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.sizes: list[int] = []
+
+    def read(self, size: int | None = -1) -> bytes:
+        self.sizes.append(-1 if size is None else size)
+        return super().read(size)
+
+
 def test_reading_is_lazy_so_memory_does_not_grow_with_the_file():
-    stream = CountingStream(b"a cat --ar 16:9\n" * 100_000)  # 1.6 MB
-    items = read_source(Source("-", "text", stdin=True), stdin=stream)
+    stream = CountingStream(b'"a cat --ar 16:9"\n' * 100_000)  # 1.8 MB of JSON Lines
+    items = read_source(Source("-", "jsonl", stdin=True), stdin=stream)
     first = list(itertools.islice(items, 4))
     assert [type(i).__name__ for i in first] == ["FileStart"] + ["PromptItem"] * 3
     assert stream.reads == 1  # one 64 KiB block, not the file
+
+
+def test_text_files_are_read_twice_in_blocks_never_whole():
+    # The first pass looks for suppression comments (a disable-file line may come last).
+    stream = SizedReads(b"a cat --ar 16:9\n" * 100_000 + b"# mjprompt: disable-file\n")
+    items = read_source(Source("-", "text", stdin=True), stdin=stream)
+    first = list(itertools.islice(items, 4))
+    kinds = [type(i).__name__ for i in first]
+    assert kinds == ["FileStart", "Suppressions", "PromptItem", "PromptItem"]
+    assert stream.sizes and all(0 < size <= 1 << 16 for size in stream.sizes)
 
 
 def _endless():

@@ -137,7 +137,7 @@ def test_payload_refuses_lint_errors(inproc: InProcess) -> None:
     result = inproc("payload", "a cat \u2013ar 2:3")
     assert result.returncode == 1
     assert result.stdout == ""
-    assert "prompt:1:7: MJ101" in result.stderr
+    assert "<prompt>:1:7: MJ101 error" in result.stderr  # the label of `check -p` too
 
 
 @pytest.mark.parametrize(

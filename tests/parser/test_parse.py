@@ -6,6 +6,8 @@ import pathlib
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import mjprompt
 from mjprompt.ast import (
@@ -57,19 +59,58 @@ def test_image_with_query_string() -> None:
     ("src", "style", "name"),
     [
         ("a cat —ar 16:9", MarkerStyle.EM_DASH, "ar"),
-        ("a cat –ar 16:9", MarkerStyle.EN_DASH, "ar"),
-        ("a cat −ar 16:9", MarkerStyle.MINUS, "ar"),
-        ("a cat - - ar 16:9", MarkerStyle.SPACED, "ar"),
+        ("a cat --s 50 –ar 16:9", MarkerStyle.EN_DASH, "ar"),
+        ("a cat --s 50 −ar 16:9", MarkerStyle.MINUS, "ar"),
+        ("a cat --s 50 - - ar 16:9", MarkerStyle.SPACED, "ar"),
         ("a cat ---ar 16:9", MarkerStyle.TRIPLE, "ar"),
         ("a cat --ar 16:9", MarkerStyle.DOUBLE_HYPHEN, "ar"),
     ],
 )
 def test_marker_styles(src: str, style: MarkerStyle, name: str) -> None:
+    # An en dash, minus sign or `- -` marker starts a parameter only inside the
+    # parameter block; in the text it is prose (MJ101 looks for it there).
     p = mjprompt.parse(src)
-    assert len(p.params) == 1
-    assert p.params[0].marker_style is style
-    assert p.params[0].name == name
-    assert p.params[0].value_text == "16:9"
+    assert p.params[-1].marker_style is style
+    assert p.params[-1].name == name
+    assert p.params[-1].value_text == "16:9"
+
+
+@pytest.mark.parametrize(
+    "src", ["a cat –ar 16:9", "a cat −ar 16:9", "a cat - - ar 16:9", "a sign –glowing letters"]
+)
+def test_malformed_markers_in_the_text_are_text(src: str) -> None:
+    p = mjprompt.parse(src)
+    assert p.params == ()
+    assert p.text_source == src
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "a quiet harbour -- gulls, rope, rust --ar 3:2",
+        "word -- word -- word --ar 3:2",
+        'a sign that says "OPEN -- CLOSED" --ar 3:2',
+    ],
+)
+def test_a_bare_double_hyphen_before_a_word_is_prose(src: str) -> None:
+    p = mjprompt.parse(src)
+    assert [x.name for x in p.params] == ["ar"]
+    assert p.text_source == src[: src.rindex(" --ar")]
+
+
+@pytest.mark.parametrize(("src", "count"), [("a cat --", 1), ("a cat -- --ar 2:3", 2)])
+def test_a_bare_double_hyphen_at_the_end_or_before_a_marker_is_a_parameter(
+    src: str, count: int
+) -> None:
+    p = mjprompt.parse(src)
+    assert len(p.params) == count
+    assert p.params[0].name == ""
+
+
+@pytest.mark.parametrize("src", ["\\{hello\\} a cat", "a \\{b\\} c --no \\{x\\}"])
+def test_escaped_braces_are_text(src: str) -> None:
+    p = mjprompt.parse(src)
+    assert list(p.permutations()) == []
 
 
 def test_prose_dashes_stay_text() -> None:
@@ -239,3 +280,48 @@ def test_parser_works_from_a_broken_cache(
         f.write_bytes(b"not a pickle")
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "aspect"
+
+
+_GAP_PIECES = [
+    "a",
+    "ar",
+    " ",
+    "  ",
+    "\n",
+    "--",
+    "---",
+    "-",
+    "- -",
+    "\u2014",
+    "\u2013",
+    "\u2212",
+    "16:9",
+    "\\{",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_GAP_PIECES), max_size=12).map("".join))
+def test_gaps_are_the_negations_of_the_parameter_starts(src: str) -> None:
+    # TEXT_GAP must stop exactly where PARAM_START holds, and GAP where PARAM_START or
+    # LOOSE_START holds: the grammar spells each condition twice.
+    from mjprompt.parser import grammar_text, terminal_pattern
+
+    text = grammar_text()
+    pattern = {
+        n: re.compile(terminal_pattern(text, n))
+        for n in ("PARAM_START", "LOOSE_START", "TEXT_GAP", "GAP")
+    }
+    for i in range(1, len(src)):
+        if not src[i - 1].isspace() or src[i].isspace():
+            continue
+        run = i
+        while run > 0 and src[run - 1].isspace():
+            run -= 1
+
+        starts = pattern["PARAM_START"].match(src, i) is not None
+        loose = pattern["LOOSE_START"].match(src, i) is not None
+        text_gap = pattern["TEXT_GAP"].match(src, run)
+        gap = pattern["GAP"].match(src, run)
+        assert (text_gap is not None and text_gap.end() == i) == (not starts), (src, i)
+        assert (gap is not None and gap.end() == i) == (not (starts or loose)), (src, i)

@@ -105,7 +105,7 @@ def test_ten_thousand_open_braces(cli: Cli) -> None:
     assert findings[0]["column"] == 1
     run = cli("expand", text)
     assert run.returncode == 2
-    assert "<prompt 1>:1:1: MJ111 `{` is never closed" in run.stderr
+    assert "<prompt>:1:1: MJ111 error `{` is never closed" in run.stderr
     # The library: lint reports, parse and expand refuse with a position.
     assert _codes(text).count("MJ111") == 10_000
     assert str(parse_lenient(text)) == text
@@ -173,7 +173,7 @@ def test_millions_of_expansions_through_the_cli(cli: Cli) -> None:
     run = cli("expand", text, timeout=30)
     assert run.returncode == 2
     assert run.stdout == ""
-    assert "<prompt 1>:1: the prompt expands to 1000000 prompts, more than the limit of 40" in (
+    assert "<prompt>:1: the prompt expands to 1000000 prompts, more than the limit of 40" in (
         run.stderr
     )
     run = cli("expand", "--limit", "100000", "-", stdin=f"# a\n{_explosive(100)}\n".encode())
@@ -181,7 +181,7 @@ def test_millions_of_expansions_through_the_cli(cli: Cli) -> None:
     assert "<stdin>:2: the prompt expands to about 10^100 prompts" in run.stderr
     run = cli("check", "--profile", "midjourney", "-p", text)
     assert run.returncode == 1
-    assert "<prompt>:1:7: MJ212 the permutations make 1000000 jobs" in run.stdout
+    assert "<prompt>:1:7: MJ212 error the permutations make 1000000 jobs" in run.stdout
     assert run.peak_rss_mb < 150, run.peak_rss_mb
 
 

@@ -62,14 +62,22 @@ def test_no_cases_for_unknown_codes() -> None:
 
 @pytest.mark.parametrize(("code", "case"), _params("fail"))
 def test_fails(code: str, case: str | dict[str, Any]) -> None:
+    # A fail case pins exactly where the rule reports (and may pin the severity): a rule
+    # that fires at the wrong place, or once too often, fails here.
+    assert isinstance(case, dict) and "spans" in case, f"{code}: a fail case pins its spans"
     text, wanted = build(case)
+    expected = [tuple(span) for span in case["spans"]]
+    assert expected, f"{code}: a fail case expects at least one span"
     for profile in _profiles(code, wanted):
         found = [d for d in lint(text, profile=profile) if d.code == code]
         assert found, f"{code} not reported in {profile} for {text[:80]!r}"
+        spans = sorted((d.span.start, d.span.end) for d in found)
+        assert spans == expected, f"{code} in {profile} for {text[:80]!r}"
         for d in found:
-            assert 0 <= d.span.start <= d.span.end <= len(text)
             assert d.message
             assert d.rule == REGISTRY[code].name
+            if "severity" in case:
+                assert d.severity.value == case["severity"], f"{code} in {profile}"
 
 
 @pytest.mark.parametrize(("code", "case"), _params("pass"))

@@ -30,12 +30,12 @@ EXAMPLES = [
     (11, 'a forest scene --sref random', 'ok', 'ok', '', '', ''),  # valid
     (12, 'ukiyo-e landscape --ar 16:9 --sref 18954037 --profile ps3mcjo --sv 6 --v 7', 'error', 'ok', 'MJ401w MJ407e', '', "the table's verdict is native; evolink: `--profile` unsupported, `--v 7` redundant"),  # valid
     (13, 'a cat --sref 1234567890 --sv 4', 'ok', 'ok', '', '', ''),  # valid
-    (14, 'a cat --sref 1234567890 --sv 2', 'warn', 'warn', 'MJ503w', 'MJ503w', '[?] ruled a warning: only a third-party report says codes need --sv 4 or 6'),  # **invalid** [?]
+    (14, 'a cat --sref 1234567890 --sv 2', 'error', 'error', 'MJ503e', 'MJ503e', 'issue 14: the fact sheet lists it as a conflict (§3.2) and no first-party source says otherwise'),  # **invalid** [?]
     (15, 'a cat --sw 300', 'error', 'error', 'MJ501e', 'MJ501e', ''),  # **invalid**
     (16, 'a cat --sv 6', 'error', 'error', 'MJ501e', 'MJ501e', '§3.1 lists EVO and OFF for --sv needing --sref: an error in both'),  # **invalid** (evo dependency)
     (17, 'https://example.com/a.jpg --sref https://example.com/s.jpg', 'error', 'error', 'MJ202e MJ501e', 'MJ202e MJ501e', ''),  # **invalid**
     (18, 'a duckling holding a magic wand --oref https://example.com/duck.jpg --ow 300', 'ok', 'ok', 'MJ601i', 'MJ601i', 'valid; the info is the ×2 cost note'),  # valid
-    (19, 'a person --stylize 1000 --ow 400 --exp 100 --oref https://example.com/person.png', 'ok', 'ok', 'MJ601i', 'MJ601i', 'valid; the info is the ×2 cost note'),  # valid
+    (19, 'a person --stylize 1000 --ow 400 --exp 100 --oref https://example.com/person.png', 'warn', 'warn', 'MJ505w MJ601i', 'MJ505w MJ601i', 'valid; the info is the ×2 cost note; MJ505 warns that --exp 100 suppresses --stylize (§3.3)'),  # valid
     (20, 'a cat --oref https://example.com/x.png https://example.com/y.png', 'error', 'error', 'MJ310e MJ601i', 'MJ310e MJ601i', ''),  # **invalid**
     (21, 'a cat --oref 4440286598', 'error', 'error', 'MJ310e MJ601i', 'MJ310e MJ601i', ''),  # **invalid**
     (22, 'a cat --oref https://example.com/x.png --q 4', 'error', 'error', 'MJ502e MJ601i MJ601i', 'MJ502e MJ601i MJ601i', ''),  # **invalid**
@@ -66,8 +66,8 @@ EXAMPLES = [
     (47, 'a cat –ar 16:9', 'error', 'error', 'MJ101e', 'MJ101e', ''),  # **invalid** (offer autofix)
     (48, 'a cat --ar 16:9 ---', 'error', 'error', 'MJ102e', 'MJ102e', ''),  # **invalid**
     (49, 'a cat --foo 3', 'error', 'error', 'MJ301e', 'MJ301e', ''),  # **invalid**
-    (50, 'cyberpunk::2 nature::1 dystopian::-0.5', 'error', 'warn', 'MJ210e MJ210e MJ210e', 'MJ210w MJ210w MJ210w', ''),  # **invalid**
-    (51, 'hot:: dog', 'error', 'warn', 'MJ210e', 'MJ210w', ''),  # **invalid**
+    (50, 'cyberpunk::2 nature::1 dystopian::-0.5', 'error', 'error', 'MJ210e MJ210e MJ210e', 'MJ210e MJ210e MJ210e', ''),  # **invalid**
+    (51, 'hot:: dog', 'error', 'error', 'MJ210e', 'MJ210e', ''),  # **invalid**
     (52, 'product photo --raw', 'ok', 'ok', '', '', ''),  # valid
     (53, 'product photo --style raw', 'ok', 'ok', 'MJ405i', 'MJ405i', '[?] ruled valid with an info and a safe fix to `--raw`'),  # valid [?]
     (54, 'a cat --style cute', 'error', 'error', 'MJ404e', 'MJ404e', ''),  # **invalid**
@@ -77,7 +77,7 @@ EXAMPLES = [
     (58, 'a cat --p', 'error', 'ok', 'MJ407e', '', 'valid natively; evolink does not support `--p` (D4): error'),  # valid
     (59, 'a cat --p ps3mcjo', 'error', 'ok', 'MJ407e', '', 'evolink does not support `--p` (D4): error'),  # valid (native) / unsupported (evo)
     (60, 'a cat --personalize', 'error', 'ok', 'MJ407e', '', '[?] ruled valid as an alias of `--p` natively; evolink: unsupported'),  # valid [?]
-    (61, 'a cat --sref https://example.com/s.jpg --sw 200 --p m1234567', 'error', 'warn', 'MJ407e MJ504w', 'MJ504w', '[?] ruled a warning: the moodboard code form is assumed'),  # **invalid** [?]
+    (61, 'a cat --sref https://example.com/s.jpg --sw 200 --p m1234567', 'error', 'error', 'MJ407e MJ504e', 'MJ504e', 'issue 14: a first-party conflict (§3.2, OFF Moodboards)'),  # **invalid** [?]
     (62, 'a {red, green, yellow} bird', 'error', 'ok', 'MJ211e', '', 'evolink: permutations are an error pointing to `mjprompt expand`'),  # valid (native)
     (63, 'a landscape --ar {1:1, 16:9, 2:3}', 'error', 'ok', 'MJ211e', '', ''),  # valid (native)
     (64, 'a {red, pastel\\, yellow} bird', 'error', 'ok', 'MJ211e', '', ''),  # valid (native)

@@ -110,7 +110,46 @@ def test_duplicates_are_errors_but_repeated_lists_warnings() -> None:
 
 def test_severity_per_profile() -> None:
     assert _one("hot:: dog", "MJ210", "evolink")[1] is Severity.ERROR
-    assert _one("hot:: dog", "MJ210", "midjourney")[1] is Severity.WARNING
+    # Issue 14: the fact sheet rules `::` in the text an error in both profiles.
+    assert _one("hot:: dog", "MJ210", "midjourney")[1] is Severity.ERROR
+    assert _one("https://e.com/a.heic a cat", "MJ216", "evolink")[1] is Severity.ERROR
+    assert _one("https://e.com/a.heic a cat", "MJ216", "midjourney")[1] is Severity.WARNING
     assert _one("a cat --iw 1", "MJ501", "evolink")[1] is Severity.ERROR
     assert _one("a cat --iw 1", "MJ501", "midjourney")[1] is Severity.WARNING
     assert _one("a cat --q 3", "MJ305", "midjourney")[1] is Severity.WARNING
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "a cat -ar 16:9",
+            "`-ar` is written with a single hyphen `-`; a parameter starts with `--`",
+        ),
+        (
+            "a cat \u2212\u2212ar 16:9",
+            "`\u2212\u2212ar` is written with `\u2212\u2212`, not two ASCII hyphens; "
+            "a parameter starts with `--`",
+        ),
+        (
+            "a cat -- ar 16:9",
+            "`-- ar` is written with a space between `--` and the name; "
+            "a parameter starts with `--`",
+        ),
+        (
+            "a cat \u2013stylise 250",
+            "`\u2013stylise` looks like a parameter written with an en dash `\u2013`; "
+            "a parameter starts with `--` (did you mean `--stylize`?)",
+        ),
+    ],
+)
+def test_markers_in_the_text_say_how_they_are_written(text: str, message: str) -> None:
+    assert _one(text, "MJ101")[0] == message
+
+
+def test_a_close_name_in_the_text_has_no_fix() -> None:
+    # Only a known name is fixed: `–stylise` might not have meant `--stylize`.
+    (d,) = [d for d in lint("a cat \u2013stylise 250") if d.code == "MJ101"]
+    assert d.fix is None
+    (d,) = [d for d in lint("a cat \u2013ar 16:9") if d.code == "MJ101"]
+    assert d.fix is not None and d.fix.safe

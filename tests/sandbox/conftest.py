@@ -9,6 +9,7 @@ import time
 import zlib
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -202,3 +203,20 @@ def receiver() -> Iterator[Callable[..., Receiver]]:
     yield make
     for r in made:
         r.close()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Each row of the decision table in docs/sandbox.md is covered by the tests marked
+    # with its id; test_decision_table.py checks that every row has one.
+    config.addinivalue_line("markers", "decision(*ids): sandbox decision rows this test covers")
+
+
+SPEC = Path(__file__).resolve().parents[2].parent / "shared" / "spec" / "evolink-api.md"
+
+
+@pytest.fixture(scope="session")
+def spec_lines() -> list[str]:
+    """The lines of shared/spec/evolink-api.md (the documentation the sandbox follows)."""
+    if not SPEC.is_file():
+        pytest.skip(f"the API fact sheet is not at {SPEC}")
+    return SPEC.read_text(encoding="utf-8").splitlines()

@@ -114,6 +114,7 @@ def run_main(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, 
         (["--callback-delays", "1,x"], "expected a number of seconds"),
         (["--image-size", "5"], "image_long_side must be between 14 and 1024"),
         (["--port", "70000"], "port must be between 0 and 65535"),
+        (["--behaviour", "lenient"], "invalid choice: 'lenient'"),
     ],
 )
 def test_usage_errors_exit_2(
@@ -149,6 +150,30 @@ def test_in_process_main(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["sandbox", "--exit-after", "0.1", "--quiet"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("sandbox listening on http://127.0.0.1:")
+    assert "  behaviour: documented\n" in out
+
+
+@pytest.mark.parametrize("option", ["--behaviour", "--behavior"])
+def test_behaviour_option(
+    option: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[str] = []
+    real_start = Sandbox.start
+
+    def start(self: Sandbox) -> Sandbox:
+        seen.append(self.config.behaviour)
+        return real_start(self)
+
+    monkeypatch.setattr(Sandbox, "start", start)
+    assert main(["sandbox", option, "strict", "--exit-after", "0.05", "--quiet"]) == 0
+    assert seen == ["strict"]
+    assert "  behaviour: strict\n" in capsys.readouterr().out
+
+
+def test_behaviour_is_checked() -> None:
+    with pytest.raises(ValueError, match="behaviour must be one of documented, strict"):
+        SandboxConfig(behaviour="lenient")
+    assert SandboxConfig().behaviour == "documented"
 
 
 def test_non_loopback_hosts_are_flagged_without_binding() -> None:

@@ -60,6 +60,7 @@ def test_create_then_poll_to_completion_then_download(
     assert len(set(images)) == 4
 
 
+@pytest.mark.decision("R02")
 def test_progress_is_reported_while_processing(
     make_sandbox: Callable[..., Sandbox],
     client_for: Callable[..., httpx.Client],
@@ -170,9 +171,14 @@ def test_configured_key_is_the_one_accepted(
     assert create(client_for(sb, key="sk-sandbox")).status_code == 401
 
 
-def test_lint_error_is_a_400_naming_the_first_error(
-    client: httpx.Client, create: Callable[..., httpx.Response], sandbox: Sandbox
+@pytest.mark.decision("P06")
+def test_strict_lint_error_is_a_400_naming_the_first_error(
+    make_sandbox: Callable[..., Sandbox],
+    client_for: Callable[..., httpx.Client],
+    create: Callable[..., httpx.Response],
 ) -> None:
+    sandbox = make_sandbox(behaviour="strict")
+    client = client_for(sandbox)
     response = create(client, "a cat --foo 3 –ar 16:9")
     assert response.status_code == 400
     error = envelope(response)
@@ -194,6 +200,7 @@ def test_body_that_is_not_json(client: httpx.Client) -> None:
     assert client.post(GEN).status_code == 400  # no body at all
 
 
+@pytest.mark.decision("R07")
 @pytest.mark.parametrize(
     ("task_id", "status", "code"),
     [
@@ -214,6 +221,22 @@ def test_task_query_errors(client: httpx.Client, task_id: str, status: int, code
         assert "task-unified-" in error["message"]
 
 
+@pytest.mark.decision("R10")
+def test_every_response_has_a_request_id(sandbox: Sandbox, client: httpx.Client) -> None:
+    sandbox.inject("rate_limit", path="/v1/tasks/")
+    responses = [
+        client.post(GEN, json={"model": "mj-v7", "prompt": "a cat"}),
+        client.post(GEN, json={"model": "mj-v7"}),
+        client.get("/v1/tasks/task-unified-1-a"),
+        client.get("/nowhere"),
+    ]
+    assert [r.status_code for r in responses] == [200, 400, 429, 404]
+    ids = [r.headers["x-request-id"] for r in responses]
+    assert all(re.fullmatch(r"sandbox-\d+", i) for i in ids)
+    assert len(set(ids)) == 4
+
+
+@pytest.mark.decision("E02")
 def test_unknown_route_and_wrong_method(client: httpx.Client) -> None:
     missing = client.get("/v1/models")
     assert missing.status_code == 404 and envelope(missing)["code"] == "not_found"
@@ -222,6 +245,7 @@ def test_unknown_route_and_wrong_method(client: httpx.Client) -> None:
     assert wrong.headers["allow"] == "POST"
     assert client.delete("/v1/tasks/task-unified-1-a").status_code == 405
     assert client.get("/").json()["emulates"] == "evolink.ai mj-v7"
+    assert client.get("/").json()["behaviour"] == "documented"
 
 
 def test_every_request_is_recorded(
@@ -241,7 +265,13 @@ def test_every_request_is_recorded(
     assert len(sandbox.requests) == 2
 
 
-def test_idempotency_key_replays_the_same_task(sandbox: Sandbox, client: httpx.Client) -> None:
+@pytest.mark.decision("I01")
+@pytest.mark.parametrize("behaviour", ["documented", "strict"])
+def test_idempotency_key_replays_the_same_task(
+    make_sandbox: Callable[..., Sandbox], client_for: Callable[..., httpx.Client], behaviour: str
+) -> None:
+    sandbox = make_sandbox(behaviour=behaviour)
+    client = client_for(sandbox)
     body = {"model": "mj-v7", "prompt": "a cat"}
     key = {"Idempotency-Key": "mjp-0123456789abcdef"}
     first = client.post(GEN, json=body, headers=key)
@@ -251,18 +281,55 @@ def test_idempotency_key_replays_the_same_task(sandbox: Sandbox, client: httpx.C
     assert again.headers["idempotency-replayed"] == "true"
     assert "idempotency-replayed" not in first.headers
     assert len(sandbox.tasks()) == 1
-
-    conflict = client.post(GEN, json={"model": "mj-v7", "prompt": "a dog"}, headers=key)
-    assert conflict.status_code == 409
-    assert envelope(conflict)["code"] == "idempotency_conflict"
-
-    bad = client.post(GEN, json=body, headers={"Idempotency-Key": "short"})
-    assert bad.status_code == 400 and envelope(bad)["param"] == "Idempotency-Key"
-    assert len(sandbox.tasks()) == 1
     # without a key every POST is a new task
     client.post(GEN, json=body)
     client.post(GEN, json=body)
     assert len(sandbox.tasks()) == 3
+
+
+@pytest.mark.decision("I03")
+def test_idempotency_conflict_is_a_409_only_when_strict(
+    make_sandbox: Callable[..., Sandbox], client_for: Callable[..., httpx.Client]
+) -> None:
+    key = {"Idempotency-Key": "mjp-0123456789abcdef"}
+    strict = make_sandbox(behaviour="strict")
+    c = client_for(strict)
+    first = c.post(GEN, json={"model": "mj-v7", "prompt": "a cat"}, headers=key)
+    conflict = c.post(GEN, json={"model": "mj-v7", "prompt": "a dog"}, headers=key)
+    assert conflict.status_code == 409
+    assert envelope(conflict)["code"] == "idempotency_conflict"
+    assert [t.id for t in strict.tasks()] == [first.json()["id"]]
+
+    documented = make_sandbox()
+    c = client_for(documented)
+    first = c.post(GEN, json={"model": "mj-v7", "prompt": "a cat"}, headers=key)
+    other = c.post(GEN, json={"model": "mj-v7", "prompt": "a dog"}, headers=key)
+    assert other.status_code == 200 and "idempotency-replayed" not in other.headers
+    assert other.json()["id"] != first.json()["id"]
+    assert [t.prompt for t in documented.tasks()] == ["a cat", "a dog"]
+    # the key still names the first task
+    again = c.post(GEN, json={"model": "mj-v7", "prompt": "a cat"}, headers=key)
+    assert again.json()["id"] == first.json()["id"]
+    assert len(documented.tasks()) == 2
+
+
+@pytest.mark.decision("I02")
+@pytest.mark.parametrize("key", ["short", "x" * 97, "has space in it!!", ""])
+def test_idempotency_key_format_is_checked_only_when_strict(
+    make_sandbox: Callable[..., Sandbox], client_for: Callable[..., httpx.Client], key: str
+) -> None:
+    body = {"model": "mj-v7", "prompt": "a cat"}
+    strict = make_sandbox(behaviour="strict")
+    bad = client_for(strict).post(GEN, json=body, headers={"Idempotency-Key": key})
+    assert bad.status_code == 400 and envelope(bad)["param"] == "Idempotency-Key"
+    assert strict.tasks() == []
+    documented = make_sandbox()
+    c = client_for(documented)
+    ok = c.post(GEN, json=body, headers={"Idempotency-Key": key})
+    assert ok.status_code == 200
+    replay = c.post(GEN, json=body, headers={"Idempotency-Key": key})
+    # a non-empty key of any shape is honoured; an empty header names no key
+    assert (replay.json()["id"] == ok.json()["id"]) is bool(key)
 
 
 @pytest.mark.parametrize(
@@ -329,6 +396,7 @@ def test_fewer_images_marker(
     assert c.get(f"/files/{tid}/3.png").status_code == 404
 
 
+@pytest.mark.decision("R08")
 def test_files_before_completion_and_after_expiry(
     make_sandbox: Callable[..., Sandbox],
     client_for: Callable[..., httpx.Client],

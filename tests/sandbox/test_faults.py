@@ -22,6 +22,7 @@ def error_of(response: httpx.Response) -> dict[str, Any]:
     return error
 
 
+@pytest.mark.decision("E01", "E04")
 @pytest.mark.parametrize(
     ("kind", "path", "status", "code", "type_"),
     [
@@ -65,6 +66,7 @@ def test_http_error_faults_answer_the_documented_envelope(
     assert sandbox.requests[1].fault is None
 
 
+@pytest.mark.decision("E04")
 @pytest.mark.parametrize(
     ("kind", "retry_after", "shown"), [("rate_limit", 2, "2"), ("503", 0.5, "0.5")]
 )

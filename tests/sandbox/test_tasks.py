@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import attrs
 import pytest
 
 from mjprompt.sandbox.tasks import (
@@ -35,6 +36,7 @@ def test_task_id_has_the_documented_shape() -> None:
     assert new_task_id(T0) != tid
 
 
+@pytest.mark.decision("R02")
 @pytest.mark.parametrize(
     ("elapsed", "status", "progress"),
     [
@@ -95,6 +97,25 @@ def test_seed_and_aspect_come_from_the_prompt() -> None:
     assert (task.seed, task.aspect) == (1234, (16.0, 9.0))
 
 
+@pytest.mark.parametrize(
+    ("prompt", "seed", "aspect"),
+    [
+        ("a cat --seed 4294967301 --aspect 2:1", 5, (2.0, 1.0)),  # seeds wrap at 2**32
+        ("a cat --SEED 7 --AR 3:4", 7, (3.0, 4.0)),
+        ("a cat --seed 7x --ar 3:4:5", None, (1.0, 1.0)),  # not values
+        ("a cat --seed " + "9" * 5000, None, (1.0, 1.0)),  # not read, not a crash
+        ("a cat --ar 2:1 --ar 1:2", None, (2.0, 1.0)),  # the first one
+    ],
+)
+def test_seed_and_aspect_reading(
+    prompt: str, seed: int | None, aspect: tuple[float, float]
+) -> None:
+    task = make(prompt)
+    if seed is not None:
+        assert task.seed == seed
+    assert task.aspect == aspect
+
+
 def test_without_seed_a_random_one_and_square() -> None:
     seeds = {make("a cat").seed for _ in range(5)}
     assert len(seeds) > 1
@@ -105,6 +126,7 @@ def test_invalid_ratio_falls_back_to_square() -> None:
     assert make("a cat --ar 0:5").aspect == (1.0, 1.0)
 
 
+@pytest.mark.decision("R03", "R05")
 def test_failed_body_carries_the_task_error() -> None:
     task = make("a cat sandbox-fail:service_error")
     body = task.query_body(T0 + 20, "http://x")
@@ -122,6 +144,7 @@ def test_never_stays_processing() -> None:
     assert task.ends_at is None
 
 
+@pytest.mark.decision("R01")
 def test_creation_body_matches_the_documented_shape() -> None:
     body = make(speed="turbo").creation_body()
     assert body == {
@@ -137,19 +160,29 @@ def test_creation_body_matches_the_documented_shape() -> None:
     }
 
 
+@pytest.mark.decision("R03")
 def test_estimated_time_counts_down_then_disappears() -> None:
     task = make()
-    assert task.query_body(T0 + 2.5, "b")["task_info"]["estimated_time"] == 8
-    assert "estimated_time" not in task.query_body(T0 + 10, "b")["task_info"]
+    running = task.query_body(T0 + 2.5, "b")
+    assert running["task_info"]["estimated_time"] == 8
+    assert running["usage"] == {
+        "billing_rule": "per_call",
+        "credits_reserved": 5.4,
+        "user_group": "default",
+    }
+    done = task.query_body(T0 + 10, "b")
+    assert "estimated_time" not in done["task_info"]
+    assert done["usage"]["credits_used"] == 5.4
 
 
+@pytest.mark.decision("I01", "I03")
 def test_store_replays_an_idempotency_key_and_refuses_another_body() -> None:
     store = TaskStore()
     made = []
 
     def factory() -> SandboxTask:
         made.append(1)
-        return make()
+        return attrs.evolve(make(), id=f"task-unified-1-{len(made)}")
 
     first = store.create(factory, "key-0123456789abcdef", "fp1")
     again = store.create(factory, "key-0123456789abcdef", "fp1")
@@ -159,3 +192,22 @@ def test_store_replays_an_idempotency_key_and_refuses_another_body() -> None:
     assert first[0] is again[0]
     assert other is None
     assert len(made) == 1
+    # documented behaviour: another body under a used key is a new task; the key
+    # keeps naming the first one
+    new = store.create(factory, "key-0123456789abcdef", "fp2", conflict_creates=True)
+    assert new is not None and new[1] is False and len(made) == 2
+    replay = store.create(factory, "key-0123456789abcdef", "fp1", conflict_creates=True)
+    assert replay is not None and replay == (first[0], True)
+
+
+@pytest.mark.decision("R09")
+def test_can_cancel_only_while_pending() -> None:
+    task = make(duration=10.0)
+    assert task.creation_body()["task_info"]["can_cancel"] is True
+    seen = {
+        task.query_body(T0 + t, "b")["status"]: task.query_body(T0 + t, "b")["task_info"][
+            "can_cancel"
+        ]
+        for t in (0.5, 5.0, 10.0)
+    }
+    assert seen == {"pending": True, "processing": False, "completed": False}

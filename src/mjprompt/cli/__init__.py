@@ -39,6 +39,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "generate": ("mjprompt.cli.api", "submit, wait and save images (one prompt or --file)"),
     "demo": ("mjprompt.cli.api", "generate four images with the offline sandbox (no key)"),
     "sandbox": ("mjprompt.cli.sandbox", "run an offline emulator of the evolink mj-v7 API"),
+    "lsp": ("mjprompt.cli.lsp", "run the language server for editors (stdio)"),
+    "completion": ("mjprompt.cli.completion", "print a shell completion script (bash, zsh, fish)"),
 }
 
 

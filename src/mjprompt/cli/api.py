@@ -21,6 +21,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -39,6 +41,9 @@ if TYPE_CHECKING:
 __all__ = ["SAMPLE_PROMPT", "register"]
 
 SAMPLE_PROMPT = "a lighthouse on a cliff at dusk, oil painting, warm light --ar 3:2 --seed 42"
+# What the demo starts from: the sample with a mistake people really make (an en dash
+# typed by a phone or a word processor instead of `--`), for `check` and `fix` to show.
+DEMO_PROMPT = "a lighthouse on a cliff at dusk, oil painting, warm light \u2013ar 3:2 --seed 42"
 
 DEMO_DIR = "mjprompt-demo"
 
@@ -106,6 +111,12 @@ def _add_wait_options(p: argparse.ArgumentParser) -> None:
         help="give up waiting after this long (default 1200 = 20 minutes)",
     )
     p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="also show the client's retries and the waits before them",
+    )
 
 
 def register(subparsers: Any) -> None:
@@ -127,13 +138,13 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=_cmd_submit)
 
     p = subparsers.add_parser("status", help="print the state of a task")
-    p.add_argument("task_id", metavar="TASK_ID")
+    p.add_argument("task_id", metavar="TASK_ID", help="the task id `submit` printed")
     _add_api_options(p)
     p.add_argument("--json", action="store_true", help="print the task as JSON")
     p.set_defaults(func=_cmd_status)
 
     p = subparsers.add_parser("wait", help="wait for a task, optionally saving its images")
-    p.add_argument("task_id", metavar="TASK_ID")
+    p.add_argument("task_id", metavar="TASK_ID", help="the task id `submit` printed")
     p.add_argument("--out", metavar="DIR", help="save the images (and a sidecar) in DIR")
     _add_api_options(p)
     _add_wait_options(p)
@@ -165,7 +176,8 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--retry-failed",
         action="store_true",
-        help="with --file: submit again the prompts whose task failed in an earlier run",
+        help="with --file: submit a NEW task (paid again) for each prompt whose task "
+        "failed in an earlier run",
     )
     p.add_argument(
         "--resubmit-unknown",
@@ -180,14 +192,20 @@ def register(subparsers: Any) -> None:
 
     p = subparsers.add_parser(
         "demo",
-        help="generate four images from a sample prompt against the offline sandbox",
-        description="Start the offline sandbox on a free loopback port and generate four "
-        "images from a sample prompt into a folder. No key, no network.",
+        help="lint and fix a sample prompt, then generate it against the offline sandbox",
+        description="Lint a sample prompt with a visible mistake and fix it (what `mjprompt "
+        "check` and `mjprompt fix` do), then start the offline sandbox on a free loopback "
+        "port and generate the fixed prompt into a folder: four placeholder images. "
+        "No key, no network.",
     )
     p.add_argument(
         "--out", metavar="DIR", default=DEMO_DIR, help=f"where to save (default: ./{DEMO_DIR})"
     )
-    p.add_argument("--prompt", default=SAMPLE_PROMPT, help="the prompt to generate")
+    p.add_argument(
+        "--prompt",
+        default=DEMO_PROMPT,
+        help="the prompt to lint, fix and generate (default: a sample with an en dash)",
+    )
     p.add_argument(
         "--duration",
         type=_seconds,
@@ -196,6 +214,9 @@ def register(subparsers: Any) -> None:
         help="how long the sandbox takes per task (default 3)",
     )
     p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument(
+        "-v", "--verbose", action="store_true", help="also show the client's retries and waits"
+    )
     p.set_defaults(func=_cmd_demo)
 
 
@@ -281,7 +302,7 @@ def _print_refusal(
     for d in shown:
         line, col = line_col(prompt, d.span.start)
         where = f"{line}:{col}" if column_offset is None else f"{col + column_offset}"
-        sys.stderr.write(f"{label}:{where}: {d.code} {printable(d.message)}\n")
+        sys.stderr.write(f"{label}:{where}: {d.code} {d.severity} {printable(d.message)}\n")
 
 
 def _json_out(data: Any) -> None:
@@ -294,6 +315,13 @@ def _make_client(base_url: str | None, retries: int = 3, **options: Any) -> Asyn
     try:
         client = AsyncClient(base_url=base_url, **options)
     except ConfigurationError as exc:
+        if "no API key" in str(exc):
+            # Say how, for the command line (the library's message names `api_key=`).
+            raise UsageError(
+                "no API key: set it in the environment, `export EVOLINK_API_KEY=...` "
+                "(keys: https://evolink.ai/dashboard/keys); to try mjprompt without one, "
+                "run `mjprompt demo` or `mjprompt sandbox`"
+            ) from None
         raise UsageError(str(exc)) from None
     # No special pace for a loopback host: the polling follows the task's
     # estimated_time (a sandbox task is short, so it is polled often) and the retries
@@ -369,22 +397,47 @@ def _elapsed(seconds: float) -> str:
     return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
+def _clock(seconds: float) -> str:
+    seconds = max(0, int(seconds + 0.5))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
 class Progress:
     """Shows how jobs are going on standard error.
 
-    On a terminal: one status line redrawn in place (a bar of the mean progress, the
-    status or the counts, the elapsed time), with events printed above it. Otherwise:
-    one plain line per change.
+    On a terminal (``live``): one status line redrawn in place — a bar of the mean
+    progress, the status or the counts, the elapsed time and an estimate of the time
+    left — fitted to the terminal's width at every redraw (``shutil.get_terminal_size``),
+    so it never wraps, which would break the redraw; events (created, saved, and
+    failures the moment they happen) are printed above it. Otherwise (a pipe, a file,
+    ``TERM=dumb``): one plain line per change, no control sequences.
+
+    The estimate is seeded by the API's ``estimated_time`` of each task, then follows
+    the progress the API reports. ``verbose`` also prints the client's retries and the
+    waits before them.
     """
 
     BAR = 24
+    MIN_BAR = 5
 
-    def __init__(self, stream: IO[str], *, live: bool, clock: Callable[[], float]) -> None:
+    def __init__(
+        self,
+        stream: IO[str],
+        *,
+        live: bool,
+        clock: Callable[[], float],
+        width: Callable[[], int] | None = None,
+        verbose: bool = False,
+    ) -> None:
         self.stream = stream
         self.live = live
         self.clock = clock
+        self.width = width or _terminal_width
+        self.verbose = verbose
         self.start = clock()
         self.jobs: dict[str, tuple[str, int]] = {}  # label -> (status, percent)
+        self.created: dict[str, str] = {}  # label -> task id, as tasks are created
+        self.eta: dict[str, tuple[float, float]] = {}  # label -> (created at, estimate)
         self._shown = False
 
     def _line(self, text: str) -> None:
@@ -394,6 +447,10 @@ class Progress:
         else:
             self.stream.write(text + "\n")
         self.stream.flush()
+
+    def note(self, text: str) -> None:
+        """Print a line of its own (above the status line on a terminal)."""
+        self._line(text)
 
     def update(self, label: str, status: str, percent: int, note: str | None = None) -> None:
         before = self.jobs.get(label)
@@ -405,13 +462,26 @@ class Progress:
         elif self.live:
             self.render()
 
-    def render(self) -> None:
-        if not self.live or not self.jobs:
-            return
+    def _left(self) -> float | None:
+        """Seconds left for the slowest unfinished job, when any estimate is known."""
+        now = self.clock()
+        lefts = []
+        for label, (created, estimate) in self.eta.items():
+            status, percent = self.jobs.get(label, ("", 0))
+            if percent >= 100 or status in _FINISHED:
+                continue
+            spent = now - created
+            if percent > 0:
+                # Once the API reports progress, follow its pace.
+                lefts.append(spent * (100 - percent) / percent)
+            else:
+                lefts.append(max(estimate - spent, 0.0))
+        return max(lefts) if lefts else None
+
+    def status_line(self) -> str:
+        """The status line, fitted to the terminal's width (one column to spare)."""
         states = list(self.jobs.values())
         percent = sum(p for _, p in states) // len(states)
-        filled = self.BAR * percent // 100
-        bar = "[" + "#" * filled + "-" * (self.BAR - filled) + "]"
         if len(states) == 1:
             summary = states[0][0]
         else:
@@ -420,7 +490,21 @@ class Progress:
                 counts[status] = counts.get(status, 0) + 1
             summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
         elapsed = _elapsed(self.clock() - self.start)
-        self.stream.write(f"\r\x1b[2K{bar} {percent:3d}% {summary}  {elapsed}")
+        left = self._left()
+        tail = f"  {elapsed}" + (f"  ETA {_clock(left)}" if left is not None else "")
+        rest = f" {percent:3d}% {summary}{tail}"
+        room = max(self.width() - 1, 10)
+        bar_width = max(self.MIN_BAR, min(self.BAR, room - len(rest) - 2))
+        filled = bar_width * percent // 100
+        line = "[" + "#" * filled + "-" * (bar_width - filled) + "]" + rest
+        if len(line) > room:  # still too long: keep the bar and percent, cut the rest
+            line = line[: room - 1] + "…"
+        return line
+
+    def render(self) -> None:
+        if not self.live or not self.jobs:
+            return
+        self.stream.write("\r\x1b[2K" + self.status_line())
         self.stream.flush()
         self._shown = True
 
@@ -444,10 +528,15 @@ class Progress:
         elif event == "submitting":
             self.update(label, "submitting", 0)
         elif event == "created":
+            self.created[label] = tid
+            if task is not None and task.estimated_time is not None:
+                self.eta[label] = (self.clock(), task.estimated_time)
             self.update(label, "pending", 0, f"{label}: created {tid}")
         elif event == "resumed":
             self.update(label, "resuming", 0, f"{label}: resuming the task created earlier")
         elif event == "progress" and task is not None:
+            if label not in self.eta and task.estimated_time is not None:
+                self.eta[label] = (self.clock(), task.estimated_time)
             self.update(label, task.status, task.progress)
         elif event == "downloading":
             self.update(label, "downloading", 100)
@@ -455,12 +544,53 @@ class Progress:
             self.update(label, "saved", 100, f"{label}: saved" + (f" ({tid})" if tid else ""))
         elif event in ("failed", "timeout", "unknown", "error"):
             percent = self.jobs.get(label, ("", 0))[1]
-            self.update(label, event, 100 if event != "timeout" else percent)
+            # A failure is said the moment it happens, not only in the final report.
+            why = ""
+            if task is not None and task.error is not None:
+                why = f": {task.error.code}"
+            where = f" (task {tid})" if tid else ""
+            self.update(
+                label,
+                event,
+                100 if event != "timeout" else percent,
+                f"{label}: {event}{where}{why}",
+            )
 
 
-def _make_progress() -> Progress:
-    live = sys.stderr.isatty()
-    return Progress(sys.stderr, live=live, clock=time.monotonic)
+_FINISHED = ("saved", "completed", "failed", "timeout", "unknown", "error", "cancelled")
+
+
+def _terminal_width() -> int:
+    import shutil
+
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+class _ProgressLog(logging.Handler):
+    """``-v``: the client's log (retries and the waits before them) through the progress
+    display, so that a line never lands in the middle of the status line."""
+
+    def __init__(self, progress: Progress) -> None:
+        super().__init__(logging.INFO)
+        self.progress = progress
+
+    def emit(self, record: logging.LogRecord) -> None:
+        from .terminal import printable
+
+        try:
+            self.progress.note("mjprompt: " + printable(record.getMessage()))
+        except Exception:  # never let a log line break the run
+            self.handleError(record)
+
+
+def _make_progress(verbose: bool = False) -> Progress:
+    live = sys.stderr.isatty() and os.environ.get("TERM") != "dumb"
+    progress = Progress(sys.stderr, live=live, clock=time.monotonic, verbose=verbose)
+    if verbose:
+        logger = logging.getLogger("mjprompt.client")
+        logger.setLevel(logging.INFO)
+        logger.addHandler(_ProgressLog(progress))
+    return progress
 
 
 # ------------------------------------------------------------------------ commands
@@ -472,7 +602,7 @@ def _cmd_payload(ns: argparse.Namespace) -> int:
     try:
         body = build_payload(prompt, speed=ns.speed, callback_url=ns.callback_url)
     except PayloadError as err:
-        _print_refusal("prompt", prompt, err)
+        _print_refusal("<prompt>", prompt, err)
         return 1
     _json_out(body)
     return 0
@@ -484,7 +614,7 @@ def _cmd_submit(ns: argparse.Namespace) -> int:
     try:
         payload = build_payload(prompt, speed=ns.speed, callback_url=ns.callback_url)
     except PayloadError as err:
-        _print_refusal("prompt", prompt, err)
+        _print_refusal("<prompt>", prompt, err)
         return 1
     client = _make_client(ns.base_url, ns.retries)
 
@@ -534,7 +664,7 @@ def _cmd_status(ns: argparse.Namespace) -> int:
 def _cmd_wait(ns: argparse.Namespace) -> int:
     _check_task_id(ns.task_id)
     client = _make_client(ns.base_url, ns.retries)
-    progress = _make_progress()
+    progress = _make_progress(ns.verbose)
     label = ns.task_id
 
     async def run() -> tuple[Task, list[Path]]:
@@ -586,7 +716,7 @@ def _cmd_generate(ns: argparse.Namespace) -> int:
     if ns.file is not None:
         entries = _read_prompts(ns.file)
     else:
-        entries = [("prompt", _prompt_arg(ns.prompt), None)]
+        entries = [("<prompt>", _prompt_arg(ns.prompt), None)]
     return _generate(
         entries,
         out=ns.out,
@@ -601,6 +731,7 @@ def _cmd_generate(ns: argparse.Namespace) -> int:
         resubmit_unknown=ns.resubmit_unknown,
         as_json=ns.json,
         json_list=ns.file is not None,
+        verbose=ns.verbose,
     )
 
 
@@ -620,6 +751,7 @@ def _generate(
     as_json: bool = False,
     json_list: bool = False,
     client_options: dict[str, Any] | None = None,
+    verbose: bool = False,
 ) -> int:
     from ..client.batch import plan_jobs
 
@@ -648,7 +780,7 @@ def _generate(
             raise UsageError(str(exc)) from None
         for warning in journal.warnings:  # bad lines are skipped, never fatal
             sys.stderr.write(f"mjprompt: warning: {warning}\n")
-    progress = _make_progress()
+    progress = _make_progress(verbose)
 
     async def run() -> list[JobResult]:
         ticker = asyncio.ensure_future(progress.tick()) if progress.live else None
@@ -675,9 +807,18 @@ def _generate(
     except KeyboardInterrupt:
         if journal is not None:
             sys.stderr.write(
-                "mjprompt: interrupted; run the same command again to resume "
-                f"(journal: {journal.path})\n"
+                "mjprompt: interrupted; run the same command (with --file) again to resume "
+                f"without paying twice (journal: {journal.path})\n"
             )
+        elif progress.created:
+            for task_id in progress.created.values():
+                sys.stderr.write(
+                    f"mjprompt: interrupted; the task was created: `mjprompt wait {task_id} "
+                    f"--out {out}` saves its images when it is done (do not generate again: "
+                    "that pays for a new task)\n"
+                )
+        else:
+            sys.stderr.write("mjprompt: interrupted before a task was created\n")
         raise
     except EvolinkError as exc:  # e.g. a download directory that cannot be created
         return _api_failure(exc)
@@ -714,14 +855,51 @@ def _report(results: Sequence[JobResult], out: str, *, as_json: bool, json_list:
     return 1 if failures else 0
 
 
+def _demo_lint(prompt: str) -> str:
+    """Show what ``check`` finds in ``prompt`` and what ``fix`` makes of it; returns the
+    fixed prompt (standard error: standard output carries the saved files)."""
+    from .. import fix, lint
+    from .terminal import printable
+
+    err = sys.stderr
+    found = lint(prompt)
+    err.write(f"1. the prompt:\n   {printable(prompt)}\n")
+    if not found:
+        err.write("2. `mjprompt check` finds nothing to fix\n")
+        return prompt
+    err.write("2. `mjprompt check` finds:\n")
+    for d in found:
+        err.write(
+            f"   <prompt>:1:{d.span.start + 1}: {d.code} {d.severity} {printable(d.message)}\n"
+        )
+    fixed = fix(prompt).text
+    if fixed != prompt:
+        err.write(f"3. `mjprompt fix` rewrites it:\n   {printable(fixed)}\n")
+    return fixed
+
+
+def _demo_gitignore(out: str) -> None:
+    # The folder holds throw-away placeholders: keep them out of a repository.
+    folder = Path(out)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        ignore = folder / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# made by `mjprompt demo`: sandbox placeholders\n*\n", "utf-8")
+    except OSError:
+        pass  # the download reports an unusable folder with its own message
+
+
 def _cmd_demo(ns: argparse.Namespace) -> int:
     from ..sandbox import Sandbox, SandboxConfig
 
-    sys.stderr.write("starting the offline sandbox (no key, no network)...\n")
+    prompt = _demo_lint(ns.prompt)
+    _demo_gitignore(ns.out)
+    sys.stderr.write("4. generating it with the offline sandbox (no key, no network)...\n")
     with Sandbox(SandboxConfig(task_duration=ns.duration)) as sandbox:
         sys.stderr.write(f"sandbox listening on {sandbox.base_url}\n")
         code = _generate(
-            [("demo", ns.prompt, None)],
+            [("<prompt>", prompt, None)],
             out=ns.out,
             speed=None,
             callback_url=None,
@@ -731,7 +909,12 @@ def _cmd_demo(ns: argparse.Namespace) -> int:
             journaled=False,
             as_json=ns.json,
             client_options={"api_key": sandbox.api_key},
+            verbose=ns.verbose,
         )
     if code == 0 and not ns.json:
-        sys.stderr.write(f"done: the images and their JSON sidecar are in {ns.out}\n")
+        sys.stderr.write(
+            f"done: {ns.out} holds the sandbox's placeholder images (generated locally, not "
+            "by Midjourney) and their JSON sidecar.\nWith a key (export "
+            "EVOLINK_API_KEY=...), `mjprompt generate` sends the same prompt to the real API.\n"
+        )
     return code

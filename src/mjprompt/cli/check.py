@@ -17,6 +17,7 @@ from .options import (
 )
 from .reporters import Reporter, make_reporter
 from .runner import Runner, iter_sources
+from .tables import add_table_arguments, is_table_run, run_tables
 
 __all__ = ["register", "run_check", "run_fix", "utf8_stream"]
 
@@ -59,6 +60,7 @@ def register(subparsers: Any) -> None:
     add_rule_arguments(check)
     add_report_arguments(check)
     _fix_arguments(check, with_fix=True)
+    add_table_arguments(check)
     check.set_defaults(func=run_check)
 
     fix = subparsers.add_parser(
@@ -71,15 +73,31 @@ def register(subparsers: Any) -> None:
     add_rule_arguments(fix)
     add_report_arguments(fix)
     _fix_arguments(fix, with_fix=False)
+    add_table_arguments(fix)
     fix.set_defaults(func=run_fix)
 
 
 def _run(ns: argparse.Namespace, settings: Settings, mode: str) -> int:
+    if is_table_run(ns):  # .parquet / .csv inputs (mjprompt[data])
+        return run_tables(ns, settings, mode)
+    if not ns.output_file:
+        return _run_to(ns, settings, mode, None)
+    try:
+        report = open(ns.output_file, "w", encoding="utf-8", errors="backslashreplace")  # noqa: SIM115
+    except OSError as exc:
+        raise UsageError(f"--output-file {ns.output_file}: {exc.strerror or exc}") from None
+    with report:
+        return _run_to(ns, settings, mode, report)
+
+
+def _run_to(ns: argparse.Namespace, settings: Settings, mode: str, report: TextIO | None) -> int:
     out = utf8_stream(sys.stdout)
     err = utf8_stream(sys.stderr)
     to_stdout = ns.prompts or "-" in ns.paths
     # When fixing stdin or -p, standard output carries the fixed text.
     report_to = err if mode == "fix" and to_stdout and not ns.diff else out
+    if report is not None:
+        report_to = report
     reporter: Reporter
     if ns.diff:
         reporter = Reporter(out, err, quiet=settings.quiet)  # the diff is the output

@@ -1,10 +1,17 @@
-"""Settings from ``[tool.mjprompt]`` in the nearest ``pyproject.toml``.
+"""Settings from ``.mjprompt.toml``, ``mjprompt.toml`` or ``[tool.mjprompt]`` in
+``pyproject.toml``, as ruff reads ``.ruff.toml``, ``ruff.toml`` and ``[tool.ruff]``.
 
-The search starts in the working directory and goes up; the first ``pyproject.toml``
-that has a ``[tool.mjprompt]`` table is used (one without it does not stop the search,
-so a package inside a monorepo can still use the root's settings). ``--config PATH``
-names a file instead, ``--isolated`` ignores configuration. The command line wins over
-the file.
+The standalone files hold the same keys as the ``[tool.mjprompt]`` table, at their top
+level. The search starts in a directory and goes up; in each directory ``.mjprompt.toml``,
+then ``mjprompt.toml``, then a ``pyproject.toml`` *with* a ``[tool.mjprompt]`` table is
+taken (a ``pyproject.toml`` without it does not stop the search, so a package inside a
+monorepo can still use the root's settings). The CLI searches from each file's own
+directory (nearest wins) for the rule choice, and from the working directory for the
+run's own options; ``--config PATH`` names one file for everything, ``--isolated``
+ignores configuration. The command line wins over the file.
+
+For an editor: ``load_config(find_config(os.path.dirname(path)))`` is the configuration
+of the file at ``path`` (``find_config`` returns None when there is none).
 
 The TOML parser (``tomllib``, or ``tomli`` on Python 3.10) is only imported when a
 candidate file is found, so runs without configuration do not pay for it.
@@ -23,7 +30,20 @@ import attrs
 
 from ..rules.base import PROFILES
 
-__all__ = ["KEYS", "Config", "ConfigError", "find_config", "load_config", "toml_module"]
+__all__ = [
+    "CONFIG_NAMES",
+    "FORMAT_NAMES",
+    "KEYS",
+    "Config",
+    "ConfigError",
+    "config_for",
+    "find_config",
+    "load_config",
+    "toml_module",
+]
+
+# Looked for in each directory, in this order (the first found wins).
+CONFIG_NAMES = (".mjprompt.toml", "mjprompt.toml", "pyproject.toml")
 
 _MARKER = re.compile(r"^\s*\[\s*tool\s*\.\s*mjprompt\s*\]", re.MULTILINE)
 
@@ -68,19 +88,39 @@ def _choice(*choices: str) -> Callable[[Any], str]:
     return check
 
 
+def _per_file(value: Any) -> dict[str, tuple[str, ...]]:
+    if not isinstance(value, dict):
+        raise TypeError('a table of pattern = [codes], e.g. { "legacy/*.txt" = ["MJ402"] }')
+    out = {}
+    for pattern, codes in value.items():
+        try:
+            out[pattern] = _strings(codes)
+        except TypeError:
+            raise TypeError(f"a table whose values are lists of codes (`{pattern}`)") from None
+    return out
+
+
+# The output formats of `check` (the reporters' names).
+FORMAT_NAMES = ("text", "json", "json-lines", "sarif", "github", "gitlab", "junit")
+
 # key in [tool.mjprompt] -> validator (the value's type or the choices)
 KEYS: dict[str, Callable[[Any], Any]] = {
     "profile": _choice(*PROFILES),
     "select": _strings,
     "ignore": _strings,
+    "extend-select": _strings,
+    "extend-ignore": _strings,
+    "per-file-ignores": _per_file,
     "fail-on": _choice("error", "warning", "info"),
-    "format": _choice("text", "json", "sarif", "github"),
+    "format": _choice(*FORMAT_NAMES),
     "show-source": _bool,
     "unsafe-fixes": _bool,
     "json-key": _string,
     "include": _strings,
     "exclude": _strings,
     "jobs": _jobs,
+    "force-exclude": _bool,
+    "respect-gitignore": _bool,
 }
 
 
@@ -94,23 +134,52 @@ class Config:
     def get(self, key: str, default: Any = None) -> Any:
         return self.values.get(key, default)
 
+    @property
+    def directory(self) -> str:
+        """The directory relative patterns (``per-file-ignores``) are matched from."""
+        return os.path.dirname(os.path.abspath(self.path)) if self.path else os.getcwd()
+
+
+def _is_pyproject(path: str) -> bool:
+    return os.path.basename(path) == "pyproject.toml"
+
+
+def _candidate(directory: str) -> str | None:
+    for name in CONFIG_NAMES:
+        candidate = os.path.join(directory, name)
+        if not os.path.isfile(candidate):
+            continue
+        if not _is_pyproject(candidate):
+            return candidate
+        try:
+            with open(candidate, encoding="utf-8", errors="replace") as fh:
+                if _MARKER.search(fh.read()):
+                    return candidate
+        except OSError:
+            pass
+    return None
+
 
 def find_config(start: str | None = None) -> str | None:
-    """The nearest ``pyproject.toml`` with a ``[tool.mjprompt]`` table, or None."""
+    """The nearest configuration file from directory ``start`` (default: the working
+    directory) upward: ``.mjprompt.toml``, ``mjprompt.toml``, or a ``pyproject.toml``
+    with a ``[tool.mjprompt]`` table; None when there is none."""
     directory = os.path.abspath(start or os.getcwd())
     while True:
-        candidate = os.path.join(directory, "pyproject.toml")
-        if os.path.isfile(candidate):
-            try:
-                with open(candidate, encoding="utf-8", errors="replace") as fh:
-                    if _MARKER.search(fh.read()):
-                        return candidate
-            except OSError:
-                pass
+        found = _candidate(directory)
+        if found is not None:
+            return found
         parent = os.path.dirname(directory)
         if parent == directory:
             return None
         directory = parent
+
+
+def config_for(path: str) -> Config:
+    """The configuration that applies to the file at ``path`` (nearest wins); raises
+    :class:`ConfigError` for an invalid file. An empty :class:`Config` when none."""
+    found = find_config(os.path.dirname(os.path.abspath(path)))
+    return Config(None) if found is None else load_config(found)
 
 
 def toml_module() -> Any:
@@ -124,19 +193,20 @@ def toml_module() -> Any:
         ) from None
 
 
-def _key_line(text: str, key: str) -> str:
+def _key_line(text: str, key: str, standalone: bool = False) -> str:
     """``:LINE`` of ``key = …`` inside the [tool.mjprompt] table, when it can be found."""
     marker = _MARKER.search(text)
-    if marker is None:
+    if marker is None and not standalone:
         return ""
     found = re.compile(rf"^[ \t]*[\"']?{re.escape(key)}[\"']?[ \t]*=", re.MULTILINE).search(
-        text, marker.end()
+        text, 0 if marker is None else marker.end()
     )
     return f":{text.count(chr(10), 0, found.start()) + 1}" if found else ""
 
 
 def load_config(path: str) -> Config:
-    """Read and validate ``[tool.mjprompt]`` of ``path``."""
+    """Read and validate a configuration file: ``[tool.mjprompt]`` of a
+    ``pyproject.toml``, the top level of any other file (``mjprompt.toml``)."""
     try:
         with open(path, "rb") as fh:
             data = fh.read()
@@ -150,22 +220,23 @@ def load_config(path: str) -> Config:
         raise ConfigError(f"{path}: invalid UTF-8") from None
     except toml.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    table = document.get("tool", {}).get("mjprompt", {})
+    standalone = not _is_pyproject(path)
+    if standalone:
+        table, where = document, ""
+    else:
+        table, where = document.get("tool", {}).get("mjprompt", {}), "[tool.mjprompt] "
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.mjprompt] must be a table")
     values: dict[str, Any] = {}
     for key, value in table.items():
         check = KEYS.get(key)
+        line = _key_line(text, key, standalone)
         if check is None:
             known = ", ".join(sorted(KEYS))
-            raise ConfigError(
-                f"{path}{_key_line(text, key)}: unknown setting `{key}` in [tool.mjprompt] "
-                f"(known: {known})"
-            )
+            inside = "" if standalone else " in [tool.mjprompt]"
+            raise ConfigError(f"{path}{line}: unknown setting `{key}`{inside} (known: {known})")
         try:
             values[key] = check(value)
         except TypeError as exc:
-            raise ConfigError(
-                f"{path}{_key_line(text, key)}: [tool.mjprompt] `{key}` must be {exc}"
-            ) from None
+            raise ConfigError(f"{path}{line}: {where}`{key}` must be {exc}") from None
     return Config(path, values)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ..diagnostics import Diagnostic
-from ..lint import fix, lint_many
+from ..lint import fix, lint, lint_many
 from .sources import Item, PromptItem
 
 if TYPE_CHECKING:
@@ -63,13 +63,25 @@ class Outcome:
 
 _CLEAN = Outcome(None, ())
 
+# A prompt with its own rule choice or suppressions: (text, job or None, suppressed codes).
+Entry = str | tuple[str, "Job | None", tuple[str, ...]]
 
-def _one(job: Job, text: str) -> Outcome:
+
+def _one(job: Job, text: str, suppress: tuple[str, ...] = ()) -> Outcome:
     if job.mode == "fix":
-        result = fix(
-            text, profile=job.profile, unsafe=job.unsafe, select=job.select, ignore=job.ignore
-        )
-        return Outcome(result.text, result.remaining, len(result.applied))
+        # Suppressed rules are not fixed; their findings come back (from the fixed
+        # text) so that the runner can silence them and know which comments were used.
+        ignore = (*(job.ignore or ()), *suppress) if suppress else job.ignore
+        result = fix(text, profile=job.profile, unsafe=job.unsafe, select=job.select, ignore=ignore)
+        remaining = result.remaining
+        if suppress:
+            remaining = tuple(
+                lint(result.text, profile=job.profile, select=job.select, ignore=job.ignore)
+            )
+        return Outcome(result.text, tuple(remaining), len(result.applied))
+    if job.mode == "check":
+        found = lint(text, profile=job.profile, select=job.select, ignore=job.ignore)
+        return Outcome(None, tuple(found)) if found else _CLEAN
     from ..parser import parse_lenient
     from ..render import render
 
@@ -82,17 +94,41 @@ def _one(job: Job, text: str) -> Outcome:
 _GC_THRESHOLD = 50_000
 
 
-def run_chunk(job: Job, texts: list[str]) -> list[Outcome]:
+def run_chunk(job: Job, texts: list[Entry]) -> list[Outcome]:
     """The outcomes of a chunk of prompts (runs in a worker process)."""
     old = gc.get_threshold()
     gc.set_threshold(max(old[0], _GC_THRESHOLD), *old[1:])
     try:
-        if job.mode == "check":  # parse and lint in batches (see lint_many)
-            found = lint_many(texts, profile=job.profile, select=job.select, ignore=job.ignore)
+        if job.mode == "check" and all(isinstance(t, str) for t in texts):
+            # The common case: parse and lint in batches (see lint_many).
+            plain = [t for t in texts if isinstance(t, str)]
+            found = lint_many(plain, profile=job.profile, select=job.select, ignore=job.ignore)
             return [Outcome(None, tuple(d)) if d else _CLEAN for d in found]
-        return [_one(job, t) for t in texts]
+        if job.mode == "check":
+            return _check_mixed(job, texts)
+        out = []
+        for entry in texts:
+            if isinstance(entry, str):
+                out.append(_one(job, entry))
+            else:
+                text, own, suppress = entry
+                out.append(_one(own or job, text, suppress))
+        return out
     finally:
         gc.set_threshold(*old)
+
+
+def _check_mixed(job: Job, texts: list[Entry]) -> list[Outcome]:
+    """Check entries whose files have their own rule choice: each run of consecutive
+    entries with the same choice is linted in one batch, as plain ones are."""
+    out: list[Outcome] = []
+    for own, group in itertools.groupby(
+        texts, key=lambda e: job if isinstance(e, str) else (e[1] or job)
+    ):
+        batch = [e if isinstance(e, str) else e[0] for e in group]
+        found = lint_many(batch, profile=own.profile, select=own.select, ignore=own.ignore)
+        out.extend(Outcome(None, tuple(d)) if d else _CLEAN for d in found)
+    return out
 
 
 def default_jobs() -> int:
@@ -121,8 +157,14 @@ def _chunks(items: Iterable[Item], size: int) -> Iterator[Chunk]:
         yield chunk
 
 
-def _texts(chunk: Chunk) -> list[str]:
-    return [item.text for item in chunk if isinstance(item, PromptItem)]
+def _entry(item: PromptItem) -> Entry:
+    if item.job is None and not item.suppress:
+        return item.text
+    return (item.text, item.job, item.suppress)
+
+
+def _texts(chunk: Chunk) -> list[Entry]:
+    return [_entry(item) for item in chunk if isinstance(item, PromptItem)]
 
 
 def _pair(chunk: Chunk, outcomes: list[Outcome]) -> Iterator[tuple[Item, Outcome | None]]:

@@ -42,10 +42,11 @@ def register(subparsers: Any) -> None:
 
 
 def _inputs(args: list[str]) -> Iterator[tuple[str, int, str]]:
-    """(name, line, prompt): ``<prompt N>`` line 1 for arguments, ``<stdin>`` and its line."""
+    """(name, line, prompt): ``<prompt>`` and line N for the N-th argument (the label
+    and numbering of ``check -p``), ``<stdin>`` and its line."""
     for number, arg in enumerate(args, 1):
         if arg != "-":
-            yield f"<prompt {number}>", 1, arg
+            yield "<prompt>", number, arg
             continue
         data = sys.stdin.buffer.read()
         try:
@@ -72,7 +73,7 @@ def _expand(name: str, first_line: int, prompt: str, limit: int) -> list[str]:
             raise UsageError(f"{name}:{first_line}: {exc}") from None
         line, column = line_col(prompt, first.span.start)
         where = f"{name}:{first_line + line - 1}:{column}"
-        raise UsageError(f"{where}: {first.code} {first.message}") from None
+        raise UsageError(f"{where}: {first.code} {first.severity} {first.message}") from None
     except ValueError as exc:  # ExpansionError, NestingError
         raise UsageError(f"{name}:{first_line}: {exc}") from None
 

@@ -15,6 +15,7 @@ from .check import utf8_stream
 from .options import add_input_arguments, resolve
 from .reporters.base import Reporter
 from .runner import Runner, iter_sources
+from .tables import add_table_arguments, is_table_run, run_tables
 
 __all__ = ["register", "run_format"]
 
@@ -37,11 +38,14 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--config", metavar="PATH", help="read this pyproject.toml")
     parser.add_argument("--isolated", action="store_true", help="ignore configuration")
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    add_table_arguments(parser, report=False)
     parser.set_defaults(func=run_format)
 
 
 def run_format(ns: argparse.Namespace) -> int:
     settings = resolve(ns)
+    if is_table_run(ns):  # .parquet / .csv inputs (mjprompt[data])
+        return run_tables(ns, settings, "format")
     out = utf8_stream(sys.stdout)
     err = utf8_stream(sys.stderr)
     runner = Runner(

@@ -113,7 +113,7 @@ class Finding:
         return self.origin.path
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON form of PRODUCT.md §3, with line and column in the file."""
+        """The JSON form of ``Diagnostic.to_json``, with line and column in the file."""
         data = self.diagnostic.to_json(self.prompt, path=self.origin.path)
         data["line"] = self.region.line
         data["column"] = self.region.column

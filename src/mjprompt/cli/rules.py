@@ -53,11 +53,34 @@ def rule_json(rule: Rule) -> dict[str, Any]:
     }
 
 
+def _unused_rule() -> Rule:
+    # The CLI's own check (suppression comments that silence nothing): not a prompt rule,
+    # so not in the registry, but listed and explained like one.
+    from ..diagnostics import Severity
+    from .suppression import UNUSED_CODE, UNUSED_DOC, UNUSED_NAME
+
+    def unused_suppression(ctx: Any) -> Any:
+        return ()
+
+    unused_suppression.__doc__ = UNUSED_DOC
+    severities = dict.fromkeys(PROFILES, Severity.WARNING)
+    return Rule(UNUSED_CODE, UNUSED_NAME, unused_suppression, severities, "safe")
+
+
+def all_rules() -> dict[str, Rule]:
+    """The registry and the CLI's own rules, by code."""
+    rules = dict(REGISTRY)
+    extra = _unused_rule()
+    rules[extra.code] = extra
+    return rules
+
+
 def run_rules(ns: argparse.Namespace) -> int:
+    everything = all_rules()
     chosen = [
-        REGISTRY[code]
-        for code in sorted(REGISTRY)
-        if ns.profile is None or REGISTRY[code].runs_in(ns.profile)
+        everything[code]
+        for code in sorted(everything)
+        if ns.profile is None or everything[code].runs_in(ns.profile)
     ]
     out = sys.stdout
     if ns.format == "json":
@@ -75,15 +98,26 @@ def run_rules(ns: argparse.Namespace) -> int:
     return 0
 
 
+# Letters typed for the digits they look like (MJ1O1 for MJ101, MJ2l0 for MJ210).
+_LOOKALIKE = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "i": "1", "L": "1"})
+
+
 def find_rule(key: str) -> Rule:
     """The rule with this code (any case) or kebab-case name; UsageError if none."""
-    rule = REGISTRY.get(key.upper())
+    rules = all_rules()
+    rule = rules.get(key.upper())
     if rule is None:
-        rule = next((r for r in REGISTRY.values() if r.name == key.lower()), None)
+        rule = next((r for r in rules.values() if r.name == key.lower()), None)
     if rule is None:
-        names = [*REGISTRY, *(r.name for r in REGISTRY.values())]
-        close = difflib.get_close_matches(key.upper() if key[:2].upper() == "MJ" else key, names, 3)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        names = [*rules, *(r.name for r in rules.values())]
+        close = []
+        if key[:2].upper() == "MJ":
+            lookalike = "MJ" + key[2:].translate(_LOOKALIKE).upper()
+            if lookalike in rules:
+                close.append(lookalike)
+        guess = key.upper() if key[:2].upper() == "MJ" else key
+        close += [c for c in difflib.get_close_matches(guess, names, 3) if c not in close]
+        hint = f"; did you mean {', '.join(close[:3])}?" if close else ""
         raise UsageError(f"no rule `{key}`{hint} (see `mjprompt rules`)")
     return rule
 

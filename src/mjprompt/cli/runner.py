@@ -19,14 +19,27 @@ from typing import BinaryIO, TextIO
 
 import attrs
 
-from ..diagnostics import Severity
+from ..diagnostics import Diagnostic, Severity
 from .discovery import file_kind, walk
 from .engine import Job, Outcome, process
 from .jsonscan import rewrite_literal
 from .location import Origin, locate
 from .options import Settings
 from .reporters import Reporter, Summary
-from .sources import FileEnd, FileStart, Item, Problem, PromptItem, Source, Verbatim, read_source
+from .sources import (
+    DirectiveLine,
+    FileEnd,
+    FileStart,
+    Item,
+    Problem,
+    PromptItem,
+    Source,
+    Suppressions,
+    Verbatim,
+    read_source,
+)
+from .suppression import UNUSED_CODE, removal
+from .unused import Tracker, enabled_check, unused_diagnostic
 
 __all__ = ["Runner", "iter_sources"]
 
@@ -48,19 +61,31 @@ def iter_sources(
     for path in paths:
         if path == "-":
             name = stdin_filename or "-"
+            if settings.force_exclude and stdin_filename and _force_excluded(name, settings):
+                continue
             yield Source(name, file_kind(stdin_filename or ""), stdin=True)
             continue
         errors: list[OSError] = []
+        outside: list[str] = []
         walked = os.path.isdir(path)
         if walked:
-            found = walk(path, settings.include, settings.exclude, errors.append)
+            found = walk(
+                path,
+                settings.include,
+                settings.exclude,
+                errors.append,
+                outside.append,
+                gitignore=settings.respect_gitignore,
+            )
         elif os.path.lexists(path):
+            if settings.force_exclude and _force_excluded(path, settings):
+                continue  # pre-commit passes every staged file: honour `exclude`
             found = iter((path,))
         else:
             yield Problem(path, None, None, "no such file or directory")
             continue
         for file in found:
-            yield from _walk_errors(errors)
+            yield from _walk_errors(errors, outside, path)
             key = os.path.realpath(file)
             if key in seen:
                 continue
@@ -71,14 +96,38 @@ def iter_sources(
                 # device may never end: only a file named on the command line is read.
                 yield Problem(file, None, None, f"not a regular file ({special}); not read")
                 continue
-            yield Source(file, file_kind(file))
-        yield from _walk_errors(errors)
+            yield Source(file, file_kind(file), root=path if walked else None)
+        yield from _walk_errors(errors, outside, path)
 
 
-def _walk_errors(errors: list[OSError]) -> Iterator[Problem]:
+def _force_excluded(path: str, settings: Settings) -> bool:
+    """``--force-exclude``: a file named on the command line that ``exclude`` (or a
+    ``.gitignore``) skips, matched relative to the working directory."""
+    from .discovery import GitIgnore, excluded
+
+    relative = os.path.relpath(os.path.abspath(path)).replace(os.sep, "/")
+    parts = relative.split("/")
+    # An excluded directory excludes what is inside it, as in a walk.
+    for depth in range(1, len(parts) + 1):
+        if excluded("/".join(parts[:depth]), settings.exclude, directory=depth < len(parts)):
+            return True
+    if not settings.respect_gitignore:
+        return False
+    ignore = GitIgnore()
+    directory = os.path.dirname(os.path.abspath(path))
+    ignore.add_parents(directory)
+    ignore.add(directory)
+    return ignore.ignored(path)
+
+
+def _walk_errors(errors: list[OSError], outside: list[str], root: str) -> Iterator[Problem]:
     for error in errors:
         yield Problem(error.filename, None, None, f"cannot read directory: {error.strerror}")
     errors.clear()
+    for link in outside:
+        # Following it would read (and `fix` would write) a file out of the tree.
+        yield Problem(link, None, None, f"symbolic link to a place outside {root}; not followed")
+    outside.clear()
 
 
 def _special_kind(path: str) -> str | None:
@@ -110,6 +159,7 @@ class _File:
     problems: int = 0
     line: int = 0  # the file line of the last prompt, and how much the rewrite has
     delta: int = 0  # shifted columns on it (several JSON prompts can share one line)
+    directive_at: dict[int, int] = attrs.field(factory=dict)  # line -> index in `new`
 
 
 class Runner:
@@ -141,6 +191,9 @@ class Runner:
         self.summary = Summary()
         self.failed = False
         self._file: _File | None = None
+        self._tracker: Tracker | None = None
+        self._prompts_only = True  # every input so far is a -p prompt
+        self._codes: dict[Source, frozenset[str]] = {}  # files with their own rule choice
 
     # -- the item stream -------------------------------------------------------------
 
@@ -150,7 +203,28 @@ class Runner:
             if isinstance(entry, Problem):
                 yield entry
                 continue
-            yield from read_source(entry, key=s.json_key, keep=self.rewrite, stdin=self.stdin)
+            tracker: Tracker | None = None
+            job = self._job_for(entry)
+            for item in read_source(entry, key=s.json_key, keep=self.rewrite, stdin=self.stdin):
+                if isinstance(item, Suppressions):
+                    tracker = Tracker(item.directives)
+                elif isinstance(item, PromptItem) and (tracker is not None or job is not None):
+                    codes = tracker.codes_for(item.origin.line) if tracker is not None else ()
+                    item = attrs.evolve(item, suppress=codes, job=job)
+                yield item
+
+    def _job_for(self, source: Source) -> Job | None:
+        """The file's own rule choice (nearest configuration, per-file-ignores), or None
+        when it is the run's."""
+        s = self.settings
+        if s.choices is None or source.path is None or source.kind == "prompt":
+            return None
+        choice = s.choices.choice(source.path)
+        codes = choice.codes(source.path)
+        if choice.profile == s.profile and codes == s.select:
+            return None
+        self._codes[source] = frozenset(codes)
+        return Job(self.mode, choice.profile, codes, None, s.unsafe_fixes)
 
     def run(self, inputs: Iterator[Source | Problem]) -> int:
         s = self.settings
@@ -160,20 +234,38 @@ class Runner:
             if isinstance(item, PromptItem):
                 assert outcome is not None
                 self._prompt(item, outcome)
-            elif isinstance(item, Verbatim):
+            elif isinstance(item, (Verbatim, DirectiveLine)):
                 if self._file is not None:
+                    if isinstance(item, DirectiveLine):
+                        self._file.directive_at[item.line] = len(self._file.new)
                     self._file.old.append(item.text)
                     self._file.new.append(item.text)
+            elif isinstance(item, Suppressions):
+                if self.mode != "format":
+                    self._tracker = Tracker(item.directives)
             elif isinstance(item, Problem):
                 self._problem(item)
             elif isinstance(item, FileStart):
                 self.summary.files += 1
+                self._prompts_only &= item.source.kind == "prompt"
                 self._file = _File(item.source) if self.rewrite else None
             elif isinstance(item, FileEnd):
+                self._unused(item.source)
                 self._end(item.source)
+        if not self.summary.files and not self.summary.problems:
+            self._nothing_found()
         self.reporter.finish(self.summary, self.mode)
         self._format_summary()
         return self._exit_code()
+
+    def _nothing_found(self) -> None:
+        # Never "All checks passed (0 prompts)": a walk that found nothing is usually a
+        # wrong directory or an `include` that misses the project's file names.
+        names = ", ".join(self.settings.include)
+        self.err.write(
+            f"mjprompt: warning: no prompt files found (a directory walk picks {names}; "
+            "set `include` in the configuration for other names)\n"
+        )
 
     # -- per item ----------------------------------------------------------------------
 
@@ -189,9 +281,15 @@ class Runner:
         state = self._file
         if state is not None:
             origin, text = self._rewrite(state, item, outcome)
+        diagnostics = outcome.diagnostics
+        if self._tracker is not None and diagnostics:
+            diagnostics = tuple(self._tracker.keep(item.origin.line, diagnostics))
         if self.rewrite and not self.write:
             return  # --diff / --check: the findings are of text that is not written
-        for finding in locate(origin, text, outcome.diagnostics):
+        self._report(origin, text, diagnostics)
+
+    def _report(self, origin: Origin, text: str, diagnostics: tuple[Diagnostic, ...]) -> None:
+        for finding in locate(origin, text, diagnostics):
             d = finding.diagnostic
             self._count(d.severity)
             if d.fix is not None:
@@ -200,6 +298,29 @@ class Runner:
                 else:
                     self.summary.unsafe_fixable += 1
             self.reporter.finding(finding)
+
+    def _unused(self, source: Source) -> None:
+        """Report (check) or remove (fix) the suppressions of the file that silenced nothing."""
+        tracker, self._tracker = self._tracker, None
+        running = self._codes.pop(source, None)
+        if running is None:
+            running = frozenset(self.settings.select or ())
+        if tracker is None or UNUSED_CODE not in running:
+            return
+        state = self._file
+        for directive, codes in tracker.unused(enabled_check(running)):
+            diagnostic = unused_diagnostic(directive, codes)
+            if state is not None and directive.line in state.directive_at:
+                index = state.directive_at[directive.line]
+                kept = removal(directive, codes)
+                old = state.new[index]
+                eol = old[len(old.rstrip("\r\n")) :]
+                state.new[index] = "" if kept is None else kept + eol
+                state.changed = True
+                self.summary.fixed += 1
+                continue
+            origin = Origin(source.path, directive.line, 0, None, directive.text, 0)
+            self._report(origin, directive.text, (diagnostic,))
 
     def _count(self, severity: Severity) -> None:
         if severity is Severity.ERROR:
@@ -265,11 +386,16 @@ class Runner:
         elif not self.write:
             self.out.write(f"Would reformat: {path}\n")
         elif not to_stdout:
-            self._save(path, new_text)
+            self._save(path, new_text, source.root)
 
-    def _save(self, path: str, text: str) -> None:
+    def _save(self, path: str, text: str, root: str | None = None) -> None:
+        from .discovery import inside
         from .rewrite import write_atomic
 
+        if root is not None and not inside(path, root):
+            # The link was swapped after the walk: never write out of the tree.
+            self._problem(Problem(path, None, None, f"now leads outside {root}; not written"))
+            return
         try:
             write_atomic(path, text.encode("utf-8"))
         except OSError as exc:
@@ -281,12 +407,14 @@ class Runner:
     # -- the end -----------------------------------------------------------------------
 
     def _format_summary(self) -> None:
-        if self.mode == "check" or self.settings.quiet:
+        if self.mode == "check" or self.settings.quiet or not self.summary.files:
             return
         if self.mode == "fix" and self.write:
             return  # the reporter's summary covers it
         n = self.summary.changed_files
-        files = f"{n} file" + ("" if n == 1 else "s")
+        # A -p prompt is not a file: "1 prompt reformatted".
+        noun = "prompt" if self._prompts_only else "file"
+        files = f"{n} {noun}" + ("" if n == 1 else "s")
         if self.mode == "fix":
             self.err.write(f"Would fix {files}.\n" if n else "Nothing to fix.\n")
         elif self.write:
@@ -297,6 +425,8 @@ class Runner:
     def _exit_code(self) -> int:
         if self.summary.problems:
             return 2
+        if self.settings.exit_zero:
+            return 0
         if self.failed:
             return 1
         if self.summary.changed_files and (self.mode == "fix" or not self.write):

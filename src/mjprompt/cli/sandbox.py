@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..sandbox import DEFAULT_API_KEY, Fault, Sandbox, SandboxConfig, parse_fault_spec
+from ..sandbox.config import BEHAVIOURS, DOCUMENTED
 from ..sandbox.faults import FaultKind
 
 __all__ = ["register", "run"]
@@ -68,6 +69,17 @@ def register(subparsers: Any) -> None:
     p.add_argument("--port", type=int, default=0, help="port to bind (default 0: a free port)")
     p.add_argument("--key", default=DEFAULT_API_KEY, help=f"accepted API key ({DEFAULT_API_KEY})")
     p.add_argument(
+        "--behaviour",
+        "--behavior",
+        choices=BEHAVIOURS,
+        default=DOCUMENTED,
+        help=(
+            "documented (default): what the evolink docs state, permissive where they are "
+            "silent (unknown fields ignored, unknown prompt flags passed through); "
+            "strict: also refuse what mjprompt's own linter refuses (docs/sandbox.md)"
+        ),
+    )
+    p.add_argument(
         "--duration",
         type=_seconds,
         default=6.0,
@@ -89,14 +101,25 @@ def register(subparsers: Any) -> None:
         metavar="KIND[,key=value...]",
         help="inject a fault (repeatable); see below",
     )
-    p.add_argument("--fail-code", default="generation_failed_no_content", metavar="CODE")
+    p.add_argument(
+        "--fail-code",
+        default="generation_failed_no_content",
+        metavar="CODE",
+        help="the error code of the tasks made to fail (default generation_failed_no_content)",
+    )
     p.add_argument("--image-size", type=int, default=64, metavar="PX", help="long side (64)")
     p.add_argument(
         "--allow-loopback-callbacks",
         action="store_true",
         help="accept http(s) callback URLs on 127.0.0.1/::1/localhost",
     )
-    p.add_argument("--callback-timeout", type=_seconds, default=10.0, metavar="S")
+    p.add_argument(
+        "--callback-timeout",
+        type=_seconds,
+        default=10.0,
+        metavar="S",
+        help="seconds each callback POST may take (default 10)",
+    )
     p.add_argument(
         "--callback-delays",
         type=_delays,
@@ -128,6 +151,7 @@ def run(args: argparse.Namespace) -> int:
             host=args.host,
             port=args.port,
             api_key=args.key,
+            behaviour=args.behaviour,
             task_duration=args.duration,
             result_ttl=args.result_ttl,
             image_long_side=args.image_size,
@@ -157,6 +181,7 @@ def run(args: argparse.Namespace) -> int:
         )
     print(f"sandbox listening on {sandbox.base_url}", flush=True)
     print(f"  api key: {sandbox.api_key}", flush=True)
+    print(f"  behaviour: {config.behaviour}", flush=True)
     print(
         f"  use it: EVOLINK_BASE_URL={sandbox.base_url} EVOLINK_API_KEY={sandbox.api_key}",
         flush=True,

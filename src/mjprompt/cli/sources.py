@@ -16,22 +16,25 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import attrs
 
 from .jsonscan import JSONDecodeError, scan_array, scan_line
 from .location import Origin
+from .suppression import Directive, directives_of
 
 __all__ = [
     "MAX_DOCUMENT_BYTES",
     "MAX_LINE_BYTES",
+    "DirectiveLine",
     "FileEnd",
     "FileStart",
     "Item",
     "Problem",
     "PromptItem",
     "Source",
+    "Suppressions",
     "Verbatim",
     "read_source",
     "split_lines",
@@ -52,7 +55,8 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 class Source:
     """One input: a file path, ``-`` (stdin), or a prompt given with ``-p``.
 
-    ``path`` is what is shown; ``kind`` is ``text``, ``jsonl``, ``json`` or ``prompt``.
+    ``path`` is what is shown; ``kind`` is ``text``, ``jsonl``, ``json`` or ``prompt``;
+    ``root`` is the directory whose walk found the file (a rewrite must stay inside it).
     """
 
     path: str | None
@@ -60,6 +64,7 @@ class Source:
     prompt: str = ""
     line: int = 1
     stdin: bool = False
+    root: str | None = None
 
 
 @attrs.frozen(slots=True)
@@ -80,9 +85,34 @@ class Verbatim:
 
 
 @attrs.frozen(slots=True)
+class Suppressions:
+    """The suppression comments of a text file (read before its prompts, so that a
+    ``disable-file`` line anywhere applies to every prompt)."""
+
+    directives: tuple[Directive, ...]
+
+
+@attrs.frozen(slots=True)
+class DirectiveLine:
+    """The text of a suppression comment line, kept so that ``fix`` can remove it."""
+
+    text: str
+    line: int
+
+
+@attrs.frozen(slots=True)
 class PromptItem:
+    """A prompt, its place, and what silences findings on it.
+
+    ``suppress`` holds the codes its suppression comments silence (``ALL`` for every
+    rule); ``job`` is the file's own rule choice when its configuration differs from the
+    run's (see :mod:`.engine`).
+    """
+
     text: str
     origin: Origin
+    suppress: tuple[str, ...] = ()
+    job: Any = None
 
 
 @attrs.frozen(slots=True)
@@ -95,7 +125,7 @@ class Problem:
     message: str
 
 
-Item = FileStart | FileEnd | Verbatim | PromptItem | Problem
+Item = FileStart | FileEnd | Verbatim | PromptItem | Problem | Suppressions | DirectiveLine
 
 
 def _cut(piece: bytes) -> tuple[bytes, bytes]:
@@ -198,10 +228,57 @@ def _overlong(path: str | None, line: int, length: int) -> Problem:
     )
 
 
+def _skim(raw: bytes | int) -> str:
+    # What `directives_of` needs of a line: comments in full, the rest as a placeholder.
+    if isinstance(raw, int):
+        return "p"
+    stripped = raw.removeprefix(BOM).lstrip()
+    if not stripped:
+        return ""
+    if stripped.startswith(b"#"):
+        return raw.removeprefix(BOM).decode("utf-8", "replace")
+    return "p"
+
+
+def _scan_directives(source: Source, stream: BinaryIO) -> tuple[Iterator[Item], BinaryIO]:
+    """The suppression items of a text file read ahead, and the stream to read it from.
+
+    The file is read twice, block by block (the second pass from the start), so that the
+    first pass holds nothing but the directives; standard input cannot be rewound and is
+    copied to a spooled temporary file (in memory while small, on disk past 1 MiB).
+    """
+    if not stream.seekable():
+        import shutil
+        import tempfile
+
+        spool = tempfile.SpooledTemporaryFile(max_size=1 << 20)  # noqa: SIM115 - closed by GC
+        shutil.copyfileobj(stream, spool, BLOCK)
+        spool.seek(0)
+        stream = spool  # type: ignore[assignment]
+    start = stream.tell()
+    skimmed = (_skim(raw) for raw, _ in _lines(stream, BLOCK, MAX_LINE_BYTES))
+    directives, errors = directives_of(skimmed)
+    stream.seek(start)
+    items: list[Item] = [
+        Problem(source.path, line, 1, f"malformed suppression comment: {message}")
+        for line, message in errors
+    ]
+    if directives:
+        items.append(Suppressions(tuple(directives)))
+    return iter(items), stream
+
+
 def _read_lines(source: Source, stream: BinaryIO, key: str, keep: bool) -> Iterator[Item]:
     jsonl = source.kind == "jsonl"
     path = source.path
     nul_seen = False
+    directive_lines: set[int] = set()
+    if not jsonl:
+        found, stream = _scan_directives(source, stream)
+        for item in found:
+            if isinstance(item, Suppressions):
+                directive_lines = {d.line for d in item.directives}
+            yield item
     for lineno, (raw, eol_bytes) in enumerate(_lines(stream, BLOCK, MAX_LINE_BYTES), 1):
         if isinstance(raw, int):
             yield _overlong(path, lineno, raw)
@@ -221,7 +298,10 @@ def _read_lines(source: Source, stream: BinaryIO, key: str, keep: bool) -> Itera
             yield _nul(path, lineno, line.index("\x00") + 1)
         eol = eol_bytes.decode("ascii")
         stripped = line.strip()
-        if not stripped or (not jsonl and stripped.startswith("#")):
+        if lineno in directive_lines:
+            if keep:
+                yield DirectiveLine(line + eol, lineno)
+        elif not stripped or (not jsonl and stripped.startswith("#")):
             if keep:
                 yield Verbatim(line + eol)
         elif not jsonl:

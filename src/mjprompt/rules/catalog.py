@@ -67,13 +67,39 @@ def _conflicts_table() -> list[str]:
 RULINGS = (
     "Relations (MJ501, MJ502): an error where Midjourney's docs and the evolink guide "
     "agree; where only the evolink guide states it, an error in evolink and a warning in "
-    "midjourney; inferences and soft interactions are warnings.",
+    "midjourney; soft interactions are warnings; a pair the fact sheet lists as a "
+    "conflict is an error (below).",
     "`--oref` with Fast mode (v7-syntax.md D2) is not reported: the sources contradict "
     "each other. Draft and `--q 4` are errors.",
     "`--q 3` is an error in evolink and a warning in midjourney (reportedly run as 4), "
     "with an unsafe fix to `--q 4`; `--q .25`/`.5` are errors in both.",
-    "Style codes or `random` with `--sv` other than 4 or 6 (MJ503) and moodboard codes "
-    "with `--sw`/`--sv` (MJ504) are warnings: one third-party report, an assumed code form.",
+    "Policy decisions revisited (issue 14): the fact sheet is followed unless a "
+    "first-party source says otherwise; none does for these four. "
+    "(1) `::` multi-prompt weights in the text are an error in both profiles (MJ210): "
+    "v7-syntax.md §2.6 and D10 rule an error, Midjourney's Version chart marks "
+    "multi-prompting unsupported in V7 [OFF MJ-VER], evolink calls it unsupported [EVO]. "
+    "(2) Style codes or `random` with `--sv` other than 4 or 6 are an error (MJ503): "
+    "v7-syntax.md §3.2 lists the pair as a conflict [3P-GC reports the errors]; the "
+    "first-party D1 note (`--sv` accepts 1-6) is about `--sv` alone. "
+    "(3) Moodboard codes in `--p` with `--sw` or `--sv` are an error (MJ504): §3.2 "
+    "conflict, sourced to Midjourney's Moodboards and Style Reference pages [OFF]. "
+    "(4) `--stealth` with `--public` is an error in midjourney (MJ502): §3.2 lists it "
+    "as a conflict (one visibility per job, an inference; no first-party text says "
+    "otherwise); in evolink each is already an error (MJ407).",
+    "Soft interactions of v7-syntax.md §3.3 are warnings (MJ505, and `--seed` with "
+    'Turbo in MJ502); the sheet\'s "high" and "above about" are made concrete as '
+    "`--stylize` 500+, `--exp` above 25, `--ow` above 400 (unless `--stylize` 750+).",
+    "Prose is not parameters: a bare `--` followed by a word, and an en dash, minus sign "
+    "or other dash glued to a word of the text, are text; a dash marker in the text is "
+    "reported (MJ101) only at its end, where a parameter may stand, before a known "
+    "parameter name (or one close to it) and words that read as its value. MJ102 "
+    "reports a bare `--` at the end of the prompt or right before another marker.",
+    "A value followed by sentence punctuation (`.`, `,`, `;`, `!`) is MJ108 for every "
+    "kind of value, with a safe fix; a trailing dot is not a decimal point.",
+    "Image formats other than .png, .gif, .webp, .jpg and .jpeg (`.heic`, `.avif`, "
+    "`.tiff`…) are an error in evolink and a warning in midjourney (MJ216); image "
+    "prompts and the URLs of `--oref` and `--sref` get the same URL checks (MJ203, "
+    "MJ204, MJ216).",
     "`--p`, `--repeat`, `--stealth` and `--public` are errors in evolink (MJ407): the API "
     "does not offer them. A bare `--p` is valid in midjourney.",
     "`--style raw` is valid: an info with a safe fix to `--raw` (MJ405).",
@@ -81,10 +107,48 @@ RULINGS = (
     "same; the list parameters (`--sref`, `--p`, `--no`) twice are a warning (prompts "
     "from Midjourney's gallery repeat them) with an unsafe fix that merges the values.",
     "Permutations may nest. Options are stripped of surrounding whitespace; only `\\,` "
-    "is unescaped (other backslashes stay). The cap of 40 counts expansions (not "
+    "is unescaped (other backslashes stay). `\\{` and `\\}` are literal braces in the "
+    "text and in values: they open and close no group. The cap of 40 counts expansions (not "
     "multiplied by `--repeat`); prompts nested deeper than 50 levels are not expanded.",
     "A bare `--niji` is read as a Niji selector (no missing-value error); it is MJ403.",
     "Lengths count code points (MJ208); MJ209 warns when UTF-16 units pass the limit.",
+)
+
+# The corpus re-run of issue 14 (`python bench/corpus_summary.py`, 2,067 real prompts of
+# /work/shared/corpus), written by hand from a diff of every prompt's diagnostics before
+# and after the change; each changed verdict was read.
+CORPUS_SUMMARY = (
+    "## Corpus summary",
+    "",
+    "`python bench/corpus_summary.py` over the 2,067 real prompts of the corpus, after "
+    "issue 14 (before → after):",
+    "",
+    "| Profile | Clean (no diagnostic) | No error |",
+    "|---|---|---|",
+    "| evolink | 921 → 919 (44.5%) | 1,299 → 1,300 (62.9%) |",
+    "| midjourney | 1,201 → 1,197 (57.9%) | 1,575 → 1,433 (69.3%) |",
+    "",
+    "Diagnostics changed on 239 prompts; the verdict (clean, info, warning or error) "
+    "changed on 153 prompts in at least one profile. Each change was reviewed:",
+    "",
+    "- 143 prompts (midjourney): `::` multi-prompt weights in the text went from a "
+    "warning to an error (MJ210), the policy ruling above; 83 more prompts had MJ210 "
+    "already beside another error. All are V5-era multi-prompts (`bliss :: ultra "
+    "realistic`, `zombie bride::1.6`); single colons (`centered:0.2`) stay text.",
+    "- 9 prompts: the new MJ505 warns, all as intended: `--exp` 40-90 with `--stylize` "
+    "or `--profile` (8), `--ow 450` with `--oref` and no very high `--stylize` (1). "
+    "The verdict changed on 7 (clean or info → warning); the other 2 had errors.",
+    "- 1 prompt: `… dominate the room -ar 16:9` now gets MJ101 with a safe fix to "
+    "`--ar 16:9` (a single hyphen before a parameter at the end of the text): a real "
+    "mistake, clean before.",
+    "- 2 prompts: `… purple - - Smooth Upscale - -` lost MJ101 and MJ301: `- -` "
+    "before a word that is no parameter is prose (one of them is now clean).",
+    "- 1 prompt: `… sad halftone -- zineq` lost MJ102: a bare `--` before a word is a "
+    "prose dash (now clean).",
+    "",
+    "No corpus prompt changed through the trailing-punctuation rule (MJ108), the "
+    "escaped braces, the reference-URL checks or the image formats (MJ216): the corpus "
+    "has none of those; the cases in tests/rules/cases.json cover them.",
 )
 
 _TABLES: dict[str, Callable[[], list[str]]] = {
@@ -159,6 +223,7 @@ def render_markdown() -> str:
         table = _TABLES.get(r.code)
         if table is not None:
             out += ["", *table()]
+    out += ["", *CORPUS_SUMMARY]
     return "\n".join(out) + "\n"
 
 

@@ -20,12 +20,14 @@ __all__ = [
     "number_text",
     "value_span",
     "value_tokens",
+    "without_punctuation",
 ]
 
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 _PUNCT_ONLY = re.compile(r"[,;|.:!?]+")
-_TRAILING_PUNCT = re.compile(r"[,;|]+$")
+# Sentence punctuation after a value (`--ar 16:9.`, `--s 250,`), and `|`.
+_TRAILING_PUNCT = re.compile(r"[,;|.!]+$")
 
 
 def flag(spec_or_name: ParamSpec | str) -> str:
@@ -54,6 +56,11 @@ def value_tokens(p: Parameter) -> list[Value]:
         if not _PUNCT_ONLY.fullmatch(v.raw):
             out.append(v)
     return out
+
+
+def without_punctuation(raw: str) -> str:
+    """A value token without the trailing sentence punctuation MJ108 reports."""
+    return _TRAILING_PUNCT.sub("", raw)
 
 
 def _clean(raw: str) -> str:

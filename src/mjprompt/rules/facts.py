@@ -27,7 +27,8 @@ from ..ast import (
 )
 from ..params import PARAMS, Arity, Kind, ParamSpec, Status
 from .base import Context, RuleFunc
-from .common import effective_value, flag, number_text
+from .common import effective_value, flag, number_text, without_punctuation
+from .syntax import DASHES
 
 __all__ = [
     "IMAGE_URL",
@@ -184,7 +185,9 @@ IMAGE_URL = re.compile(
     re.IGNORECASE,
 )
 
-_NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)")
+_NUMBER = re.compile(r"-?(?:\d+(?:\.\d+)?|\.\d+)")
+# A dash after whitespace in the last text chunk: a malformed marker MJ101 may find there.
+_TEXT_DASH = re.compile(rf"(?<!\S)[{DASHES}]")
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NEGATIVE_INT = re.compile(r"-\d+")
 _KIND_WORDS = {
@@ -390,13 +393,16 @@ def _param(
     if name == "version":
         for v in values:
             if v.__class__ is Value:
-                has |= _V7_BIT if v.raw in V7_TEXTS else _OTHER_VERSION
+                has |= _V7_BIT if without_punctuation(v.raw) in V7_TEXTS else _OTHER_VERSION
     elif name == "sref":
         if len(values) > MAX_SREFS:
             has |= _MANY_SREFS
         for v in values:
             if v.__class__ is Value and v.raw.startswith("::"):
                 has |= _SPACED_WEIGHT
+        has |= _reference_urls(values)
+    elif name == "oref":
+        has |= _reference_urls(values)
     status = spec.status
     if status is Status.REMOVED:
         return (has | _REMOVED, "removed", name_bit), True
@@ -533,9 +539,30 @@ def _text(text: Sequence[TextPart], source: str) -> int:
                 has |= _GLUED_MARKER
         elif isinstance(part, Weight):
             has |= _WEIGHTS
+    last = text[-1]
+    if isinstance(last, TextChunk):
+        raw = last.raw
+        if ("-" in raw or not raw.isascii()) and _TEXT_DASH.search(raw):
+            has |= _BAD_MARKER
     start, end = first.span.start, text[-1].span.end
     if source.find(":", start, end) != -1 and source.find("://", start, end) != -1:
         has |= _TEXT_URL
+    return has
+
+
+def _reference_urls(values: Sequence[ValuePart]) -> int:
+    """What the URLs of `--sref`/`--oref` have: the same findings as image prompts."""
+    has = 0
+    for v in values:
+        if v.__class__ is Value:
+            raw = v.raw
+            if "http" not in raw[:5].lower():
+                continue
+            item = without_punctuation(raw.partition("::")[0]).lstrip("<").removesuffix(">")
+            if item[:7].lower() == "http://":
+                has |= _HTTP_IMAGE
+            if not IMAGE_URL.fullmatch(item):
+                has |= _NOT_IMAGE_URL
     return has
 
 

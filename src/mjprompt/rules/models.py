@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from ..ast import Value
 from ..diagnostics import Span
 from .base import Context, Report, delete_token, replace, rule
-from .common import INFO, E, W, flag, value_tokens
+from .common import INFO, E, W, flag, value_tokens, without_punctuation
 from .facts import OTHER_VERSION, REMOVED, UNSUPPORTED, V7, V7_TEXTS, VIDEO, facts, triggers
 
 __all__ = ["EVOLINK_SPEEDS", "NATIVE_SPEEDS"]
@@ -25,7 +25,7 @@ NATIVE_SPEEDS = ("fast", "turbo", "relax")
 
 
 def _version_text(values: tuple[object, ...]) -> str:
-    return " ".join([v.raw for v in values if isinstance(v, Value)])
+    return " ".join([without_punctuation(v.raw) for v in values if isinstance(v, Value)])
 
 
 @triggers(V7)
@@ -69,7 +69,7 @@ def other_version(ctx: Context) -> Iterator[Report]:
         tokens = value_tokens(p)  # empty when the values hold a permutation
         if not tokens:
             continue
-        text = tokens[0].raw
+        text = without_punctuation(tokens[0].raw)
         if text in V7_TEXTS:
             continue
         extra = ""

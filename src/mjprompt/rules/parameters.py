@@ -18,7 +18,7 @@ from ..diagnostics import Edit, Fix, Span
 from ..params import Kind, suggestion_names
 from ..values import read_sref_item
 from .base import Context, Report, delete_token, replace, rule
-from .common import E, W, flag, value_span, value_tokens
+from .common import E, W, flag, value_span, value_tokens, without_punctuation
 from .facts import (
     DUPLICATE,
     ENUM,
@@ -303,7 +303,8 @@ def aspect_ratio_limit(ctx: Context) -> Iterable[Report]:
 
 
 def _sref_tokens(p: Parameter) -> list[tuple[Value, SrefItem]]:
-    return [(t, read_sref_item(t.raw)) for t in value_tokens(p)]
+    # Read without trailing sentence punctuation: that is MJ108's finding alone.
+    return [(t, read_sref_item(without_punctuation(t.raw))) for t in value_tokens(p)]
 
 
 @triggers("sref")
@@ -394,7 +395,7 @@ def _oref_problems(found: list[Parameter]) -> Iterator[Report]:
         tokens = value_tokens(p)
         if not tokens:
             continue
-        first = read_sref_item(tokens[0].raw)
+        first = read_sref_item(without_punctuation(tokens[0].raw))
         if first.kind != "url" or first.weight_raw is not None:
             what = "a style code" if first.kind == "code" else f"`{tokens[0].raw}`"
             yield Report(tokens[0].span, f"`--oref` takes one image URL, not {what}")

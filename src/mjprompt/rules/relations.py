@@ -14,7 +14,7 @@ from ..ast import Parameter
 from ..params import CONFLICTS, NEEDS_IMAGE, NEEDS_TEXT, REQUIREMENTS, Requirement
 from ..values import read_sref_item
 from .base import Context, Report, rule
-from .common import E, W, effective_value, number_text, value_tokens
+from .common import E, W, effective_value, number_text, value_tokens, without_punctuation
 from .facts import IMAGES, NO_TEXT, Trigger, triggers
 
 __all__ = ["MOODBOARD"]
@@ -110,7 +110,7 @@ def conflicting_parameters(ctx: Context) -> Iterator[Report]:
 
 
 @triggers(("sv", "sref"))
-@rule("MJ503", "sref-code-style-version", evolink=W, midjourney=W)
+@rule("MJ503", "sref-code-style-version", evolink=E, midjourney=E)
 def sref_code_style_version(ctx: Context) -> Iterator[Report]:
     """Style codes or `--sref random` with a `--sv` other than 4 or 6.
 
@@ -130,7 +130,7 @@ def sref_code_style_version(ctx: Context) -> Iterator[Report]:
     value, tokens = effective_value(sv)
     if value is None or number_text(value) in _SREF_CODE_VERSIONS:
         return
-    kinds = {read_sref_item(t.raw).kind for t in value_tokens(sref)}
+    kinds = {read_sref_item(without_punctuation(t.raw)).kind for t in value_tokens(sref)}
     if kinds & {"code", "random"}:
         yield Report(
             sv.span,
@@ -140,14 +140,15 @@ def sref_code_style_version(ctx: Context) -> Iterator[Report]:
 
 
 @triggers(("sw", "profile"), ("sv", "profile"))
-@rule("MJ504", "moodboard-style-reference", evolink=W, midjourney=W)
+@rule("MJ504", "moodboard-style-reference", evolink=E, midjourney=E)
 def moodboard_style_reference(ctx: Context) -> Iterator[Report]:
     """`--sw` or `--sv` together with a moodboard code in `--p`.
 
-    Midjourney's docs say `--sw` and `--sv` cannot be used with moodboards. Moodboard
-    codes are assumed to be `m` followed by digits, so this is a warning.
+    Midjourney's docs say `--sw` and `--sv` cannot be used with moodboards (v7-syntax.md
+    §3.2, [OFF] Moodboards and Style Reference pages): an error. Moodboard codes are
+    `m`-prefixed (§5.6); they are read as `m` followed by digits.
 
-    Fails (warning): `a cat --sref https://example.com/s.jpg --sw 200 --p m1234567`
+    Fails: `a cat --sref https://example.com/s.jpg --sw 200 --p m1234567`
     Passes: `a cat --sref https://example.com/s.jpg --sw 200 --p ps3mcjo`
 
     No fix.
@@ -164,3 +165,78 @@ def moodboard_style_reference(ctx: Context) -> Iterator[Report]:
                     f"`{token.raw}` looks like a moodboard code; {names} cannot be used "
                     "with moodboards",
                 )
+
+
+# Soft interactions (v7-syntax.md §3.3). The sources give no exact numbers: "high"
+# `--stylize`/`--exp` with `--oref`, and `--ow` "above about 400" and `--exp` "above
+# about 25-50" are the sheet's words; evolink recommends `--exp` 5-25 when combining it
+# with `--stylize` or `--p`. The thresholds below are those words made concrete.
+HIGH_STYLIZE = 500  # `--stylize` from here on is "high" (default 100, maximum 1000)
+HIGH_EXP = 25  # `--exp` above this suppresses `--stylize`/`--p` (evolink: 5-25)
+DEFAULT_OW = 100  # Omni Reference weight default
+UNPREDICTABLE_OW = 400  # `--ow` above this is unpredictable...
+VERY_HIGH_STYLIZE = 750  # ...unless `--stylize` is at least this
+
+
+def _number(ctx: Context, name: str) -> tuple[Parameter, float] | None:
+    """The first `--name` of the prompt with its value as a number, if it reads as one."""
+    p = ctx.first(name)
+    if p is None:
+        return None
+    value, _ = effective_value(p)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return p, float(value)
+    return None
+
+
+@triggers(("oref", "stylize"), ("oref", "exp"), ("ow",), ("exp", "stylize"), ("exp", "profile"))
+@rule("MJ505", "soft-interaction", evolink=W, midjourney=W)
+def soft_interaction(ctx: Context) -> Iterator[Report]:
+    """Parameters that work together but weaken each other (v7-syntax.md §3.3).
+
+    - A high `--stylize` (500 or more) or `--exp` (above 25) with `--oref` and no
+      `--ow` above the default 100: the stylization pulls away from the reference;
+      raise `--ow` [OFF MJ-OMNI, via v7-syntax.md §3.3].
+    - `--ow` above 400 gets unpredictable unless `--stylize` is very high (750 or more)
+      [OFF MJ-OMNI, via §3.3].
+    - `--exp` above 25 with `--stylize` or `--p`: it suppresses them; evolink
+      recommends `--exp` 5-25 when combining [EVO, §3.3].
+
+    `--seed` with Turbo, the other soft interaction of §3.3, is a row of MJ502. "Old
+    style codes need `--sv 4`" is not checked: a code does not tell when it was made.
+
+    Fails (warning): `a cat --oref https://example.com/o.png --s 800`,
+    `a cat --oref https://example.com/o.png --ow 600`, `a cat --exp 60 --s 300`
+    Passes: `a cat --oref https://example.com/o.png --s 800 --ow 300`, `a cat --exp 20 --s 300`
+
+    No fix: the right weight depends on the image.
+    """
+    stylize = _number(ctx, "stylize")
+    exp = _number(ctx, "exp")
+    ow = _number(ctx, "ow")
+    if ctx.first("oref") is not None and (ow is None or ow[1] <= DEFAULT_OW):
+        for found, limit, strict in ((stylize, HIGH_STYLIZE, False), (exp, HIGH_EXP, True)):
+            if found is not None and (found[1] > limit if strict else found[1] >= limit):
+                p = found[0]
+                yield Report(
+                    p.span,
+                    f"`--{p.name} {number_text(found[1])}` with `--oref`: a high "
+                    f"`--{p.name}` pulls away from the reference; raise `--ow` above "
+                    f"{DEFAULT_OW} (v7-syntax.md §3.3)",
+                )
+    very_high = stylize is not None and stylize[1] >= VERY_HIGH_STYLIZE
+    if ow is not None and ow[1] > UNPREDICTABLE_OW and not very_high:
+        yield Report(
+            ow[0].span,
+            f"`--ow {number_text(ow[1])}` above {UNPREDICTABLE_OW} gets unpredictable "
+            f"unless `--stylize` is very high ({VERY_HIGH_STYLIZE}+) (v7-syntax.md §3.3)",
+        )
+    if exp is not None and exp[1] > HIGH_EXP:
+        others = [n for n in ("stylize", "profile") if ctx.first(n) is not None]
+        if others:
+            names = " and ".join(f"`--{ctx.first(n).name}`" for n in others)  # type: ignore[union-attr]
+            yield Report(
+                exp[0].span,
+                f"`--exp {number_text(exp[1])}` above {HIGH_EXP} suppresses {names}; "
+                f"evolink suggests `--exp` 5-25 when combining them (v7-syntax.md §3.3)",
+            )

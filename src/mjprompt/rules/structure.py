@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..ast import TextChunk, Weight
+from ..ast import TextChunk, Value, Weight
 from ..diagnostics import Edit, Fix, Span
 from ..expand import DEFAULT_LIMIT, MAX_NESTING, count_expansions, group_count, nesting_depth
 from ..parser import iter_permutations
 from .base import Context, Report, rule
-from .common import E, W
+from .common import E, W, without_punctuation
 from .facts import (
     BRACES,
     CONTROL,
@@ -92,26 +92,74 @@ def single_image_without_text(ctx: Context) -> Iterator[Report]:
         )
 
 
+# Links to web pages people paste instead of the image: a Midjourney job page, a
+# Discord message link (the image is an attachment of the message).
+_WEB_PAGE = re.compile(
+    r"https?://(?:www\.)?(?:midjourney\.com/jobs/|(?:ptb\.|canary\.)?discord(?:app)?\.com/channels/)",
+    re.IGNORECASE,
+)
+# Image formats that neither Midjourney's list nor evolink's includes (v7-syntax.md §2.2:
+# `.png`, `.gif`, `.webp`, `.jpg`, `.jpeg`).
+OTHER_FORMAT = re.compile(
+    r"https?://[^\s?#]+\.(heic|heif|avif|tiff?|bmp|svg|ico|jxl|psd|dng|raw)(?:[?#]\S*)?",
+    re.IGNORECASE,
+)
+_REFERENCE_PARAMS = frozenset({"sref", "oref"})
+
+
+def reference_urls(ctx: Context) -> Iterator[tuple[Span, str]]:
+    """Every image link of the prompt: the image prompts, then each URL of `--oref`
+    and `--sref` (without a `::weight`, angle brackets or trailing punctuation)."""
+    for image in ctx.prompt.images:
+        yield image.span, image.url
+    for p in ctx.prompt.params:
+        if p.spec is None or p.spec.name not in _REFERENCE_PARAMS:
+            continue
+        for v in p.values:
+            if not isinstance(v, Value):
+                continue
+            item = without_punctuation(v.raw.partition("::")[0])
+            skip = 1 if item.startswith("<") else 0
+            item = item[skip:].removesuffix(">")
+            if item[:4].lower() == "http":
+                start = v.span.start + skip
+                yield Span(start, start + len(item)), item
+
+
+def _where(span: Span, ctx: Context) -> str:
+    return "image prompt" if any(i.span == span for i in ctx.prompt.images) else "reference"
+
+
 @triggers(NOT_IMAGE_URL)
 @rule("MJ203", "image-url-not-an-image", evolink=W, midjourney=W)
 def image_url_not_an_image(ctx: Context) -> Iterator[Report]:
-    """An image prompt URL that does not look like a direct link to an image.
+    """An image link that does not look like a direct link to an image.
 
     Midjourney asks for links that end in `.png`, `.gif`, `.webp`, `.jpg` or `.jpeg`
     (a query string after the extension is fine, and `s.mj.run` short links are
-    Midjourney's own). A web page link fails with `[Invalid link!]`.
+    Midjourney's own). A web page link fails with `[Invalid link!]`; a Midjourney job
+    page or a Discord message link is a page, not the image on it. Image prompts and
+    each URL of `--oref` and `--sref` are checked alike (other image formats: MJ216).
 
-    Fails (warning): `https://example.com/gallery/cat a cat`
+    Fails (warning): `https://example.com/gallery/cat a cat`,
+    `a cat --oref https://www.midjourney.com/jobs/abc`
     Passes: `https://example.com/cat.png?ex=1 a cat`, `https://s.mj.run/abc a cat`
 
     No fix.
     """
-    for image in ctx.prompt.images:
-        url = image.url
-        if not IMAGE_URL.fullmatch(url):
+    for span, url in reference_urls(ctx):
+        if IMAGE_URL.fullmatch(url) or OTHER_FORMAT.fullmatch(url):
+            continue
+        what = _where(span, ctx)
+        if _WEB_PAGE.match(url):
             yield Report(
-                image.span,
-                f"`{url}` may not be an image: image prompt links end in "
+                span,
+                f"`{url}` is a web page, not an image: copy the image's own address for the {what}",
+            )
+        else:
+            yield Report(
+                span,
+                f"`{url}` may not be an image: {what} links end in "
                 ".png, .gif, .webp, .jpg or .jpeg",
             )
 
@@ -119,19 +167,45 @@ def image_url_not_an_image(ctx: Context) -> Iterator[Report]:
 @triggers(HTTP_IMAGE)
 @rule("MJ204", "insecure-image-url", evolink=W, midjourney=W)
 def insecure_image_url(ctx: Context) -> Iterator[Report]:
-    """An image prompt URL with `http://` instead of `https://`.
+    """An image link with `http://` instead of `https://`.
 
     Plain-HTTP links are often refused or redirected by image hosts; the fetch may
-    fail or be intercepted.
+    fail or be intercepted. Image prompts and the URLs of `--oref` and `--sref` alike.
 
     Fails (warning): `http://example.com/cat.png a cat`
     Passes: `https://example.com/cat.png a cat`
 
     No fix: the host may not serve HTTPS.
     """
-    for image in ctx.prompt.images:
-        if image.url[:7].lower() == "http://":
-            yield Report(image.span, f"`{image.url}` uses `http://`; use an `https://` link")
+    for span, url in reference_urls(ctx):
+        if url[:7].lower() == "http://":
+            yield Report(span, f"`{url}` uses `http://`; use an `https://` link")
+
+
+@triggers(NOT_IMAGE_URL)
+@rule("MJ216", "unsupported-image-format", evolink=E, midjourney=W)
+def unsupported_image_format(ctx: Context) -> Iterator[Report]:
+    """An image link in a format the sources do not list (`.heic`, `.avif`, `.tiff`…).
+
+    Midjourney's Omni Reference page and the evolink guide list `.png`, `.gif`,
+    `.webp`, `.jpg` and `.jpeg` (v7-syntax.md §2.2, [OFF MJ-OMNI], [EVO]). The evolink
+    API fetches the link itself and takes only those: an error there. Midjourney may
+    convert other formats on upload: a warning. Image prompts and the URLs of `--oref`
+    and `--sref` alike.
+
+    Fails: `https://example.com/cat.heic a cat`, `a cat --oref https://example.com/o.avif`
+    Passes: `https://example.com/cat.png a cat`
+
+    No fix: the image has to be converted.
+    """
+    for span, url in reference_urls(ctx):
+        m = OTHER_FORMAT.fullmatch(url)
+        if m:
+            yield Report(
+                span,
+                f"`.{m.group(1).lower()}` images are not accepted: use .png, .gif, .webp, "
+                ".jpg or .jpeg",
+            )
 
 
 @triggers(MANY_IMAGES)
@@ -260,13 +334,15 @@ def utf16_length(ctx: Context) -> Iterator[Report]:
 
 
 @triggers(WEIGHTS)
-@rule("MJ210", "multi-prompt-weight", evolink=E, midjourney=W)
+@rule("MJ210", "multi-prompt-weight", evolink=E, midjourney=E)
 def multi_prompt_weight(ctx: Context) -> Iterator[Report]:
     """A `::` multi-prompt separator or `::N` weight in the text.
 
-    Multi-prompts work only up to V6.1; the V7 chart marks them unsupported and evolink
-    calls `::` unsupported (error). What Midjourney itself does with them is not
-    documented: perhaps it ignores them (warning). `::weight` on `--sref` items is valid.
+    Multi-prompts work only up to V6.1: Midjourney's Version chart marks them
+    unsupported in V7 [OFF MJ-VER], and evolink calls `::` unsupported [EVO]. The fact
+    sheet's ruling is an error in the text (v7-syntax.md §2.6, D10) and no first-party
+    source says V7 accepts them: an error in both profiles. `::weight` on `--sref`
+    items is valid.
 
     Fails: `cyberpunk::2 nature::1`, `hot:: dog`
     Passes: `hot dog`, `a portrait --sref https://example.com/s.png::2`

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from ..ast import MarkerStyle, Parameter, StrayBrace, TextChunk, Value
 from ..diagnostics import Edit, Fix, Severity, Span
-from ..params import Arity, Kind, lookup
+from ..params import Arity, Kind, ParamSpec, lookup
 from ..parser import iter_permutations
 from .base import Context, Report, delete_token, replace, rule
 
@@ -31,16 +31,137 @@ def _head_span(p: Parameter) -> Span:
     return Span(p.span.start, p.name_span.end)
 
 
+# Dashes that stand for a marker in prose copied from word processors and chat apps:
+# hyphen-minus, hyphen, non-breaking hyphen, figure dash, en dash, em dash, horizontal
+# bar, minus sign, small and full-width hyphen-minus.
+DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"
+# A marker written wrongly, in the text: one to three dashes glued to a name, `- - ar`,
+# or a bare `--` and a space before the name (`-- ar`). A real `--ar` or `—ar` after
+# whitespace never reaches the text: the grammar makes it a parameter.
+_TEXT_MARKER = re.compile(
+    rf"(?<!\S)(?P<marker>-\s+-\s*|-{{2,3}}\s+|[{DASHES}]{{1,3}})(?P<name>[A-Za-z]+)(?=\s|$)"
+)
+_DASH_NAMES = {
+    "-": "a single hyphen `-`",
+    "\u2013": "an en dash `–`",
+    "\u2212": "a minus sign `−`",
+    "\u2012": "a figure dash `‒`",
+    "\u2010": "a Unicode hyphen `‐`",
+    "\u2011": "a non-breaking hyphen",
+    "\u2015": "a horizontal bar `―`",
+    "\ufe63": "a small hyphen-minus",
+    "\uff0d": "a full-width hyphen `－`",
+}
+# Kinds whose value starts with a digit or a dot: a word after `-ar` is prose.
+_NUMERIC = frozenset({Kind.INT, Kind.FLOAT, Kind.RATIO, Kind.VERSION})
+
+
+def _marker_words(marker: str) -> str:
+    """What a malformed marker is written with, in words."""
+    bare = marker.strip()
+    if bare in _DASH_NAMES:
+        return _DASH_NAMES[bare]
+    if bare.startswith("--"):
+        return "a space between `--` and the name"
+    if bare.startswith("-") and bare.endswith("-") and len(bare) > 2:
+        return "`- -` with a space"
+    return f"`{bare}`, not two ASCII hyphens"
+
+
+def _close_name(name: str) -> str | None:
+    """The V7 parameter a misspelled name is close to (as MJ301 suggests), or None."""
+    from .parameters import _did_you_mean
+
+    return _did_you_mean(name.lower()) if len(name) >= 4 else None
+
+
+def _may_stand(name: str, values: list[str], weak: bool) -> tuple[bool, ParamSpec | None]:
+    """Whether `name` with the words after it reads as a parameter, and its spec.
+
+    A ``weak`` marker (one ASCII hyphen, or `--` and a space) is common in prose
+    (`a dog -- no leash`, `a well -known artist`): it counts only before a number
+    parameter and its number (`-ar 16:9`, `-- s 250`).
+    """
+    spec = lookup(name)
+    if spec is None:
+        # A name close to a parameter's must be followed by what that parameter takes.
+        close = _close_name(name)
+        if weak or close is None:
+            return False, None
+        return _may_stand(close, values, weak)[0], None
+    limit = spec.arity.max
+    if limit is not None and len(values) > limit:
+        return False, spec
+    numeric = spec.kind in _NUMERIC
+    if weak and not (numeric and values):
+        return False, spec
+    if values and numeric and not (values[0][0].isdigit() or values[0][0] == "."):
+        return False, spec
+    return True, spec
+
+
+def text_markers(chunk: TextChunk) -> list[tuple[Span, Span, str, ParamSpec | None]]:
+    """Malformed markers at the end of a text chunk, where a parameter may stand.
+
+    A match counts only when it, and every match after it, reads as a parameter: a
+    known name (or one close to a known name) with no more words after it than the
+    parameter takes, up to the next match or the end of the chunk. So the parameters
+    of `a cat –ar 16:9` or `a cat -ar 16:9 -s 50` are found, and prose such as
+    `a neon sign –glowing letters at night`, `a well -known artist` or
+    `a dog -- no leash` is left alone.
+    Returns (marker span, marker + name span, name, spec) for each.
+    """
+    raw = chunk.raw
+    found = list(_TEXT_MARKER.finditer(raw))
+    if not found:
+        return []
+    base = chunk.span.start
+    chain: list[tuple[Span, Span, str, ParamSpec | None]] = []
+    for i in range(len(found) - 1, -1, -1):
+        m = found[i]
+        end = found[i + 1].start() if i + 1 < len(found) else len(raw)
+        values = raw[m.end() : end].split()
+        marker = m.group("marker")
+        weak = marker == "-" or marker.startswith("--")
+        ok, spec = _may_stand(m.group("name"), values, weak)
+        if not ok:
+            break
+        chain.append(
+            (
+                Span(base + m.start(), base + m.start("name")),
+                Span(base + m.start(), base + m.end()),
+                m.group("name"),
+                spec,
+            )
+        )
+    # Built from the end of the chunk backwards: it stops at the first match that does
+    # not read as a parameter, so what it holds runs up to the end of the chunk.
+    chain.reverse()
+    return chain
+
+
+def last_text_chunk(ctx: Context) -> TextChunk | None:
+    """The text chunk right before the parameter block (or the end), if it is one."""
+    text = ctx.prompt.text
+    if text and isinstance(text[-1], TextChunk):
+        return text[-1]
+    return None
+
+
 @rule("MJ101", "malformed-marker", evolink=E, midjourney=E, fix="safe")
 def malformed_marker(ctx: Context) -> Iterator[Report]:
     """A parameter marker written with the wrong characters.
 
     Midjourney starts a parameter with two ASCII hyphens (or an em dash). An en dash
     `–ar`, a minus sign `−ar`, a spaced `- - ar` or `---ar` is not a marker: Midjourney
-    answers "Unrecognized parameter(s)" and the parameter is lost.
+    answers "Unrecognized parameter(s)" and the parameter is lost. The same holds at the
+    end of the text for a single hyphen `-ar`, two minus signs `−−ar`, two em dashes
+    `——ar`, a figure dash `‒ar` or `-- ar`, when the name is a parameter (or close to
+    one) and the words after it read as its value. A dash glued to a word of prose
+    (`a neon sign –glowing letters at night`) is text, not a marker.
 
-    Fails: `a cat –ar 16:9`, `a cat - - ar 2:3`, `a cat ---ar 2:3`
-    Passes: `a cat --ar 16:9`
+    Fails: `a cat –ar 16:9`, `a cat - - ar 2:3`, `a cat ---ar 2:3`, `a cat -ar 16:9`
+    Passes: `a cat --ar 16:9`, `a neon sign –glowing letters at night`
 
     Fix (safe, when the name is a known parameter): write the marker as `--`.
     """
@@ -56,17 +177,38 @@ def malformed_marker(ctx: Context) -> Iterator[Report]:
             f"`{p.marker}{p.name}` is written with {what}; a parameter starts with `--`",
             fix,
         )
+    chunk = last_text_chunk(ctx)
+    if chunk is None:
+        return
+    for marker, head, name, spec in text_markers(chunk):
+        written = ctx.source[head.start : head.end]
+        what = _marker_words(ctx.source[marker.start : marker.end])
+        if spec is None:
+            yield Report(
+                head,
+                f"`{written}` looks like a parameter written with {what}; "
+                f"a parameter starts with `--` (did you mean `--{_close_name(name)}`?)",
+            )
+            continue
+        yield Report(
+            head,
+            f"`{written}` is written with {what}; a parameter starts with `--`",
+            replace(marker, "--", f"write `--{name}`"),
+        )
 
 
 @rule("MJ102", "empty-parameter-name", evolink=E, midjourney=E)
 def empty_parameter_name(ctx: Context) -> Iterator[Report]:
     """A marker with no parameter name after it.
 
-    A bare `--` or `---` in the parameter block is not a parameter; Midjourney answers
-    ``Unrecognized parameter(s): `---` ``.
+    A bare `--` or `---` at the end of the prompt or right before another marker is
+    not a parameter; Midjourney answers ``Unrecognized parameter(s): `---` ``. A bare
+    `--` followed by a space and a word is a prose dash between clauses (v7-syntax.md
+    §2.3: a lone `--` acts like punctuation; §7: a marker is `--` and a letter), so it
+    is text, not this finding.
 
-    Fails: `a cat --ar 16:9 ---`, `a cat -- zine`
-    Passes: `a cat --ar 16:9`
+    Fails: `a cat --ar 16:9 ---`, `a cat -- --ar 2:3`, `a lighthouse at dusk --`
+    Passes: `a cat --ar 16:9`, `a quiet harbour -- gulls, rope, rust --ar 3:2`
 
     No fix: what was meant is not clear.
     """
@@ -177,7 +319,8 @@ def uppercase_name(ctx: Context) -> Iterator[Report]:
 
 
 _PUNCT_ONLY = re.compile(r"[,;|.:!?]+")
-_TRAILING_PUNCT = re.compile(r"[,;|]+$")
+# Sentence punctuation after a value (`--ar 16:9.`, `--s 250,`), and `|`.
+_TRAILING_PUNCT = re.compile(r"[,;|.!]+$")
 
 
 def _is_punct(v: Value) -> bool:
@@ -244,12 +387,14 @@ def _move_fix(source: str, edits: list[Edit]) -> Fix:
 
 @rule("MJ108", "punctuation-in-parameters", evolink=E, midjourney=E, fix="safe")
 def punctuation_in_parameters(ctx: Context) -> Iterator[Report]:
-    """Punctuation between or after parameter values (`--ar 2:3, --s 50`).
+    """Punctuation between or after parameter values (`--ar 2:3, --s 50`, `--ar 16:9.`).
 
     No punctuation may separate parameters; `--ar 2:3,` has the invalid value `2:3,`.
-    Commas inside free-text values (`--no red, blue`) are fine.
+    A value followed by sentence punctuation (`.`, `,`, `;`, `!`) is reported the same
+    way for every kind of value: `--ar 16:9.`, `--q 2.`, `--s 250.`. Commas inside
+    free-text values (`--no red, blue`) are fine.
 
-    Fails: `a cat --ar 2:3, --s 50`, `a cat --ar 2:3 , --s 50`
+    Fails: `a cat --ar 2:3, --s 50`, `a cat --ar 2:3 , --s 50`, `a cat --ar 16:9.`
     Passes: `a cat --ar 2:3 --s 50`, `a cat --no red, blue`
 
     Fix (safe): delete the punctuation.

@@ -48,8 +48,13 @@ auth; 404 before completion, 410 once expired), ``GET /`` (a description).
 ``callback_timeout`` (``10.0``), ``callback_retry_delays`` (``(1.0, 2.0, 4.0)``)
     Each delivery attempt's timeout, and the waits before each retry (scale them down
     in tests).
-``strict_fields`` (``True``)
-    400 on request fields the mj-v7 schema does not define.
+``behaviour`` (``"documented"``)
+    ``"documented"``: what the evolink docs state, checked with the sandbox's own
+    table of the request contract (:mod:`.contract`), permissive where the docs are
+    silent (unknown fields ignored, unknown prompt flags passed through; what the docs
+    call unsupported fails the task with ``invalid_parameters``). ``"strict"``: the
+    library's own validation (unknown fields, lint errors, Idempotency-Key format and
+    409 conflicts) as 400s. Every decision: the table in ``docs/sandbox.md``.
 ``stall_timeout`` (``30.0``)
     How long a ``stall`` fault without ``delay`` holds its connection.
 ``public_base_url`` (``None``)
@@ -64,7 +69,9 @@ auth; 404 before completion, 410 once expired), ``GET /`` (a description).
 Prompt markers (whole words, any case): ``sandbox-fail`` or ``sandbox-fail:CODE`` (the
 task fails with that task error code), ``sandbox-never`` (it never finishes),
 ``sandbox-cancel`` (it ends ``cancelled``/``request_cancelled``), ``sandbox-images:N``
-(only N of the four results). ``--seed`` fixes the pixels; without it a random seed.
+(only N of the four results). A cancelled task and a completion with 0 results are
+beyond the documentation and happen only on these markers. ``--seed`` fixes the
+pixels; without it a random seed.
 
 Faults (:meth:`Sandbox.inject` and ``mjprompt sandbox --fault``), see
 :class:`~mjprompt.sandbox.faults.FaultKind`: ``rate_limit`` (429), ``quota`` (402),

@@ -2,9 +2,11 @@
 
 Routes (evolink-api.md §1-§3):
 
-- ``POST /v1/images/generations``: bearer auth, validation, an optional
-  ``Idempotency-Key`` (same key and body: the same task, ``Idempotency-Replayed: true``;
-  same key, other body: 409 ``idempotency_conflict``), then the creation body.
+- ``POST /v1/images/generations``: bearer auth, validation (the documented contract of
+  :mod:`.contract`, or with ``behaviour="strict"`` our library's rules of
+  :mod:`.validate`), an optional ``Idempotency-Key`` (same key and body: the same task,
+  ``Idempotency-Replayed: true``; same key, other body: a new task, or 409
+  ``idempotency_conflict`` when strict), then the creation body.
 - ``GET /v1/tasks/{id}``: bearer auth; ``invalid_task_id`` unless the id starts with
   ``task-unified-``, ``task_not_found`` for an unknown id, else the task's state now.
 - ``GET /files/{id}/{i}.png``: the result images (no auth, like a CDN link); 404 before
@@ -25,9 +27,11 @@ from typing import Any
 
 import attrs
 
+from . import contract
 from .callbacks import CallbackDispatcher
-from .config import SandboxConfig
+from .config import STRICT, SandboxConfig
 from .envelope import ApiError, Endpoint, http_error
+from .jsonbody import BodyError, parse_json
 from .png import image_size, render_image
 from .recording import CallbackAttempt, Log
 from .tasks import SandboxTask, TaskStore, new_task_id, task_from_prompt
@@ -38,7 +42,8 @@ __all__ = ["Response", "SandboxApp", "endpoint_of"]
 GENERATIONS = "/v1/images/generations"
 TASKS = "/v1/tasks/"
 FILES = "/files/"
-_FILE = re.compile(r"/files/(?P<task>[^/]+)/(?P<index>\d+)\.png")
+# An index of at most 3 digits: a 5000-digit one must be a 404, not an int() error.
+_FILE = re.compile(r"/files/(?P<task>[^/]+)/(?P<index>\d{1,3})\.png")
 # What evolink's own client sends (evolink-api.md §6.2).
 _IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9._-]{16,96}")
 
@@ -125,6 +130,7 @@ class SandboxApp:
                 {
                     "service": "mjprompt sandbox",
                     "emulates": "evolink.ai mj-v7",
+                    "behaviour": self.config.behaviour,
                     "endpoints": [f"POST {GENERATIONS}", f"GET {TASKS}{{task_id}}"],
                 }
             )
@@ -146,26 +152,25 @@ class SandboxApp:
             raise http_error(401, endpoint)
 
     def _create(self, headers: Mapping[str, str], raw: bytes | None) -> Response:
+        strict = self.config.behaviour == STRICT
         try:
-            payload = json.loads(raw or b"")
-        except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            where = (
-                f" (line {e.lineno}, column {e.colno}: {e.msg})"
-                if isinstance(e, json.JSONDecodeError)
-                else ""
+            payload = parse_json(raw or b"")
+        except BodyError as e:  # G02, E03
+            raise http_error(400, Endpoint.GENERATION, f"Invalid request parameters: {e}") from None
+        invalid: str | None = None
+        if strict:
+            checked = validate(
+                payload, strict=True, allow_loopback=self.config.allow_loopback_callbacks
             )
-            raise http_error(
-                400,
-                Endpoint.GENERATION,
-                f"Invalid request parameters: the body is not valid JSON{where}",
-            ) from None
-        request = validate(
-            payload,
-            strict=self.config.strict_fields,
-            allow_loopback=self.config.allow_loopback_callbacks,
-        )
+            prompt, speed, callback_url = checked.prompt, checked.speed, checked.callback_url
+        else:
+            request = contract.check_request(
+                payload, allow_loopback=self.config.allow_loopback_callbacks
+            )
+            prompt, speed, callback_url = request.prompt, request.speed, request.callback_url
+            invalid = contract.prompt_failure(prompt, speed)
         key = headers.get("idempotency-key")
-        if key is not None and not _IDEMPOTENCY_KEY.fullmatch(key):
+        if strict and key is not None and not _IDEMPOTENCY_KEY.fullmatch(key):  # I02
             raise http_error(
                 400,
                 Endpoint.GENERATION,
@@ -173,6 +178,8 @@ class SandboxApp:
                 "from A-Z a-z 0-9 . _ -",
                 param="Idempotency-Key",
             )
+        if key is not None and not key:
+            key = None  # I02: an empty header names no key
         fingerprint = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
         now = self.config.clock()
 
@@ -180,15 +187,16 @@ class SandboxApp:
             return task_from_prompt(
                 new_task_id(now),
                 now,
-                prompt=request.prompt,
-                speed=request.speed,
-                callback_url=request.callback_url,
+                prompt=prompt,
+                speed=speed,
+                callback_url=callback_url,
                 duration=self.config.task_duration,
                 fail_code=self.config.fail_code,
+                invalid=invalid,
             )
 
-        created = self.tasks.create(make, key, fingerprint)
-        if created is None:
+        created = self.tasks.create(make, key, fingerprint, conflict_creates=not strict)
+        if created is None:  # I03, strict only
             raise http_error(
                 409,
                 message="Idempotency-Key was already used for a different request body",

@@ -7,9 +7,20 @@ from collections.abc import Callable
 
 import attrs
 
-__all__ = ["DEFAULT_API_KEY", "SandboxConfig"]
+__all__ = ["BEHAVIOURS", "DEFAULT_API_KEY", "DOCUMENTED", "STRICT", "SandboxConfig"]
 
 DEFAULT_API_KEY = "sk-sandbox"
+# What the sandbox accepts (docs/sandbox.md, "Behaviours"): `documented` checks only the
+# request contract the evolink docs state and is permissive where they are silent;
+# `strict` refuses everything our own library would (unknown fields, lint errors).
+DOCUMENTED = "documented"
+STRICT = "strict"
+BEHAVIOURS = (DOCUMENTED, STRICT)
+
+
+def _behaviour(_inst: object, _attribute: attrs.Attribute[str], value: str) -> None:
+    if value not in BEHAVIOURS:
+        raise ValueError(f"behaviour must be one of {', '.join(BEHAVIOURS)}, got {value!r}")
 
 
 def _non_negative(_inst: object, attribute: attrs.Attribute[float], value: float) -> None:
@@ -57,8 +68,8 @@ class SandboxConfig:
     callback_retry_delays: tuple[float, ...] = attrs.field(
         default=(1.0, 2.0, 4.0), converter=tuple, validator=_delays
     )
-    # Reject unknown request fields (the real API's schema defines no others).
-    strict_fields: bool = True
+    # `documented` (the evolink docs, permissive where silent) or `strict` (our linter).
+    behaviour: str = attrs.field(default=DOCUMENTED, validator=_behaviour)
     # How long a `stall` fault holds a connection when it gives no `delay`.
     stall_timeout: float = attrs.field(default=30.0, validator=_non_negative)
     # Base of the result links when the sandbox is reached through another address.

@@ -70,6 +70,8 @@ _GATEWAY: dict[int, tuple[str, str, str]] = {
     409: ("idempotency_conflict", "invalid_request_error", "Idempotency-Key reused"),
     410: ("link_expired", "invalid_request_error", "The result link has expired"),
     413: ("request_too_large", "invalid_request_error", "Request body too large"),
+    414: ("uri_too_long", "invalid_request_error", "Request URI too long"),
+    431: ("headers_too_large", "invalid_request_error", "Request header fields too large"),
     502: ("bad_gateway", "api_error", "Bad gateway: the upstream returned an invalid response"),
     503: (
         "service_unavailable",

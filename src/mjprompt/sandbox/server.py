@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import itertools
-import json
 import socket
 import sys
 import threading
@@ -20,6 +19,7 @@ from .app import Response, SandboxApp, endpoint_of, error_response
 from .config import SandboxConfig
 from .envelope import ApiError, http_error
 from .faults import Fault, FaultKind, FaultPlan, fault_kind
+from .jsonbody import BodyError, parse_json
 from .recording import CallbackAttempt, Log, RecordedRequest, RequestLog
 from .tasks import SandboxTask
 
@@ -27,6 +27,8 @@ __all__ = ["Sandbox"]
 
 MAX_BODY = 1 << 20  # far above any valid request (a prompt is at most 8192 characters)
 SLOW_DEFAULT = 1.0
+MAX_LINGER = 16 << 20  # what is read and discarded after refusing an oversized request
+MAX_RECORDED_PATH = 2048  # a longer path is recorded cut, with its length
 
 _HTML_PAGE = (
     b"<html><head><title>502 Bad Gateway</title></head><body>"
@@ -87,13 +89,48 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = do_GET
 
+    def __getattr__(self, name: str) -> Any:
+        # Any other method (`BREW`, `get`) is routed too, to get the 405 or 404 of its
+        # path, instead of http.server's 501 for a method it has no do_* for (E02).
+        if name.startswith("do_"):
+            return self._handle
+        raise AttributeError(name)
+
     def log_message(self, format: str, *args: Any) -> None:
         pass  # the sandbox logs one line per request itself (config.log)
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's answer to a malformed request (bad request line, URI over 64 KiB,
+        too many headers, unknown HTTP version): the JSON envelope instead of an HTML
+        page, always a 4xx (a malformed request is the client's fault), and recorded (E02).
+        """
+        status = int(code)
+        if status >= 500:
+            status = 400
+        sb = self.server.sandbox
+        method = getattr(self, "command", None) or "-"
+        path = getattr(self, "path", None) or self.raw_requestline.decode("latin-1").strip()
+        if len(path) > MAX_RECORDED_PATH:
+            path = f"{path[:MAX_RECORDED_PATH]}... ({len(path)} characters)"
+        headers = {k.lower(): v for k, v in getattr(self, "headers", {}).items()}
+        index = sb._record(method, path, "", headers, None, None)
+        reason = message or "malformed request"
+        error = http_error(status, message=f"Bad request: {reason}")
+        sb._finish(index, method, path, status, None)
+        self.close_connection = True
+        # An unreadable version leaves http.server's HTTP/0.9 default, which would send
+        # the body without a status line; the answer is HTTP/1.1 whatever was asked.
+        self.request_version = "HTTP/1.1"
+        self._send(error_response(error), None)
+        self._linger()
+
     def _handle(self) -> None:
         sb = self.server.sandbox
-        split = urlsplit(self.path)
-        path, query = split.path, split.query
+        try:
+            split = urlsplit(self.path)
+            path, query = split.path, split.query
+        except ValueError:  # e.g. `//[x/`: not a URL at all; routed (to a 404) as it is
+            path, query = self.path, ""
         headers = {k.lower(): v for k, v in self.headers.items()}
         fault = sb.faults.take(self.command, path)
         kind = fault.kind if fault is not None else None
@@ -118,6 +155,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._drop()
         else:
             self._send(response, kind)
+            if bad_body is not None:
+                self._linger()
 
     def _respond(
         self, fault: Fault | None, path: str, headers: dict[str, str], body: bytes
@@ -215,6 +254,26 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if kind == FaultKind.TRUNCATE:
             self._drop()
+
+    def _linger(self) -> None:
+        """Half-close, then discard what the client still sends (at most 16 MiB, until it
+        pauses for 2 s).
+
+        Closing a socket with unread input makes the kernel reset the connection, and a
+        client still sending its oversized body would lose the 4xx it was answered.
+        """
+        try:
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_WR)
+            self.connection.settimeout(2.0)
+            left = MAX_LINGER
+            while left > 0:
+                chunk = self.connection.recv(min(65536, left))
+                if not chunk:
+                    break
+                left -= len(chunk)
+        except OSError:
+            pass
 
     def _drop(self) -> None:
         """Close the connection with no (or no more) response."""
@@ -402,8 +461,8 @@ class Sandbox:
         parsed: Any = None
         if body:
             try:
-                parsed = json.loads(body)
-            except (UnicodeDecodeError, json.JSONDecodeError):
+                parsed = parse_json(body)
+            except BodyError:  # recorded as bytes only; the answer says what is wrong
                 parsed = None
         record = RecordedRequest(
             method,

@@ -13,6 +13,10 @@ Markers in the prompt text choose the outcome (case-insensitive whole words):
 - ``sandbox-cancel``: the task ends ``cancelled`` with ``request_cancelled``;
 - ``sandbox-images:N``: a completed task has only N results (0-4), as when the
   moderation filters some images.
+
+``cancelled`` and a completion with 0 results are beyond the documentation (its status
+enum has no ``cancelled``; it promises 1-4 images): the sandbox produces them only on
+these explicit markers (decisions R04, R06 in docs/sandbox.md).
 """
 
 from __future__ import annotations
@@ -26,8 +30,6 @@ from collections.abc import Callable
 from typing import Any
 
 import attrs
-
-from ..parser import parse_lenient
 
 __all__ = [
     "CREDITS_BY_SPEED",
@@ -64,6 +66,11 @@ TASK_ERROR_MESSAGES = {
 }
 
 _ID_ALPHABET = string.ascii_lowercase + string.digits
+# The seed and aspect ratio that shape the result images; read with two patterns rather
+# than the prompt parser, so that no prompt the documented contract accepts can break
+# the sandbox (digits are bounded: a 5000-digit seed is simply not a seed).
+_SEED = re.compile(r"(?<!\S)--seed\s+(\d{1,12})(?!\S)", re.IGNORECASE)
+_ASPECT = re.compile(r"(?<!\S)--(?:ar|aspect)\s+(\d{1,6}):(\d{1,6})(?!\S)", re.IGNORECASE)
 _MARKER = re.compile(
     r"(?<![\w-])sandbox-(fail|never|cancel|images)(?::([A-Za-z0-9_]+))?(?![\w-])", re.IGNORECASE
 )
@@ -97,6 +104,7 @@ class SandboxTask:
     outcome: str = Outcome.COMPLETE
     error_code: str | None = None
     result_count: int = 4
+    error_detail: str | None = None  # appended to the stock message of error_code
 
     @property
     def ends_at(self) -> float | None:
@@ -168,11 +176,10 @@ class SandboxTask:
         elif terminal:
             usage["credits_used"] = 0  # failed and cancelled tasks are refunded
             code = self.error_code or "unknown_error"
-            body["error"] = {
-                "code": code,
-                "message": TASK_ERROR_MESSAGES.get(code, f"Task failed: {code}"),
-                "type": "task_error",
-            }
+            message = TASK_ERROR_MESSAGES.get(code, f"Task failed: {code}")
+            if self.error_detail:
+                message = f"{message}\n{self.error_detail}"
+            body["error"] = {"code": code, "message": message, "type": "task_error"}
         return body
 
     def result_url(self, base_url: str, index: int) -> str:
@@ -181,17 +188,15 @@ class SandboxTask:
 
 def _prompt_facts(prompt: str) -> tuple[int | None, tuple[float, float]]:
     """The ``--seed`` and ``--ar`` of a prompt (None / 1:1 when absent or invalid)."""
-    parsed = parse_lenient(prompt)
-    seed_param = parsed.param("seed")
-    seed = seed_param.value if seed_param is not None else None
+    seed_match = _SEED.search(prompt)
+    seed = int(seed_match.group(1)) % 2**32 if seed_match else None
     aspect = (1.0, 1.0)
-    ar = parsed.param("aspect")
-    if ar is not None and ar.value is not None:
-        w = float(getattr(ar.value, "width", 0))
-        h = float(getattr(ar.value, "height", 0))
+    ar = _ASPECT.search(prompt)
+    if ar is not None:
+        w, h = float(ar.group(1)), float(ar.group(2))
         if w > 0 and h > 0:
             aspect = (w, h)
-    return (seed if isinstance(seed, int) else None), aspect
+    return seed, aspect
 
 
 def task_from_prompt(
@@ -203,11 +208,31 @@ def task_from_prompt(
     callback_url: str | None,
     duration: float,
     fail_code: str,
+    invalid: str | None = None,
 ) -> SandboxTask:
-    """A task for ``prompt``: seed and aspect from its parameters, outcome from its markers."""
+    """A task for ``prompt``: seed and aspect from its parameters, outcome from its markers.
+
+    ``invalid`` (why the documented contract refuses the prompt's content) makes the
+    task fail with ``invalid_parameters`` whatever its markers say.
+    """
     seed, aspect = _prompt_facts(prompt)
     if seed is None:
         seed = secrets.randbelow(2**32)  # Midjourney picks a random seed
+    if invalid is not None:
+        return SandboxTask(
+            task_id,
+            now,
+            duration,
+            prompt,
+            speed,
+            callback_url,
+            seed,
+            aspect,
+            Outcome.FAIL,
+            "invalid_parameters",
+            0,
+            invalid,
+        )
     outcome, error_code, count = Outcome.COMPLETE, None, 4
     for m in _MARKER.finditer(prompt):
         word, arg = m.group(1).lower(), m.group(2)
@@ -260,19 +285,24 @@ class TaskStore:
         make: Callable[[], SandboxTask],
         key: str | None,
         fingerprint: str,
+        *,
+        conflict_creates: bool = False,
     ) -> tuple[SandboxTask, bool] | None:
         """Create a task, or replay the one an earlier request with ``key`` created.
 
-        Returns ``(task, replayed)``, or None when ``key`` was used for a different body.
+        Returns ``(task, replayed)``. When ``key`` was used for a different body: None,
+        or with ``conflict_creates`` a new task (the key stays bound to the first).
         The check and the creation happen under one lock, so two concurrent requests
         with one key create one task.
         """
         with self._lock:
             if key is not None and key in self._idempotency:
                 prior_fingerprint, task_id = self._idempotency[key]
-                if prior_fingerprint != fingerprint:
+                if prior_fingerprint == fingerprint:
+                    return self._tasks[task_id], True
+                if not conflict_creates:
                     return None
-                return self._tasks[task_id], True
+                key = None  # a new task; the key keeps naming the first one
             task = make()
             self._tasks[task.id] = task
             if key is not None:

@@ -1,4 +1,8 @@
-"""Request validation for ``POST /v1/images/generations``: what the library checks, as a 400.
+"""Strict request validation (``behaviour="strict"``): what the library checks, as a 400.
+
+The default behaviour checks only the documented contract (:mod:`.contract`); this
+module is the opt-in strict server, for people who want every request our own client
+would refuse to be refused by the server too.
 
 The checks mirror ``build_payload``: ``model == "mj-v7"``, a prompt of at most 8192
 code points with no lint error (profile ``evolink``), ``model_params.speed`` in
@@ -10,10 +14,8 @@ than rejecting them, and it checks the prompt together with the requested speed 
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 import attrs
 
@@ -21,6 +23,7 @@ from ..callbacks import callback_url_problem
 from ..diagnostics import Severity, line_col
 from ..lint import lint
 from ..parser import parse_lenient
+from .contract import is_loopback_url
 from .envelope import ApiError, Endpoint, http_error
 
 __all__ = ["MAX_PROMPT_LENGTH", "SPEEDS", "GenerationRequest", "strip_api_flags", "validate"]
@@ -29,7 +32,6 @@ MAX_PROMPT_LENGTH = 8192
 SPEEDS = ("draft", "fast", "turbo")
 _FIELDS = frozenset({"model", "prompt", "model_params", "callback_url"})
 _MODEL_PARAMS = frozenset({"speed"})
-_LOOPBACK_NAMES = frozenset({"localhost", "localhost."})
 
 
 @attrs.frozen
@@ -99,26 +101,10 @@ def _check_prompt(prompt: str, speed: str | None) -> None:
         raise _bad(f"prompt: {d.code} {d.message} ({where})", "prompt")
 
 
-def _is_loopback(url: str) -> bool:
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname
-    except ValueError:
-        return False
-    if parts.scheme not in ("http", "https") or not host:
-        return False
-    if host.lower() in _LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _check_callback(url: object, allow_loopback: bool) -> str:
     if not isinstance(url, str):
         raise _bad(f"callback_url must be a string, not {_json_type(url)}", "callback_url")
-    if allow_loopback and _is_loopback(url):
+    if allow_loopback and is_loopback_url(url):
         return url
     problem = callback_url_problem(url)
     if problem is not None:
@@ -142,17 +128,21 @@ def validate(
     if not isinstance(body, Mapping):
         raise _bad(f"the body must be a JSON object, not {_json_type(body)}", None)
     fields: Mapping[str, Any] = body
+    # The model first: an upscale or inpaint body (other models, other fields) is told
+    # that only mj-v7 is emulated rather than that its fields are unknown.
+    model = fields.get("model")
+    if model is None:
+        raise _bad("model is required", "model")
+    if model != "mj-v7":
+        raise _bad(
+            f"model must be 'mj-v7', not {model!r}; the sandbox emulates only mj-v7", "model"
+        )
     if strict:
         unknown = sorted(set(fields) - _FIELDS)
         if unknown:
             raise _bad(
                 f"unknown field {unknown[0]!r} (mj-v7 accepts {sorted(_FIELDS)})", unknown[0]
             )
-    model = fields.get("model")
-    if model is None:
-        raise _bad("model is required", "model")
-    if model != "mj-v7":
-        raise _bad(f"model must be 'mj-v7', not {model!r}", "model")
     prompt = fields.get("prompt")
     if prompt is None:
         raise _bad("prompt is required", "prompt")
@@ -169,7 +159,11 @@ def validate(
     callback_url = None
     if "callback_url" in fields and fields["callback_url"] is not None:
         callback_url = _check_callback(fields["callback_url"], allow_loopback)
-    _check_prompt(prompt, speed)
+    try:
+        _check_prompt(prompt, speed)
+    except (ValueError, RecursionError) as e:
+        # The linter failed on this prompt (e.g. a 5000-digit value): still a 4xx.
+        raise _bad(f"prompt could not be checked: {type(e).__name__}", "prompt") from None
     return GenerationRequest(prompt, speed or "fast", callback_url)
 
 

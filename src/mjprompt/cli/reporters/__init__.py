@@ -1,4 +1,5 @@
-"""Output formats of ``check``/``fix``: text, json, sarif, github, and ``--statistics``.
+"""Output formats of ``check``/``fix``: text, json, json-lines, sarif, github, gitlab,
+junit, and ``--statistics``.
 
 A reporter receives findings one at a time, in input order, and writes as it goes
 (``json`` and ``sarif`` stream their arrays), so the output of a huge input never has to
@@ -22,6 +23,9 @@ FORMATS: dict[str, tuple[str, str]] = {
     "json": (".json_array", "JsonReporter"),
     "sarif": (".sarif", "SarifReporter"),
     "github": (".github", "GithubReporter"),
+    "json-lines": (".json_lines", "JsonLinesReporter"),
+    "gitlab": (".gitlab", "GitlabReporter"),
+    "junit": (".junit", "JunitReporter"),
 }
 
 
@@ -40,7 +44,7 @@ def make_reporter(
     if statistics:
         from .statistics import StatisticsReporter
 
-        return StatisticsReporter(out, err, as_json=name == "json", quiet=quiet)
+        return StatisticsReporter(out, err, as_json=name == "json", quiet=quiet, profile=profile)
     module, cls = FORMATS[name]
     reporter_class = getattr(importlib.import_module(module, __name__), cls)
     reporter: Reporter = reporter_class(

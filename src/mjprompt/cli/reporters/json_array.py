@@ -1,4 +1,5 @@
-"""``--format json``: one JSON array per run, one object per diagnostic (PRODUCT.md §3).
+"""``--format json``: one JSON array per run, one object per diagnostic (the form of
+``Diagnostic.to_json``, with file positions).
 
 The array is written element by element as findings arrive.
 """

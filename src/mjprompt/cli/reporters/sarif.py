@@ -20,8 +20,9 @@ from urllib.parse import quote
 
 from ... import __version__
 from ...diagnostics import Severity
-from ...rules import REGISTRY, Rule
+from ...rules import Rule
 from ..location import Finding, Region
+from ..rules import all_rules
 from ..sources import Problem
 from .base import Reporter, Summary
 from .json_array import dumps
@@ -74,7 +75,8 @@ def _rule(rule: Rule, profile: str) -> dict[str, Any]:
 
 class SarifReporter(Reporter):
     def start(self) -> None:
-        self._codes = sorted(REGISTRY)
+        rules = all_rules()  # the registry and MJ901 (unused suppression)
+        self._codes = sorted(rules)
         self._index = {code: i for i, code in enumerate(self._codes)}
         self._count = 0
         self._notifications: list[dict[str, Any]] = []
@@ -83,7 +85,7 @@ class SarifReporter(Reporter):
             "version": __version__,
             "semanticVersion": __version__,
             "informationUri": INFORMATION_URI,
-            "rules": [_rule(REGISTRY[code], self.profile) for code in self._codes],
+            "rules": [_rule(rules[code], self.profile) for code in self._codes],
         }
         root = Path.cwd().as_uri().rstrip("/") + "/"
         head = {

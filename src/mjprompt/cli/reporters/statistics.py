@@ -1,4 +1,9 @@
-"""``--statistics``: how many findings of each code, instead of the findings themselves."""
+"""``--statistics``: how many findings of each code, instead of the findings themselves.
+
+Counted per code *and severity*, as found in the run's profile: a rule whose findings
+are sometimes a warning (MJ302 for list parameters) gets one row per severity, so the
+table never says "error" for a warning.
+"""
 
 from __future__ import annotations
 
@@ -12,22 +17,25 @@ __all__ = ["StatisticsReporter"]
 
 
 class StatisticsReporter(Reporter):
-    def __init__(self, out: TextIO, err: TextIO, *, as_json: bool, quiet: bool) -> None:
-        super().__init__(out, err, quiet=quiet)
+    def __init__(
+        self, out: TextIO, err: TextIO, *, as_json: bool, quiet: bool, profile: str = "evolink"
+    ) -> None:
+        super().__init__(out, err, quiet=quiet, profile=profile)
         self.as_json = as_json
-        self.counts: Counter[str] = Counter()
-        self.names: dict[str, tuple[str, str]] = {}
-        self.fixable: Counter[str] = Counter()
+        self.counts: Counter[tuple[str, str]] = Counter()  # (code, severity) -> count
+        self.names: dict[str, str] = {}
+        self.fixable: Counter[tuple[str, str]] = Counter()
 
     def finding(self, finding: Finding) -> None:
         d = finding.diagnostic
-        self.counts[d.code] += 1
-        self.names[d.code] = (d.rule, d.severity.value)
+        key = (d.code, d.severity.value)
+        self.counts[key] += 1
+        self.names[d.code] = d.rule
         if d.fix is not None:
-            self.fixable[d.code] += 1
+            self.fixable[key] += 1
 
-    def _rows(self) -> list[tuple[str, int]]:
-        # Most frequent first; ties by code so the order is stable.
+    def _rows(self) -> list[tuple[tuple[str, str], int]]:
+        # Most frequent first; ties by code (then severity) so the order is stable.
         return sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
     def finish(self, summary: Summary, mode: str) -> None:
@@ -38,19 +46,19 @@ class StatisticsReporter(Reporter):
             data = [
                 {
                     "code": code,
-                    "rule": self.names[code][0],
-                    "severity": self.names[code][1],
+                    "rule": self.names[code],
+                    "severity": severity,
+                    "profile": self.profile,
                     "count": count,
-                    "fixable": self.fixable[code],
+                    "fixable": self.fixable[(code, severity)],
                 }
-                for code, count in rows
+                for (code, severity), count in rows
             ]
             self.out.write(dumps(data, indent=2) + "\n")
             return
         width = max((len(str(count)) for _, count in rows), default=1)
-        for code, count in rows:
-            rule, severity = self.names[code]
-            fix = " [fixable]" if self.fixable[code] == count else ""
-            self.out.write(f"{count:>{width}}  {code}  {severity:<7}  {rule}{fix}\n")
+        for (code, severity), count in rows:
+            fix = " [fixable]" if self.fixable[(code, severity)] == count else ""
+            self.out.write(f"{count:>{width}}  {code}  {severity:<7}  {self.names[code]}{fix}\n")
         if not rows and not self.quiet:
             self.out.write("No findings.\n")

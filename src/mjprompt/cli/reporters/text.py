@@ -1,4 +1,7 @@
-"""``path:line:col: CODE message``, like the linters people already use.
+"""``path:line:col: CODE severity message``, like the linters people already use.
+
+The severity is a word on every line (``error``, ``warning``, ``info``), so it is
+visible without colour and a ``grep ' error '`` finds the errors.
 
 Colour only when asked (``--color``; by default when standard output is a terminal);
 ``--show-source`` adds the file line and a caret under the span.
@@ -74,7 +77,7 @@ class TextReporter(Reporter):
         region = finding.region
         path = printable(finding.path) if finding.path is not None else "<prompt>"
         where = self._paint(f"{path}:{region.line}:{region.column}:", _BOLD)
-        code = self._paint(d.code, _BOLD + _SEVERITY_COLOR[d.severity])
+        code = self._paint(f"{d.code} {d.severity.value}", _BOLD + _SEVERITY_COLOR[d.severity])
         self.out.write(f"{where} {code} {printable(d.message)}\n")
         if self.show_source:
             self._source(finding)
@@ -94,8 +97,8 @@ class TextReporter(Reporter):
         self.out.write("\n")
 
     def finish(self, summary: Summary, mode: str) -> None:
-        if self.quiet:
-            return
+        if self.quiet or not (summary.files or summary.problems):
+            return  # nothing was read: the runner said so on standard error
         where = f"{_plural(summary.prompts, 'prompt')} in {_plural(summary.files, 'input')}"
         parts = []
         if mode == "fix" and summary.fixed:

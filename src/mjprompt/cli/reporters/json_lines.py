@@ -1,0 +1,15 @@
+"""``--format json-lines``: one JSON object per finding, one per line (the ``json``
+format's objects, without the array around them), for ``jq`` and log pipelines."""
+
+from __future__ import annotations
+
+from ..location import Finding
+from .base import Reporter
+from .json_array import dumps
+
+__all__ = ["JsonLinesReporter"]
+
+
+class JsonLinesReporter(Reporter):
+    def finding(self, finding: Finding) -> None:
+        self.out.write(dumps(finding.to_json()) + "\n")

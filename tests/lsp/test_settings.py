@@ -1,0 +1,73 @@
+"""Settings: the project's configuration, overridden by the editor's options."""
+
+from __future__ import annotations
+
+import pytest
+
+from mjprompt.lsp.settings import Settings, SettingsError, is_prompt_file, settings_for
+
+
+def _project(tmp_path, body: str):
+    (tmp_path / "pyproject.toml").write_text("[tool.mjprompt]\n" + body)
+    (tmp_path / "d").mkdir()
+    return str(tmp_path / "d" / "x.prompts")
+
+
+def test_defaults_without_configuration(tmp_path):
+    assert settings_for(str(tmp_path / "x.prompts"), None) == Settings()
+
+
+def test_configuration_is_read_from_the_file_upward(tmp_path):
+    path = _project(tmp_path, 'profile = "midjourney"\nignore = ["MJ3"]\njson-key = "text"\n')
+    s = settings_for(path, {})
+    assert (s.profile, s.ignore, s.json_key) == ("midjourney", ("MJ3",), "text")
+    assert s.config_path == str(tmp_path / "pyproject.toml")
+
+
+def test_editor_options_win(tmp_path):
+    path = _project(tmp_path, 'profile = "midjourney"\nselect = ["MJ1"]\n')
+    s = settings_for(path, {"profile": "evolink", "select": "MJ2, MJ3", "jsonKey": "p"})
+    assert (s.profile, s.select, s.json_key) == ("evolink", ("MJ2", "MJ3"), "p")
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"profile": "v6"}, "profile must be one of evolink, midjourney"),
+        ({"select": 3}, "select must be a list"),
+        ({"jsonKey": 1}, "jsonKey must be a string"),
+    ],
+)
+def test_bad_options_are_reported(tmp_path, options, message):
+    with pytest.raises(SettingsError, match=message):
+        settings_for(str(tmp_path / "x.prompts"), options)
+
+
+def test_bad_configuration_names_the_file(tmp_path):
+    path = _project(tmp_path, 'profile = "v6"\n')
+    with pytest.raises(SettingsError, match=r"pyproject\.toml"):
+        settings_for(path, None)
+
+
+@pytest.mark.parametrize(
+    ("language", "path", "linted"),
+    [
+        ("mjprompt", "/w/notes.txt", True),
+        ("mjprompt", None, True),
+        ("plaintext", "/w/notes.txt", False),
+        ("plaintext", "/w/prompts/notes.txt", True),
+        ("plaintext", "/w/a.prompts", True),
+        ("json", "/w/package.json", False),
+        ("json", "/w/x.prompts.json", True),
+        ("plaintext", None, False),
+    ],
+)
+def test_which_documents_are_linted(language, path, linted):
+    assert is_prompt_file(language, path, Settings()) is linted
+
+
+def test_include_from_the_configuration(tmp_path):
+    path = _project(tmp_path, 'include = ["*.mj"]\n')
+    s = settings_for(path, None)
+    assert is_prompt_file("plaintext", str(tmp_path / "a.mj"), s)
+    assert not is_prompt_file("plaintext", str(tmp_path / "a.prompts"), s)
