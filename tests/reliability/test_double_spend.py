@@ -278,3 +278,20 @@ def test_the_issue_scenario_through_the_command_line(
     assert main([*args, "--resubmit-unknown"]) == 0
     assert gateway.tasks_created == 1
     assert len(set(gateway.posts)) == 1
+
+
+def test_retry_failed_then_a_lost_answer_keeps_the_new_key(gateway: Any, tmp_path: Path) -> None:
+    # A real failure may be bought again (--retry-failed, a new key). If that new POST's
+    # answer is lost, the resend must carry the *new* key, not a third one.
+    gateway.statuses = ["failed"]
+    [first] = run_once(gateway, tmp_path)
+    assert first.status == "failed"
+    gateway.statuses = []
+    gateway.script("POST", hg.Lost())
+    [second] = run_once(gateway, tmp_path, retry_failed=True)
+    assert second.status == "unknown"
+    [third] = run_once(gateway, tmp_path, resubmit_unknown=True)
+    assert third.status == "saved", third.error
+    assert gateway.tasks_created == 2  # the failed one and the one bought again
+    assert len(gateway.posts) == 3 and len(set(gateway.posts)) == 2
+    assert gateway.posts[1] == gateway.posts[2]

@@ -219,7 +219,6 @@ async def _run_job(
         if state.task_id is None and state.idempotency_key is not None:
             # One key per job until it has a task id, in every run (issue 12 item 1).
             idempotency_key = state.idempotency_key
-            resend = resend or state.maybe_taken
         if state.status in ("created", "saved") and state.task_id:
             task_id, resumed = state.task_id, True
 
