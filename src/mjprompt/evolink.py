@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -58,8 +58,10 @@ __all__ = [
     "Usage",
     "estimate_payload",
     "estimate_prompt",
+    "format_credits",
     "parse_credits_response",
     "parse_usage",
+    "weakest_status",
 ]
 
 MODEL = "mj-v7"
@@ -180,6 +182,8 @@ COST_TABLE: tuple[CostRow, ...] = (
 # dashes (the documentation writes flags that way), any case.
 _FLAG = re.compile(r"(?<!\S)--([A-Za-z][A-Za-z0-9_-]*)(?:[ \t\r\n]+([^\s-][^\s]*))?")
 
+_PERMUTATION = re.compile(r"\{[^{}]*,[^{}]*\}")
+
 
 @attrs.frozen
 class Factor:
@@ -240,7 +244,8 @@ def _round(value: float) -> float:
     return round(value, 4)
 
 
-def _weakest(statuses: list[str]) -> str:
+def weakest_status(statuses: Iterable[str]) -> str:
+    """The least trusted of ``statuses`` (documented < inferred < secondary)."""
     order = (DOCUMENTED, INFERRED, SECONDARY)
     return max(statuses, key=order.index)
 
@@ -266,6 +271,8 @@ def _estimate(flags: list[tuple[str, str | None]], speed: str, notes: list[str])
         if len(quality) > 1:
             notes.append("several --q: the last one counted")
     if any(name == "oref" for name, _ in flags):
+        if speed != "fast":
+            notes.append(f"--oref needs the fast speed; with {speed} the task fails")
         factors.append(Factor("--oref", OREF_FACTOR.value, OREF_FACTOR.status))
         statuses.append(OREF_FACTOR.status)
     if len(factors) > 1:
@@ -274,7 +281,7 @@ def _estimate(flags: list[tuple[str, str | None]], speed: str, notes: list[str])
         notes.append("--repeat is not supported by the API (one call, counted once)")
     credits = row.value * math.prod(f.multiplier for f in factors)
     return Estimate(
-        _round(credits), speed, row.value, tuple(factors), tuple(notes), _weakest(statuses)
+        _round(credits), speed, row.value, tuple(factors), tuple(notes), weakest_status(statuses)
     )
 
 
@@ -292,11 +299,15 @@ def estimate_prompt(prompt: str, speed: str | None = None) -> Estimate:
         raise ValueError(f"speed must be one of {', '.join(SPEEDS)}, got {speed!r}")
     flags = _flags(prompt)
     notes: list[str] = []
+    written = [name for name, _ in flags if name in SPEEDS]
+    if speed is not None and set(written) - {speed}:
+        notes.append(f"the prompt's --{written[0]} contradicts speed {speed} (not sendable)")
     if speed is None:
-        written = [name for name, _ in flags if name in SPEEDS]
         if len(set(written)) > 1:
             notes.append(f"several speed flags ({', '.join(written)}): the dearest counted")
         speed = max(written, key=lambda s: SPEED_CREDITS[s].value) if written else DEFAULT_SPEED
+    if _PERMUTATION.search(prompt):
+        notes.append("a {a, b} permutation: the API does not expand it (mjprompt expand does)")
     return _estimate(flags, speed, notes)
 
 
