@@ -149,11 +149,11 @@ SPEED_CREDITS: dict[str, CostRow] = {
 QUALITY_FACTORS: dict[str, CostRow] = {
     "1": CostRow("--q 1 (the default)", 1.0, "factor", DOCUMENTED, ("PG7",), "the default"),
     "2": CostRow(
-        "--q 2", 2.0, "factor", SECONDARY, ("PG7", "3P"), "evolink: 'affects cost'; about 2x"
+        "--q 2", 2.0, "factor", SECONDARY, ("PG7", "3P"), 'evolink: "affects cost"; about 2x'
     ),
     "3": CostRow("--q 3", 4.0, "factor", SECONDARY, ("3P",), "reported to run as --q 4"),
     "4": CostRow(
-        "--q 4", 4.0, "factor", SECONDARY, ("PG7", "3P"), "evolink: 'affects cost'; about 4x"
+        "--q 4", 4.0, "factor", SECONDARY, ("PG7", "3P"), 'evolink: "affects cost"; about 4x'
     ),
 }
 
