@@ -39,6 +39,7 @@ __all__ = [
     "DOCUMENTED",
     "GENERATIONS_PATH",
     "INFERRED",
+    "MAX_PROMPT_LENGTH",
     "MODEL",
     "OREF_FACTOR",
     "QUALITY_FACTORS",
@@ -69,6 +70,7 @@ BASE_URL = "https://api.evolink.ai"
 GENERATIONS_PATH = "/v1/images/generations"
 TASKS_PATH = "/v1/tasks/"  # + task id
 CREDITS_PATH = "/v1/credits"
+MAX_PROMPT_LENGTH = 8192  # ImageGenerationRequest.prompt maxLength
 SPEEDS = ("draft", "fast", "turbo")  # model_params.speed enum
 DEFAULT_SPEED = "fast"  # model_params.speed default
 BILLING_RULE = "per_call"  # usage.billing_rule of mj-v7: one charge per call, not per image

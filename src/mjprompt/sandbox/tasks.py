@@ -31,7 +31,7 @@ from typing import Any
 
 import attrs
 
-from ..evolink import estimate_payload
+from ..evolink import BILLING_RULE, MODEL, estimate_payload
 
 __all__ = [
     "TASK_ERROR_MESSAGES",
@@ -141,14 +141,14 @@ class SandboxTask:
         return {
             "created": int(self.created_at),
             "id": self.id,
-            "model": "mj-v7",
+            "model": MODEL,
             "object": "image.generation.task",
             "progress": 0,
             "status": "pending",
             "task_info": {"can_cancel": True, "estimated_time": math.ceil(self.duration)},
             "type": "image",
             "usage": {
-                "billing_rule": "per_call",
+                "billing_rule": BILLING_RULE,
                 "credits_reserved": self.credits(),
                 "user_group": "default",
             },
@@ -162,14 +162,14 @@ class SandboxTask:
         if not terminal:
             task_info["estimated_time"] = max(0, math.ceil(self.created_at + self.duration - now))
         usage: dict[str, Any] = {
-            "billing_rule": "per_call",
+            "billing_rule": BILLING_RULE,
             "credits_reserved": self.credits(),
             "user_group": "default",
         }
         body: dict[str, Any] = {
             "created": int(self.created_at),
             "id": self.id,
-            "model": "mj-v7",
+            "model": MODEL,
             "object": "image.generation.task",
             "progress": progress,
             "status": status,
