@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus" / "real-prompts.jsonl"
+# Under mutmut the tests run from a copy in ROOT/mutants, one level deeper than ../shared.
+_SHARED = next(
+    (p / "shared" for p in (ROOT.parent, ROOT.parent.parent) if (p / "shared").is_dir()),
+    ROOT.parent / "shared",
+)
+CORPUS = _SHARED / "corpus" / "real-prompts.jsonl"
+
+if "MUTANT_UNDER_TEST" in os.environ:
+    # mutmut imports the mutated copy in this process only; the CLI tests' subprocesses
+    # must import it too (not the editable install of the original), or every mutant
+    # reached only through a subprocess would survive.
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])
+    )
 
 
 def load_corpus() -> list[str]:
