@@ -35,6 +35,10 @@ def load_corpus() -> list[str]:
 @pytest.fixture(scope="session")
 def corpus() -> list[str]:
     prompts = load_corpus()
+    if not prompts and _SHARED.is_dir():
+        # ../shared is there (as in CI) but the corpus is not read: a broken path or file,
+        # which a skip would turn into dozens of tests that pass by not running.
+        pytest.fail(f"../shared is at {_SHARED} but no prompts were read from {CORPUS}")
     if not prompts:
-        pytest.skip(f"corpus not found at {CORPUS}")
+        pytest.skip(f"corpus not found at {CORPUS} (a checkout without ../shared)")
     return prompts
