@@ -30,11 +30,12 @@ try:
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
     raise ImportError("mjprompt.table needs pyarrow: pip install 'mjprompt[data]'") from exc
 
-from .ast import Parameter, Prompt, Ratio
+from .ast import Parameter, Prompt, Ratio, TextChunk
 from .diagnostics import Diagnostic, Severity
 from .lint import lint_many
 from .params import PARAMS, Kind, ParamSpec
 from .parser import parse_lenient
+from .rules.syntax import text_markers
 
 __all__ = [
     "EXPLODE_FIXED_COLUMNS",
@@ -280,6 +281,19 @@ def lint_meta() -> Any:
 # -- explode ---------------------------------------------------------------------------
 
 
+def _bad_markers(prompt: Prompt) -> int:
+    """Parameters written with a marker Midjourney rejects, as MJ101 counts them.
+
+    Since issue 14 a mistyped marker at the end of the text (`dog –ar 3:2 --v 7`) is
+    a text word to the parser, and MJ101 finds it with `text_markers`; a loose marker
+    inside the parameter block is a parameter with an invalid marker style.
+    """
+    in_block = sum(1 for p in prompt.params if not p.marker_style.valid)
+    last = prompt.text[-1] if prompt.text else None
+    in_text = len(text_markers(last)) if isinstance(last, TextChunk) else 0
+    return in_block + in_text
+
+
 def _explode_row(prompt: Prompt, diagnostics: Iterable[Diagnostic]) -> dict[str, object]:
     errors = warnings = 0
     for d in diagnostics:
@@ -291,7 +305,7 @@ def _explode_row(prompt: Prompt, diagnostics: Iterable[Diagnostic]) -> dict[str,
         "text": prompt.text_source,
         "images": [image.url for image in prompt.images],
         "unknown_params": [p.name for p in prompt.params if p.spec is None],
-        "bad_markers": sum(1 for p in prompt.params if not p.marker_style.valid),
+        "bad_markers": _bad_markers(prompt),
         "glued": any(p.glued for p in prompt.params),
         "permutations": next(prompt.permutations(), None) is not None,
         "errors": errors,

@@ -142,8 +142,10 @@ def test_explode_typed_values() -> None:
     assert first["chaos"] is None
     assert first["bad_markers"] == 0
     assert first["glued"] is False
-    # The first --ar wins (written with an en dash, which MJ rejects: a bad marker).
-    assert second["aspect"] == "3:2"
+    # `–ar 3:2` is written with an en dash, which MJ rejects: since issue 14 it is a word
+    # of the text (MJ101 reports it, a bad marker), so the first real --ar wins.
+    assert second["text"] == "dog –ar 3:2"
+    assert second["aspect"] == "16:9"
     assert second["bad_markers"] == 1
     assert second["glued"] is True
     assert second["chaos"] is None  # present but not a number
