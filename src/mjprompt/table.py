@@ -97,6 +97,9 @@ def _number(value: float) -> str:
     return str(int(value)) if value.is_integer() else repr(value)
 
 
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+
 def _typed(spec: ParamSpec, param: Parameter) -> object:
     """The Arrow-ready value of a parameter that is present (None: it does not parse)."""
     kind, value = spec.kind, param.value
@@ -105,7 +108,10 @@ def _typed(spec: ParamSpec, param: Parameter) -> object:
     if value is None:
         return None
     if kind is Kind.INT:
-        return value if isinstance(value, int) else None
+        # A number beyond int64 (`--seed 99999999999999999999`, out of range anyway:
+        # MJ304) is null, as a value that does not parse: Arrow cannot hold it.
+        fits = isinstance(value, int) and _INT64_MIN <= value <= _INT64_MAX
+        return value if fits else None
     if kind is Kind.FLOAT:
         return float(value) if isinstance(value, (int, float)) else None
     if kind is Kind.RATIO:
@@ -335,7 +341,8 @@ def explode(
     of the parameter table, with a typed value: flags are booleans (False when absent),
     numbers int64/float64, the aspect ratio ``"W:H"``, lists (``--no``, ``--sref``,
     ``--profile``) lists of strings, and null when absent or when the value does not
-    parse. A pandas DataFrame gives a DataFrame with Arrow-backed dtypes and its index.
+    parse (or is a whole number beyond int64). A pandas DataFrame gives a DataFrame with
+    Arrow-backed dtypes and its index.
     """
     texts = prompt_texts(table, column)
     schema = explode_schema()

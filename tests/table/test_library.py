@@ -248,3 +248,11 @@ def test_without_pyarrow_the_message_says_what_to_install() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert "pip install 'mjprompt[data]'" in proc.stdout, proc.stderr
+
+
+def test_explode_whole_numbers_beyond_int64_are_null() -> None:
+    # Out of range anyway (MJ304); Arrow's int64 cannot hold them.
+    prompts = ["a --seed " + "9" * 5000, "a --seed 99999999999999999999", "a --seed 42"]
+    rows = explode(pa.table({"prompt": prompts})).to_pylist()
+    assert [row["seed"] for row in rows] == [None, None, 42]
+    assert all(row["errors"] == 1 for row in rows[:2])

@@ -26,6 +26,7 @@ from ..ast import (
     Weight,
 )
 from ..params import PARAMS, Arity, Kind, ParamSpec, Status
+from ..values import read_int
 from .base import Context, RuleFunc
 from .common import effective_value, flag, number_text, without_punctuation
 from .syntax import DASHES
@@ -287,7 +288,7 @@ def _judge(p: Parameter, spec: ParamSpec, out: ParamFacts) -> int:
     raw = tokens[0].raw
     if value is None:
         if spec.kind is Kind.INT and _NEGATIVE_INT.fullmatch(raw):
-            value = int(raw)  # a negative whole number: out of range, not of wrong type
+            value = read_int(raw)  # a negative whole number: out of range, not of wrong type
         elif spec.kind is Kind.RATIO and _is_decimal_ratio(raw):
             return 0  # a ratio with decimals the parser could not read: MJ306 reads it
         else:
