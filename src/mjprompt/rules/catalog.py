@@ -19,8 +19,7 @@ __all__ = ["render_markdown"]
 
 
 def _severity(r: Rule, profile: str) -> str:
-    sev = r.severities.get(profile)
-    return "—" if sev is None else sev.value
+    return r.severity_word(profile, off="—")
 
 
 def _cell(sev: object) -> str:
@@ -217,6 +216,11 @@ def render_markdown() -> str:
             f"### {r.code} `{r.name}`",
             "",
             f"Severity: {sevs}. Fix: {r.fix or 'none'}.",
+            *(
+                ["", *(f"- Except {line}." for line in r.variant_lines(PROFILES))]
+                if r.variants
+                else []
+            ),
             "",
             _doc_markdown(r.doc),
         ]

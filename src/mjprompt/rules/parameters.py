@@ -17,7 +17,7 @@ from ..ast import Parameter, Ratio, SrefItem, Value
 from ..diagnostics import Edit, Fix, Span
 from ..params import Kind, suggestion_names
 from ..values import read_sref_item
-from .base import Context, Report, delete_token, replace, rule
+from .base import Context, Report, delete_token, replace, rule, variant
 from .common import E, W, flag, value_span, value_tokens, without_punctuation
 from .facts import (
     DUPLICATE,
@@ -87,7 +87,16 @@ def _unknown(p: Parameter) -> Report:
 
 
 @triggers(DUPLICATE)
-@rule("MJ302", "duplicate-parameter", evolink=E, midjourney=E, fix="safe/unsafe")
+@rule(
+    "MJ302",
+    "duplicate-parameter",
+    evolink=E,
+    midjourney=E,
+    fix="safe/unsafe",
+    variants=(
+        variant("a repeated list parameter (`--sref`, `--p`, `--no`)", evolink=W, midjourney=W),
+    ),
+)
 def duplicate_parameter(ctx: Context) -> Iterable[Report]:
     """The same parameter twice, also through an alias (`--s 100 --stylize 200`).
 
@@ -195,7 +204,14 @@ def value_out_of_range(ctx: Context) -> Iterable[Report]:
 
 
 @triggers(ENUM)
-@rule("MJ305", "value-not-allowed", evolink=E, midjourney=E, fix="unsafe")
+@rule(
+    "MJ305",
+    "value-not-allowed",
+    evolink=E,
+    midjourney=E,
+    fix="unsafe",
+    variants=(variant("`--q 3` (run as 4)", evolink=E, midjourney=W),),
+)
 def value_not_allowed(ctx: Context) -> Iterable[Report]:
     """A value outside the parameter's list of choices (`--q 3`, `--q .5`).
 

@@ -8,12 +8,13 @@ rules of different strength. The rest need a look inside values.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from ..ast import Parameter
-from ..params import CONFLICTS, NEEDS_IMAGE, NEEDS_TEXT, REQUIREMENTS, Requirement
+from ..diagnostics import Severity
+from ..params import CONFLICTS, NEEDS_IMAGE, NEEDS_TEXT, REQUIREMENTS, Conflict, Requirement
 from ..values import read_sref_item
-from .base import Context, Report, rule
+from .base import Context, Report, Variant, rule, variant
 from .common import E, W, effective_value, number_text, value_tokens, without_punctuation
 from .facts import IMAGES, NO_TEXT, Trigger, triggers
 
@@ -44,8 +45,38 @@ def _value_in(p: Parameter, values: tuple[str, ...]) -> bool:
     return value is not None and number_text(value) in values
 
 
+def _row_variants(
+    rows: Iterable[Requirement | Conflict], name: Callable[[Requirement | Conflict], str]
+) -> tuple[Variant, ...]:
+    """The severities of a table's rows that differ from error/error, grouped."""
+    groups: dict[tuple[Severity | None, Severity | None], list[str]] = {}
+    for row in rows:
+        if (row.evolink, row.midjourney) != (E, E):
+            groups.setdefault((row.evolink, row.midjourney), []).append(name(row))
+    return tuple(
+        variant(", ".join(names), evolink=evo, midjourney=mj) for (evo, mj), names in groups.items()
+    )
+
+
+def _needs(row: Requirement | Conflict) -> str:
+    assert isinstance(row, Requirement)
+    what = {NEEDS_IMAGE: "an image prompt", NEEDS_TEXT: "a text prompt"}
+    return f"`--{row.param}` without {what.get(row.needs, f'`--{row.needs}`')}"
+
+
+def _pair(row: Requirement | Conflict) -> str:
+    assert isinstance(row, Conflict)
+    return f"`--{row.first}` with `--{row.second}`"
+
+
 @triggers(*REQUIREMENT_TRIGGERS)
-@rule("MJ501", "missing-dependency", evolink=E, midjourney=E)
+@rule(
+    "MJ501",
+    "missing-dependency",
+    evolink=E,
+    midjourney=E,
+    variants=_row_variants(REQUIREMENTS, _needs),
+)
 def missing_dependency(ctx: Context) -> Iterator[Report]:
     """A parameter used without what it depends on (`--sw` without `--sref`).
 
@@ -79,7 +110,13 @@ def missing_dependency(ctx: Context) -> Iterator[Report]:
 
 
 @triggers(*CONFLICT_TRIGGERS)
-@rule("MJ502", "conflicting-parameters", evolink=E, midjourney=E)
+@rule(
+    "MJ502",
+    "conflicting-parameters",
+    evolink=E,
+    midjourney=E,
+    variants=_row_variants(CONFLICTS, _pair),
+)
 def conflicting_parameters(ctx: Context) -> Iterator[Report]:
     """Two parameters that cannot be used together (`--oref` with `--q 4`).
 
