@@ -232,7 +232,7 @@ def _not_allowed(ctx: Context, f: Finding) -> Report:
     spec = f.param.spec
     assert spec is not None
     choices = ", ".join(spec.choices[:-1]) + f" or {spec.choices[-1]}"
-    message = f"{flag(spec)} must be {choices} in V7, not `{f.tokens[0].raw}`"
+    message = f"{flag(spec, f.param.name)} must be {choices} in V7, not `{f.tokens[0].raw}`"
     span = value_span(f.param, f.tokens)
     if spec.name == "quality" and f.detail == "3":
         return Report(
