@@ -191,7 +191,7 @@ def value_out_of_range(ctx: Context) -> Iterable[Report]:
     """A number outside the parameter's range.
 
     Midjourney's own message: `` `--stylize` must be between 0 and 1000 ``. Ranges come
-    from the parameter table (v7-syntax.md §1): `--chaos` 0–100, `--exp` 0–100,
+    from the parameter table ([MJ-PARAMS], [EVO]): `--chaos` 0–100, `--exp` 0–100,
     `--weird` 0–3000, `--stylize` 0–1000, `--iw` 0–3, `--seed` 0–4294967295,
     `--sw` 0–1000, `--sv` 1–6, `--ow` 1–1000, `--repeat` 2–40.
 
