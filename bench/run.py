@@ -52,6 +52,9 @@ from harness import (
     python_peak,
     time_ratios,
 )
+from import_table import measure as import_rows
+from import_table import show as show_imports
+from import_table import summary as import_summary
 from peer import Peer, PeerUnavailable, ensure_peer
 from workloads import (
     CORPUS,
@@ -63,8 +66,9 @@ from workloads import (
 )
 
 import mjprompt
-from mjprompt.parser import parse_lenient
-from mjprompt.rules import lint_prompt
+from mjprompt.parser import parse_lenient as lark_parse
+from mjprompt.parsing import parse_lenient
+from mjprompt.rules import lint_prompt, lint_with_plan, plan_for
 
 BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results" / "latest.json"
@@ -111,10 +115,20 @@ def throughput(
     """Prompts per second, ours and the peer's, interleaved round by round."""
     parse_lenient("warm up --ar 1:1")
     parsed = [parse_lenient(p) for p in prompts]
+    lark_parse("warm up --ar 1:1")
+    plan = plan_for("evolink")
+
+    def lark_lint(text: str) -> object:
+        return lint_with_plan(lark_parse(text), plan)
+
+    # The default engine is the generated scanner (Lark on the prompts it declines); the
+    # Lark-only rows show what the scanner is worth (issue 17).
     ours: dict[str, Callable[[str], object]] = {
         "regex split (floor)": regex_split,
         "mjprompt parse": parse_lenient,
         "mjprompt parse + full lint": mjprompt.lint,
+        "mjprompt parse, Lark engine": lark_parse,
+        "mjprompt parse + full lint, Lark engine": lark_lint,
     }
     best: dict[str, float] = {}
     rules_rate = 0.0
@@ -143,6 +157,9 @@ def throughput(
     rows: dict[str, Any] = {name: round(value) for name, value in best.items()}
     rows["mjprompt rules only (pre-parsed)"] = round(rules_rate)
     result: dict[str, Any] = {"prompts": len(prompts), "rates": rows}
+    from mjprompt.scanner import scan
+
+    result["scanner_share"] = round(sum(scan(p) is not None for p in prompts) / len(prompts), 3)
     lint_rate = best["mjprompt parse + full lint"]
     result["lint_vs_regex"] = round(ratio(lint_rate, best["regex split (floor)"]), 3)
     # Issue 3: the time of parse + full lint over the time of parse alone, measured chunk
@@ -246,6 +263,10 @@ def cold_start(peer: Peer | PeerUnavailable, repeat: int, workdir: Path) -> dict
             "exit_codes": codes,
         }
     result: dict[str, Any] = {"repeat": repeat, "commands": rows}
+    imports = import_summary(
+        import_rows(["-m", "mjprompt", "check", "--isolated", "-p", ONE_PROMPT]), 25
+    )
+    result["imports"] = imports
     base = rows["python -c pass"]["min_ms"]
     check = rows['mjprompt check -p "…"']["min_ms"]
     result["check_vs_python"] = round(ratio(check, base), 2)
@@ -372,6 +393,25 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             )
         )
         out.append(_target("parse + full lint vs regex split", t["lint_vs_regex"], 1 / 3, True))
+        # Issue 17's pure-Python targets for the default (scanner) engine; the lines
+        # above are the long-run goals.
+        out.append(
+            _target(
+                "parse + full lint vs midjargon, pure Python (issue 17)",
+                t.get("lint_vs_midjargon"),
+                1.25,
+                True,
+                skip,
+            )
+        )
+        out.append(
+            _target(
+                "parse + full lint vs regex split, pure Python (issue 17)",
+                t["lint_vs_regex"],
+                0.25,
+                True,
+            )
+        )
         if "lint_time_vs_parse" in t:
             out.append(
                 _target(
@@ -395,6 +435,15 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         out.append(
             _target('cold start of check -p "…" vs python -c pass', c["check_vs_python"], 5, False)
         )
+        heavy = c.get("imports", {}).get("heavy_loaded")
+        if heavy is not None:
+            out.append(
+                {
+                    "target": 'check -p "…" imports neither Lark nor the HTTP client (issue 17)',
+                    "status": "FAIL" if heavy else "PASS",
+                    "measured": ", ".join(heavy) or "none",
+                }
+            )
     lp = results.get("long")
     if lp is not None:
         for shape, rows in lp.items():
@@ -460,6 +509,8 @@ def show(results: dict[str, Any]) -> None:
                 f"{t['lint_time_vs_parse']} with lint_many (a dataset){span}, "
                 f"{t['lint_time_vs_parse_per_call']} calling lint() per prompt"
             )
+        if "scanner_share" in t:
+            print(f"   the scanner took {t['scanner_share']:.1%} of the prompts (Lark the rest)")
         if "peer_unavailable" in t:
             print(f"   midjargon: unavailable — {t['peer_unavailable']}")
         else:
@@ -488,6 +539,9 @@ def show(results: dict[str, Any]) -> None:
                 f"   {name:52}{row['min_ms']:>8}{row['median_ms']:>8}"
                 f"{row['min_ms'] / base:>8.2f}  {row['exit_codes']}"
             )
+        if "imports" in c:
+            print('   imports of check -p "…" (python -X importtime, one run):')
+            show_imports(c["imports"])
     if "memory" in results:
         mem = results["memory"]
         lp = mem["lint_8192"]

@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus" / "real-prompts.jsonl"
+# Under mutmut the tests run from a copy in ROOT/mutants, one level deeper than ../shared.
+_SHARED = next(
+    (p / "shared" for p in (ROOT.parent, ROOT.parent.parent) if (p / "shared").is_dir()),
+    ROOT.parent / "shared",
+)
+CORPUS = _SHARED / "corpus" / "real-prompts.jsonl"
+
+if "MUTANT_UNDER_TEST" in os.environ:
+    # mutmut imports the mutated copy in this process only; the CLI tests' subprocesses
+    # must import it too (not the editable install of the original), or every mutant
+    # reached only through a subprocess would survive.
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])
+    )
 
 
 def load_corpus() -> list[str]:
@@ -21,6 +35,10 @@ def load_corpus() -> list[str]:
 @pytest.fixture(scope="session")
 def corpus() -> list[str]:
     prompts = load_corpus()
+    if not prompts and _SHARED.is_dir():
+        # ../shared is there (as in CI) but the corpus is not read: a broken path or file,
+        # which a skip would turn into dozens of tests that pass by not running.
+        pytest.fail(f"../shared is at {_SHARED} but no prompts were read from {CORPUS}")
     if not prompts:
-        pytest.skip(f"corpus not found at {CORPUS}")
+        pytest.skip(f"corpus not found at {CORPUS} (a checkout without ../shared)")
     return prompts

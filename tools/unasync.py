@@ -32,7 +32,10 @@ DOCSTRING = (
 # Exact passages first: what the async client has and the sync one has not.
 PASSAGES: tuple[tuple[str, str], ...] = (
     ("import asyncio\n", ""),
-    ("Awaitable, ", ""),
+    (
+        "from collections.abc import AsyncIterator, Awaitable, Callable, Mapping",
+        "from collections.abc import Callable, Iterator, Mapping",
+    ),
     (
         "Callable[[float], Awaitable[object]] = asyncio.sleep",
         "Callable[[float], object] = time.sleep",
@@ -45,6 +48,16 @@ PASSAGES: tuple[tuple[str, str], ...] = (
         '"""',
     ),
     (
+        # The async client also bounds the status line and headers by the deadline; the
+        # sync one bounds every read by the socket timeout and the body by the deadline.
+        "await asyncio.wait_for(\n"
+        "                    self._exchange(method, url, body, headers, limit),\n"
+        "                    max(0.001, limit - self._clock()) + 0.5,\n"
+        "                )",
+        "self._exchange(method, url, body, headers, limit)",
+    ),
+    ("            except asyncio.TimeoutError:\n", "            except TimeoutError:\n"),
+    (
         # A progress callback may be a coroutine function in the async client only.
         "result = on_progress(current)\n"
         "                    if asyncio.iscoroutine(result):\n"
@@ -56,11 +69,13 @@ PASSAGES: tuple[tuple[str, str], ...] = (
 # Then whole words, in order (in comments and strings too: the files read alike).
 WORDS: tuple[tuple[str, str], ...] = (
     ("AsyncBaseTransport", "BaseTransport"),
+    ("AsyncIterator", "Iterator"),
     ("AsyncClient", "Client"),
     ("async def __aenter__", "def __enter__"),
     ("async def __aexit__", "def __exit__"),
     ("aclose", "close"),
     ("aiter_bytes", "iter_bytes"),
+    ("aiter_raw", "iter_raw"),
     ("aread", "read"),
     ("async def", "def"),
     ("async with", "with"),

@@ -11,7 +11,7 @@ from typing import Any
 from .ast import Parameter, Prompt
 from .diagnostics import Diagnostic, Edit, Fix, Severity, Span
 from .lint import FixResult, fix, lint, lint_many
-from .parser import PromptSyntaxError, parse
+from .parsing import PromptSyntaxError, parse
 from .render import render
 
 __version__ = "0.1.0"

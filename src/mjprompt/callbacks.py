@@ -32,16 +32,20 @@ if TYPE_CHECKING:
     from .client.task import Task
 
 __all__ = [
+    "MAX_CALLBACK_BODY_LENGTH",
     "MAX_CALLBACK_URL_LENGTH",
     "CallbackError",
     "SignedCallback",
     "callback_url_problem",
+    "host_problem",
     "parse_callback_body",
     "signed_callback_url",
     "verify_callback_url",
 ]
 
 MAX_CALLBACK_URL_LENGTH = 2048
+# A task object is a few KiB; the client reads API answers up to 1 MiB, and so does this.
+MAX_CALLBACK_BODY_LENGTH = 1024 * 1024
 
 # Names that never leave the machine or the local network. Hosts are never resolved
 # (that would make validation depend on the network); see docs/callbacks.md.
@@ -53,15 +57,84 @@ _DEC = re.compile(r"[0-9]+\Z")
 
 _IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
-# Networks that wrap an IPv4 address inside IPv6 (NAT64, the deprecated IPv4-compatible
-# form); the embedded address is judged as well.
-_NAT64 = (
-    ipaddress.IPv6Network("64:ff9b::/96"),
-    ipaddress.IPv6Network("64:ff9b:1::/48"),
-    ipaddress.IPv6Network("::/96"),
+# The special-purpose address table, pinned here rather than taken from `ipaddress`'s
+# is_private/is_global/is_reserved, whose tables changed between Python 3.10 and 3.13
+# (so a verdict depended on the patch version). Sources: the IANA IPv4 and IPv6
+# Special-Purpose Address Registries (2025), plus multicast, site-local and the rule
+# that only 2000::/3 is global unicast. Ranges the registries mark globally reachable
+# (the AS112 and AMT anycast /24s, PCP/TURN anycast) are not listed: they are public.
+# The first label matching wins; the first four labels are "specific" (they say more
+# than an address embedded in the IPv6 form).
+_SPECIFIC = ("unspecified", "loopback", "link-local", "multicast")
+_V4_TABLE: tuple[tuple[ipaddress.IPv4Network, str], ...] = tuple(
+    (ipaddress.IPv4Network(net), label)
+    for net, label in (
+        ("0.0.0.0/8", "unspecified"),  # "this network" (RFC 791)
+        ("127.0.0.0/8", "loopback"),
+        ("169.254.0.0/16", "link-local"),
+        ("224.0.0.0/4", "multicast"),
+        ("10.0.0.0/8", "private"),
+        ("172.16.0.0/12", "private"),
+        ("192.168.0.0/16", "private"),
+        ("100.64.0.0/10", "shared (carrier-grade NAT)"),
+        ("192.0.0.0/24", "reserved (IETF protocol assignments)"),
+        ("192.0.2.0/24", "private (documentation, TEST-NET-1)"),
+        ("198.51.100.0/24", "private (documentation, TEST-NET-2)"),
+        ("203.0.113.0/24", "private (documentation, TEST-NET-3)"),
+        ("198.18.0.0/15", "private (benchmarking)"),
+        ("192.88.99.0/24", "reserved (deprecated 6to4 relay anycast)"),
+        ("255.255.255.255/32", "reserved (limited broadcast)"),
+        ("240.0.0.0/4", "reserved"),
+    )
 )
-# 100.64.0.0/10 (carrier-grade NAT) is neither "private" nor global in `ipaddress`.
-_SHARED = ipaddress.IPv4Network("100.64.0.0/10")
+_V6_TABLE: tuple[tuple[ipaddress.IPv6Network, str], ...] = tuple(
+    (ipaddress.IPv6Network(net), label)
+    for net, label in (
+        ("::/128", "unspecified"),
+        ("::1/128", "loopback"),
+        ("fe80::/10", "link-local"),
+        ("ff00::/8", "multicast"),
+        ("fec0::/10", "site-local"),  # deprecated (RFC 3879), still routed inside sites
+        ("fc00::/7", "private (unique local)"),
+        ("2001:db8::/32", "private (documentation)"),
+        ("3fff::/20", "private (documentation)"),
+        ("2001::/23", "reserved (IETF protocol assignments, Teredo)"),
+        ("2002::/16", "reserved (6to4)"),
+        ("100::/64", "reserved (discard-only)"),
+        ("100:0:0:1::/64", "reserved (dummy prefix)"),
+        ("5f00::/16", "reserved (SRv6 SIDs)"),
+        ("64:ff9b::/96", "reserved (NAT64 translation)"),
+        ("64:ff9b:1::/48", "reserved (local NAT64 translation)"),
+    )
+)
+_GLOBAL_UNICAST = ipaddress.IPv6Network("2000::/3")
+_MAPPED = ipaddress.IPv6Network("::ffff:0:0/96")
+_COMPATIBLE = ipaddress.IPv6Network("::/96")
+_NAT64 = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("64:ff9b:1::/48"))
+_SIXTOFOUR = ipaddress.IPv6Network("2002::/16")
+_TEREDO = ipaddress.IPv6Network("2001::/32")
+
+
+def _label(addr: _IPAddress) -> str | None:
+    """The special-purpose label of ``addr`` from the pinned table; None when public."""
+    if isinstance(addr, ipaddress.IPv4Address):
+        return next((label for net, label in _V4_TABLE if addr in net), None)
+    label = next((label for net, label in _V6_TABLE if addr in net), None)
+    if label is None and addr not in _GLOBAL_UNICAST:
+        label = "reserved (not global unicast)"
+    return label
+
+
+def _embedded(addr: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 one wraps (mapped, compatible, NAT64, 6to4, Teredo)."""
+    value = int(addr)
+    if addr in _MAPPED or addr in _COMPATIBLE or any(addr in net for net in _NAT64):
+        return ipaddress.IPv4Address(value & 0xFFFFFFFF)
+    if addr in _SIXTOFOUR:
+        return ipaddress.IPv4Address((value >> 80) & 0xFFFFFFFF)
+    if addr in _TEREDO:  # the client's address, obfuscated by inverting its bits
+        return ipaddress.IPv4Address(~value & 0xFFFFFFFF)
+    return None
 
 
 class CallbackError(ValueError):
@@ -69,39 +142,19 @@ class CallbackError(ValueError):
 
 
 def _address_problem(addr: _IPAddress) -> str | None:
-    """Why ``addr`` is not a public address, or None when it is."""
-    checks = (
-        ("unspecified", addr.is_unspecified),
-        ("loopback", addr.is_loopback),
-        ("link-local", addr.is_link_local),
-        ("multicast", addr.is_multicast),
-        ("reserved", addr.is_reserved),
-        ("private", addr.is_private),
-        ("shared (carrier-grade NAT)", isinstance(addr, ipaddress.IPv4Address) and addr in _SHARED),
-        # fec0::/10: deprecated (RFC 3879) but still routed inside some sites, never outside.
-        ("site-local", isinstance(addr, ipaddress.IPv6Address) and addr.is_site_local),
-        ("non-global", not addr.is_global),
-    )
-    own = next((f"{addr} is a {label} address" for label, hit in checks if hit), None)
-    if any(hit for _, hit in checks[:4]):
+    """Why ``addr`` is not a public address, or None when it is (pinned table above:
+    the same verdict on every Python version)."""
+    label = _label(addr)
+    own = f"{addr} is a {label} address" if label is not None else None
+    if label in _SPECIFIC:
         return own  # a specific class (loopback, …) says more than the embedded address
     if isinstance(addr, ipaddress.IPv6Address):
-        embedded: ipaddress.IPv4Address | None = addr.ipv4_mapped
-        if embedded is None and addr.sixtofour is not None:
-            embedded = addr.sixtofour
-        if embedded is None and addr.teredo is not None:
-            embedded = addr.teredo[1]
-        if embedded is None:
-            for net in _NAT64:
-                if addr in net:
-                    embedded = ipaddress.IPv4Address(int(addr) & 0xFFFFFFFF)
-                    break
+        embedded = _embedded(addr)
         if embedded is not None:
             inner = _address_problem(embedded)
             if inner is not None:
                 return f"{inner} (embedded in {addr})"
-            if own is not None:
-                return f"{addr} wraps the IPv4 address {embedded}; write {embedded}"
+            return f"{addr} wraps the IPv4 address {embedded}; write {embedded}"
     return own
 
 
@@ -135,6 +188,13 @@ def _whatwg_ipv4(host: str) -> int | None:
 def _ends_in_number(host: str) -> bool:
     last = host.split(".")[-1]
     return bool(_DEC.match(last) or _HEX.match(last))
+
+
+def host_problem(host: str) -> str | None:
+    """Why ``host`` (as written in a URL) is not a public host; None when it is.
+
+    Used for callback URLs and for the result links the client downloads."""
+    return _host_problem(host)
 
 
 def _host_problem(host: str) -> str | None:
@@ -333,12 +393,20 @@ def parse_callback_body(body: bytes | str | Mapping[str, Any]) -> Task:
         data = body
     else:
         text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+        if len(text) > MAX_CALLBACK_BODY_LENGTH:
+            raise CallbackError(
+                f"callback body is {len(text)} characters, more than {MAX_CALLBACK_BODY_LENGTH}"
+            )
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise CallbackError(
                 f"callback body is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
             ) from None
+        except RecursionError:
+            raise CallbackError("callback body is JSON nested too deeply to read") from None
+        except ValueError as exc:  # e.g. an integer of more than 4300 digits
+            raise CallbackError(f"callback body cannot be read: {str(exc)[:120]}") from None
     if not isinstance(data, Mapping):
         raise CallbackError("callback body must be a JSON object")
     task_id = data.get("id")

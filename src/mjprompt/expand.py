@@ -26,7 +26,7 @@ import attrs
 
 from .ast import Option, OptionText, Permutation, Prompt
 from .diagnostics import Span
-from .parser import parse
+from .parsing import parse
 
 __all__ = [
     "DEFAULT_LIMIT",
@@ -193,7 +193,13 @@ def _strip(pieces: Sequence[_Piece]) -> _Alternative:
 
 def _option_alternatives(option: Option) -> Iterator[_Alternative]:
     choices: list[list[_Alternative]] = []
+    previous_end: int | None = None
     for part in option.parts:
+        if previous_end is not None and part.span.start > previous_end:
+            # The parser keeps no token for the blank between a nested group and the
+            # text after it (`{a {b,c} d}`); without this piece the words would touch.
+            choices.append([(_Piece(" ", previous_end, part.span.start, False),)])
+        previous_end = part.span.end
         if isinstance(part, Permutation):
             choices.append(list(_group_alternatives(part)))
         else:

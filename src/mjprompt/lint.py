@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 import attrs
 
 from .diagnostics import Diagnostic, Edit, Severity, apply_edits
-from .parser import parse_lenient
+from .parsing import parse_lenient
 from .rules import Plan, lint_with_plan, plan_for
 
 __all__ = ["FixResult", "fix", "lint", "lint_many"]

@@ -13,7 +13,7 @@ import functools
 import hashlib
 import os
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from lark import Lark, Token, Transformer
@@ -34,23 +34,14 @@ from .ast import (
     ValuePart,
     Weight,
 )
-from .diagnostics import Diagnostic, Span
+from .diagnostics import Span
 from .params import lookup
+from .parsing import PromptSyntaxError, iter_permutations  # re-exported (lark-free)
 from .values import parse_value
 
 __all__ = ["PromptSyntaxError", "grammar_text", "iter_permutations", "parse", "parse_lenient"]
 
 GRAMMAR_FILE = "prompt.lark"
-
-
-class PromptSyntaxError(ValueError):
-    """Raised by :func:`parse` when the text has syntax errors; carries the diagnostics."""
-
-    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
-        self.diagnostics = tuple(diagnostics)
-        first = self.diagnostics[0] if self.diagnostics else None
-        detail = f"{first.code} at {first.span.start}: {first.message}" if first else "syntax error"
-        super().__init__(detail)
 
 
 def grammar_text() -> str:
@@ -383,14 +374,3 @@ def parse(text: str) -> Prompt:
 
         raise PromptSyntaxError(lint_prompt(prompt, select=("MJ111",)))
     return prompt
-
-
-def iter_permutations(prompt: Prompt) -> Iterator[Permutation]:
-    """Every permutation group of the prompt, nested ones included, outermost first."""
-    stack = list(prompt.permutations())
-    stack.reverse()
-    while stack:
-        group = stack.pop()
-        yield group
-        inner = [p for o in group.options for p in o.parts if isinstance(p, Permutation)]
-        stack.extend(reversed(inner))

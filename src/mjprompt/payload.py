@@ -35,7 +35,7 @@ from .ast import Parameter, Prompt
 from .callbacks import callback_url_problem
 from .diagnostics import Diagnostic, Edit, Severity, Span, apply_edits, line_col
 from .lint import lint
-from .parser import parse_lenient
+from .parsing import parse_lenient
 
 __all__ = ["MODEL", "SPEEDS", "PayloadError", "build_payload", "payload_prompt"]
 
@@ -50,6 +50,24 @@ INVALID_SPEED = "PL003"
 INVALID_CALLBACK_URL = "PL004"
 PROMPT_TOO_LONG = "PL005"
 EMPTY_PROMPT = "PL006"
+NOT_TEXT = "PL007"
+
+
+def surrogate_problem(text: str) -> tuple[int, str] | None:
+    """(index, message) of the first lone surrogate in ``text``; None if there is none.
+
+    A lone surrogate is not a character: it cannot be encoded as UTF-8 (so it cannot be
+    sent) and it is what Python makes of a byte that was not UTF-8 in a command-line
+    argument (``\\udcff`` for 0xff) or of a ``\\udXXX`` escape in JSON.
+    """
+    for index, char in enumerate(text):
+        code = ord(char)
+        if 0xD800 <= code <= 0xDFFF:
+            why = f"U+{code:04X}, a lone surrogate, which is not a character"
+            if 0xDC80 <= code <= 0xDCFF:
+                why += f" (an undecodable byte 0x{code - 0xDC00:02x} becomes one)"
+            return index, why
+    return None
 
 
 class PayloadError(ValueError):
@@ -231,6 +249,11 @@ def build_payload(
     """
     if not isinstance(text, str):
         raise PayloadError(f"the prompt must be a string, not {type(text).__name__}")
+    bad = surrogate_problem(text)
+    if bad is not None:
+        index, why = bad
+        diag = _diag(NOT_TEXT, "not-text", f"the prompt contains {why}", Span(index, index + 1))
+        raise PayloadError(_describe(text, [diag]), [diag], text)
     wanted = _check_speed(speed)
     if callback_url is not None:
         problem = callback_url_problem(callback_url)

@@ -34,7 +34,7 @@ from .ast import Parameter, Prompt, Ratio, TextChunk
 from .diagnostics import Diagnostic, Severity
 from .lint import lint_many
 from .params import PARAMS, Kind, ParamSpec
-from .parser import parse_lenient
+from .parsing import parse_lenient
 from .rules.syntax import text_markers
 
 __all__ = [

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import shutil
 import subprocess
-
-import pytest
 
 from mjprompt.cli.completion import full_parser
 
@@ -30,7 +27,6 @@ def _bash_complete(script: str, words: list[str]) -> list[str]:
     return sorted(w.strip() for w in proc.stdout.split())
 
 
-@pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
 def test_bash_completion_completes_commands_and_options(cli):
     run = cli("completion", "bash")
     assert run.code == 0

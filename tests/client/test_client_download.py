@@ -32,7 +32,7 @@ def test_download_saves_every_image_and_a_sidecar(
     api.on("GET", "/r/0", httpx.Response(200, content=PNG, headers={"content-type": "image/png"}))
     api.on("GET", "/r/1", httpx.Response(200, content=JPEG))
     api.on("GET", "/r/2.webp", httpx.Response(200, content=WEBP))
-    api.on("GET", "/r/3", httpx.Response(200, content=GIF, headers={"content-type": "image/gif"}))
+    api.on("GET", "/r/3", httpx.Response(200, content=PNG, headers={"content-type": "image/gif"}))
     urls = [
         "https://cdn.example/r/0?sig=abc",
         "https://cdn.example/r/1",
@@ -47,7 +47,7 @@ def test_download_saves_every_image_and_a_sidecar(
         f"{tid}-0.png",
         f"{tid}-1.jpg",
         f"{tid}-2.webp",
-        f"{tid}-3.gif",
+        f"{tid}-3.png",  # the bytes decide, not the Content-Type
     ]
     assert paths[0].read_bytes() == PNG
     assert paths[1].read_bytes() == JPEG
@@ -63,17 +63,24 @@ def test_download_saves_every_image_and_a_sidecar(
     assert kit.KEY not in json.dumps(sidecar)
 
 
-def test_extension_from_content_type_then_url(
-    driver: Any, api: Any, kit: Any, tmp_path: Path
+@pytest.mark.parametrize(
+    ("path", "content", "ctype"),
+    [
+        ("/a", b"xxxx", "image/webp"),  # a Content-Type alone used to name it .webp
+        ("/b.jpeg", b"yyyy", None),  # the link's name alone used to name it .jpg
+        ("/c.png", b"<svg xmlns='http://www.w3.org/2000/svg'/>", "image/svg+xml"),
+        ("/d", GIF, "image/gif"),  # not one of the documented formats
+    ],
+)
+def test_only_png_jpeg_webp_bytes_are_saved_as_images(
+    driver: Any, api: Any, kit: Any, tmp_path: Path, path: str, content: bytes, ctype: str | None
 ) -> None:
-    api.on(
-        "GET", "/a", httpx.Response(200, content=b"xxxx", headers={"content-type": "image/webp"})
-    )
-    api.on("GET", "/b.jpeg", httpx.Response(200, content=b"yyyy"))
-    paths = driver(
-        "download", _task(kit, ["https://c.example/a", "https://c.example/b.jpeg"]), tmp_path
-    )
-    assert [p.suffix for p in paths] == [".webp", ".jpg"]
+    # Issue 12 item 8: the content is sniffed; nothing else gets an image extension.
+    headers = {"content-type": ctype} if ctype else {}
+    api.on("GET", path, httpx.Response(200, content=content, headers=headers))
+    with pytest.raises(DownloadError, match="did not return a PNG, JPEG or WebP image"):
+        driver("download", _task(kit, [f"https://c.example{path}"]), tmp_path)
+    assert _listing(tmp_path) == []
 
 
 def test_truncated_download_leaves_nothing_that_looks_complete(
@@ -169,7 +176,7 @@ def test_transient_media_errors_are_retried(
 def test_html_instead_of_an_image(driver: Any, api: Any, kit: Any, tmp_path: Path) -> None:
     page = httpx.Response(200, text="<html>login</html>", headers={"content-type": "text/html"})
     api.on("GET", "/r/0", page)
-    with pytest.raises(DownloadError, match="not an image"):
+    with pytest.raises(DownloadError, match="not return a PNG, JPEG or WebP image"):
         driver("download", _task(kit, ["https://cdn.example/r/0"]), tmp_path)
     assert _listing(tmp_path) == []
 

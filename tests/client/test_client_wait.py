@@ -127,10 +127,103 @@ def test_cancelled_is_terminal(driver: Any, api: Any, kit: Any) -> None:
     assert api.count("GET") == 1
 
 
-def test_unknown_status_is_terminal(driver: Any, api: Any, kit: Any) -> None:
+def test_undocumented_status_keeps_waiting_and_warns_once(
+    driver: Any, api: Any, kit: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Issue 12 item 2 / issue 13 item 4: before, `generating` ended the wait as a failure.
+    api.on(
+        "GET",
+        _path(kit),
+        kit.ok(kit.task_json("generating", 10)),
+        kit.ok(kit.task_json("generating", 40)),
+        kit.ok(kit.task_json("queued", 50)),
+        kit.ok(kit.task_json("completed", 100, results=["https://cdn.example.test/1.png"])),
+    )
+    with caplog.at_level("WARNING", logger="mjprompt.client"):
+        task = driver("wait", kit.TASK_ID)
+    assert task.is_completed
+    assert api.count("GET") == 4
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert sum("'generating'" in w for w in warnings) == 1
+    assert sum("'queued'" in w for w in warnings) == 1
+
+
+def test_undocumented_status_is_bounded_by_the_deadline(
+    make_driver: Any, api: Any, kit: Any
+) -> None:
+    driver = make_driver(polling=Polling(minimum=3.0, maximum=3.0))
     api.on("GET", _path(kit), kit.ok(kit.task_json("exploded", 30)))
-    with pytest.raises(E.UnknownTaskError, match="exploded"):
+    with pytest.raises(WaitTimeoutError, match="last seen exploded"):
+        driver("wait", kit.TASK_ID, timeout=10)
+
+
+def test_404_right_after_creation_is_retried_briefly(driver: Any, api: Any, kit: Any) -> None:
+    created = Task.from_json(kit.task_json("pending", 0))
+    api.on(
+        "GET",
+        _path(kit),
+        kit.error(404, "task_not_found"),
+        kit.error(404, "task_not_found"),
+        kit.ok(kit.task_json("completed", 100, results=["https://cdn.example.test/1.png"])),
+    )
+    assert driver("wait", created).is_completed
+    assert api.count("GET") == 3
+
+
+def test_404_after_the_grace_period_is_final(
+    make_driver: Any, api: Any, kit: Any, fake_time: Any
+) -> None:
+    driver = make_driver(polling=Polling(minimum=3.0, maximum=3.0, created_grace=5.0))
+    created = Task.from_json(kit.task_json("pending", 0))
+    api.on("GET", _path(kit), kit.error(404, "task_not_found"))
+    with pytest.raises(E.NotFoundError):
+        driver("wait", created)
+    first_404 = 1000.0 + fake_time.sleeps[0]
+    assert 5.0 <= fake_time.now - first_404 <= 5.0 + 3.0 * 1.2
+    assert api.count("GET") >= 2
+
+
+def test_404_for_a_task_id_given_by_hand_is_final(driver: Any, api: Any, kit: Any) -> None:
+    # No grace without a creation a moment ago: a wrong id must fail at once.
+    api.on("GET", _path(kit), kit.error(404, "task_not_found"))
+    with pytest.raises(E.NotFoundError):
         driver("wait", kit.TASK_ID)
+    assert api.count("GET") == 1
+
+
+def test_404_after_a_successful_query_is_final(driver: Any, api: Any, kit: Any) -> None:
+    created = Task.from_json(kit.task_json("pending", 0))
+    api.on(
+        "GET", _path(kit), kit.ok(kit.task_json("processing", 5)), kit.error(404, "task_not_found")
+    )
+    with pytest.raises(E.NotFoundError):
+        driver("wait", created)
+    assert api.count("GET") == 2
+
+
+def test_polling_follows_a_short_estimated_time(
+    make_driver: Any, api: Any, kit: Any, fake_time: Any
+) -> None:
+    # A task the server expects in 1 s is polled within a second, whatever the host.
+    driver = make_driver()
+    quick = kit.task_json("pending", 0)
+    quick["task_info"]["estimated_time"] = 1
+    done = kit.task_json("completed", 100, results=["https://cdn.example.test/1.png"])
+    api.on("GET", _path(kit), kit.ok(quick), kit.ok(quick), kit.ok(done))
+    driver("wait", Task.from_json(quick))
+    assert fake_time.sleeps and all(0.25 <= s <= 1.0 for s in fake_time.sleeps)
+
+
+def test_polling_follows_a_long_estimated_time(
+    make_driver: Any, api: Any, kit: Any, fake_time: Any
+) -> None:
+    driver = make_driver()
+    slow = kit.task_json("pending", 0)  # estimated_time 45
+    done = kit.task_json("completed", 100, results=["https://cdn.example.test/1.png"])
+    api.on("GET", _path(kit), kit.ok(slow), kit.ok(slow), kit.ok(done))
+    driver("wait", Task.from_json(slow))
+    assert fake_time.sleeps and all(2.0 <= s <= 10.0 for s in fake_time.sleeps)
+    assert fake_time.sleeps[0] == 10.0  # half of 45 s, capped at the maximum
 
 
 def test_deadline(make_driver: Any, api: Any, kit: Any, fake_time: Any) -> None:

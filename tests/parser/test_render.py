@@ -29,6 +29,15 @@ from mjprompt.parser import parse_lenient
         # an escaped trailing space stays, or the backslash would escape the `}`
         ("--A{\\ }0", "--A {\\ }0"),
         ("{a\\  , b}", "{a\\ , b}"),
+        # (mutation testing) three backslashes escape the space too; one at the very end
+        # escapes nothing and gains no space; an escaped space touches a nested group
+        ("{a\\\\\\ , b}", "{a\\\\\\ , b}"),
+        ("{a\\", "{a\\"),
+        ("{a\\ {b,c}}", "{a\\ {b, c}}"),
+        # a bracketed image keeps its brackets only when something touches the `>`
+        ("<https://s.mj.run/x>", "https://s.mj.run/x"),
+        ("<https://s.mj.run/x>\u2013ar 2:3", "<https://s.mj.run/x>\u2013ar 2:3"),
+        ("<https://s.mj.run/x>, a cat", "<https://s.mj.run/x>, a cat"),
     ],
 )
 def test_render(src: str, canonical: str) -> None:

@@ -4,19 +4,15 @@ importable, so the helpers are handed out by fixtures).
 - ``run_cli``: the real command line in a child process (``python -m mjprompt``) with a
   hard timeout, its exit code, output, CPU time and peak memory (``os.wait4``), and the
   checks every run must pass: no traceback, the process ended by itself.
-- ``scaling``: how the cost of a job grows from size n to 4n (a ratio, never an absolute
-  time), for the "time grows linearly" checks.
 """
 
 from __future__ import annotations
 
-import gc
 import os
 import signal
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -123,39 +119,9 @@ def run_cli(
     return run
 
 
-def cost_ratio(
-    job: Callable[[int], object], n: int, *, factor: int = 4, repeat: int = 5, floor: float = 0.02
-) -> float:
-    """CPU time of ``job(factor * n)`` over that of ``job(n)``, best of ``repeat`` each.
-
-    ``n`` is first doubled until one ``job(n)`` costs at least ``floor`` seconds, so that
-    timer noise does not decide the ratio. Linear work gives about ``factor``; quadratic
-    work about ``factor ** 2``. Each run starts after a full collection, so that when the
-    collector runs does not depend on what the runs before left behind (a 4x run could
-    otherwise pay for the garbage of the small ones).
-    """
-
-    def once(size: int) -> float:
-        gc.collect()
-        start = time.process_time()
-        job(size)
-        return time.process_time() - start
-
-    while once(n) < floor and n < 1 << 30:
-        n *= 2
-    small = min(once(n) for _ in range(repeat))
-    large = min(once(factor * n) for _ in range(repeat))
-    return large / max(small, 1e-9)
-
-
 @pytest.fixture
 def cli() -> Callable[..., CliRun]:
     return run_cli
-
-
-@pytest.fixture
-def scaling() -> Callable[..., float]:
-    return cost_ratio
 
 
 @pytest.fixture

@@ -257,7 +257,7 @@ def _cli_case(
     args = ["generate", "--file", str(prompts), "--out", str(out), "--timeout", wait]
     code, stdout, stderr = _cli_run(args, env, monkeypatch, capsys)
     label = f"{prompts}:2"
-    expected_last = {SAVED: "saved", UNKNOWN: "submitting", TIMEOUT: "created"}
+    expected_last = {SAVED: "saved", UNKNOWN: "unknown", TIMEOUT: "created"}
     if case.outcome == SAVED:
         assert code == 0, stderr
         assert len(stdout.split()) == 4

@@ -11,12 +11,16 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import stat
+import subprocess
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 import mjprompt
@@ -312,36 +316,93 @@ def test_binary_files(cli: Cli, tmp_path: Path, kind: str) -> None:
 # ------------------------------------------------------------------- unreadable
 
 
-def test_unreadable_file(cli: Cli, tmp_path: Path) -> None:
-    path = tmp_path / "locked.prompt"
+@attrs.frozen
+class LockedOut:
+    """Runs the CLI as a user that file modes apply to: this user, or ``nobody`` when the
+    tests run as root (as in CI), where chmod 000 would stop nothing."""
+
+    folder: Path  # a scratch folder that user can enter (not under root's 0700 tmp)
+
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "mjprompt", *args]
+        if os.geteuid() == 0:
+            command = [*_drop_root(), *command]
+        proc = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+            cwd=self.folder,
+            # HOME in the scratch folder: root's own home is closed to nobody.
+            env={**_clean_env(), "HOME": str(self.folder)},
+        )
+        assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
+        return proc
+
+
+def _clean_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith(("EVOLINK_", "MJPROMPT_"))}
+
+
+def _drop_root() -> list[str]:
+    """The command prefix that runs a program as nobody; root without one fails the test
+    (a skip would hide the check in CI, which runs as root)."""
+    if shutil.which("setpriv"):
+        return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"]
+    if shutil.which("runuser"):
+        return ["runuser", "-u", "nobody", "--"]
+    pytest.fail("running as root with neither setpriv nor runuser to drop to nobody")
+
+
+@pytest.fixture
+def locked_out() -> Iterator[LockedOut]:
+    folder = Path(tempfile.mkdtemp(prefix="mjprompt-locked-"))
+    folder.chmod(0o755)
+    try:
+        yield LockedOut(folder)
+    finally:
+        for path in [folder, *folder.rglob("*")]:
+            path.chmod(stat.S_IRWXU)  # give back what a test took away, then remove
+        shutil.rmtree(folder)
+
+
+def test_unreadable_file(locked_out: LockedOut) -> None:
+    folder = locked_out.folder
+    path = folder / "locked.prompt"
     path.write_text("a cat\n", encoding="utf-8")
     path.chmod(0)
-    try:
-        if os.access(path, os.R_OK):
-            pytest.skip("running as root: chmod 000 does not stop this user reading")
-        run = cli("check", str(path), str(tmp_path))
-        assert run.returncode == 2
-        assert f"{path}: error: cannot read: Permission denied" in run.stderr
-        assert run.stderr.count("Permission denied") == 1  # named once, walked or not
-    finally:
-        path.chmod(stat.S_IRUSR | stat.S_IWUSR)
+    run = locked_out.run("check", str(path), str(folder))
+    assert run.returncode == 2, run.stderr
+    assert f"{path}: error: cannot read: Permission denied" in run.stderr
+    assert run.stderr.count("Permission denied") == 1  # named once, walked or not
 
 
-def test_unlistable_directory(cli: Cli, tmp_path: Path) -> None:
-    locked = tmp_path / "prompts" / "locked"
+def test_unlistable_directory(locked_out: LockedOut) -> None:
+    folder = locked_out.folder
+    locked = folder / "prompts" / "locked"
     locked.mkdir(parents=True)
     (locked / "x.prompt").write_text("a cat\n", encoding="utf-8")
-    (tmp_path / "ok.prompt").write_text("a cat\n", encoding="utf-8")
+    (folder / "found.prompt").write_text(BAD + "\n", encoding="utf-8")
+    for path in (folder / "prompts", folder / "found.prompt"):
+        path.chmod(0o755)  # whatever the umask: only `locked` is closed
     locked.chmod(0)
-    try:
-        if os.access(locked, os.R_OK):
-            pytest.skip("running as root: chmod 000 does not stop this user listing")
-        run = cli("check", str(tmp_path))
-        assert run.returncode == 2
-        assert f"{locked}: error: cannot read directory: Permission denied" in run.stderr
-        assert "1 prompt" in run.stdout
-    finally:
-        locked.chmod(stat.S_IRWXU)
+    run = locked_out.run("check", str(folder))
+    assert run.returncode == 2, run.stderr
+    assert f"{locked}: error: cannot read directory: Permission denied" in run.stderr
+    # The walk goes on past the locked folder: the file beside it is checked.
+    assert f"{folder / 'found.prompt'}:1:7: MJ101" in run.stdout, run.stdout
+
+
+def test_the_locked_out_runner_really_is_locked_out(locked_out: LockedOut) -> None:
+    """The two tests above are not vacuous: the same runner reads the file once its mode
+    allows it (so a "Permission denied" comes from the mode, not from the setup)."""
+    path = locked_out.folder / "open.prompt"
+    path.write_text(BAD + "\n", encoding="utf-8")
+    path.chmod(0o644)
+    assert locked_out.run("check", str(path)).returncode == 1
+    path.chmod(0)
+    assert locked_out.run("check", str(path)).returncode == 2
 
 
 def test_entries_that_cannot_be_read_even_by_root(cli: Cli, tmp_path: Path) -> None:

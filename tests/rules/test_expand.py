@@ -112,3 +112,16 @@ def test_deep_nesting_is_counted_but_not_expanded() -> None:
 
 def test_expansions_do_not_reexpand_escaped_commas() -> None:
     assert expand(r"{a\, b}") == ["a, b"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("{a {b,c} d}", ["a b d", "a c d"]),
+        ("x {a {b,c} d, e} y", ["x a b d y", "x a c d y", "x e y"]),
+        ("{a {b,c}d}", ["a bd", "a cd"]),  # no blank in the source, none added
+        ("{a {b,c}  d}", ["a b d", "a c d"]),
+    ],
+)
+def test_the_blank_after_a_nested_group_is_kept(text: str, expected: list[str]) -> None:
+    assert expand(text) == expected

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import socket
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -26,6 +27,39 @@ def cb_sandbox(make_sandbox: Callable[..., Sandbox]) -> Sandbox:
         callback_retry_delays=DELAYS,
         callback_timeout=2.0,
     )
+
+
+def delivery_ends(task_id: str, timeout: float = 5.0) -> None:
+    """Wait for the thread that delivers ``task_id``'s callback to end (it ends after a 2xx
+    or the last retry): after that, no further attempt can come. Waiting on this end, not
+    sleeping a while, makes "nothing more was posted" a check that load cannot pass."""
+    name = f"sandbox-callback-{task_id}"
+    (thread,) = [t for t in threading.enumerate() if t.name == name] or [None]
+    if thread is not None:
+        thread.join(timeout)
+        assert not thread.is_alive(), f"{name} still delivering after {timeout} s"
+
+
+class CountingClock:
+    """A fake clock that counts its reads: the callback watcher reads it once per pass over
+    the tasks, so a few more reads prove it has looked at every task created before."""
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self._clock = clock
+        self._reads = 0
+        self._changed = threading.Condition()
+
+    def __call__(self) -> float:
+        with self._changed:
+            self._reads += 1
+            self._changed.notify_all()
+        return self._clock()
+
+    def passes(self, count: int, timeout: float = 5.0) -> None:
+        """Wait until the clock has been read ``count`` more times."""
+        with self._changed:
+            target = self._reads + count
+            assert self._changed.wait_for(lambda: self._reads >= target, timeout)
 
 
 def submit(sb: Sandbox, url: str, prompt: str = "a red fox") -> str:
@@ -57,7 +91,7 @@ def test_completed_task_is_posted_once_on_success(
     # the body is the task-query body (evolink-api.md §5)
     assert posted == cb_sandbox.task(task_id)
     assert posted["status"] == "completed" and len(posted["results"]) == 4
-    time.sleep(0.3)
+    delivery_ends(task_id)
     assert len(cb_sandbox.callbacks) == 1  # no further delivery
 
 
@@ -90,9 +124,9 @@ def test_retries_follow_the_configured_delays(
 @pytest.mark.decision("C01")
 def test_at_most_three_retries(cb_sandbox: Sandbox, receiver: Callable[..., Any]) -> None:
     r = receiver([500])
-    submit(cb_sandbox, r.url())
+    task_id = submit(cb_sandbox, r.url())
     attempts = cb_sandbox.callbacks.wait_for(4, timeout=5)
-    time.sleep(sum(DELAYS) + 0.2)  # longer than any further retry would wait
+    delivery_ends(task_id)  # a fifth attempt would come before this
     assert len(cb_sandbox.callbacks) == 4
     assert not any(a.ok for a in attempts)
     assert len(r.hits) == 4
@@ -165,18 +199,26 @@ def test_a_never_ending_task_posts_nothing(
     cb_sandbox: Sandbox, receiver: Callable[..., Any]
 ) -> None:
     r = receiver([200])
-    submit(cb_sandbox, r.url(), "a red fox sandbox-never")
-    time.sleep(0.3)
-    assert len(cb_sandbox.callbacks) == 0 and r.hits == []
+    never = submit(cb_sandbox, r.url(), "a red fox sandbox-never")
+    # A task made after it ends and is posted: the watcher has looked at both by then.
+    done = submit(cb_sandbox, r.url())
+    cb_sandbox.callbacks.wait_for(1, timeout=5)
+    delivery_ends(done)
+    assert [a.task_id for a in cb_sandbox.callbacks] == [done]
+    assert len(r.hits) == 1
+    assert not [t for t in threading.enumerate() if t.name == f"sandbox-callback-{never}"]
 
 
 def test_callback_waits_for_the_task_clock(
     make_sandbox: Callable[..., Sandbox], receiver: Callable[..., Any], clock: Any
 ) -> None:
-    sb = make_sandbox(task_duration=30, allow_loopback_callbacks=True, clock=clock)
+    counting = CountingClock(clock)
+    sb = make_sandbox(task_duration=30, allow_loopback_callbacks=True, clock=counting)
     r = receiver([200])
     submit(sb, r.url())
-    time.sleep(0.15)
+    counting.passes(3)  # the watcher went over the task at least twice
+    clock.advance(29)
+    counting.passes(3)
     assert len(sb.callbacks) == 0  # still processing on the fake clock
     clock.advance(30)
     (attempt,) = sb.callbacks.wait_for(1, timeout=5)

@@ -19,7 +19,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 DOC = ROOT / "docs" / "sandbox.md"
 CODE = ROOT / "src" / "mjprompt" / "sandbox"
-ID = r"[GPIREC]\d\d"
+ID = r"[GPIRECB]\d\d"
 KINDS = ("documented", "inferred", "invented")
 SOURCE = re.compile(r"L(\d+) “([^”]+)”")
 

@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "fix": ("mjprompt.cli.check", "apply the safe fixes in place (check --fix)"),
     "format": ("mjprompt.cli.format", "rewrite prompts in the canonical form"),
     "expand": ("mjprompt.cli.expand", "print the prompts a {a, b} permutation expands to"),
+    "estimate": ("mjprompt.cli.estimate", "estimate the credits of prompts (no network)"),
     "rules": ("mjprompt.cli.rules", "list every rule"),
     "explain": ("mjprompt.cli.rules", "print the documentation of a rule"),
     "payload": ("mjprompt.cli.api", "print the JSON body that would be sent for a prompt"),

@@ -226,7 +226,22 @@ def register(subparsers: Any) -> None:
 def _prompt_arg(text: str) -> str:
     if text == "-":
         return _read_stdin_prompt()
+    _check_text("prompt", text)
     return text
+
+
+def _check_text(label: str, text: str, column_offset: int | None = None) -> None:
+    """A usage error (exit 2) with the position for a prompt that is not text: a byte
+    that was not UTF-8 in the argument, or a lone surrogate from a JSON escape."""
+    from ..diagnostics import line_col
+    from ..payload import surrogate_problem
+
+    bad = surrogate_problem(text)
+    if bad is not None:
+        index, why = bad
+        line, col = line_col(text, index)
+        where = f"{line}:{col}" if column_offset is None else f"{col + column_offset}"
+        raise UsageError(f"{label}:{where}: the prompt contains {why}; nothing was submitted")
 
 
 def _read_stdin_prompt() -> str:
@@ -295,7 +310,7 @@ def _json_out(data: Any) -> None:
 
 
 def _make_client(base_url: str | None, retries: int = 3, **options: Any) -> AsyncClient:
-    from ..client import AsyncClient, ConfigurationError, Polling, Retrying
+    from ..client import AsyncClient, ConfigurationError, Retrying
 
     try:
         client = AsyncClient(base_url=base_url, **options)
@@ -308,20 +323,11 @@ def _make_client(base_url: str | None, retries: int = 3, **options: Any) -> Asyn
                 "run `mjprompt demo` or `mjprompt sandbox`"
             ) from None
         raise UsageError(str(exc)) from None
+    # No special pace for a loopback host: the polling follows the task's
+    # estimated_time (a sandbox task is short, so it is polled often) and the retries
+    # follow the server's Retry-After — the same rules as against the real API.
     client.retrying = Retrying(attempts=retries + 1)
-    if _is_loopback(client.base_url):
-        # A local server (the sandbox) costs nothing per query and recovers at once:
-        # poll and retry briskly.
-        client.polling = Polling(minimum=0.25, maximum=1.0, first_default=0.5, first_fraction=0.25)
-        client.retrying = Retrying(attempts=retries + 1, base=0.1, cap=1.0)
     return client
-
-
-def _is_loopback(url: str) -> bool:
-    from urllib.parse import urlsplit
-
-    host = (urlsplit(url).hostname or "").lower()
-    return host in ("localhost", "::1") or host.startswith("127.")
 
 
 def _check_task_id(task_id: str) -> None:
@@ -381,6 +387,8 @@ def _read_prompts(path: str) -> list[tuple[str, str, int | None]]:
         raise UsageError(f"{label}: {len(problems)} {noun}; nothing was submitted")
     if not out:
         raise UsageError(f"{label}: no prompts found")
+    for where, text, offset in out:
+        _check_text(where, text, offset or 0)  # `where` is file:line
     return out
 
 
@@ -770,6 +778,8 @@ def _generate(
             journal = Journal.open(out)
         except JournalError as exc:
             raise UsageError(str(exc)) from None
+        for warning in journal.warnings:  # bad lines are skipped, never fatal
+            sys.stderr.write(f"mjprompt: warning: {warning}\n")
     progress = _make_progress(verbose)
 
     async def run() -> list[JobResult]:
@@ -812,6 +822,8 @@ def _generate(
         raise
     except EvolinkError as exc:  # e.g. a download directory that cannot be created
         return _api_failure(exc)
+    except JournalError as exc:  # disk full, a journal that became unwritable
+        raise UsageError(f"{exc}; run the same command again once it is fixed") from None
     finally:
         if journal is not None:
             journal.close()

@@ -82,7 +82,7 @@ def _one(job: Job, text: str, suppress: tuple[str, ...] = ()) -> Outcome:
     if job.mode == "check":
         found = lint(text, profile=job.profile, select=job.select, ignore=job.ignore)
         return Outcome(None, tuple(found)) if found else _CLEAN
-    from ..parser import parse_lenient
+    from ..parsing import parse_lenient
     from ..render import render
 
     return Outcome(render(parse_lenient(text)), ())

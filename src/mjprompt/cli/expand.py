@@ -63,7 +63,7 @@ def _inputs(args: list[str]) -> Iterator[tuple[str, int, str]]:
 def _expand(name: str, first_line: int, prompt: str, limit: int) -> list[str]:
     from ..diagnostics import line_col
     from ..expand import expand
-    from ..parser import PromptSyntaxError
+    from ..parsing import PromptSyntaxError
 
     try:
         return expand(prompt, limit=limit)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..sandbox import DEFAULT_API_KEY, Fault, Sandbox, SandboxConfig, parse_fault_spec
-from ..sandbox.config import BEHAVIOURS, DOCUMENTED
+from ..sandbox.config import BEHAVIOURS, DEFAULT_CREDITS, DOCUMENTED
 from ..sandbox.faults import FaultKind
 
 __all__ = ["register", "run"]
@@ -132,6 +132,13 @@ def register(subparsers: Any) -> None:
         "--exit-after", type=_seconds, default=None, metavar="S", help="stop after S seconds"
     )
     p.add_argument("--quiet", action="store_true", help="do not print a line per request")
+    p.add_argument(
+        "--credits",
+        type=float,
+        default=DEFAULT_CREDITS,
+        metavar="N",
+        help="starting balance of GET /v1/credits; a POST it cannot pay is 402 (default 1000000)",
+    )
     p.set_defaults(func=run)
 
 
@@ -162,6 +169,7 @@ def run(args: argparse.Namespace) -> int:
             public_base_url=args.public_url,
             record_requests=False,  # nobody reads the log of a CLI sandbox; keep memory flat
             log=_printer(args.quiet),
+            credits=args.credits,
         )
     except ValueError as e:
         print(f"mjprompt sandbox: {e}", file=sys.stderr)
@@ -182,6 +190,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"sandbox listening on {sandbox.base_url}", flush=True)
     print(f"  api key: {sandbox.api_key}", flush=True)
     print(f"  behaviour: {config.behaviour}", flush=True)
+    print(f"  credits: {config.credits:g}", flush=True)
     print(
         f"  use it: EVOLINK_BASE_URL={sandbox.base_url} EVOLINK_API_KEY={sandbox.api_key}",
         flush=True,

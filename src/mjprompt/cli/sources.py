@@ -407,7 +407,15 @@ def read_source(
     """The items of one input, framed by ``FileStart`` and ``FileEnd``."""
     yield FileStart(source)
     if source.kind == "prompt":
-        yield PromptItem(source.prompt, Origin(None, source.line, 0, None, source.prompt, 0))
+        from ..payload import surrogate_problem
+
+        # A byte of the argument that was not UTF-8 arrives as a lone surrogate: not
+        # text, so not a prompt to lint (and one that could never be sent).
+        bad = surrogate_problem(source.prompt)
+        if bad is not None:
+            yield Problem(source.path, source.line, bad[0] + 1, f"the prompt contains {bad[1]}")
+        else:
+            yield PromptItem(source.prompt, Origin(None, source.line, 0, None, source.prompt, 0))
         yield FileEnd(source)
         return
     try:

@@ -233,7 +233,7 @@ def _texts(batch: Any, column: str) -> list[str | None]:
 
 def _parameters(texts: list[str | None]) -> Counter[str]:
     """Rows using each canonical parameter (a parameter written twice counts once)."""
-    from ..parser import parse_lenient
+    from ..parsing import parse_lenient
 
     counts: Counter[str] = Counter()
     for text in texts:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import json
-import mimetypes
 import os
 import secrets
 from collections.abc import Mapping, Sequence
@@ -55,26 +54,19 @@ def sniff_extension(head: bytes) -> str | None:
 
 
 def choose_extension(head: bytes, content_type: str | None, url: str) -> str:
-    """The file extension: the bytes decide; then Content-Type; then the URL's path.
+    """The file extension, from the bytes only: a PNG, JPEG or WebP signature.
 
-    Raises DownloadError for a body that is plainly not an image (an HTML error page).
+    Anything else — an HTML error page, SVG, a GIF, bytes a Content-Type header or the
+    link's name merely *call* an image — is refused with DownloadError, so nothing that
+    is not an image is ever saved under an image extension.
     """
     sniffed = sniff_extension(head)
-    if sniffed is not None:
+    if sniffed in (".png", ".jpg", ".webp"):
         return sniffed
-    ctype = (content_type or "").split(";")[0].strip().lower()
-    if ctype.startswith("text/") or ctype in ("application/json", "application/xml"):
-        raise DownloadError(f"{url_for_message(url)} answered with {ctype}, not an image")
-    if ctype in _EXT_BY_TYPE:
-        return _EXT_BY_TYPE[ctype]
-    if ctype.startswith("image/"):
-        guessed = mimetypes.guess_extension(ctype)
-        if guessed:
-            return guessed
-    suffix = Path(urlsplit(url).path).suffix.lower()
-    if suffix in _URL_EXTS:
-        return _URL_EXTS[suffix]
-    raise DownloadError(f"{url_for_message(url)} did not return a recognisable image")
+    ctype = (content_type or "").split(";")[0].strip().lower()[:60] or "no content type"
+    raise DownloadError(
+        f"{url_for_message(url)} did not return a PNG, JPEG or WebP image ({ctype}); not saved"
+    )
 
 
 def url_for_message(url: str) -> str:

@@ -9,18 +9,22 @@ import json
 import logging
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
-from ..payload import build_payload
+from ..payload import PayloadError, build_payload
 from . import _core
 from ._core import (
+    DEFAULT_DOWNLOAD_TIMEOUT,
     DEFAULT_TIMEOUT,
     DEFAULT_WAIT_TIMEOUT,
     GENERATIONS_PATH,
+    MAX_ERROR_BODY_BYTES,
+    MAX_RESPONSE_BYTES,
     TASKS_PATH,
     Attempts,
     Polling,
@@ -29,13 +33,21 @@ from ._core import (
     WaitState,
 )
 from ._files import (
+    MAX_IMAGE_BYTES,
     ImageSaver,
     prepare_directory,
     remove_stale_parts,
     url_for_message,
     write_sidecar,
 )
-from .errors import DownloadError, IncompleteDownloadError, ResponseLostError, TransportError
+from .errors import (
+    ConnectionFailedError,
+    DownloadError,
+    IncompleteDownloadError,
+    ResponseLostError,
+    ResponseTooLargeError,
+    TransportError,
+)
 from .task import Task
 
 __all__ = ["Client"]
@@ -53,6 +65,11 @@ class Client:
     ``httpx.MockTransport``), ``clock`` (monotonic seconds), ``wall_clock`` (Unix
     seconds, for HTTP-date ``Retry-After``), ``sleep`` and ``rng`` are injectable for
     tests. ``retrying`` and ``polling`` tune the retry and polling policies.
+
+    Every read is bounded: an API request (connection to last byte) ends within
+    ``timeout`` seconds and a download within ``download_timeout``, however slowly the
+    server sends; an API answer may have at most ``max_response_bytes`` after
+    decompression.
     """
 
     def __init__(
@@ -68,8 +85,13 @@ class Client:
         wall_clock: Callable[[], float] = time.time,
         sleep: Callable[[float], object] = time.sleep,
         rng: Callable[[], float] | None = None,
+        download_timeout: float = DEFAULT_DOWNLOAD_TIMEOUT,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
     ) -> None:
         self._key = _core.resolve_api_key(api_key)
+        self.timeout = timeout
+        self.download_timeout = download_timeout
+        self.max_response_bytes = max_response_bytes
         self.base_url = _core.resolve_base_url(base_url)
         self.retrying = retrying or Retrying()
         self.polling = polling or Polling()
@@ -82,6 +104,10 @@ class Client:
             timeout=timeout,
             follow_redirects=False,
             headers={"User-Agent": _core.user_agent()},
+            # A loopback base (the sandbox) is never reached through HTTP(S)_PROXY: the
+            # key would go to the proxy in clear text. Other bases honour the proxy
+            # variables and NO_PROXY (https is tunnelled: the proxy sees no key).
+            trust_env=not _core.is_loopback_host(urlsplit(self.base_url).hostname or ""),
         )
 
     def __repr__(self) -> str:
@@ -125,24 +151,62 @@ class Client:
         url = self.base_url + path
         while True:
             outcome: Task | Retry
+            # One overall deadline per request, within the caller's (a wait's) deadline.
+            limit = self._clock() + self.timeout
+            if deadline is not None:
+                limit = min(limit, deadline)
             try:
-                response = self._http.request(method, url, content=body, headers=headers)
-                outcome = self._outcome(method, response, attempt, what)
+                response, content = self._exchange(method, url, body, headers, limit)
+                outcome = self._outcome(method, response, content, attempt, what)
+            except TimeoutError:
+                outcome = attempt.decide(self._late(method))
             except httpx.HTTPError as exc:
                 error = _core.transport_error(exc, method, self.base_url)
                 outcome = attempt.decide(error)
+            except TransportError as exc:  # too large, too slow, badly encoded, not sent
+                if method == "POST" and exc.request_sent:
+                    raise _core.maybe_created(exc) from None
+                outcome = attempt.decide(exc)
             if isinstance(outcome, Task):
                 return outcome
             self._sleep(outcome.delay)
 
+    def _late(self, method: str) -> TransportError:
+        error = ResponseLostError(
+            f"no complete answer from {self.base_url} within {self.timeout:g} s"
+        )
+        return _core.maybe_created(error) if method == "POST" else error
+
+    def _exchange(
+        self, method: str, url: str, body: bytes | None, headers: dict[str, str], limit: float
+    ) -> tuple[httpx.Response, bytes]:
+        """One request; its status line and headers, and its body read within bounds."""
+        remaining = limit - self._clock()
+        if remaining <= 0:
+            raise ConnectionFailedError(f"not sent to {self.base_url}: the deadline has passed")
+        timeout = _core.request_timeout(self.timeout, remaining)
+        with self._http.stream(
+            method, url, content=body, headers=headers, timeout=timeout
+        ) as response:
+            reader = _core.BodyReader(
+                _core.reader_headers(response),
+                limit=self.max_response_bytes,
+                deadline=limit,
+                clock=self._clock,
+                where=self.base_url,
+            )
+            parts = [reader.feed(raw) for raw in _raw(response)]
+            parts.append(reader.finish())
+        return response, b"".join(parts)
+
     def _outcome(
-        self, method: str, response: httpx.Response, attempt: Attempts, what: str
+        self, method: str, response: httpx.Response, content: bytes, attempt: Attempts, what: str
     ) -> Task | Retry:
         # Everything the server says is scrubbed of the key before it can reach a
         # message, a log line, a Task, a sidecar or the journal.
         key = self._key
         headers = {k: key.scrub(v) for k, v in response.headers.items()}
-        content = key.scrub_bytes(response.content)
+        content = key.scrub_bytes(content)
         rid = _core.request_id(headers)
         log.debug(
             "%s %s -> %s (request id %s)", method, response.url.path, response.status_code, rid
@@ -154,9 +218,7 @@ class Client:
                 return _core.task_from(content, what=what)
             except TransportError as exc:
                 if method == "POST":
-                    raise type(exc)(
-                        f"{exc}; the task may have been created, so it was not sent again"
-                    ) from None
+                    raise _core.maybe_created(exc) from None
                 bad = exc
             return attempt.decide(bad)
         error = _core.error_for(
@@ -192,7 +254,12 @@ class Client:
         lost) or a fresh one.
         """
         key = _core.check_idempotency_key(idempotency_key or _core.new_idempotency_key())
-        body = json.dumps(dict(payload), ensure_ascii=False).encode("utf-8")
+        try:
+            body = json.dumps(dict(payload), ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as exc:  # a lone surrogate: not text, cannot be sent
+            raise PayloadError(
+                f"the payload is not valid text: {exc.reason} at index {exc.start}; not sent"
+            ) from None
         return self._api("POST", GENERATIONS_PATH, body=body, idempotency_key=key, what="create")
 
     def get(self, task_id: str) -> Task:
@@ -218,19 +285,21 @@ class Client:
             estimated_time=known.estimated_time if known else None,
             clock=self._clock,
             rng=self._rng,
+            just_created=known is not None,
         )
         current = known
+        queried = False
         if current is None:
-            current = self._poll(task_id, state)
+            current, queried = self._poll(task_id, state), True
         while True:
             if current is not None:
-                state.seen(current)
+                state.seen(current, queried=queried)
                 if on_progress is not None:
                     on_progress(current)
                 if current.is_terminal:
                     return _core.finished(current)
             self._sleep(state.sleep_before_next())
-            current = self._poll(task_id, state)
+            current, queried = self._poll(task_id, state), True
 
     def _poll(self, task_id: str, state: WaitState) -> Task | None:
         try:
@@ -269,6 +338,7 @@ class Client:
         if not task.is_completed:
             raise DownloadError(f"task {task.id} is {task.status}; there is nothing to download")
         _core.check_task_id(task.id)
+        _core.check_results(task, self.base_url)
         folder = prepare_directory(directory)
         remove_stale_parts(folder, task.id)
         saved = []
@@ -279,29 +349,13 @@ class Client:
 
     def _download_one(self, url: str, folder: Path, task_id: str, index: int) -> Path:
         where = url_for_message(url)
-        if not url.lower().startswith(("https://", "http://")):
-            raise DownloadError(f"result {index} of {task_id} is not an http(s) link: {where}")
         attempt = Attempts("GET", self.retrying, clock=self._clock, rng=self._rng)
+        # One deadline for the whole image, retries and redirects included.
+        limit = self._clock() + self.download_timeout
+        attempt.deadline = limit
         while True:
             try:
-                # No Authorization header: the key never goes to the media host.
-                with self._http.stream("GET", url, follow_redirects=True) as response:
-                    if response.status_code >= 400:
-                        now = self._wall_clock()
-                        retry = _download_failure(response, attempt, where, now)
-                        self._sleep(retry.delay)
-                        continue
-                    with ImageSaver(
-                        folder,
-                        task_id,
-                        index,
-                        url,
-                        content_type=response.headers.get("content-type"),
-                        expected_length=_expected_length(response),
-                    ) as saver:
-                        for chunk in response.iter_bytes():
-                            saver.write(chunk)
-                        return saver.commit()
+                outcome = self._fetch(url, folder, task_id, index, attempt, limit)
             except (httpx.HTTPError, IncompleteDownloadError) as exc:
                 error = (
                     ResponseLostError(str(exc))
@@ -309,10 +363,105 @@ class Client:
                     else _core.transport_error(exc, "GET", where)
                 )
                 try:
-                    retry = attempt.decide(error)
+                    outcome = attempt.decide(error)
                 except TransportError as final:
                     raise DownloadError(f"cannot download {where}: {final}") from None
-                self._sleep(retry.delay)
+            except TransportError as exc:  # too large, too slow, badly encoded
+                raise DownloadError(f"cannot download {where}: {exc}") from None
+            if isinstance(outcome, Path):
+                return outcome
+            self._sleep(outcome.delay)
+
+    def _fetch(
+        self, url: str, folder: Path, task_id: str, index: int, attempt: Attempts, limit: float
+    ) -> Path | Retry:
+        """One try: the saved image, or a Retry; redirects are followed only on the link's
+        own host (never to another host, never to a private address)."""
+        where = url_for_message(url)
+        current = url
+        for _hop in range(_core.MAX_REDIRECTS + 1):
+            remaining = limit - self._clock()
+            if remaining <= 0:
+                raise ResponseLostError(f"no complete image within {self.download_timeout:g} s")
+            timeout = _core.request_timeout(self.download_timeout, remaining)
+            # No Authorization header: the key never goes to the media host.
+            with self._http.stream("GET", current, timeout=timeout) as response:
+                if response.is_redirect:
+                    current = _core.redirect_target(url, current, response.headers.get("location"))
+                    continue
+                if response.status_code >= 400:
+                    return self._download_failure(response, attempt, where, limit)
+                reader = _core.BodyReader(
+                    _core.reader_headers(response),
+                    limit=MAX_IMAGE_BYTES,
+                    deadline=limit,
+                    clock=self._clock,
+                    where=where,
+                )
+                with ImageSaver(
+                    folder,
+                    task_id,
+                    index,
+                    url,
+                    content_type=response.headers.get("content-type"),
+                    expected_length=_expected_length(response),
+                ) as saver:
+                    for raw in _raw(response):
+                        saver.write(reader.feed(raw))
+                    saver.write(reader.finish())
+                    return saver.commit()
+        raise DownloadError(f"cannot download {where}: more than {_core.MAX_REDIRECTS} redirects")
+
+    def _download_failure(
+        self, response: httpx.Response, attempt: Attempts, where: str, limit: float
+    ) -> Retry:
+        """A Retry for a transient download failure; DownloadError for a final one."""
+        status = response.status_code
+        if status in (403, 404, 410):
+            raise DownloadError(
+                f"{where} answered {status}: the link has expired or the image is gone "
+                "(result links are valid for 24 hours)"
+            )
+        # The error body is read within bounds and scrubbed like an API answer's.
+        reader = _core.BodyReader(
+            _core.reader_headers(response, length=False),
+            limit=MAX_ERROR_BODY_BYTES,
+            deadline=limit,
+            clock=self._clock,
+            where=where,
+        )
+        content = b""
+        try:
+            for raw in _raw(response):
+                content += reader.feed(raw)
+        except ResponseTooLargeError:
+            pass  # the start of it is enough for a message
+        key = self._key
+        headers = {k: key.scrub(v) for k, v in response.headers.items()}
+        error = _core.error_for(
+            status,
+            key.scrub_bytes(content),
+            headers,
+            key.scrub(response.reason_phrase),
+            self._wall_clock(),
+        )
+        try:
+            return attempt.decide(error, _core.retry_after_of(error))
+        except Exception as final:
+            raise DownloadError(f"cannot download {where}: {final}") from None
+
+
+def _raw(response: httpx.Response) -> Iterator[bytes]:
+    """The body as it came over the wire. A response already read in full (a
+    ``MockTransport``'s) is given as is — then its content coding is already undone,
+    which :func:`_core.reader_headers` tells the reader."""
+    if response.is_stream_consumed:
+        return _once(response.content)
+    return response.iter_raw()
+
+
+def _once(data: bytes) -> Iterator[bytes]:
+    yield data
 
 
 def _expected_length(response: httpx.Response) -> int | None:
@@ -320,19 +469,3 @@ def _expected_length(response: httpx.Response) -> int | None:
         return None  # the length is that of the encoded body
     raw = response.headers.get("content-length")
     return int(raw) if raw is not None and raw.isdigit() else None
-
-
-def _download_failure(response: httpx.Response, attempt: Attempts, where: str, now: float) -> Retry:
-    """A Retry for a transient download failure; DownloadError for a final one."""
-    status = response.status_code
-    if status in (403, 404, 410):
-        raise DownloadError(
-            f"{where} answered {status}: the link has expired or the image is gone "
-            "(result links are valid for 24 hours)"
-        )
-    response.read()
-    error = _core.error_for(status, response.content, response.headers, response.reason_phrase, now)
-    try:
-        return attempt.decide(error, _core.retry_after_of(error))
-    except Exception as final:
-        raise DownloadError(f"cannot download {where}: {final}") from None

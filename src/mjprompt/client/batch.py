@@ -7,9 +7,11 @@ the same prompts and directory, it
 - skips jobs already saved (their files are on disk),
 - waits for (and downloads) jobs whose task was created, without submitting them again,
 - reports jobs whose task failed (``retry_failed=True`` submits them anew),
-- reports jobs interrupted while their POST was in flight (the task may exist):
-  ``resubmit_unknown=True`` sends them again *with the same Idempotency-Key*,
-- submits the rest.
+- reports jobs whose POST's outcome is unknown (interrupted in flight, answer lost, a
+  5xx, or refused after such an outcome — the task may exist): ``resubmit_unknown=True``
+  sends them again *with the same Idempotency-Key*,
+- submits the rest, reusing the Idempotency-Key journaled for the job, if any: a job
+  keeps one key until it has a task id, whatever happens between runs.
 """
 
 from __future__ import annotations
@@ -29,11 +31,12 @@ from .errors import (
     ConnectionFailedError,
     DownloadError,
     EvolinkError,
+    IdempotencyConflictError,
     TaskError,
     WaitTimeoutError,
 )
 from .journal import Journal, job_key
-from .task import Task
+from .task import FAILED_STATUSES, Task
 
 if TYPE_CHECKING:
     from ._async import AsyncClient
@@ -57,8 +60,9 @@ class JobResult:
 
     ``status``: ``saved`` (images on disk, now or in an earlier run), ``failed`` (the
     task failed), ``timeout`` (still running at the deadline; a rerun resumes it),
-    ``unknown`` (interrupted mid-submission earlier; not resubmitted), ``error`` (the
-    API or the download failed; ``task_id`` is set when a task exists).
+    ``unknown`` (the POST's outcome is unknown, now or in an earlier run: the task may
+    exist; not resubmitted without ``resubmit_unknown``), ``error`` (the API or the
+    download failed; ``task_id`` is set when a task exists).
     """
 
     job: Job
@@ -109,9 +113,23 @@ EventSink = Callable[[Job, str, "Task | None"], None]
 
 
 def _surely_not_taken(error: Exception) -> bool:
+    """Whether a failed POST proves the server made no task *for this request*.
+
+    A refusal (4xx, 503) or a connection never made does; ``409 idempotency_conflict``
+    does not (the key is in use: a task may exist for it); a 5xx or a lost answer does
+    not. Even a proof is about this request only: after an earlier unknown outcome with
+    the same key the job stays unknown (see :func:`_run_job`)."""
     if isinstance(error, ConnectionFailedError):
         return True
+    if isinstance(error, IdempotencyConflictError):
+        return False
     return isinstance(error, APIError) and (error.status_code < 500 or error.status_code == 503)
+
+
+_UNKNOWN_ADVICE = (
+    "the task may exist (check your dashboard) — rerun with --resubmit-unknown to send it "
+    "again with the same Idempotency-Key, which cannot create a second task"
+)
 
 
 async def run_batch(
@@ -173,24 +191,33 @@ async def _run_job(
     task_id: str | None = None
     resumed = False
     idempotency_key: str | None = None
+    resend = False  # this POST repeats one whose outcome is unknown
     if state is not None:
         if state.status == "saved" and all((folder / f).exists() for f in state.files):
             emit(job, "saved", None)
             return JobResult(job, "saved", state.task_id, list(state.files), resumed=True)
-        if state.status == "failed" and not retry_failed:
-            emit(job, "failed", None)
-            return JobResult(job, "failed", state.task_id, error=state.error, resumed=True)
-        if state.status == "submitting":
+        failed_for_sure = state.task_status is None or state.task_status in FAILED_STATUSES
+        if state.status == "failed" and not (retry_failed and failed_for_sure):
+            if failed_for_sure or not state.task_id:
+                emit(job, "failed", None)
+                return JobResult(job, "failed", state.task_id, error=state.error, resumed=True)
+            # Journaled `failed` with a status that is not a failure (an earlier version
+            # gave up on unknown statuses): the task may still complete; wait for it.
+            task_id, resumed = state.task_id, True
+        if state.status in ("submitting", "unknown"):
             if not resubmit_unknown:
                 emit(job, "unknown", None)
-                return JobResult(
-                    job,
-                    "unknown",
-                    error="an earlier run was interrupted while submitting this prompt; the "
-                    "task may exist (check your dashboard) — rerun with --resubmit-unknown "
-                    "to send it again with the same Idempotency-Key",
-                    resumed=True,
+                earlier = (
+                    "an earlier run was interrupted while submitting this prompt"
+                    if state.status == "submitting"
+                    else f"an earlier submission's outcome is unknown ({state.error})"
                 )
+                return JobResult(
+                    job, "unknown", error=f"{earlier}; {_UNKNOWN_ADVICE}", resumed=True
+                )
+            resend = True
+        if state.task_id is None and state.idempotency_key is not None:
+            # One key per job until it has a task id, in every run (issue 12 item 1).
             idempotency_key = state.idempotency_key
         if state.status in ("created", "saved") and state.task_id:
             task_id, resumed = state.task_id, True
@@ -210,18 +237,20 @@ async def _run_job(
             task = await client.submit_payload(job.payload, idempotency_key=idempotency_key)
         except EvolinkError as exc:
             message = str(exc)
-            if _surely_not_taken(exc):
+            if _surely_not_taken(exc) and not resend:
                 record("not_taken", error=message)
-            else:
-                # The journal still says `submitting`: say what that means for a rerun.
-                if "may have been created" not in message:
-                    message += "; the task may have been created"
-                message += (
-                    " (a rerun reports it as unknown; --resubmit-unknown sends it again "
-                    "with the same Idempotency-Key, which cannot create a second task)"
-                )
-            emit(job, "error", None)
-            return JobResult(job, "error", error=message, code=_code(exc))
+                emit(job, "error", None)
+                return JobResult(job, "error", error=message, code=_code(exc))
+            # The task may exist: journaled `unknown`, never submitted with a new key.
+            if resend:
+                message += "; an earlier POST of this prompt may have created the task"
+            elif "may have been created" not in message:
+                message += "; the task may have been created"
+            record("unknown", error=message)
+            emit(job, "unknown", None)
+            return JobResult(
+                job, "unknown", error=f"{message} ({_UNKNOWN_ADVICE})", code=_code(exc)
+            )
         task_id = task.id
         record("created", task_id=task_id)
         emit(job, "created", task)
@@ -234,7 +263,9 @@ async def _run_job(
     try:
         done = await client.wait(task or task_id, timeout=timeout, on_progress=progress)
     except TaskError as exc:
-        record("failed", task_id=task_id, code=exc.code, error=str(exc))
+        record(
+            "failed", task_id=task_id, code=exc.code, error=str(exc), task_status=exc.task.status
+        )
         emit(job, "failed", exc.task)
         return JobResult(job, "failed", task_id, code=exc.code, error=str(exc), resumed=resumed)
     except WaitTimeoutError as exc:

@@ -20,6 +20,7 @@ Hierarchy::
     │   ├── ConnectionFailedError   the connection was refused / never made (not sent)
     │   ├── ResponseLostError       sent, but the answer never came (may have been taken)
     │   └── MalformedResponseError  an answer that is not the JSON we expect
+    │       └── ResponseTooLargeError  a body over the size limit (after decompression)
     ├── TaskError                   a task that ended without images (``task``, ``code``)
     │   ├── one class per task error code of §4.3 (ContentPolicyViolationError, …)
     │   └── TaskCancelledError      status ``cancelled`` (or request_cancelled)
@@ -67,6 +68,7 @@ __all__ = [
     "ResourceExhaustedError",
     "ResourceNotFoundError",
     "ResponseLostError",
+    "ResponseTooLargeError",
     "ServerError",
     "ServiceErrorTaskError",
     "ServiceUnavailableError",
@@ -204,6 +206,11 @@ class ResponseLostError(TransportError):
 
 class MalformedResponseError(TransportError):
     """The answer was not the JSON object expected."""
+
+
+class ResponseTooLargeError(MalformedResponseError):
+    """The answer's body (decompressed) was larger than the client accepts; it was not
+    read further (a gzip bomb or an endless body costs at most the limit)."""
 
 
 class WaitTimeoutError(EvolinkError):

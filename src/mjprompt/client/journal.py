@@ -7,9 +7,18 @@ the run goes on, so that what the journal says survives a crash or a kill:
   ``Idempotency-Key`` the POST will carry;
 - ``created`` — the task id, written the moment the API returns it;
 - ``not_taken`` — the API surely did not take the request (refused with a 4xx or 503,
-  or the connection was never made): the job may be submitted again;
-- ``failed`` — the task ended without images (its code and message);
+  or the connection was never made) *and* no earlier POST of the job may have made a
+  task: the job may be submitted again, with the same ``Idempotency-Key``;
+- ``unknown`` — the POST's outcome is unknown (answer lost, 5xx, ``409
+  idempotency_conflict``, or any refusal of a *resend* after an unknown outcome): a task
+  may exist. Only ``--resubmit-unknown`` sends it again, with the same key;
+- ``failed`` — the task ended without images (its code, message and status);
 - ``saved`` — the images and the sidecar are on disk.
+
+The ``Idempotency-Key`` written with the first ``submitting`` of a job is reused by every
+later POST of that job, in any run, until a task id is known: a gateway that took the
+first POST answers the resend with the same task instead of making a second one. The
+states and transitions are tabulated in docs/reliability.md.
 
 A job is identified by a hash of its payload plus its occurrence number (the same prompt
 twice in a file is two jobs), so a run started again over the same file finds its jobs
@@ -27,6 +36,8 @@ import datetime as _dt
 import hashlib
 import json
 import os
+import re
+import stat
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
@@ -37,11 +48,18 @@ __all__ = ["JOURNAL_NAME", "JobState", "Journal", "JournalError", "job_key"]
 
 JOURNAL_NAME = "mjprompt-journal.jsonl"
 
-EVENTS = ("submitting", "created", "not_taken", "failed", "saved")
+EVENTS = ("submitting", "created", "not_taken", "unknown", "failed", "saved")
+
+# A journal larger than this is not a journal mjprompt wrote (one line per event, a few
+# hundred bytes each): refuse it rather than read it into memory.
+MAX_JOURNAL_BYTES = 256 * 1024 * 1024
+_SALVAGE_KEY = re.compile(rb'"key"\s*:\s*"([0-9a-f]{20}#[0-9]{1,9})"')
+_SALVAGE_TASK = re.compile(rb'"task_id"\s*:\s*"(task-unified-[A-Za-z0-9._-]{1,180})"')
 
 
 class JournalError(Exception):
-    """The journal cannot be used (unwritable directory, locked by another run)."""
+    """The journal cannot be used (unwritable directory or file, not a regular file,
+    locked by another run, disk full). The message names the journal."""
 
 
 def job_key(payload: Mapping[str, Any], occurrence: int) -> str:
@@ -56,13 +74,19 @@ class JobState:
     """What the journal knows about one job (the fold of its events)."""
 
     key: str
-    status: str  # the last event: submitting | created | not_taken | failed | saved
+    # The job's state: submitting | created | not_taken | unknown | failed | saved —
+    # the last event, except that `not_taken` after a possibly-taken POST stays `unknown`.
+    status: str
     prompt: str | None = None
     payload: dict[str, Any] | None = None
     idempotency_key: str | None = None
     task_id: str | None = None
     files: tuple[str, ...] = ()
     error: str | None = None
+    # True once a POST with ``idempotency_key`` may have created a task: from then on no
+    # refusal proves the job was not taken, until a task id is known.
+    maybe_taken: bool = False
+    task_status: str | None = None  # the task's status when it was journaled `failed`
 
 
 class Journal:
@@ -73,6 +97,7 @@ class Journal:
         self.path = directory / JOURNAL_NAME
         self.jobs: dict[str, JobState] = {}
         self.skipped_lines = 0
+        self.warnings: list[str] = []  # "journal:line: why", one per line skipped
         self._fh: IO[bytes] | None = None
 
     @classmethod
@@ -84,14 +109,39 @@ class Journal:
     def _open(self) -> None:
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
+            if self.path.exists() and not self.path.is_file():
+                # Opening a FIFO for appending fails obscurely ("not seekable"); say why.
+                raise JournalError(
+                    f"{self.path} is not a regular file; remove it or use another --out"
+                )
             self._fh = open(self.path, "a+b")  # noqa: SIM115 - closed in close()
         except OSError as exc:
-            raise JournalError(f"cannot open {self.path}: {exc.strerror}") from None
+            raise JournalError(f"cannot open {self.path}: {exc.strerror or exc}") from None
+        # A FIFO or a device (`/dev/zero`) in the journal's place would block or fill
+        # memory on the read below: only a regular file of sane size is a journal.
+        try:
+            info = os.fstat(self._fh.fileno())
+        except OSError as exc:  # pragma: no cover - fstat of an open file
+            self._fh.close()
+            raise JournalError(f"cannot read {self.path}: {exc.strerror}") from None
+        if not stat.S_ISREG(info.st_mode):
+            self._fh.close()
+            raise JournalError(f"{self.path} is not a regular file; remove it or use another --out")
+        if info.st_size > MAX_JOURNAL_BYTES:
+            self._fh.close()
+            raise JournalError(
+                f"{self.path} is {info.st_size} bytes, more than a journal can be "
+                f"({MAX_JOURNAL_BYTES}); it was not written by mjprompt"
+            )
         self._lock()
-        self._fh.seek(0)
-        data = self._fh.read()
-        for line in data.splitlines():
-            self._replay(line)
+        try:
+            self._fh.seek(0)
+            data = self._fh.read(MAX_JOURNAL_BYTES + 1)
+        except OSError as exc:
+            self._fh.close()
+            raise JournalError(f"cannot read {self.path}: {exc.strerror}") from None
+        for number, line in enumerate(data.splitlines(), 1):
+            self._replay(line, number)
         if data and not data.endswith(b"\n"):
             # A line torn by a kill: end it so the next event starts on its own line.
             self._append(b"\n")
@@ -110,40 +160,76 @@ class Journal:
                 f"{self.path} is in use by another mjprompt run; wait for it to finish"
             ) from None
 
-    def _replay(self, line: bytes) -> None:
+    def _replay(self, line: bytes, number: int = 0) -> None:
         if not line.strip():
             return
+        event: Any = None
+        why = ""
         try:
             event = json.loads(line)
-        except ValueError:
-            self.skipped_lines += 1
+        except RecursionError:
+            why = "nested too deeply"
+        except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, huge integers
+            why = f"not JSON ({type(exc).__name__})"
+        if not why and not isinstance(event, dict):
+            why = "not a JSON object"
+        elif not why and event.get("event") not in EVENTS:
+            why = "not a known event"
+        elif not why and not isinstance(event.get("key"), str):
+            why = "no job key"
+        if why:
+            self._skip(line, number, why)
             return
-        if not isinstance(event, dict) or event.get("event") not in EVENTS:
-            self.skipped_lines += 1
-            return
-        key = event.get("key")
-        if not isinstance(key, str):
-            self.skipped_lines += 1
-            return
-        self._apply(key, event)
+        self._apply(event["key"], event)
+
+    def _skip(self, line: bytes, number: int, why: str) -> None:
+        """Skip a bad line with a warning, salvaging a task id it names: a task id is
+        what stops a rerun from paying again, so it is never thrown away."""
+        self.skipped_lines += 1
+        key, task = _SALVAGE_KEY.search(line), _SALVAGE_TASK.search(line)
+        note = ""
+        if key is not None and task is not None:
+            job, task_id = key.group(1).decode(), task.group(1).decode()
+            known = self.jobs.get(job)
+            if known is None or known.task_id != task_id:
+                self._apply(job, {"event": "created", "key": job, "task_id": task_id})
+                note = f"; kept its task id {task_id}"
+        self.warnings.append(f"{self.path}:{number}: line skipped: {why}{note}")
 
     def _apply(self, key: str, event: Mapping[str, Any]) -> None:
-        state = self.jobs.get(key) or JobState(key=key, status=str(event["event"]))
-        state.status = str(event["event"])
+        kind = str(event["event"])
+        state = self.jobs.get(key) or JobState(key=key, status=kind)
+        previous = state.status if key in self.jobs else None
+        new_key = event.get("idempotency_key")
+        if kind == "submitting":
+            if previous in ("submitting", "unknown"):
+                # The earlier POST of this job never got an answer that was journaled.
+                state.maybe_taken = True
+            if state.task_id is not None and isinstance(new_key, str):
+                # A new purchase after a finished task (--retry-failed): a new key.
+                state.maybe_taken = False
+                state.task_id = None
+        elif kind == "unknown":
+            state.maybe_taken = True
+        elif kind == "created":
+            state.maybe_taken = False
+        state.status = kind
+        if kind == "not_taken" and state.maybe_taken:
+            state.status = "unknown"  # a refusal of a resend proves nothing (issue 12)
         if isinstance(event.get("prompt"), str):
             state.prompt = event["prompt"]
         if isinstance(event.get("payload"), dict):
             state.payload = event["payload"]
-        if isinstance(event.get("idempotency_key"), str):
-            state.idempotency_key = event["idempotency_key"]
+        if isinstance(new_key, str):
+            state.idempotency_key = new_key
         if isinstance(event.get("task_id"), str):
             state.task_id = event["task_id"]
-        if state.status == "not_taken":
-            state.task_id = None
         files = event.get("files")
         if isinstance(files, list):
             state.files = tuple(str(f) for f in files)
         state.error = event.get("error") if isinstance(event.get("error"), str) else None
+        task_status = event.get("task_status")
+        state.task_status = task_status if isinstance(task_status, str) else None
         self.jobs[key] = state
 
     def _append(self, data: bytes) -> None:
@@ -153,7 +239,7 @@ class Journal:
             self._fh.flush()
             os.fsync(self._fh.fileno())
         except OSError as exc:
-            raise JournalError(f"cannot write {self.path}: {exc.strerror}") from None
+            raise JournalError(f"cannot write {self.path}: {exc.strerror or exc}") from None
 
     def record(self, event: str, key: str, **fields: Any) -> None:
         """Append one event and make it durable before returning."""

@@ -15,7 +15,10 @@ import attrs
 
 __all__ = [
     "ACTIVE_STATUSES",
+    "DOCUMENTED_STATUSES",
+    "FAILED_STATUSES",
     "TASK_ID_PREFIX",
+    "TERMINAL_STATUSES",
     "Task",
     "TaskErrorInfo",
     "task_id_problem",
@@ -23,10 +26,16 @@ __all__ = [
 
 TASK_ID_PREFIX = "task-unified-"
 
-# Statuses that mean "still running". Everything else is terminal: the documented
-# `completed` and `failed`, `cancelled` (seen in callbacks and vendor code), and any
-# status we have never seen — waiting forever on an unknown word is worse than stopping
-# and reporting it (PRODUCT.md §7). The extra words are common spellings of "running".
+# The documented end states: `completed` is the only success, `failed` the documented
+# failure, `cancelled` a failure seen in callbacks and vendor code. Every other status —
+# the documented `pending`/`processing` and any word we have never seen (`generating`,
+# `queued`, …) — means "not finished": the client keeps waiting (warning once about an
+# undocumented word) rather than giving up on, or re-buying, a task that may still
+# complete (issue 12 item 2). The wait's deadline still bounds it.
+TERMINAL_STATUSES = frozenset({"completed", "failed", "cancelled"})
+FAILED_STATUSES = frozenset({"failed", "cancelled"})
+DOCUMENTED_STATUSES = frozenset({"pending", "processing", "completed", "failed"})
+# Kept for callers of the earlier API: the in-progress words we know by name.
 ACTIVE_STATUSES = frozenset(
     {"pending", "processing", "queued", "queueing", "running", "in_progress", "submitted"}
 )
@@ -165,8 +174,15 @@ class Task:
 
     @property
     def is_terminal(self) -> bool:
-        """True once the task will not change any more (completed, failed, cancelled, unknown)."""
-        return self.status not in ACTIVE_STATUSES
+        """True once the task will not change any more: completed, failed or cancelled.
+
+        An unknown status is not terminal: the task may still complete."""
+        return self.status in TERMINAL_STATUSES
+
+    @property
+    def is_failed(self) -> bool:
+        """True for a task that ended without images (``failed`` or ``cancelled``)."""
+        return self.status in FAILED_STATUSES
 
     @property
     def is_completed(self) -> bool:

@@ -32,7 +32,7 @@ from ..cli.sources import Problem, PromptItem, Source, read_source
 from ..cli.suppression import Directive
 from ..diagnostics import Diagnostic, Severity, Span
 from ..lint import lint
-from ..parser import parse_lenient
+from ..parsing import parse_lenient
 from .lines import LineStore
 from .positions import UTF16, to_units
 from .related import related_spans

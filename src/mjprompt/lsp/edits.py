@@ -12,7 +12,7 @@ from typing import Any
 
 from ..cli.jsonscan import rewrite_literal
 from ..lint import fix
-from ..parser import parse_lenient
+from ..parsing import parse_lenient
 from ..render import render
 from .document import Document, PromptAt
 

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from ..params import Kind, ParamSpec, lookup
-from ..parser import parse_lenient
+from ..parsing import parse_lenient
 from ..rules import REGISTRY
 from .document import Document, rule_href
 from .verdict import verdict

@@ -21,7 +21,7 @@ from ..expand import (
     expansions,
     nesting_depth,
 )
-from ..parser import iter_permutations, parse_lenient
+from ..parsing import iter_permutations, parse_lenient
 
 __all__ = ["expansion_diagnostics", "should_expand"]
 

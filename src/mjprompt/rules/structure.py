@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from ..ast import TextChunk, Value, Weight
 from ..diagnostics import Edit, Fix, Span
 from ..expand import DEFAULT_LIMIT, MAX_NESTING, count_expansions, group_count, nesting_depth
-from ..parser import iter_permutations
+from ..parsing import iter_permutations
 from .base import Context, Report, rule
 from .common import E, W, without_punctuation
 from .facts import (

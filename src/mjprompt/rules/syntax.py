@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from ..ast import MarkerStyle, Parameter, StrayBrace, TextChunk, Value
 from ..diagnostics import Edit, Fix, Severity, Span
 from ..params import Arity, Kind, ParamSpec, lookup
-from ..parser import iter_permutations
+from ..parsing import iter_permutations
 from .base import Context, Report, delete_token, replace, rule
 
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO

@@ -17,13 +17,14 @@ Python API::
         sb.requests.matching("POST", "/v1/images/generations")
         sb.tasks()             # the tasks created (an Idempotency-Key replay creates none)
         sb.task(task_id)       # a task's query body right now
+        sb.balance()           # what GET /v1/credits answers now (mjprompt.evolink.Balance)
         sb.callbacks           # every callback delivery attempt
 
 ``Sandbox.start()`` / ``stop()`` work without ``with``; ``serve_forever(duration)``
 blocks (the CLI uses it). A stopped sandbox cannot be restarted.
 
-Endpoints: ``POST /v1/images/generations``, ``GET /v1/tasks/{id}`` (bearer auth, the
-documented error envelope and codes), ``GET /files/{id}/{i}.png`` (the results; no
+Endpoints: ``POST /v1/images/generations``, ``GET /v1/tasks/{id}``, ``GET /v1/credits``
+(bearer auth, the documented error envelope and codes), ``GET /files/{id}/{i}.png`` (the results; no
 auth; 404 before completion, 410 once expired), ``GET /`` (a description).
 
 :class:`SandboxConfig` knobs (all times in seconds):
@@ -65,6 +66,10 @@ auth; 404 before completion, 410 once expired), ``GET /`` (a description).
     Keep every request in ``sb.requests``.
 ``log`` (``None``)
     A callable that receives one line per request (``"POST /v1/... 200"``).
+``credits`` (``1000000``)
+    The account's starting balance. Each task reserves ``usage.credits_reserved`` from
+    the cost model of :mod:`mjprompt.evolink`; failed and cancelled tasks are refunded;
+    a POST the balance cannot pay is 402 ``insufficient_quota`` (``docs/cost.md``).
 
 Prompt markers (whole words, any case): ``sandbox-fail`` or ``sandbox-fail:CODE`` (the
 task fails with that task error code), ``sandbox-never`` (it never finishes),

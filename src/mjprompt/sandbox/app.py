@@ -9,6 +9,10 @@ Routes (evolink-api.md §1-§3):
   ``idempotency_conflict`` when strict), then the creation body.
 - ``GET /v1/tasks/{id}``: bearer auth; ``invalid_task_id`` unless the id starts with
   ``task-unified-``, ``task_not_found`` for an unknown id, else the task's state now.
+- ``GET /v1/credits``: bearer auth; the balance (the starting ``credits`` of the config
+  minus what the tasks reserved, failed and cancelled ones refunded). A POST whose
+  reserved credits the balance cannot pay is 402 ``insufficient_quota`` and creates
+  nothing (decisions B01-B05).
 - ``GET /files/{id}/{i}.png``: the result images (no auth, like a CDN link); 404 before
   the task completes, 410 once the link expired.
 - ``GET /``: a small JSON description of the sandbox.
@@ -27,6 +31,7 @@ from typing import Any
 
 import attrs
 
+from .. import evolink
 from . import contract
 from .callbacks import CallbackDispatcher
 from .config import STRICT, SandboxConfig
@@ -34,13 +39,14 @@ from .envelope import ApiError, Endpoint, http_error
 from .jsonbody import BodyError, parse_json
 from .png import image_size, render_image
 from .recording import CallbackAttempt, Log
-from .tasks import SandboxTask, TaskStore, new_task_id, task_from_prompt
+from .tasks import SandboxTask, TaskStore, new_task_id, reserved_credits, task_from_prompt
 from .validate import validate
 
 __all__ = ["Response", "SandboxApp", "endpoint_of"]
 
-GENERATIONS = "/v1/images/generations"
-TASKS = "/v1/tasks/"
+GENERATIONS = evolink.GENERATIONS_PATH
+TASKS = evolink.TASKS_PATH
+CREDITS = evolink.CREDITS_PATH
 FILES = "/files/"
 # An index of at most 3 digits: a 5000-digit one must be a 404, not an int() error.
 _FILE = re.compile(r"/files/(?P<task>[^/]+)/(?P<index>\d{1,3})\.png")
@@ -70,6 +76,8 @@ def endpoint_of(path: str) -> str:
         return Endpoint.GENERATION
     if path.startswith(TASKS):
         return Endpoint.TASK
+    if path == CREDITS:
+        return Endpoint.CREDITS
     return Endpoint.OTHER
 
 
@@ -121,6 +129,10 @@ class SandboxApp:
             self._allow(method, "GET", path)
             self._authorize(headers, Endpoint.TASK)
             return self._query(path[len(TASKS) :])
+        if path == CREDITS:
+            self._allow(method, "GET", path)
+            self._authorize(headers, Endpoint.CREDITS)
+            return json_response(self.balance().to_json())
         if path.startswith(FILES):
             self._allow(method, "GET", path)
             return self._file(path)
@@ -131,7 +143,11 @@ class SandboxApp:
                     "service": "mjprompt sandbox",
                     "emulates": "evolink.ai mj-v7",
                     "behaviour": self.config.behaviour,
-                    "endpoints": [f"POST {GENERATIONS}", f"GET {TASKS}{{task_id}}"],
+                    "endpoints": [
+                        f"POST {GENERATIONS}",
+                        f"GET {TASKS}{{task_id}}",
+                        f"GET {CREDITS}",
+                    ],
                 }
             )
         raise http_error(404, message=f"No route for {method} {path}")
@@ -150,6 +166,31 @@ class SandboxApp:
         expected = self.config.api_key.encode()
         if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), expected):
             raise http_error(401, endpoint)
+
+    def balance(self, tasks: list[SandboxTask] | None = None) -> evolink.Balance:
+        """The balance now (B01): the starting credits minus what the tasks reserved;
+        failed and cancelled tasks are refunded (B03). The key and the account are one
+        here, so both parts of the body carry the same numbers."""
+        now = self.config.clock()
+        used = round(
+            sum(t.charged_at(now) for t in (self.tasks.all() if tasks is None else tasks)), 4
+        )
+        remaining = round(max(0.0, self.config.credits - used), 4)
+        return evolink.Balance(
+            user_remaining=remaining,
+            user_used=used,
+            token_remaining=remaining,
+            token_used=used,
+            token_unlimited=False,
+        )
+
+    def _admit(self, cost: float) -> Callable[[list[SandboxTask]], None]:
+        def admit(tasks: list[SandboxTask]) -> None:
+            # B04: refused when the balance cannot pay the whole reservation.
+            if self.balance(tasks).available < cost:
+                raise http_error(402, Endpoint.GENERATION)
+
+        return admit
 
     def _create(self, headers: Mapping[str, str], raw: bytes | None) -> Response:
         strict = self.config.behaviour == STRICT
@@ -182,6 +223,7 @@ class SandboxApp:
             key = None  # I02: an empty header names no key
         fingerprint = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
         now = self.config.clock()
+        cost = reserved_credits(prompt, speed)  # B02
 
         def make() -> SandboxTask:
             return task_from_prompt(
@@ -193,9 +235,12 @@ class SandboxApp:
                 duration=self.config.task_duration,
                 fail_code=self.config.fail_code,
                 invalid=invalid,
+                credits=cost,
             )
 
-        created = self.tasks.create(make, key, fingerprint, conflict_creates=not strict)
+        created = self.tasks.create(
+            make, key, fingerprint, conflict_creates=not strict, admit=self._admit(cost)
+        )
         if created is None:  # I03, strict only
             raise http_error(
                 409,

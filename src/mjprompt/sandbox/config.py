@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 
 import attrs
 
-__all__ = ["BEHAVIOURS", "DEFAULT_API_KEY", "DOCUMENTED", "STRICT", "SandboxConfig"]
+__all__ = [
+    "BEHAVIOURS",
+    "DEFAULT_API_KEY",
+    "DEFAULT_CREDITS",
+    "DOCUMENTED",
+    "STRICT",
+    "SandboxConfig",
+]
 
 DEFAULT_API_KEY = "sk-sandbox"
+DEFAULT_CREDITS = 1_000_000.0
 # What the sandbox accepts (docs/sandbox.md, "Behaviours"): `documented` checks only the
 # request contract the evolink docs state and is permissive where they are silent;
 # `strict` refuses everything our own library would (unknown fields, lint errors).
@@ -26,6 +35,12 @@ def _behaviour(_inst: object, _attribute: attrs.Attribute[str], value: str) -> N
 def _non_negative(_inst: object, attribute: attrs.Attribute[float], value: float) -> None:
     if value < 0:
         raise ValueError(f"{attribute.name} must be >= 0, got {value}")
+
+
+def _credits(_inst: object, _attribute: attrs.Attribute[float], value: float) -> None:
+    # NaN or infinity cannot be written in the JSON of GET /v1/credits.
+    if not (isinstance(value, (int, float)) and math.isfinite(value) and value >= 0):
+        raise ValueError(f"credits must be a finite number >= 0, got {value!r}")
 
 
 def _delays(
@@ -80,3 +95,7 @@ class SandboxConfig:
     record_requests: bool = True
     # One line per handled request (the CLI prints them); None: silent.
     log: Callable[[str], None] | None = None
+    # The account's starting balance in credits (GET /v1/credits); each task reserves
+    # its cost from the cost model (mjprompt.evolink) and a POST the balance cannot pay
+    # for is 402 insufficient_quota. The default is far more than any test spends.
+    credits: float = attrs.field(default=DEFAULT_CREDITS, validator=_credits)

@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 import attrs
 
+from .. import evolink
 from ..callbacks import callback_url_problem
 from .envelope import ApiError, Endpoint, http_error
 
@@ -45,10 +46,11 @@ __all__ = [
     "remove_speed_flags",
 ]
 
-MAX_PROMPT_LENGTH = 8192  # G05: ImageGenerationRequest.prompt maxLength (code points)
+# G05: ImageGenerationRequest.prompt maxLength (code points)
+MAX_PROMPT_LENGTH = evolink.MAX_PROMPT_LENGTH
 MAX_CALLBACK_URL = 2048  # G10
 MAX_IMAGE_PROMPTS = 20  # P04
-SPEEDS = ("draft", "fast", "turbo")  # G07: model_params.speed enum
+SPEEDS = evolink.SPEEDS  # G07: model_params.speed enum
 # P03: flags the docs call "not supported" for mj-v7 (evolink-api.md §7.3).
 UNSUPPORTED_FLAGS = frozenset(
     {"niji", "stop", "cref", "cw", "relax", "repeat", "r", "p", "stealth", "public"}
@@ -97,7 +99,7 @@ def check_request(body: object, *, allow_loopback: bool = False) -> Request:
     model = fields.get("model")  # G03: checked first, so other models get a clear answer
     if model is None:
         raise _bad("model is required")
-    if model != "mj-v7":
+    if model != evolink.MODEL:
         shown = repr(model) if isinstance(model, str) else _json_type(model)
         raise _bad(
             f"model must be 'mj-v7', not {shown}; this sandbox emulates only mj-v7 "

@@ -19,6 +19,7 @@ class Endpoint:
 
     GENERATION = "generation"
     TASK = "task"
+    CREDITS = "credits"
     OTHER = "other"
 
 
@@ -63,6 +64,24 @@ _TASK: dict[int, tuple[str, str, str]] = {
     500: ("internal_error", "api_error", "Failed to retrieve task status"),
 }
 
+# status -> (code, type, message, fallback_suggestion) for GET /v1/credits: its reference
+# documents the same envelope with the HTTP status as an *integer* code, and a
+# `fallback_suggestion` on some rows (evolink-api.md §4.2, [CRED]; decision B05).
+_CREDITS: dict[int, tuple[int, str, str, str | None]] = {
+    400: (400, "invalid_request_error", "Invalid request", None),
+    401: (401, "authentication_error", "Invalid or expired token", None),
+    403: (403, "permission_error", "Access denied", None),
+    429: (429, "rate_limit_error", "Rate limit exceeded", "retry after 60 seconds"),
+    500: (500, "internal_server_error", "Internal server error", "try again later"),
+    502: (502, "upstream_error", "Upstream service error", "try again later"),
+    503: (
+        503,
+        "service_unavailable_error",
+        "Service temporarily unavailable",
+        "retry after 30 seconds",
+    ),
+}
+
 # Undocumented for mj-v7; shaped like the 5xx rows other evolink pages document.
 _GATEWAY: dict[int, tuple[str, str, str]] = {
     404: ("not_found", "invalid_request_error", "Not found"),
@@ -86,16 +105,19 @@ class ApiError(Exception):
     """An HTTP error answered with the envelope; raised by validation and routing."""
 
     status: int
-    code: str
+    code: str | int  # an integer only on GET /v1/credits, as documented there
     type: str
     message: str
     param: str | None = None
     headers: tuple[tuple[str, str], ...] = ()
+    fallback_suggestion: str | None = None
 
     def body(self) -> bytes:
         error: dict[str, Any] = {"code": self.code, "message": self.message, "type": self.type}
         if self.param is not None:
             error["param"] = self.param
+        if self.fallback_suggestion is not None:
+            error["fallback_suggestion"] = self.fallback_suggestion
         return json.dumps({"error": error}).encode()
 
 
@@ -108,6 +130,10 @@ def http_error(
     headers: tuple[tuple[str, str], ...] = (),
 ) -> ApiError:
     """The documented error for ``status`` at ``endpoint``; ``message`` replaces the stock text."""
+    credits_row = _CREDITS.get(status) if endpoint == Endpoint.CREDITS else None
+    if credits_row is not None:
+        number, kind, stock, suggestion = credits_row
+        return ApiError(status, number, kind, message or stock, param, headers, suggestion)
     table = _TASK if endpoint == Endpoint.TASK else _GENERATION
     row = table.get(status) or _GATEWAY.get(status) or _GENERATION.get(status)
     if row is None:

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import attrs
 
+from ..evolink import Balance
 from .app import Response, SandboxApp, endpoint_of, error_response
 from .config import SandboxConfig
 from .envelope import ApiError, http_error
@@ -400,6 +401,10 @@ class Sandbox:
     def tasks(self) -> list[SandboxTask]:
         """The tasks created so far (replays of an Idempotency-Key create none)."""
         return self._app.tasks.all()
+
+    def balance(self) -> Balance:
+        """The balance ``GET /v1/credits`` answers right now (decision B01)."""
+        return self._app.balance()
 
     def task(self, task_id: str) -> dict[str, Any] | None:
         """The task-query body of a task right now, or None if unknown."""

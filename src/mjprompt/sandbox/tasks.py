@@ -31,18 +31,17 @@ from typing import Any
 
 import attrs
 
+from ..evolink import BILLING_RULE, MODEL, estimate_payload
+
 __all__ = [
-    "CREDITS_BY_SPEED",
     "TASK_ERROR_MESSAGES",
     "Outcome",
     "SandboxTask",
     "TaskStore",
     "new_task_id",
+    "reserved_credits",
     "task_from_prompt",
 ]
-
-# Vendor price list (evolink-api.md §1.2): credits per request by speed.
-CREDITS_BY_SPEED = {"draft": 2.7, "fast": 5.4, "turbo": 10.8}
 
 # Messages of the documented task error codes (evolink-api.md §4.3).
 TASK_ERROR_MESSAGES = {
@@ -105,6 +104,8 @@ class SandboxTask:
     error_code: str | None = None
     result_count: int = 4
     error_detail: str | None = None  # appended to the stock message of error_code
+    # usage.credits_reserved: the cost model's estimate of the request (decision B02).
+    credits_reserved: float = attrs.field(default=0.0, kw_only=True)
 
     @property
     def ends_at(self) -> float | None:
@@ -127,21 +128,27 @@ class SandboxTask:
         return "processing", max(1, min(99, int(100 * elapsed / self.duration)))
 
     def credits(self) -> float:
-        return CREDITS_BY_SPEED.get(self.speed, CREDITS_BY_SPEED["fast"])
+        return self.credits_reserved
+
+    def charged_at(self, now: float) -> float:
+        """What the task costs the balance at ``now``: its reserved credits from creation
+        on, 0 once it has failed or been cancelled (refunded, decision B03)."""
+        status, _ = self.status_at(now)
+        return 0.0 if status in ("failed", "cancelled") else self.credits_reserved
 
     def creation_body(self) -> dict[str, Any]:
         """The create-task response (evolink-api.md §2)."""
         return {
             "created": int(self.created_at),
             "id": self.id,
-            "model": "mj-v7",
+            "model": MODEL,
             "object": "image.generation.task",
             "progress": 0,
             "status": "pending",
             "task_info": {"can_cancel": True, "estimated_time": math.ceil(self.duration)},
             "type": "image",
             "usage": {
-                "billing_rule": "per_call",
+                "billing_rule": BILLING_RULE,
                 "credits_reserved": self.credits(),
                 "user_group": "default",
             },
@@ -155,14 +162,14 @@ class SandboxTask:
         if not terminal:
             task_info["estimated_time"] = max(0, math.ceil(self.created_at + self.duration - now))
         usage: dict[str, Any] = {
-            "billing_rule": "per_call",
+            "billing_rule": BILLING_RULE,
             "credits_reserved": self.credits(),
             "user_group": "default",
         }
         body: dict[str, Any] = {
             "created": int(self.created_at),
             "id": self.id,
-            "model": "mj-v7",
+            "model": MODEL,
             "object": "image.generation.task",
             "progress": progress,
             "status": status,
@@ -184,6 +191,13 @@ class SandboxTask:
 
     def result_url(self, base_url: str, index: int) -> str:
         return f"{base_url}/files/{self.id}/{index}.png"
+
+
+def reserved_credits(prompt: str, speed: str) -> float:
+    """``usage.credits_reserved`` of a request: the shared cost model's estimate of the
+    body as the API runs it (decision B02), so that what the sandbox reserves and what
+    ``mjprompt estimate`` prints cannot drift apart."""
+    return estimate_payload({"prompt": prompt, "model_params": {"speed": speed}}).credits
 
 
 def _prompt_facts(prompt: str) -> tuple[int | None, tuple[float, float]]:
@@ -209,12 +223,16 @@ def task_from_prompt(
     duration: float,
     fail_code: str,
     invalid: str | None = None,
+    credits: float | None = None,
 ) -> SandboxTask:
     """A task for ``prompt``: seed and aspect from its parameters, outcome from its markers.
 
     ``invalid`` (why the documented contract refuses the prompt's content) makes the
-    task fail with ``invalid_parameters`` whatever its markers say.
+    task fail with ``invalid_parameters`` whatever its markers say. ``credits`` is its
+    ``usage.credits_reserved``; None: :func:`reserved_credits` of the prompt and speed.
     """
+    if credits is None:
+        credits = reserved_credits(prompt, speed)
     seed, aspect = _prompt_facts(prompt)
     if seed is None:
         seed = secrets.randbelow(2**32)  # Midjourney picks a random seed
@@ -232,6 +250,7 @@ def task_from_prompt(
             "invalid_parameters",
             0,
             invalid,
+            credits_reserved=credits,
         )
     outcome, error_code, count = Outcome.COMPLETE, None, 4
     for m in _MARKER.finditer(prompt):
@@ -256,6 +275,7 @@ def task_from_prompt(
         outcome,
         error_code,
         count,
+        credits_reserved=credits,
     )
 
 
@@ -287,13 +307,17 @@ class TaskStore:
         fingerprint: str,
         *,
         conflict_creates: bool = False,
+        admit: Callable[[list[SandboxTask]], None] | None = None,
     ) -> tuple[SandboxTask, bool] | None:
         """Create a task, or replay the one an earlier request with ``key`` created.
 
         Returns ``(task, replayed)``. When ``key`` was used for a different body: None,
         or with ``conflict_creates`` a new task (the key stays bound to the first).
         The check and the creation happen under one lock, so two concurrent requests
-        with one key create one task.
+        with one key create one task. ``admit`` (given the tasks so far) may raise to
+        refuse a new task (the balance check, B04); a replay is never refused, it is
+        paid already. It runs under the same lock, so concurrent requests cannot
+        together spend more than the balance.
         """
         with self._lock:
             if key is not None and key in self._idempotency:
@@ -303,6 +327,8 @@ class TaskStore:
                 if not conflict_creates:
                     return None
                 key = None  # a new task; the key keeps naming the first one
+            if admit is not None:
+                admit(list(self._tasks.values()))
             task = make()
             self._tasks[task.id] = task
             if key is not None:

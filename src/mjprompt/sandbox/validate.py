@@ -19,17 +19,18 @@ from typing import Any
 
 import attrs
 
+from .. import evolink
 from ..callbacks import callback_url_problem
 from ..diagnostics import Severity, line_col
 from ..lint import lint
-from ..parser import parse_lenient
+from ..parsing import parse_lenient
 from .contract import is_loopback_url
 from .envelope import ApiError, Endpoint, http_error
 
 __all__ = ["MAX_PROMPT_LENGTH", "SPEEDS", "GenerationRequest", "strip_api_flags", "validate"]
 
-MAX_PROMPT_LENGTH = 8192
-SPEEDS = ("draft", "fast", "turbo")
+MAX_PROMPT_LENGTH = evolink.MAX_PROMPT_LENGTH
+SPEEDS = evolink.SPEEDS
 _FIELDS = frozenset({"model", "prompt", "model_params", "callback_url"})
 _MODEL_PARAMS = frozenset({"speed"})
 
@@ -133,7 +134,7 @@ def validate(
     model = fields.get("model")
     if model is None:
         raise _bad("model is required", "model")
-    if model != "mj-v7":
+    if model != evolink.MODEL:
         raise _bad(
             f"model must be 'mj-v7', not {model!r}; the sandbox emulates only mj-v7", "model"
         )

@@ -1,0 +1,46 @@
+"""Scanner tables generated from grammar/prompt.lark by tools/gen_scanner.py.
+
+Do not edit: run ``python tools/gen_scanner.py`` after changing the grammar
+(CI runs it with ``--check``).
+"""
+
+# ruff: noqa: E501
+from __future__ import annotations
+
+# sha256 of the grammar text these tables were generated from.
+GRAMMAR_SHA256 = "ebc50ca1cc61bc184fb6944cd2f74d10baa08a525f447c60bef84f6695353ae9"
+
+# Each terminal the scanner may meet: Lark's compiled regular expression.
+PATTERNS: dict[str, str] = {
+    "IMAGE": "(?i:<https?:\\/\\/[^\\s>]*>|https?:\\/\\/[^\\s]+)",
+    "LBRACE": "\\{",
+    "LOOSE_PARAM": "\\s*(?<!\\S)(?=(?:–|−|-\\s+-\\s*)[A-Za-z])(?:-{2,}|—|–|−|-\\s+-\\s*)[A-Za-z]*[^\\s{}]*(?:\\s+(?!(?=[-—–−])(?:(?:-{2,}|—|–|−|-\\s+-\\s*)[A-Za-z]|-{2,}(?=\\s*$|\\s+(?:-{2,}|—))))(?:[^\\s{}\\\\]+|\\\\\\S?)+)*",
+    "PARAM": "\\s*(?<!\\S)(?=[-—])(?=(?:-{2,}|—)[A-Za-z]|-{2,}(?=\\s*$|\\s+(?:-{2,}|—)))(?:-{2,}|—|–|−|-\\s+-\\s*)[A-Za-z]*[^\\s{}]*(?:\\s+(?!(?=[-—–−])(?:(?:-{2,}|—|–|−|-\\s+-\\s*)[A-Za-z]|-{2,}(?=\\s*$|\\s+(?:-{2,}|—))))(?:[^\\s{}\\\\]+|\\\\\\S?)+)*",
+    "RBRACE": "\\}",
+    "TEXT": "(?:[^\\s{}:\\\\]+|\\\\\\S?|:(?!:))+(?:\\s+(?!(?=[-—])(?:(?:-{2,}|—)[A-Za-z]|-{2,}(?=\\s*$|\\s+(?:-{2,}|—))))(?:[^\\s{}:\\\\]+|\\\\\\S?|:(?!:))+)*",
+    "VALUE_TAIL": "(?:[^\\s{}\\\\]+|\\\\\\S?)+(?:\\s+(?!(?=[-—–−])(?:(?:-{2,}|—|–|−|-\\s+-\\s*)[A-Za-z]|-{2,}(?=\\s*$|\\s+(?:-{2,}|—))))(?:[^\\s{}\\\\]+|\\\\\\S?)+)*",
+    "WEIGHT": "::(?:-?\\d*\\.?\\d+)?",
+    "WS": "\\s+",
+}
+
+# Sub-terminals of PARAM, used to split it into marker, name and values.
+SUB_PATTERNS: dict[str, str] = {
+    "MARKER": "(?:-{2,}|—|–|−|-\\s+-\\s*)",
+    "NAME": "[A-Za-z]*",
+    "VALUE": "(?:[^\\s{}\\\\]+|\\\\\\S?)+",
+}
+
+# Per phase: the terminals the contextual lexer tries, in Lark's priority order,
+# and whether the input may end in that phase.
+PHASES: dict[str, tuple[tuple[str, ...], bool]] = {
+    "start": (("IMAGE", "PARAM", "WEIGHT", "TEXT", "WS", "LBRACE", "RBRACE"), True),
+    "images": (("IMAGE", "PARAM", "WEIGHT", "TEXT", "WS", "LBRACE", "RBRACE"), True),
+    "text": (("PARAM", "WEIGHT", "TEXT", "WS", "LBRACE", "RBRACE"), True),
+    "params": (("PARAM", "LOOSE_PARAM", "VALUE_TAIL", "WS", "LBRACE", "RBRACE"), True),
+}
+
+# Terminals that Lark ignores between tokens.
+IGNORE: tuple[str, ...] = ("WS",)
+
+# Terminals whose tokens Lark retypes through a lexer callback.
+RETYPED: tuple[str, ...] = ()

@@ -1,0 +1,117 @@
+"""What the scanner takes itself and what it leaves to Lark."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from mjprompt import _scanner_tables as tables
+from mjprompt import scanner
+from mjprompt.ast import MarkerStyle, TextChunk
+from mjprompt.parser import parse_lenient as lark_parse
+from mjprompt.scanner import scan
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "a cat",
+        "a sci-fi cat --ar 16:9 --v 7",
+        "https://x.png <https://y.png> a cat --no red-car --sref 123::2",
+        "--ar 16:9",
+        "a cat\u00a0sits --stylize 250",
+        "a: cat --ar16:9",
+        "a cat-",
+        "a cat:: a dog::2 --v 7",
+        "::-0.5 cat ::",
+    ],
+)
+def test_the_common_shape_is_taken_and_equals_lark(text: str) -> None:
+    prompt = scan(text)
+    assert prompt is not None
+    assert prompt == lark_parse(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a {red, blue} bird",  # braces
+        "a } bird",
+        "a \\{ bird",  # escapes
+        "a cat -- the dog",  # a bare marker in prose
+        "a cat --- the dog",
+        "a cat - - ar 1",
+        "a cat -5 degrees",
+        "a cat--ar 16:9",  # `--` inside a word
+        "a cat \u2014ar 16:9",  # em dash marker
+        "a cat \u2013 the dog",  # en dash
+        "a cat \u2212ar 1",  # minus sign
+        "a cat \u2010ar 1",  # hyphen lookalike
+        "a cat \uff0dar 1",  # fullwidth hyphen-minus
+        "a cat --",
+        "a cat --1",
+    ],
+)
+def test_unusual_text_is_left_to_lark(text: str) -> None:
+    assert scan(text) is None
+
+
+def test_nodes_carry_positions_and_marker_style() -> None:
+    text = "https://x.png  a cat  --ar 16:9 --no red"
+    prompt = scan(text)
+    assert prompt is not None
+    assert [i.raw for i in prompt.images] == ["https://x.png"]
+    assert prompt.text == (TextChunk(prompt.text[0].span, "a cat"),)
+    assert text[prompt.text[0].span.start : prompt.text[0].span.end] == "a cat"
+    ar, no = prompt.params
+    assert ar.raw == "--ar 16:9" and text[ar.span.start : ar.span.end] == "--ar 16:9"
+    assert ar.marker_style is MarkerStyle.DOUBLE_HYPHEN and ar.canonical == "aspect"
+    assert [v.raw for v in ar.values] == ["16:9"] and ar.value is not None
+    assert no.name_span.start == text.index("no")
+
+
+def test_scanned_prompts_pickle_for_jobs() -> None:
+    prompt = scan("a cat --ar 16:9 --v 7")
+    assert prompt is not None
+    assert pickle.loads(pickle.dumps(prompt)) == prompt
+
+
+# -- the tables drive the scanner ----------------------------------------------------------
+
+
+def _use(monkeypatch: pytest.MonkeyPatch, patterns: dict[str, str], **changes: object) -> None:
+    phases = changes.get("phases", tables.PHASES)
+    ignore = changes.get("ignore", tables.IGNORE)
+    retyped = changes.get("retyped", tables.RETYPED)
+    steps, may_end = scanner.compile_tables(patterns, phases, ignore, retyped)  # type: ignore[arg-type]
+    monkeypatch.setattr(scanner, "_STEPS", steps)
+    monkeypatch.setattr(scanner, "_MAY_END", may_end)
+
+
+def test_a_retyped_terminal_is_left_to_lark(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert scan("a cat") is not None
+    _use(monkeypatch, tables.PATTERNS, retyped=("TEXT",))
+    assert scan("a cat") is None
+
+
+def test_a_phase_where_the_input_may_not_end_is_left_to_lark(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    phases = {**tables.PHASES, "params": (tables.PHASES["params"][0], False)}
+    _use(monkeypatch, tables.PATTERNS, phases=phases)
+    assert scan("a cat") is not None
+    assert scan("a cat --ar 16:9") is None
+
+
+def test_an_empty_match_never_loops(monkeypatch: pytest.MonkeyPatch) -> None:
+    _use(monkeypatch, {**tables.PATTERNS, "TEXT": "b*"})
+    assert scan("a cat") is None
+
+
+def test_whitespace_is_skipped_only_when_lark_ignores_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert scan("  a cat  ") is not None
+    _use(monkeypatch, tables.PATTERNS, ignore=())
+    assert scan("  a cat  ") is None
