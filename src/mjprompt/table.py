@@ -30,11 +30,12 @@ try:
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
     raise ImportError("mjprompt.table needs pyarrow: pip install 'mjprompt[data]'") from exc
 
-from .ast import Parameter, Prompt, Ratio
+from .ast import Parameter, Prompt, Ratio, TextChunk
 from .diagnostics import Diagnostic, Severity
 from .lint import lint_many
 from .params import PARAMS, Kind, ParamSpec
 from .parsing import parse_lenient
+from .rules.syntax import text_markers
 
 __all__ = [
     "EXPLODE_FIXED_COLUMNS",
@@ -96,6 +97,9 @@ def _number(value: float) -> str:
     return str(int(value)) if value.is_integer() else repr(value)
 
 
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+
 def _typed(spec: ParamSpec, param: Parameter) -> object:
     """The Arrow-ready value of a parameter that is present (None: it does not parse)."""
     kind, value = spec.kind, param.value
@@ -104,7 +108,10 @@ def _typed(spec: ParamSpec, param: Parameter) -> object:
     if value is None:
         return None
     if kind is Kind.INT:
-        return value if isinstance(value, int) else None
+        # A number beyond int64 (`--seed 99999999999999999999`, out of range anyway:
+        # MJ304) is null, as a value that does not parse: Arrow cannot hold it.
+        fits = isinstance(value, int) and _INT64_MIN <= value <= _INT64_MAX
+        return value if fits else None
     if kind is Kind.FLOAT:
         return float(value) if isinstance(value, (int, float)) else None
     if kind is Kind.RATIO:
@@ -280,6 +287,19 @@ def lint_meta() -> Any:
 # -- explode ---------------------------------------------------------------------------
 
 
+def _bad_markers(prompt: Prompt) -> int:
+    """Parameters written with a marker Midjourney rejects, as MJ101 counts them.
+
+    Since issue 14 a mistyped marker at the end of the text (`dog –ar 3:2 --v 7`) is
+    a text word to the parser, and MJ101 finds it with `text_markers`; a loose marker
+    inside the parameter block is a parameter with an invalid marker style.
+    """
+    in_block = sum(1 for p in prompt.params if not p.marker_style.valid)
+    last = prompt.text[-1] if prompt.text else None
+    in_text = len(text_markers(last)) if isinstance(last, TextChunk) else 0
+    return in_block + in_text
+
+
 def _explode_row(prompt: Prompt, diagnostics: Iterable[Diagnostic]) -> dict[str, object]:
     errors = warnings = 0
     for d in diagnostics:
@@ -291,7 +311,7 @@ def _explode_row(prompt: Prompt, diagnostics: Iterable[Diagnostic]) -> dict[str,
         "text": prompt.text_source,
         "images": [image.url for image in prompt.images],
         "unknown_params": [p.name for p in prompt.params if p.spec is None],
-        "bad_markers": sum(1 for p in prompt.params if not p.marker_style.valid),
+        "bad_markers": _bad_markers(prompt),
         "glued": any(p.glued for p in prompt.params),
         "permutations": next(prompt.permutations(), None) is not None,
         "errors": errors,
@@ -321,7 +341,8 @@ def explode(
     of the parameter table, with a typed value: flags are booleans (False when absent),
     numbers int64/float64, the aspect ratio ``"W:H"``, lists (``--no``, ``--sref``,
     ``--profile``) lists of strings, and null when absent or when the value does not
-    parse. A pandas DataFrame gives a DataFrame with Arrow-backed dtypes and its index.
+    parse (or is a whole number beyond int64). A pandas DataFrame gives a DataFrame with
+    Arrow-backed dtypes and its index.
     """
     texts = prompt_texts(table, column)
     schema = explode_schema()

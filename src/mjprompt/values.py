@@ -7,13 +7,15 @@ value is (range and enum checks are rules) and strict about its *shape*.
 
 from __future__ import annotations
 
+import math
 import re
+import sys
 from collections.abc import Callable, Sequence
 
 from .ast import Ratio, SrefItem
 from .params import Kind, ParamSpec
 
-__all__ = ["parse_value", "read_number", "read_sref_item"]
+__all__ = ["MAX_DIGITS", "parse_value", "read_int", "read_number", "read_sref_item"]
 
 _INT = re.compile(r"\d+")
 # Leading-dot decimals (`.5`) were accepted historically (v7-syntax.md §5.2). A trailing
@@ -24,9 +26,33 @@ _URL = re.compile(r"<?https?://\S+", re.IGNORECASE)
 _SREF = re.compile(r"(?P<item>.*?)(?:::(?P<weight>-?(?:\d+\.?\d*|\.\d+))?)?", re.DOTALL)
 
 
+# Digits of a whole number read exactly. Python refuses to convert strings of more than
+# 4300 digits (sys.get_int_max_str_digits), and no parameter takes a number within many
+# orders of magnitude of this: a longer number is read as 10**MAX_DIGITS, which every
+# range check rejects as out of range (the message quotes the number as written).
+MAX_DIGITS = 4000
+_HUGE_INT: int = 10**MAX_DIGITS
+
+
+def read_int(raw: str) -> int:
+    """The whole number ``raw`` (digits, with an optional leading ``-``); one of more than
+    :data:`MAX_DIGITS` significant digits saturates at ``±10**MAX_DIGITS``."""
+    sign = -1 if raw.startswith("-") else 1
+    digits = raw.lstrip("-").lstrip("0")
+    if len(digits) > MAX_DIGITS:
+        return sign * _HUGE_INT
+    return sign * int(digits or "0")
+
+
+def _finite(x: float) -> float:
+    # float() of a few hundred digits is inf; keep it the largest finite float so that
+    # it stays out of range, prints as a number and converts to a Fraction.
+    return x if math.isfinite(x) else math.copysign(sys.float_info.max, x)
+
+
 def read_number(raw: str) -> float | None:
     """A decimal number as written, or ``None``."""
-    return float(raw) if _NUMBER.fullmatch(raw) else None
+    return _finite(float(raw)) if _NUMBER.fullmatch(raw) else None
 
 
 def read_sref_item(raw: str) -> SrefItem:
@@ -52,7 +78,7 @@ def _one(tokens: Sequence[str]) -> str | None:
 
 def _int(tokens: Sequence[str]) -> object:
     raw = _one(tokens)
-    return int(raw) if raw is not None and _INT.fullmatch(raw) else None
+    return read_int(raw) if raw is not None and _INT.fullmatch(raw) else None
 
 
 def _float(tokens: Sequence[str]) -> object:
@@ -65,7 +91,7 @@ def _ratio(tokens: Sequence[str]) -> object:
     if raw is None:
         return None
     m = _RATIO.fullmatch(raw)
-    return Ratio(float(m.group(1)), float(m.group(2))) if m else None
+    return Ratio(_finite(float(m.group(1))), _finite(float(m.group(2)))) if m else None
 
 
 def _text(tokens: Sequence[str]) -> object:

@@ -164,3 +164,16 @@ def test_usage_errors_exit_two_without_traceback(cli_fast):
         assert result.code == 2, args
         assert "Traceback" not in result.err
         assert result.err.strip(), args
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [("9" * 5000, "MJ304"), ("-" + "9" * 5000, "MJ304"), ("1:" + "9" * 5000, "MJ307")],
+)
+def test_over_long_numbers_are_out_of_range_not_internal_errors(cli_fast, value, code):
+    # Python refuses int() of more than 4300 digits; the reader saturates instead.
+    name = "--ar" if ":" in value else "--seed"
+    run = cli_fast("check", "-p", f"a cat {name} {value}")
+    assert run.code == 1
+    assert "internal error" not in run.err
+    assert run.out.startswith(f"<prompt>:1:{8 + len(name)}: {code} error ")

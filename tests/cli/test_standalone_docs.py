@@ -12,9 +12,9 @@ import mjprompt
 from mjprompt.cli.config import toml_module
 
 ROOT = Path(__file__).resolve().parents[2]
-# docs/rules.md is generated from the rules' docstrings (src/mjprompt/rules/catalog.py);
-# its references and control bytes are fixed there, by the rules' owners.
-PAGES = sorted(p for p in (ROOT / "docs").glob("*.md") if p.name != "rules.md")
+# docs/rules.md is generated from the rules' docstrings (src/mjprompt/rules/catalog.py):
+# checked too, and test_rules_page_is_generated keeps it equal to what they give.
+PAGES = sorted((ROOT / "docs").glob("*.md"))
 PRIVATE = re.compile(r"PRODUCT\.md|shared/spec|evolink-api\.md|v7-syntax\.md")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -41,3 +41,15 @@ def test_dir_of_the_package_is_its_public_api():
     assert not {"Any", "annotations", "ast", "parser", "rules", "diagnostics"} & set(names)
     for name in names:
         assert getattr(mjprompt, name) is not None
+
+
+def test_rules_page_is_generated_and_cites_its_sources():
+    from mjprompt.rules.catalog import SOURCES, render_markdown
+
+    page = (ROOT / "docs" / "rules.md").read_text("utf-8")
+    assert page == render_markdown()  # regenerate: python -m mjprompt.rules.catalog
+    keys = {key for key, _, _ in SOURCES}
+    # Every bracketed source key has its public page listed (`[MJ101]` are rule links).
+    cited = set(re.findall(r"\[([A-Z][A-Za-z0-9-]+)\]", page))
+    cited = {c for c in cited if not re.fullmatch(r"MJ\d{3}", c)}
+    assert cited <= keys, cited - keys

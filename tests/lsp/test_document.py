@@ -97,6 +97,19 @@ def test_next_line_suppression_follows_the_comment():
     assert [f["code"] for f in d.diagnostics()] == ["MJ301"]
 
 
+def test_editing_a_comment_above_other_comments_updates_the_prompt_line():
+    # The directive covers the next prompt line across the note, so an edit to it (or
+    # a blank line put between) must refresh the prompt line two lines below.
+    d = doc("# mjprompt: disable-next-line MJ101\n# note\na cat --foo 1\n")
+    assert [f["code"] for f in d.diagnostics()] == ["MJ301"]
+    d.change((0, 30), (0, 35), "MJ301")
+    assert d.diagnostics() == []
+    d.change((1, 6), (1, 6), "\n")
+    assert [f["code"] for f in d.diagnostics()] == ["MJ301"]
+    d.change((1, 6), (2, 0), "")
+    assert d.diagnostics() == []
+
+
 def test_file_suppression_anywhere():
     d = doc("a cat --foo 1\nb --bar 2\n")
     d.change((2, 0), (2, 0), "# mjprompt: disable-file MJ301\n")

@@ -273,3 +273,37 @@ async def test_a_bad_configuration_is_shown_and_the_defaults_used(
     uri = (tmp_path / "x.prompts").as_uri()
     assert [d["code"] for d in await _open(client, uri, "a cat --p abc\n")] == ["MJ407"]
     assert any("pyproject.toml" in m.message for m in client.messages)
+
+
+async def test_suppression_and_configuration_mean_what_they_mean_in_check(
+    client: LanguageClient, tmp_path: Path
+):
+    # One home: the CLI's suppression parser and config resolution. `disable-next-line`
+    # covers the next *prompt* line across other comments; a blank line ends it; a
+    # malformed code list silences nothing; per-file-ignores of the nearest
+    # mjprompt.toml apply.
+    (tmp_path / "mjprompt.toml").write_text('[per-file-ignores]\n"legacy/*" = ["MJ105"]\n')
+    (tmp_path / "legacy").mkdir()
+    await start(client)
+    text = (
+        "# mjprompt: disable-next-line MJ301\n"
+        "# a note between the comment and its prompt\n"
+        "a cat --foo 1\n"
+        "# mjprompt: disable-next-line MJ301\n"
+        "\n"
+        "a dog --foo 1\n"
+        "# mjprompt: disable-next-line MJ-301\n"
+        "a fox --foo 1\n"
+        "a bird --ar16:9\n"
+    )
+    found = await _open(client, (tmp_path / "x.prompts").as_uri(), text)
+    assert [(d["code"], d["range"]["start"]["line"]) for d in found] == [
+        ("MJ301", 5),
+        ("MJ301", 7),
+        ("MJ105", 8),
+    ]
+    legacy = await _open(client, (tmp_path / "legacy" / "x.prompts").as_uri(), text)
+    assert [(d["code"], d["range"]["start"]["line"]) for d in legacy] == [
+        ("MJ301", 5),
+        ("MJ301", 7),
+    ]

@@ -1,43 +1,44 @@
-"""The two suppression comment forms and adding a code to one."""
+"""The two suppression comment forms (read by the CLI's parser) and adding a code to one."""
 
 from __future__ import annotations
 
+from mjprompt.cli.suppression import applies
 from mjprompt.lsp.suppress import (
     NEXT_LINE,
     WHOLE_FILE,
     FileSuppressions,
     add_code,
-    covers,
-    read_directive,
+    directive_of,
+    next_line_directives,
 )
 
 
 def test_next_line_with_codes():
-    d = read_directive("# mjprompt: disable-next-line MJ101,MJ304")
+    d = directive_of("# mjprompt: disable-next-line MJ101,MJ304")
     assert d is not None
     assert d.kind == NEXT_LINE
-    assert d.codes == {"MJ101", "MJ304"}
+    assert d.codes == ("MJ101", "MJ304")
 
 
 def test_no_codes_means_all():
-    d = read_directive("  #mjprompt: disable-next-line")
+    d = directive_of("  #mjprompt: disable-next-line")
     assert d is not None
-    assert d.codes == frozenset()
-    assert covers(d.codes, "MJ999")
+    assert d.codes == ()
+    assert applies(d, "MJ999")
 
 
 def test_file_form_and_prefixes():
-    d = read_directive("# mjprompt: disable-file MJ2")
+    d = directive_of("# mjprompt: disable-file MJ2")
     assert d is not None
     assert d.kind == WHOLE_FILE
-    assert covers(d.codes, "MJ210")
-    assert not covers(d.codes, "MJ301")
+    assert applies(d, "MJ210")
+    assert not applies(d, "MJ301")
 
 
 def test_other_lines_are_not_directives():
-    assert read_directive("a cat --ar 16:9") is None
-    assert read_directive("# a comment about mjprompt") is None
-    assert read_directive("# mjprompt: disable-everything") is None
+    assert directive_of("a cat --ar 16:9") is None
+    assert directive_of("# a comment about mjprompt") is None
+    assert directive_of("# mjprompt: disable-everything") is None
 
 
 def test_file_suppressions_collect_every_comment():
@@ -56,3 +57,25 @@ def test_add_code():
     assert add_code("# mjprompt: disable-next-line MJ101", "MJ101") is None
     assert add_code("# mjprompt: disable-next-line", "MJ101") is None  # already all
     assert add_code("# a comment", "MJ101") is None
+
+
+def test_a_malformed_code_list_is_no_directive():
+    # `mjprompt check` rejects it; it must never read as "every rule".
+    assert directive_of("# mjprompt: disable-next-line MJ-101") is None
+    assert not FileSuppressions(["# mjprompt: disable-file MJ-1"]).suppresses("MJ101")
+
+
+def test_next_line_means_the_next_prompt_line():
+    lines = [
+        "# mjprompt: disable-next-line MJ101",
+        "# a note",
+        "# mjprompt: disable-next-line MJ3",
+        "a cat",
+        "",
+        "# mjprompt: disable-next-line MJ2",
+        "",
+        "a dog",
+    ]
+    covering = next_line_directives(lines.__getitem__, 3)
+    assert sorted(c for d in covering for c in d.codes) == ["MJ101", "MJ3"]
+    assert next_line_directives(lines.__getitem__, 7) == []  # a blank line ends it

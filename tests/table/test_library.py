@@ -142,8 +142,10 @@ def test_explode_typed_values() -> None:
     assert first["chaos"] is None
     assert first["bad_markers"] == 0
     assert first["glued"] is False
-    # The first --ar wins (written with an en dash, which MJ rejects: a bad marker).
-    assert second["aspect"] == "3:2"
+    # `–ar 3:2` is written with an en dash, which MJ rejects: since issue 14 it is a word
+    # of the text (MJ101 reports it, a bad marker), so the first real --ar wins.
+    assert second["text"] == "dog –ar 3:2"
+    assert second["aspect"] == "16:9"
     assert second["bad_markers"] == 1
     assert second["glued"] is True
     assert second["chaos"] is None  # present but not a number
@@ -246,3 +248,11 @@ def test_without_pyarrow_the_message_says_what_to_install() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert "pip install 'mjprompt[data]'" in proc.stdout, proc.stderr
+
+
+def test_explode_whole_numbers_beyond_int64_are_null() -> None:
+    # Out of range anyway (MJ304); Arrow's int64 cannot hold them.
+    prompts = ["a --seed " + "9" * 5000, "a --seed 99999999999999999999", "a --seed 42"]
+    rows = explode(pa.table({"prompt": prompts})).to_pylist()
+    assert [row["seed"] for row in rows] == [None, None, 42]
+    assert all(row["errors"] == 1 for row in rows[:2])

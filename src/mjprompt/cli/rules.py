@@ -35,10 +35,13 @@ def register(subparsers: Any) -> None:
 
 
 def _severities(rule: Rule) -> str:
-    return ", ".join(
+    """The rule's severity per profile, then one indented line per group of findings
+    whose severity differs (MJ302's repeated lists, MJ305's `--q 3`, rows of MJ501/502)."""
+    head = ", ".join(
         f"{profile}: {rule.severities[profile].value if profile in rule.severities else 'off'}"
         for profile in PROFILES
     )
+    return "\n".join([head, *(f"  except {line}" for line in rule.variant_lines(PROFILES))])
 
 
 def rule_json(rule: Rule) -> dict[str, Any]:
@@ -47,6 +50,12 @@ def rule_json(rule: Rule) -> dict[str, Any]:
         "code": rule.code,
         "name": rule.name,
         "severities": {p: s.value for p, s in rule.severities.items()},
+        # Every severity a finding can have per profile, and which findings differ.
+        "possible": {p: [s.value for s in rule.possible(p)] for p in rule.severities},
+        "variants": [
+            {"when": v.when, "severities": {p: s.value for p, s in v.severities.items()}}
+            for v in rule.variants
+        ],
         "fix": rule.fix,
         "summary": rule.summary,
         "doc": rule.doc,
@@ -88,12 +97,11 @@ def run_rules(ns: argparse.Namespace) -> int:
         out.write("\n")
         return 0
     name_width = max((len(r.name) for r in chosen), default=4)
-    columns = [f"{p:<12}" for p in PROFILES]
+    columns = [f"{p:<15}" for p in PROFILES]
     out.write(f"{'CODE':<6}  {'NAME':<{name_width}}  {''.join(columns)}{'FIX':<12}SUMMARY\n")
     for r in chosen:
-        levels = "".join(
-            f"{(r.severities[p].value if p in r.severities else '-'):<12}" for p in PROFILES
-        )
+        # `error/warning`: some findings of the rule differ (`mjprompt explain` says which).
+        levels = "".join(f"{r.severity_word(p):<15}" for p in PROFILES)
         out.write(f"{r.code:<6}  {r.name:<{name_width}}  {levels}{r.fix or '-':<12}{r.summary}\n")
     return 0
 

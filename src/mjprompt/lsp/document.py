@@ -29,6 +29,7 @@ import attrs
 from ..cli.discovery import file_kind
 from ..cli.location import Finding, Origin, Region, locate
 from ..cli.sources import Problem, PromptItem, Source, read_source
+from ..cli.suppression import Directive
 from ..diagnostics import Diagnostic, Severity, Span
 from ..lint import lint
 from ..parsing import parse_lenient
@@ -36,7 +37,7 @@ from .lines import LineStore
 from .positions import UTF16, to_units
 from .related import related_spans
 from .settings import Settings
-from .suppress import FileSuppressions, covers, next_line_comment
+from .suppress import FileSuppressions, covered_by, is_comment, next_line_directives
 
 __all__ = [
     "DOCS",
@@ -287,20 +288,26 @@ class Document:
         else:
             new_entries = [self._read_line(i) for i in range(lo, hi)]
             self.entries[lo : lo + change.removed] = new_entries
-        directive = any("disable-file" in line for line in (*old, *store.lines[lo:hi]))
+        directive = any("disable-file" in line.lower() for line in (*old, *store.lines[lo:hi]))
         if directive and self.kind == "text":
             self.file_suppressions = self._file_suppressions()
         if self.kind == "json" or directive:
             self.parts = [self._parts(i) for i in range(len(store))]
             self._blocks = []
             return
-        # The line after the edit: a `disable-next-line` comment above it may have changed.
+        # The lines after the edit up to the next prompt line: a `disable-next-line`
+        # comment covers the next prompt line across other comment lines, so an edit to
+        # (or above) that run of comments may change what the prompt line shows.
         self.parts[lo : lo + change.removed] = [self._parts(i) for i in range(lo, hi)]
-        if hi < len(store):
-            self.parts[hi] = self._parts(hi)
-        # Blocks from the edit on are stale: up to the line after it when the number of
-        # lines stayed the same, all the rest when the lines below moved.
-        last = hi if change.added == change.removed else len(self._blocks) * BLOCK
+        after = hi
+        while after < len(store):
+            self.parts[after] = self._parts(after)
+            if not is_comment(store.lines[after]):
+                break
+            after += 1
+        # Blocks from the edit on are stale: up to the lines re-read after it when the
+        # number of lines stayed the same, all the rest when the lines below moved.
+        last = after if change.added == change.removed else len(self._blocks) * BLOCK
         del_from, del_to = lo // BLOCK, last // BLOCK + 1
         for block in range(del_from, min(del_to, len(self._blocks))):
             self._blocks[block] = None
@@ -316,10 +323,13 @@ class Document:
         """True when a suppression comment hides ``code`` on line ``index``."""
         if code is None or self.kind != "text":
             return False
-        if self.file_suppressions.suppresses(code):
-            return True
-        above = next_line_comment(self.store.line(index - 1)) if index > 0 else None
-        return above is not None and covers(above.codes, code)
+        return covered_by(self.directives_over(index), code)
+
+    def directives_over(self, index: int) -> list[Directive]:
+        """The suppression comments that apply to line ``index`` (text files only)."""
+        if self.kind != "text":
+            return []
+        return [*self.file_suppressions.directives, *next_line_directives(self.store.line, index)]
 
     def visible(self, index: int) -> list[Located]:
         """The findings shown on line ``index``."""

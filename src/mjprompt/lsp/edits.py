@@ -15,7 +15,6 @@ from ..lint import fix
 from ..parsing import parse_lenient
 from ..render import render
 from .document import Document, PromptAt
-from .suppress import next_line_comment
 
 __all__ = ["fix_all_edits", "format_edits", "text_edit"]
 
@@ -47,19 +46,10 @@ def format_edits(doc: Document, first: int = 0, last: int | None = None) -> list
 def _suppressed_codes(doc: Document, index: int) -> tuple[str, ...] | None:
     """Codes a comment hides on line ``index``: () none, None every code."""
     codes: set[str] = set()
-    if doc.kind != "text":
-        return ()
-    for directive_codes in (
-        doc.file_suppressions.codes,
-        (d.codes if (d := next_line_comment(doc.store.line(index - 1))) else None)
-        if index > 0
-        else None,
-    ):
-        if directive_codes is None:
-            continue
-        if not directive_codes:
+    for directive in doc.directives_over(index):
+        if not directive.codes:
             return None
-        codes |= directive_codes
+        codes.update(directive.codes)
     return tuple(sorted(codes))
 
 

@@ -1,9 +1,14 @@
 """The language server's settings: the project's configuration, then the editor's.
 
-The profile, rule selection and JSON key come from the same configuration as the CLI
-(``[tool.mjprompt]``, found from the document's directory upward) through
-:func:`project_config`, the one place that reads it; ``initializationOptions`` from
-the editor (``{"profile": "midjourney"}``) win over the file, as the command line does.
+The configuration has one home, the CLI's: :func:`mjprompt.cli.config.config_for` finds
+the nearest ``.mjprompt.toml`` / ``mjprompt.toml`` / ``pyproject.toml`` with
+``[tool.mjprompt]`` from the document's directory upward, and
+:class:`mjprompt.cli.selection.RuleChoice` turns its profile, select/ignore, their
+extensions and ``per-file-ignores`` into the explicit list of codes that run on that
+file, as ``mjprompt check FILE`` chooses them. ``initializationOptions`` from the editor
+(``{"profile": "midjourney"}``, ``select``, ``ignore``) win over the file, as the
+command line does: they replace the file's ``select`` / ``ignore``, while its
+``extend-*`` and ``per-file-ignores`` still apply.
 """
 
 from __future__ import annotations
@@ -14,8 +19,9 @@ from typing import Any
 
 import attrs
 
-from ..cli.config import ConfigError, find_config, load_config
+from ..cli.config import Config, ConfigError, config_for, find_config, load_config
 from ..cli.discovery import DEFAULT_INCLUDE, matches
+from ..cli.selection import RuleChoice
 from ..rules.base import PROFILES
 
 __all__ = [
@@ -37,7 +43,12 @@ class SettingsError(Exception):
 
 @attrs.frozen(slots=True)
 class Settings:
-    """What linting a document needs."""
+    """What linting a document needs.
+
+    ``select`` is the explicit list of codes that run on the file (None: every rule of
+    the profile, as with no configuration at all); ``ignore`` is only set by callers
+    that build settings by hand.
+    """
 
     profile: str = "evolink"
     select: tuple[str, ...] | None = None
@@ -47,21 +58,16 @@ class Settings:
     include: tuple[str, ...] = DEFAULT_INCLUDE
 
 
-def project_config(path: str | None) -> tuple[str | None, dict[str, Any]]:
-    """(file, values) of the configuration that applies to the file at ``path``.
-
-    The single entry point to the CLI's loader, so that it can be re-pointed when the
-    loader learns new files (``mjprompt.toml``) or per-file settings.
-    """
-    start = os.path.dirname(os.path.abspath(path)) if path else None
-    found = find_config(start)
-    if found is None:
-        return None, {}
+def project_config(path: str | None) -> Config:
+    """The configuration that applies to the file at ``path`` (the CLI's lookup; from
+    the working directory for a document without a path)."""
     try:
-        config = load_config(found)
+        if path is not None:
+            return config_for(path)
+        found = find_config(None)
+        return Config(None) if found is None else load_config(found)
     except ConfigError as exc:
         raise SettingsError(str(exc)) from None
-    return config.path, dict(config.values)
 
 
 def _codes(value: Any, where: str) -> tuple[str, ...] | None:
@@ -76,25 +82,34 @@ def _codes(value: Any, where: str) -> tuple[str, ...] | None:
 
 def settings_for(path: str | None, options: Mapping[str, Any] | None) -> Settings:
     """The settings for a document: configuration file, then the editor's options."""
-    config_path, values = project_config(path)
+    config = project_config(path)
     options = options or {}
-    profile = options.get("profile", values.get("profile", "evolink"))
+    choice = RuleChoice.from_config(config)
+    profile = options.get("profile", choice.profile)
     if profile not in PROFILES:
         raise SettingsError(
             f"initializationOptions.profile must be one of {', '.join(PROFILES)}, not {profile!r}"
         )
     select = _codes(options.get("select"), "initializationOptions.select")
     ignore = _codes(options.get("ignore"), "initializationOptions.ignore")
-    key = options.get("jsonKey", values.get("json-key", "prompt"))
+    key = options.get("jsonKey", config.get("json-key", "prompt"))
     if not isinstance(key, str):
         raise SettingsError("initializationOptions.jsonKey must be a string")
+    choice = attrs.evolve(
+        choice,
+        profile=profile,
+        select=select if select is not None else choice.select,
+        ignore=ignore if ignore is not None else choice.ignore,
+    )
+    unchosen = RuleChoice(profile=profile)
+    codes = choice.codes(path)
     return Settings(
         profile=profile,
-        select=select if select is not None else values.get("select"),
-        ignore=ignore if ignore is not None else values.get("ignore"),
+        # Every rule of the profile is written None, so the lint cache keys stay short.
+        select=None if codes == unchosen.codes() else codes,
         json_key=key,
-        config_path=config_path,
-        include=tuple(values.get("include", DEFAULT_INCLUDE)),
+        config_path=config.path,
+        include=tuple(config.get("include", DEFAULT_INCLUDE)),
     )
 
 

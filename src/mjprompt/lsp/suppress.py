@@ -1,99 +1,98 @@
-"""Suppression comments of text prompt files, as far as the language server needs them.
+"""Suppression comments as the language server needs them, read by the CLI's parser.
 
-Two comment forms, each a whole line of a text prompt file (JSON files have no comments):
+The syntax and its meaning have one home, :mod:`mjprompt.cli.suppression`:
 
-- ``# mjprompt: disable-next-line MJ101,MJ304``: no finding of those codes on the line
-  right after the comment (no codes: no finding at all there);
-- ``# mjprompt: disable-file MJ210``: no finding of those codes anywhere in the file.
+- ``# mjprompt: disable-next-line MJ101,MJ304`` silences those codes (no codes: all) on
+  the **next prompt line**; other comment lines may come between, a blank line ends it;
+- ``# mjprompt: disable-file MJ210`` silences them anywhere in the file.
 
-A code may also be a prefix (``MJ3``), as in ``--ignore``. This is a minimal reader
-behind :func:`read_directive`; the CLI has its own, and the two agree on this syntax.
+This module only adapts that parser to a document kept line by line: which directives
+cover one line (:func:`next_line_directives`), the file-wide ones
+(:class:`FileSuppressions`), and adding a code to an existing comment (:func:`add_code`).
+A line whose code list is malformed is no directive here (it silences nothing, exactly
+as in ``mjprompt check``, where it is an input error).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-import attrs
+from ..cli.suppression import NEXT_LINE, WHOLE_FILE, Directive, applies, parse_directive
 
 __all__ = [
-    "ALL",
     "NEXT_LINE",
     "WHOLE_FILE",
-    "Directive",
     "FileSuppressions",
     "add_code",
-    "covers",
+    "covered_by",
+    "directive_of",
+    "is_comment",
     "next_line_comment",
-    "read_directive",
+    "next_line_directives",
 ]
 
-NEXT_LINE = "disable-next-line"
-WHOLE_FILE = "disable-file"
-ALL: frozenset[str] = frozenset()  # no codes written: every code
 
-_DIRECTIVE = re.compile(
-    r"^\s*#\s*mjprompt:\s*(disable-next-line|disable-file)\b([^#]*)$", re.IGNORECASE
-)
-_CODE = re.compile(r"[A-Za-z]+\d*")
-
-
-@attrs.frozen(slots=True)
-class Directive:
-    """One suppression comment: its kind and its codes (empty: all codes)."""
-
-    kind: str
-    codes: frozenset[str]
-
-
-def read_directive(line: str) -> Directive | None:
-    """The suppression comment on ``line``, or None when it is not one."""
+def directive_of(line: str, number: int = 1) -> Directive | None:
+    """The well-formed directive on ``line`` (1-based ``number``), or None."""
     if "mjprompt" not in line:  # fast path: almost no line is a directive
         return None
-    match = _DIRECTIVE.match(line)
-    if match is None:
+    try:
+        return parse_directive(line, number)
+    except ValueError:
         return None
-    codes = frozenset(c.upper() for c in _CODE.findall(match.group(2)))
-    return Directive(match.group(1).lower(), codes)
 
 
-def covers(codes: frozenset[str], code: str) -> bool:
-    """True when a directive with ``codes`` suppresses ``code``."""
-    return not codes or any(code.startswith(c) for c in codes)
+def is_comment(line: str) -> bool:
+    """A comment line of a text prompt file (what may stand between a directive and its
+    prompt line)."""
+    return line.lstrip().startswith("#")
+
+
+def covered_by(directives: Iterable[Directive], code: str) -> bool:
+    """True when one of ``directives`` silences ``code``."""
+    return any(applies(d, code) for d in directives)
 
 
 class FileSuppressions:
-    """The ``disable-file`` codes of a document; ``None`` when there is none."""
+    """The ``disable-file`` directives of a document."""
 
-    __slots__ = ("codes",)
+    __slots__ = ("directives",)
 
     def __init__(self, lines: Iterable[str]) -> None:
-        found: set[str] | None = None
-        every = False
-        for line in lines:
-            directive = read_directive(line)
-            if directive is not None and directive.kind == WHOLE_FILE:
-                found = found if found is not None else set()
-                every = every or not directive.codes
-                found |= directive.codes
-        self.codes: frozenset[str] | None = (
-            None if found is None else (ALL if every else frozenset(found))
+        found = (directive_of(line, n) for n, line in enumerate(lines, 1))
+        self.directives: tuple[Directive, ...] = tuple(
+            d for d in found if d is not None and d.whole_file
         )
 
     def suppresses(self, code: str) -> bool:
-        return self.codes is not None and covers(self.codes, code)
+        return covered_by(self.directives, code)
+
+
+def next_line_directives(line_at: Callable[[int], str], index: int) -> list[Directive]:
+    """The ``disable-next-line`` directives that cover prompt line ``index`` (0-based):
+    those in the run of comment lines right above it."""
+    out: list[Directive] = []
+    above = index - 1
+    while above >= 0:
+        line = line_at(above)
+        if not is_comment(line):
+            break  # a blank line or a prompt line ends the run
+        directive = directive_of(line, above + 1)
+        if directive is not None and not directive.whole_file:
+            out.append(directive)
+        above -= 1
+    return out
 
 
 def next_line_comment(line: str) -> Directive | None:
     """The ``disable-next-line`` directive on ``line``, if it is one."""
-    directive = read_directive(line)
-    return directive if directive is not None and directive.kind == NEXT_LINE else None
+    directive = directive_of(line)
+    return directive if directive is not None and not directive.whole_file else None
 
 
 def add_code(comment: str, code: str) -> str | None:
     """``comment`` (a ``disable-next-line`` line) with ``code`` added; None if covered."""
     directive = next_line_comment(comment)
-    if directive is None or covers(directive.codes, code):
+    if directive is None or applies(directive, code):
         return None
     return comment.rstrip() + ("," if directive.codes else " ") + code

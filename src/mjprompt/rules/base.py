@@ -27,7 +27,9 @@ __all__ = [
     "Report",
     "Rule",
     "RuleFunc",
+    "Variant",
     "rule",
+    "variant",
 ]
 
 PROFILES = ("evolink", "midjourney")
@@ -117,6 +119,30 @@ RuleFunc: TypeAlias = Callable[[Context], Iterable[Report]]
 
 
 @attrs.frozen(slots=True)
+class Variant:
+    """Findings of a rule that carry another severity than the rule's own.
+
+    ``when`` says which findings, in words (`mjprompt explain`, docs/rules.md);
+    ``severities`` gives their severity per profile (absent: never in that profile).
+    A rule that sets :attr:`Report.severity` declares each of its overrides here, so
+    that what ``rules`` and ``explain`` print is everything a finding can be
+    (tests/rules/test_catalog.py checks the cases against it).
+    """
+
+    when: str
+    severities: Mapping[str, Severity]
+
+
+def variant(when: str, *, evolink: Severity | None, midjourney: Severity | None) -> Variant:
+    """A :class:`Variant` from per-profile severities (None: not in that profile)."""
+    pairs = (("evolink", evolink), ("midjourney", midjourney))
+    return Variant(when, {profile: sev for profile, sev in pairs if sev is not None})
+
+
+_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
+
+
+@attrs.frozen(slots=True)
 class Rule:
     """A registered rule."""
 
@@ -125,6 +151,34 @@ class Rule:
     func: RuleFunc
     severities: Mapping[str, Severity]  # profile -> severity; absent = does not run
     fix: str | None  # "safe", "unsafe", "safe/unsafe" or None
+    variants: tuple[Variant, ...] = ()  # findings whose severity differs
+
+    def possible(self, profile: str) -> tuple[Severity, ...]:
+        """Every severity a finding of this rule can have in ``profile`` (most severe
+        first; empty when the rule does not run there)."""
+        if profile not in self.severities:
+            return ()
+        found = {self.severities[profile]}
+        found.update(v.severities[profile] for v in self.variants if profile in v.severities)
+        return tuple(s for s in _ORDER if s in found)
+
+    def severity_word(self, profile: str, off: str = "-") -> str:
+        """The severities of ``profile`` in one word: ``error``, ``error/warning`` (some
+        findings differ, see :meth:`variant_lines`), or ``off``."""
+        return "/".join(s.value for s in self.possible(profile)) or off
+
+    def variant_lines(self, profiles: Iterable[str]) -> list[str]:
+        """One line per :class:`Variant`: ``"evolink: error, midjourney: warning for
+        `--q 3` (run as 4)"``."""
+        out = []
+        for v in self.variants:
+            levels = ", ".join(
+                f"{p}: {v.severities[p].value if p in v.severities else 'off'}"
+                for p in profiles
+                if p in self.severities
+            )
+            out.append(f"{levels} for {v.when}")
+        return out
 
     @property
     def doc(self) -> str:
@@ -148,8 +202,13 @@ def rule(
     evolink: Severity | None,
     midjourney: Severity | None,
     fix: str | None = None,
+    variants: Iterable[Variant] = (),
 ) -> Callable[[RuleFunc], RuleFunc]:
-    """Register a rule function under a unique code and kebab-case name."""
+    """Register a rule function under a unique code and kebab-case name.
+
+    ``evolink`` / ``midjourney`` are the rule's severity per profile (None: the rule does
+    not run there); ``variants`` the findings that override it (:class:`Variant`).
+    """
 
     def register(func: RuleFunc) -> RuleFunc:
         if not _CODE.fullmatch(code) or not _NAME.fullmatch(name):
@@ -163,7 +222,11 @@ def rule(
             for profile, sev in (("evolink", evolink), ("midjourney", midjourney))
             if sev is not None
         }
-        REGISTRY[code] = Rule(code, name, func, severities, fix)
+        declared = tuple(variants)
+        for v in declared:
+            if not set(v.severities) <= set(severities):
+                raise ValueError(f"rule {code}: a variant in a profile the rule does not run in")
+        REGISTRY[code] = Rule(code, name, func, severities, fix, declared)
         return func
 
     return register

@@ -19,8 +19,7 @@ __all__ = ["render_markdown"]
 
 
 def _severity(r: Rule, profile: str) -> str:
-    sev = r.severities.get(profile)
-    return "—" if sev is None else sev.value
+    return r.severity_word(profile, off="—")
 
 
 def _cell(sev: object) -> str:
@@ -63,31 +62,30 @@ def _conflicts_table() -> list[str]:
     return lines
 
 
-# Where the spec leaves a choice open, the choice taken (PRODUCT.md: "write it down").
+# Where the sources leave a choice open, the choice taken, written down.
 RULINGS = (
     "Relations (MJ501, MJ502): an error where Midjourney's docs and the evolink guide "
     "agree; where only the evolink guide states it, an error in evolink and a warning in "
-    "midjourney; soft interactions are warnings; a pair the fact sheet lists as a "
-    "conflict is an error (below).",
-    "`--oref` with Fast mode (v7-syntax.md D2) is not reported: the sources contradict "
-    "each other. Draft and `--q 4` are errors.",
+    "midjourney; soft interactions are warnings; a pair that cannot co-occur by its "
+    "nature is an error (below).",
+    "`--oref` with Fast mode is not reported: the sources contradict each other "
+    "[EVO], [MJ-OMNI]. Draft and `--q 4` are errors.",
     "`--q 3` is an error in evolink and a warning in midjourney (reportedly run as 4), "
     "with an unsafe fix to `--q 4`; `--q .25`/`.5` are errors in both.",
-    "Policy decisions revisited (issue 14): the fact sheet is followed unless a "
-    "first-party source says otherwise; none does for these four. "
+    "Policy decisions revisited (issue 14), where no first-party source says otherwise: "
     "(1) `::` multi-prompt weights in the text are an error in both profiles (MJ210): "
-    "v7-syntax.md §2.6 and D10 rule an error, Midjourney's Version chart marks "
-    "multi-prompting unsupported in V7 [OFF MJ-VER], evolink calls it unsupported [EVO]. "
+    "Midjourney's Version chart marks multi-prompting unsupported in V7 [MJ-VER], "
+    "evolink calls it unsupported [EVO]. "
     "(2) Style codes or `random` with `--sv` other than 4 or 6 are an error (MJ503): "
-    "v7-syntax.md §3.2 lists the pair as a conflict [3P-GC reports the errors]; the "
-    "first-party D1 note (`--sv` accepts 1-6) is about `--sv` alone. "
-    "(3) Moodboard codes in `--p` with `--sw` or `--sv` are an error (MJ504): §3.2 "
-    "conflict, sourced to Midjourney's Moodboards and Style Reference pages [OFF]. "
-    "(4) `--stealth` with `--public` is an error in midjourney (MJ502): §3.2 lists it "
-    "as a conflict (one visibility per job, an inference; no first-party text says "
-    "otherwise); in evolink each is already an error (MJ407).",
-    "Soft interactions of v7-syntax.md §3.3 are warnings (MJ505, and `--seed` with "
-    'Turbo in MJ502); the sheet\'s "high" and "above about" are made concrete as '
+    "third-party tests report the errors [3P-GC]; the first-party note that `--sv` "
+    "accepts 1-6 [MJ-SREF] is about `--sv` alone. "
+    "(3) Moodboard codes in `--p` with `--sw` or `--sv` are an error (MJ504), after "
+    "Midjourney's Moodboards and Style Reference pages [OFF], [MJ-SREF]. "
+    "(4) `--stealth` with `--public` is an error in midjourney (MJ502): a job has one "
+    "visibility (an inference; no first-party text says otherwise); in evolink each is "
+    "already an error (MJ407).",
+    "Soft interactions are warnings (MJ505, and `--seed` with Turbo in MJ502); the "
+    'sources\' "high" and "above about" [MJ-OMNI], [EVO] are made concrete as '
     "`--stylize` 500+, `--exp` above 25, `--ow` above 400 (unless `--stylize` 750+).",
     "Prose is not parameters: a bare `--` followed by a word, and an en dash, minus sign "
     "or other dash glued to a word of the text, are text; a dash marker in the text is "
@@ -150,6 +148,65 @@ CORPUS_SUMMARY = (
     "escaped braces, the reference-URL checks or the image formats (MJ216): the corpus "
     "has none of those; the cases in tests/rules/cases.json cover them.",
 )
+
+# The public pages behind the source keys of the docstrings and tables (`[EVO]`).
+SOURCES = (
+    (
+        "EVO",
+        "evolink, Midjourney V7 Prompt Parameter Guide",
+        "https://docs.evolink.ai/en/api-manual/image-series/midjourney/midjourney-v7-prompt-guide",
+    ),
+    (
+        "EVO-API",
+        "evolink, Midjourney V7 image generation (mj-v7)",
+        "https://docs.evolink.ai/en/api-manual/image-series/midjourney/mj-v7-image-generate",
+    ),
+    ("OFF", "Midjourney documentation", "https://docs.midjourney.com/"),
+    (
+        "MJ-PARAMS",
+        "Midjourney, Parameter List",
+        "https://docs.midjourney.com/docs/parameter-list",
+    ),
+    (
+        "MJ-VER",
+        "Midjourney, Version",
+        "https://docs.midjourney.com/hc/en-us/articles/32199405667853-Version",
+    ),
+    (
+        "MJ-OMNI",
+        "Midjourney, Omni Reference",
+        "https://docs.midjourney.com/hc/en-us/articles/36285124473997-Omni-Reference",
+    ),
+    (
+        "MJ-SREF",
+        "Midjourney, Style Reference",
+        "https://docs.midjourney.com/hc/en-us/articles/32180011136653-Style-Reference",
+    ),
+    (
+        "GPU-Speed",
+        "Midjourney, GPU Speed (Fast, Relax and Turbo), in the Midjourney documentation",
+        "https://docs.midjourney.com/",
+    ),
+    (
+        "ERR-KIN",
+        "Kinovi, midjourney-v7-niji model page (Midjourney's failure messages)",
+        "https://kinovi.ai/models/midjourney-v7-niji",
+    ),
+    (
+        "3P-GC",
+        "Geeky Curiosity, complete comparison and testing guide (style codes and `--sv`)",
+        "https://geekycuriosity.substack.com/p/complete-comparison-and-testing-guide",
+    ),
+    ("3P", "third-party reports and tests (named where they are used)", ""),
+)
+
+
+def _sources() -> list[str]:
+    lines = ["## Sources", "", "The keys in brackets and in the Source columns:", ""]
+    for key, title, url in SOURCES:
+        lines.append(f"- **{key}**: {title}" + (f", <{url}>" if url else ""))
+    return lines
+
 
 _TABLES: dict[str, Callable[[], list[str]]] = {
     "MJ501": _requirements_table,
@@ -217,12 +274,18 @@ def render_markdown() -> str:
             f"### {r.code} `{r.name}`",
             "",
             f"Severity: {sevs}. Fix: {r.fix or 'none'}.",
+            *(
+                ["", *(f"- Except {line}." for line in r.variant_lines(PROFILES))]
+                if r.variants
+                else []
+            ),
             "",
             _doc_markdown(r.doc),
         ]
         table = _TABLES.get(r.code)
         if table is not None:
             out += ["", *table()]
+    out += ["", *_sources()]
     out += ["", *CORPUS_SUMMARY]
     return "\n".join(out) + "\n"
 

@@ -30,10 +30,21 @@ _PUNCT_ONLY = re.compile(r"[,;|.:!?]+")
 _TRAILING_PUNCT = re.compile(r"[,;|.!]+$")
 
 
-def flag(spec_or_name: ParamSpec | str) -> str:
-    """``--name`` in backticks: a spec's display name, as Midjourney echoes it."""
-    name = spec_or_name if isinstance(spec_or_name, str) else spec_or_name.display
-    return f"`--{name}`"
+def flag(spec_or_name: ParamSpec | str, written: str | None = None) -> str:
+    """``--name`` in backticks: a spec's display name, as Midjourney echoes it.
+
+    With ``written`` (the name as the prompt spells it), an alias or another spelling
+    is named as the user wrote it, then the parameter: ``--s`` (stylize), so that the
+    message points at what is on the screen.
+    """
+    if isinstance(spec_or_name, str):
+        return f"`--{spec_or_name}`"
+    spec = spec_or_name
+    if written is None or written.lower() == spec.display.lower():
+        return f"`--{spec.display}`"
+    if written.lower() == spec.name:
+        return f"`--{spec.name}`"  # the full name (`--quality`), not the display `--q`
+    return f"`--{written}` ({spec.name})"
 
 
 def number_text(value: object) -> str:

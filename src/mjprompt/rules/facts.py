@@ -26,6 +26,7 @@ from ..ast import (
     Weight,
 )
 from ..params import PARAMS, Arity, Kind, ParamSpec, Status
+from ..values import read_int
 from .base import Context, RuleFunc
 from .common import effective_value, flag, number_text, without_punctuation
 from .syntax import DASHES
@@ -287,15 +288,16 @@ def _judge(p: Parameter, spec: ParamSpec, out: ParamFacts) -> int:
     raw = tokens[0].raw
     if value is None:
         if spec.kind is Kind.INT and _NEGATIVE_INT.fullmatch(raw):
-            value = int(raw)  # a negative whole number: out of range, not of wrong type
+            value = read_int(raw)  # a negative whole number: out of range, not of wrong type
         elif spec.kind is Kind.RATIO and _is_decimal_ratio(raw):
             return 0  # a ratio with decimals the parser could not read: MJ306 reads it
         else:
             if spec.kind is Kind.INT and _NUMBER.fullmatch(raw):
-                detail = f"{flag(spec)} takes a whole number, not `{raw}`"
+                detail = f"{flag(spec, p.name)} takes a whole number, not `{raw}`"
             else:
                 text = " ".join(t.raw for t in tokens)
-                detail = f"Invalid value `{text}` for {flag(spec)}: expected {allowed(spec)}"
+                named = flag(spec, p.name)
+                detail = f"Invalid value `{text}` for {named}: expected {allowed(spec)}"
             _add(out, "invalid", Finding(p, tokens, detail))
             return _INVALID
     return _verdict(p, spec, value, tokens, out)
@@ -323,7 +325,8 @@ def _verdict(
         return 0
     low, high = spec.minimum, spec.maximum
     assert low is not None and high is not None
-    detail = f"{flag(spec)} must be between {_num(low)} and {_num(high)}, not `{tokens[0].raw}`"
+    named = flag(spec, p.name)
+    detail = f"{named} must be between {_num(low)} and {_num(high)}, not `{tokens[0].raw}`"
     _add(out, "out_of_range", Finding(p, tokens, detail))
     return _RANGE
 

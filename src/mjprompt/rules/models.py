@@ -187,7 +187,7 @@ def unsupported_in_profile(ctx: Context) -> Iterator[Report]:
     """
     for p in facts(ctx).unsupported:
         assert p.spec is not None
-        yield Report(p.span, f"{flag(p.spec)} is not supported by the evolink API")
+        yield Report(p.span, f"{flag(p.spec, p.name)} is not supported by the evolink API")
 
 
 @triggers("draft", "fast", "turbo")

@@ -17,7 +17,7 @@ from ..ast import Parameter, Ratio, SrefItem, Value
 from ..diagnostics import Edit, Fix, Span
 from ..params import Kind, suggestion_names
 from ..values import read_sref_item
-from .base import Context, Report, delete_token, replace, rule
+from .base import Context, Report, delete_token, replace, rule, variant
 from .common import E, W, flag, value_span, value_tokens, without_punctuation
 from .facts import (
     DUPLICATE,
@@ -87,7 +87,16 @@ def _unknown(p: Parameter) -> Report:
 
 
 @triggers(DUPLICATE)
-@rule("MJ302", "duplicate-parameter", evolink=E, midjourney=E, fix="safe/unsafe")
+@rule(
+    "MJ302",
+    "duplicate-parameter",
+    evolink=E,
+    midjourney=E,
+    fix="safe/unsafe",
+    variants=(
+        variant("a repeated list parameter (`--sref`, `--p`, `--no`)", evolink=W, midjourney=W),
+    ),
+)
 def duplicate_parameter(ctx: Context) -> Iterable[Report]:
     """The same parameter twice, also through an alias (`--s 100 --stylize 200`).
 
@@ -182,7 +191,7 @@ def value_out_of_range(ctx: Context) -> Iterable[Report]:
     """A number outside the parameter's range.
 
     Midjourney's own message: `` `--stylize` must be between 0 and 1000 ``. Ranges come
-    from the parameter table (v7-syntax.md §1): `--chaos` 0–100, `--exp` 0–100,
+    from the parameter table ([MJ-PARAMS], [EVO]): `--chaos` 0–100, `--exp` 0–100,
     `--weird` 0–3000, `--stylize` 0–1000, `--iw` 0–3, `--seed` 0–4294967295,
     `--sw` 0–1000, `--sv` 1–6, `--ow` 1–1000, `--repeat` 2–40.
 
@@ -195,7 +204,14 @@ def value_out_of_range(ctx: Context) -> Iterable[Report]:
 
 
 @triggers(ENUM)
-@rule("MJ305", "value-not-allowed", evolink=E, midjourney=E, fix="unsafe")
+@rule(
+    "MJ305",
+    "value-not-allowed",
+    evolink=E,
+    midjourney=E,
+    fix="unsafe",
+    variants=(variant("`--q 3` (run as 4)", evolink=E, midjourney=W),),
+)
 def value_not_allowed(ctx: Context) -> Iterable[Report]:
     """A value outside the parameter's list of choices (`--q 3`, `--q .5`).
 
@@ -216,7 +232,7 @@ def _not_allowed(ctx: Context, f: Finding) -> Report:
     spec = f.param.spec
     assert spec is not None
     choices = ", ".join(spec.choices[:-1]) + f" or {spec.choices[-1]}"
-    message = f"{flag(spec)} must be {choices} in V7, not `{f.tokens[0].raw}`"
+    message = f"{flag(spec, f.param.name)} must be {choices} in V7, not `{f.tokens[0].raw}`"
     span = value_span(f.param, f.tokens)
     if spec.name == "quality" and f.detail == "3":
         return Report(

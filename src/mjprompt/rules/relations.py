@@ -1,4 +1,4 @@
-"""MJ5xx: dependencies and conflicts between parameters (v7-syntax.md §3).
+"""MJ5xx: dependencies and conflicts between parameters.
 
 MJ501 and MJ502 read the ``REQUIREMENTS`` and ``CONFLICTS`` tables of
 :mod:`mjprompt.params`; each row carries its severity per profile, so one rule covers
@@ -8,12 +8,13 @@ rules of different strength. The rest need a look inside values.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from ..ast import Parameter
-from ..params import CONFLICTS, NEEDS_IMAGE, NEEDS_TEXT, REQUIREMENTS, Requirement
+from ..diagnostics import Severity
+from ..params import CONFLICTS, NEEDS_IMAGE, NEEDS_TEXT, REQUIREMENTS, Conflict, Requirement
 from ..values import read_sref_item
-from .base import Context, Report, rule
+from .base import Context, Report, Variant, rule, variant
 from .common import E, W, effective_value, number_text, value_tokens, without_punctuation
 from .facts import IMAGES, NO_TEXT, Trigger, triggers
 
@@ -44,13 +45,43 @@ def _value_in(p: Parameter, values: tuple[str, ...]) -> bool:
     return value is not None and number_text(value) in values
 
 
+def _row_variants(
+    rows: Iterable[Requirement | Conflict], name: Callable[[Requirement | Conflict], str]
+) -> tuple[Variant, ...]:
+    """The severities of a table's rows that differ from error/error, grouped."""
+    groups: dict[tuple[Severity | None, Severity | None], list[str]] = {}
+    for row in rows:
+        if (row.evolink, row.midjourney) != (E, E):
+            groups.setdefault((row.evolink, row.midjourney), []).append(name(row))
+    return tuple(
+        variant(", ".join(names), evolink=evo, midjourney=mj) for (evo, mj), names in groups.items()
+    )
+
+
+def _needs(row: Requirement | Conflict) -> str:
+    assert isinstance(row, Requirement)
+    what = {NEEDS_IMAGE: "an image prompt", NEEDS_TEXT: "a text prompt"}
+    return f"`--{row.param}` without {what.get(row.needs, f'`--{row.needs}`')}"
+
+
+def _pair(row: Requirement | Conflict) -> str:
+    assert isinstance(row, Conflict)
+    return f"`--{row.first}` with `--{row.second}`"
+
+
 @triggers(*REQUIREMENT_TRIGGERS)
-@rule("MJ501", "missing-dependency", evolink=E, midjourney=E)
+@rule(
+    "MJ501",
+    "missing-dependency",
+    evolink=E,
+    midjourney=E,
+    variants=_row_variants(REQUIREMENTS, _needs),
+)
 def missing_dependency(ctx: Context) -> Iterator[Report]:
     """A parameter used without what it depends on (`--sw` without `--sref`).
 
     Midjourney's own message is ``Cannot use `--sw` without a `--sref` ``. The rows
-    (v7-syntax.md §3.1) and their severities are in the table below: an error where
+    and their severities are in the table below: an error where
     Midjourney and evolink agree; where only the evolink guide states it, an error in
     evolink and a warning in midjourney. A missing text prompt is checked on prompts
     with image prompts (an empty prompt is MJ201).
@@ -79,11 +110,17 @@ def missing_dependency(ctx: Context) -> Iterator[Report]:
 
 
 @triggers(*CONFLICT_TRIGGERS)
-@rule("MJ502", "conflicting-parameters", evolink=E, midjourney=E)
+@rule(
+    "MJ502",
+    "conflicting-parameters",
+    evolink=E,
+    midjourney=E,
+    variants=_row_variants(CONFLICTS, _pair),
+)
 def conflicting_parameters(ctx: Context) -> Iterator[Report]:
     """Two parameters that cannot be used together (`--oref` with `--q 4`).
 
-    The rows (v7-syntax.md §3.2–3.3) and their severities are in the table below:
+    The rows and their severities are in the table below:
     errors where Midjourney and evolink agree, evolink-only statements an error in
     evolink and a warning in midjourney, inferences and soft interactions warnings.
     Two speeds are MJ409, two models MJ403.
@@ -144,9 +181,9 @@ def sref_code_style_version(ctx: Context) -> Iterator[Report]:
 def moodboard_style_reference(ctx: Context) -> Iterator[Report]:
     """`--sw` or `--sv` together with a moodboard code in `--p`.
 
-    Midjourney's docs say `--sw` and `--sv` cannot be used with moodboards (v7-syntax.md
-    §3.2, [OFF] Moodboards and Style Reference pages): an error. Moodboard codes are
-    `m`-prefixed (§5.6); they are read as `m` followed by digits.
+    Midjourney's docs say `--sw` and `--sv` cannot be used with moodboards ([OFF]
+    Moodboards and Style Reference pages): an error. Moodboard codes are `m`-prefixed;
+    they are read as `m` followed by digits.
 
     Fails: `a cat --sref https://example.com/s.jpg --sw 200 --p m1234567`
     Passes: `a cat --sref https://example.com/s.jpg --sw 200 --p ps3mcjo`
@@ -192,17 +229,17 @@ def _number(ctx: Context, name: str) -> tuple[Parameter, float] | None:
 @triggers(("oref", "stylize"), ("oref", "exp"), ("ow",), ("exp", "stylize"), ("exp", "profile"))
 @rule("MJ505", "soft-interaction", evolink=W, midjourney=W)
 def soft_interaction(ctx: Context) -> Iterator[Report]:
-    """Parameters that work together but weaken each other (v7-syntax.md §3.3).
+    """Parameters that work together but weaken each other.
 
     - A high `--stylize` (500 or more) or `--exp` (above 25) with `--oref` and no
       `--ow` above the default 100: the stylization pulls away from the reference;
-      raise `--ow` [OFF MJ-OMNI, via v7-syntax.md §3.3].
+      raise `--ow` [MJ-OMNI].
     - `--ow` above 400 gets unpredictable unless `--stylize` is very high (750 or more)
-      [OFF MJ-OMNI, via §3.3].
+      [MJ-OMNI].
     - `--exp` above 25 with `--stylize` or `--p`: it suppresses them; evolink
-      recommends `--exp` 5-25 when combining [EVO, §3.3].
+      recommends `--exp` 5-25 when combining [EVO].
 
-    `--seed` with Turbo, the other soft interaction of §3.3, is a row of MJ502. "Old
+    `--seed` with Turbo, the other soft interaction, is a row of MJ502. "Old
     style codes need `--sv 4`" is not checked: a code does not tell when it was made.
 
     Fails (warning): `a cat --oref https://example.com/o.png --s 800`,
@@ -222,14 +259,14 @@ def soft_interaction(ctx: Context) -> Iterator[Report]:
                     p.span,
                     f"`--{p.name} {number_text(found[1])}` with `--oref`: a high "
                     f"`--{p.name}` pulls away from the reference; raise `--ow` above "
-                    f"{DEFAULT_OW} (v7-syntax.md §3.3)",
+                    f"{DEFAULT_OW}",
                 )
     very_high = stylize is not None and stylize[1] >= VERY_HIGH_STYLIZE
     if ow is not None and ow[1] > UNPREDICTABLE_OW and not very_high:
         yield Report(
             ow[0].span,
             f"`--ow {number_text(ow[1])}` above {UNPREDICTABLE_OW} gets unpredictable "
-            f"unless `--stylize` is very high ({VERY_HIGH_STYLIZE}+) (v7-syntax.md §3.3)",
+            f"unless `--stylize` is very high ({VERY_HIGH_STYLIZE}+)",
         )
     if exp is not None and exp[1] > HIGH_EXP:
         others = [n for n in ("stylize", "profile") if ctx.first(n) is not None]
@@ -238,5 +275,5 @@ def soft_interaction(ctx: Context) -> Iterator[Report]:
             yield Report(
                 exp[0].span,
                 f"`--exp {number_text(exp[1])}` above {HIGH_EXP} suppresses {names}; "
-                f"evolink suggests `--exp` 5-25 when combining them (v7-syntax.md §3.3)",
+                f"evolink suggests `--exp` 5-25 when combining them",
             )

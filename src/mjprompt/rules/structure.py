@@ -188,7 +188,7 @@ def unsupported_image_format(ctx: Context) -> Iterator[Report]:
     """An image link in a format the sources do not list (`.heic`, `.avif`, `.tiff`…).
 
     Midjourney's Omni Reference page and the evolink guide list `.png`, `.gif`,
-    `.webp`, `.jpg` and `.jpeg` (v7-syntax.md §2.2, [OFF MJ-OMNI], [EVO]). The evolink
+    `.webp`, `.jpg` and `.jpeg` ([MJ-OMNI], [EVO]). The evolink
     API fetches the link itself and takes only those: an error there. Midjourney may
     convert other formats on upload: a warning. Image prompts and the URLs of `--oref`
     and `--sref` alike.
@@ -339,10 +339,9 @@ def multi_prompt_weight(ctx: Context) -> Iterator[Report]:
     """A `::` multi-prompt separator or `::N` weight in the text.
 
     Multi-prompts work only up to V6.1: Midjourney's Version chart marks them
-    unsupported in V7 [OFF MJ-VER], and evolink calls `::` unsupported [EVO]. The fact
-    sheet's ruling is an error in the text (v7-syntax.md §2.6, D10) and no first-party
-    source says V7 accepts them: an error in both profiles. `::weight` on `--sref`
-    items is valid.
+    unsupported in V7 [MJ-VER], and evolink calls `::` unsupported [EVO]. No
+    first-party source says V7 accepts them: an error in the text, in both profiles.
+    `::weight` on `--sref` items is valid.
 
     Fails: `cyberpunk::2 nature::1`, `hot:: dog`
     Passes: `hot dog`, `a portrait --sref https://example.com/s.png::2`
@@ -464,7 +463,8 @@ def control_characters(ctx: Context) -> Iterator[Report]:
     has no use for them, the API would receive them as they are, and a terminal that
     shows the prompt may act on them. Tabs and line breaks are not reported.
 
-    Fails: `a cat\x00 --ar 16:9`, `a \x1b[31mred\x1b[0m cat`
+    Fails: `a cat\\x00 --ar 16:9`, `a \\x1b[31mred\\x1b[0m cat` (a NUL and an ESC, written
+    here as Python escapes)
     Passes: `a cat --ar 16:9`
 
     Fix (safe): delete them.

@@ -203,9 +203,9 @@ def empty_parameter_name(ctx: Context) -> Iterator[Report]:
 
     A bare `--` or `---` at the end of the prompt or right before another marker is
     not a parameter; Midjourney answers ``Unrecognized parameter(s): `---` ``. A bare
-    `--` followed by a space and a word is a prose dash between clauses (v7-syntax.md
-    §2.3: a lone `--` acts like punctuation; §7: a marker is `--` and a letter), so it
-    is text, not this finding.
+    `--` followed by a space and a word is a prose dash between clauses (a lone `--`
+    acts like punctuation; a marker is `--` followed by a letter), so it is text, not
+    this finding.
 
     Fails: `a cat --ar 16:9 ---`, `a cat -- --ar 2:3`, `a lighthouse at dusk --`
     Passes: `a cat --ar 16:9`, `a quiet harbour -- gulls, rope, rust --ar 3:2`
