@@ -143,6 +143,16 @@ def register(subparsers: Any) -> None:
     p.add_argument("--json", action="store_true", help="print the task as JSON")
     p.set_defaults(func=_cmd_status)
 
+    p = subparsers.add_parser(
+        "credits",
+        help="print the balance of the account and of the key (GET /v1/credits)",
+        description="Print the credits left: the account's, the key's, and what this key "
+        "can spend (the smaller of the two unless the key is unlimited). Costs nothing.",
+    )
+    _add_api_options(p)
+    p.add_argument("--json", action="store_true", help="print the balance as JSON")
+    p.set_defaults(func=_cmd_credits)
+
     p = subparsers.add_parser("wait", help="wait for a task, optionally saving its images")
     p.add_argument("task_id", metavar="TASK_ID", help="the task id `submit` printed")
     p.add_argument("--out", metavar="DIR", help="save the images (and a sidecar) in DIR")
@@ -659,6 +669,38 @@ def _cmd_status(ns: argparse.Namespace) -> int:
             line += f" ({len(task.results)} images)"
         sys.stdout.write(line + "\n")
     return 1 if task.is_terminal and not task.is_completed else 0
+
+
+def _cmd_credits(ns: argparse.Namespace) -> int:
+    from ..client import EvolinkError
+    from ..evolink import Balance, format_credits
+
+    client = _make_client(ns.base_url, ns.retries)
+
+    async def run() -> Balance:
+        async with client:
+            return await client.credits()
+
+    try:
+        balance = asyncio.run(run())
+    except EvolinkError as exc:
+        return _api_failure(exc)
+    if ns.json:
+        data = balance.to_json()["data"]
+        _json_out({**data, "available": balance.available})
+        return 0
+    key = (
+        "unlimited"
+        if balance.token_unlimited
+        else f"{format_credits(balance.token_remaining)} credits left"
+    )
+    sys.stdout.write(
+        f"available: {format_credits(balance.available)} credits\n"
+        f"account:   {format_credits(balance.user_remaining)} credits left, "
+        f"{format_credits(balance.user_used)} used\n"
+        f"key:       {key}, {format_credits(balance.token_used)} used\n"
+    )
+    return 0
 
 
 def _cmd_wait(ns: argparse.Namespace) -> int:
