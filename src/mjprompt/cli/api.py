@@ -949,14 +949,16 @@ def _summary(results: Sequence[JobResult]) -> str:
         text = prefix + format_credits(sum(known))
         return text if len(known) == len(values) else f"{text} (of {len(known)})"
 
-    paid = [r for r in results if r.estimated is not None]
+    # "estimated" covers the tasks this run created, to set against their reserved.
+    paid = [r for r in results if r.estimated is not None and r.task_id]
     estimated = total([r.estimated for r in paid], "≈")
-    reserved = total([r.reserved for r in results if r.task_id])
-    used = total([r.used for r in results if r.task_id])
+    reserved = total([r.reserved for r in paid])
+    used = total([r.used for r in paid])
     return (
         f"summary: {tasks} tasks, {images} images saved"
         + (f", {left} prompts left" if left else "")
-        + f"; credits: {estimated} estimated (this run), {reserved} reserved, {used} used"
+        + f"; credits of the {len(paid)} tasks created in this run: {estimated} estimated, "
+        f"{reserved} reserved, {used} used"
     )
 
 

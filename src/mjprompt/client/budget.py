@@ -14,7 +14,8 @@ order: an estimate that is too low can overspend by at most the one call in flig
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -74,6 +75,12 @@ class BudgetExceededError(EvolinkError):
         }
 
 
+def _sum(values: Iterable[float]) -> float:
+    """A sum of credits, rounded to what the API shows (4 decimals): 10.8 + 5.4 is 16.2,
+    within a budget of 16.2, not 16.200000000000003 over it."""
+    return round(math.fsum(values), 4)
+
+
 def estimate_jobs(jobs: Sequence[Job]) -> dict[str, float]:
     """The estimated credits of each job, by job key."""
     return {job.key: estimate_payload(job.payload).credits for job in jobs}
@@ -87,7 +94,7 @@ def check_budget(
 ) -> None:
     """Raise :class:`BudgetExceededError` when the jobs' estimate is over ``budget`` or
     the balance's available credits; ``jobs`` are only those still to pay for."""
-    total = sum(estimates[job.key] for job in jobs)
+    total = _sum(estimates[job.key] for job in jobs)
     available = balance.available if balance is not None else None
     over_budget = budget is not None and total > budget
     over_balance = available is not None and total > available
@@ -116,7 +123,7 @@ class Spending:
         """Why a job of ``estimate`` credits may not be submitted now; None if it may."""
         if self.stopped is not None:
             return self.stopped
-        if self.limit is not None and self.reserved + estimate > self.limit:
+        if self.limit is not None and _sum((self.reserved, estimate)) > self.limit:
             self.code = "budget"
             self.stopped = (
                 f"not submitted: the budget of {format_credits(self.limit)} credits would be "
@@ -128,7 +135,7 @@ class Spending:
 
     def paid(self, reserved: float | None, estimate: float) -> None:
         """A task was created: add what it reserved (the estimate when it did not say)."""
-        self.reserved += reserved if reserved is not None else estimate
+        self.reserved = _sum((self.reserved, reserved if reserved is not None else estimate))
 
     def out_of_credits(self, message: str) -> None:
         """The API refused a POST for credits (402): stop submitting."""
