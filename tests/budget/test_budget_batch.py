@@ -108,6 +108,14 @@ def test_a_balance_below_the_estimate_refuses(tmp_path: Path) -> None:
     assert "the budget" not in str(caught.value)
 
 
+def test_partial_stops_at_the_balance_when_it_is_below_the_budget(tmp_path: Path) -> None:
+    with Sandbox(SandboxConfig(task_duration=0.0, credits=12.0)) as sb:
+        results = run(sb, tmp_path, PROMPTS, budget=1000, partial=True)
+        assert posts(sb) == 2  # never a POST the balance cannot pay: no 402
+    assert [r.status for r in results] == ["saved", "saved", "left", "left"]
+    assert "the balance of 12 credits would be exceeded" in (results[2].error or "")
+
+
 def test_an_unreadable_balance_leaves_the_budget_alone_to_decide(
     sandbox: Sandbox, tmp_path: Path
 ) -> None:

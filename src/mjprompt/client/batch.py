@@ -196,8 +196,9 @@ async def run_batch(
         ]
         balance = await _balance(client) if to_pay else None
         limit = budget
-        if balance is not None:
-            limit = min(limit, balance.available)
+        if balance is not None and balance.available < limit:
+            limit = balance.available
+            spending.limit_name = "balance"
         if not partial:
             check_budget(to_pay, estimates, budget, balance)
         spending.limit = limit

@@ -114,6 +114,7 @@ class Spending:
     submissions stopped (the budget, or the API's 402), None while they go on."""
 
     limit: float | None = None
+    limit_name: str = "budget"  # "budget" or "balance": which of the two is the limit
     reserved: float = 0.0
     stopped: str | None = None
     code: str | None = None  # "budget" or "insufficient_quota": which stop it was
@@ -126,7 +127,8 @@ class Spending:
         if self.limit is not None and _sum((self.reserved, estimate)) > self.limit:
             self.code = "budget"
             self.stopped = (
-                f"not submitted: the budget of {format_credits(self.limit)} credits would be "
+                f"not submitted: the {self.limit_name} of {format_credits(self.limit)} "
+                "credits would be "
                 f"exceeded ({format_credits(self.reserved)} reserved in this run, this prompt "
                 f"≈{format_credits(estimate)} (estimate))"
             )
