@@ -133,6 +133,8 @@ def test_partial_stops_at_the_budget_and_a_rerun_estimates_only_what_is_left(
     assert [r.status for r in results] == ["saved", "saved", "left", "left"]
     assert posts(sandbox) == 2
     assert all(r.code == "budget" for r in results[2:])
+    assert (results[2].error or "").endswith("this prompt ≈10.8 (estimate)")
+    assert "stopped at an earlier prompt" in (results[3].error or "")
     left = [e for e in events(tmp_path) if e["event"] == "left"]
     assert len(left) == 2 and "budget of 12 credits" in left[0]["error"]
     journal = Journal.open(tmp_path)

@@ -121,18 +121,21 @@ class Spending:
     lock: asyncio.Lock = attrs.field(factory=asyncio.Lock)
 
     def refusal(self, estimate: float) -> str | None:
-        """Why a job of ``estimate`` credits may not be submitted now; None if it may."""
+        """Why a job of ``estimate`` credits may not be submitted now; None if it may.
+
+        The first job that does not fit stops the run: the jobs after it are left too
+        (in order, never a cheaper one skipped ahead)."""
         if self.stopped is not None:
-            return self.stopped
+            return f"not submitted: submissions stopped at an earlier prompt: {self.stopped}"
         if self.limit is not None and _sum((self.reserved, estimate)) > self.limit:
             self.code = "budget"
             self.stopped = (
-                f"not submitted: the {self.limit_name} of {format_credits(self.limit)} "
-                "credits would be "
-                f"exceeded ({format_credits(self.reserved)} reserved in this run, this prompt "
-                f"≈{format_credits(estimate)} (estimate))"
+                f"the {self.limit_name} of {format_credits(self.limit)} credits would be "
+                f"exceeded ({format_credits(self.reserved)} reserved in this run)"
             )
-            return self.stopped
+            return (
+                f"not submitted: {self.stopped}; this prompt ≈{format_credits(estimate)} (estimate)"
+            )
         return None
 
     def paid(self, reserved: float | None, estimate: float) -> None:
@@ -142,4 +145,4 @@ class Spending:
     def out_of_credits(self, message: str) -> None:
         """The API refused a POST for credits (402): stop submitting."""
         self.code = "insufficient_quota"
-        self.stopped = f"not submitted: an earlier submission was refused for credits ({message})"
+        self.stopped = f"a submission was refused for credits ({message})"
