@@ -291,3 +291,22 @@ def test_cli_partial_needs_a_budget_and_a_budget_is_a_number(
         )
         assert code == 2 and "not a number of credits" in err
     assert posts(sandbox) == 0
+
+
+def test_left_after_a_possibly_taken_post_stays_unknown(tmp_path: Path) -> None:
+    # A job resent with --resubmit-unknown and then left by the budget may still have
+    # a task from its first POST: the journal must not forget that.
+    journal = Journal.open(tmp_path)
+    journal.record("submitting", "k#0", prompt="a", idempotency_key="key-0123456789abcdef")
+    journal.record("unknown", "k#0", error="answer lost")
+    journal.record("left", "k#0", error="not submitted: budget")
+    journal.record("submitting", "k#1", prompt="b", idempotency_key="key-fedcba9876543210")
+    journal.record("not_taken", "k#1", error="HTTP 402")
+    journal.record("left", "k#1", error="not submitted: budget")
+    journal.close()
+    journal = Journal.open(tmp_path)
+    first, second = journal.state("k#0"), journal.state("k#1")
+    journal.close()
+    assert first is not None and first.status == "unknown"
+    assert second is not None and second.status == "left"
+    assert second.idempotency_key == "key-fedcba9876543210"  # reused by the rerun
