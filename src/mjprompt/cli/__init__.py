@@ -36,6 +36,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "payload": ("mjprompt.cli.api", "print the JSON body that would be sent for a prompt"),
     "submit": ("mjprompt.cli.api", "create a task and print its id"),
     "status": ("mjprompt.cli.api", "print the state of a task"),
+    "credits": ("mjprompt.cli.api", "print the balance of the account and of the key"),
     "wait": ("mjprompt.cli.api", "wait for a task, optionally saving its images"),
     "generate": ("mjprompt.cli.api", "submit, wait and save images (one prompt or --file)"),
     "demo": ("mjprompt.cli.api", "generate four images with the offline sandbox (no key)"),

@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import json
 import logging
+import math
 import os
 import sys
 import time
@@ -74,6 +75,16 @@ def _seconds(text: str) -> float:
 def _add_payload_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--speed", choices=SPEEDS, help="model_params.speed (default: the API's, fast)")
     p.add_argument("--callback-url", metavar="URL", help="https URL the API posts the task to")
+
+
+def _credits_arg(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value >= 0):
+        raise argparse.ArgumentTypeError(f"not a number of credits (0 or more): {text!r}")
+    return value
 
 
 def _retries(text: str) -> int:
@@ -143,6 +154,16 @@ def register(subparsers: Any) -> None:
     p.add_argument("--json", action="store_true", help="print the task as JSON")
     p.set_defaults(func=_cmd_status)
 
+    p = subparsers.add_parser(
+        "credits",
+        help="print the balance of the account and of the key (GET /v1/credits)",
+        description="Print the credits left: the account's, the key's, and what this key "
+        "can spend (the smaller of the two unless the key is unlimited). Costs nothing.",
+    )
+    _add_api_options(p)
+    p.add_argument("--json", action="store_true", help="print the balance as JSON")
+    p.set_defaults(func=_cmd_credits)
+
     p = subparsers.add_parser("wait", help="wait for a task, optionally saving its images")
     p.add_argument("task_id", metavar="TASK_ID", help="the task id `submit` printed")
     p.add_argument("--out", metavar="DIR", help="save the images (and a sidecar) in DIR")
@@ -184,6 +205,19 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="with --file: send again, with the same Idempotency-Key, prompts whose "
         "submission an earlier run was interrupted in (the task may exist)",
+    )
+    p.add_argument(
+        "--budget",
+        type=_credits_arg,
+        metavar="CREDITS",
+        help="refuse, before paying anything, when the estimate of the prompts still to "
+        "pay for is over CREDITS or over the balance (GET /v1/credits)",
+    )
+    p.add_argument(
+        "--partial",
+        action="store_true",
+        help="with --budget: submit in order while the credits reserved stay within the "
+        "budget, then stop (a rerun goes on with the rest)",
     )
     _add_payload_options(p)
     _add_api_options(p)
@@ -542,7 +576,7 @@ class Progress:
             self.update(label, "downloading", 100)
         elif event == "saved":
             self.update(label, "saved", 100, f"{label}: saved" + (f" ({tid})" if tid else ""))
-        elif event in ("failed", "timeout", "unknown", "error"):
+        elif event in ("failed", "timeout", "unknown", "error", "left"):
             percent = self.jobs.get(label, ("", 0))[1]
             # A failure is said the moment it happens, not only in the final report.
             why = ""
@@ -557,7 +591,7 @@ class Progress:
             )
 
 
-_FINISHED = ("saved", "completed", "failed", "timeout", "unknown", "error", "cancelled")
+_FINISHED = ("saved", "completed", "failed", "timeout", "unknown", "error", "cancelled", "left")
 
 
 def _terminal_width() -> int:
@@ -661,6 +695,38 @@ def _cmd_status(ns: argparse.Namespace) -> int:
     return 1 if task.is_terminal and not task.is_completed else 0
 
 
+def _cmd_credits(ns: argparse.Namespace) -> int:
+    from ..client import EvolinkError
+    from ..evolink import Balance, format_credits
+
+    client = _make_client(ns.base_url, ns.retries)
+
+    async def run() -> Balance:
+        async with client:
+            return await client.credits()
+
+    try:
+        balance = asyncio.run(run())
+    except EvolinkError as exc:
+        return _api_failure(exc)
+    if ns.json:
+        data = balance.to_json()["data"]
+        _json_out({**data, "available": balance.available})
+        return 0
+    key = (
+        "unlimited"
+        if balance.token_unlimited
+        else f"{format_credits(balance.token_remaining)} credits left"
+    )
+    sys.stdout.write(
+        f"available: {format_credits(balance.available)} credits\n"
+        f"account:   {format_credits(balance.user_remaining)} credits left, "
+        f"{format_credits(balance.user_used)} used\n"
+        f"key:       {key}, {format_credits(balance.token_used)} used\n"
+    )
+    return 0
+
+
 def _cmd_wait(ns: argparse.Namespace) -> int:
     _check_task_id(ns.task_id)
     client = _make_client(ns.base_url, ns.retries)
@@ -729,6 +795,8 @@ def _cmd_generate(ns: argparse.Namespace) -> int:
         journaled=ns.file is not None,
         retry_failed=ns.retry_failed,
         resubmit_unknown=ns.resubmit_unknown,
+        budget=ns.budget,
+        partial=ns.partial,
         as_json=ns.json,
         json_list=ns.file is not None,
         verbose=ns.verbose,
@@ -752,8 +820,13 @@ def _generate(
     json_list: bool = False,
     client_options: dict[str, Any] | None = None,
     verbose: bool = False,
+    budget: float | None = None,
+    partial: bool = False,
 ) -> int:
     from ..client.batch import plan_jobs
+
+    if partial and budget is None:
+        raise UsageError("--partial needs --budget CREDITS")
 
     jobs, refused = plan_jobs(
         [(label, prompt) for label, prompt, _ in entries], speed=speed, callback_url=callback_url
@@ -770,6 +843,7 @@ def _generate(
     client = _make_client(base_url, retries, **(client_options or {}))
     from ..client import EvolinkError
     from ..client.batch import run_batch
+    from ..client.budget import BudgetExceededError
     from ..client.journal import Journal, JournalError
 
     journal: Journal | None = None
@@ -796,6 +870,8 @@ def _generate(
                     retry_failed=retry_failed,
                     resubmit_unknown=resubmit_unknown,
                     on_event=progress.on_event,
+                    budget=budget,
+                    partial=partial,
                 )
         finally:
             if ticker is not None:
@@ -820,6 +896,10 @@ def _generate(
         else:
             sys.stderr.write("mjprompt: interrupted before a task was created\n")
         raise
+    except BudgetExceededError as exc:
+        if as_json:
+            _json_out(exc.to_json())
+        return _budget_refusal(exc)
     except EvolinkError as exc:  # e.g. a download directory that cannot be created
         return _api_failure(exc)
     except JournalError as exc:  # disk full, a journal that became unwritable
@@ -827,14 +907,70 @@ def _generate(
     finally:
         if journal is not None:
             journal.close()
-    return _report(results, out, as_json=as_json, json_list=json_list)
+    code = _report(results, out, as_json=as_json, json_list=json_list, partial=partial)
+    if journaled:
+        sys.stderr.write(_summary(results) + "\n")
+    return code
 
 
-def _report(results: Sequence[JobResult], out: str, *, as_json: bool, json_list: bool) -> int:
+def _budget_refusal(exc: Any) -> int:
+    """Say what the batch would cost and why it was refused (nothing was paid)."""
+    from ..evolink import format_credits
     from .terminal import printable
 
-    failures = [r for r in results if r.status != "saved"]
-    for r in failures:
+    lines = [
+        "mjprompt: over budget; nothing was submitted",
+        f"  estimate:  ≈{format_credits(exc.estimate)} credits (estimate) "
+        f"for {exc.jobs} prompts still to pay for",
+    ]
+    if exc.budget is not None:
+        lines.append(f"  budget:    {format_credits(exc.budget)} credits")
+    if exc.available is not None:
+        lines.append(f"  balance:   {format_credits(exc.available)} credits available")
+    lines.append("  most expensive:")
+    for label, credits in exc.costliest:
+        lines.append(f"    {printable(label)}: ≈{format_credits(credits)} credits (estimate)")
+    sys.stderr.write("\n".join(lines) + "\n")
+    return 1
+
+
+def _summary(results: Sequence[JobResult]) -> str:
+    """The batch's end: tasks, images saved, and estimated vs reserved vs used credits."""
+    from ..evolink import format_credits
+
+    tasks = sum(1 for r in results if r.task_id)
+    images = sum(len(r.files) for r in results if r.status == "saved")
+    left = sum(1 for r in results if r.status == "left")
+
+    def total(values: list[float | None], prefix: str = "") -> str:
+        known = [v for v in values if v is not None]
+        if not known:
+            return "-"
+        text = prefix + format_credits(sum(known))
+        return text if len(known) == len(values) else f"{text} (of {len(known)})"
+
+    # "estimated" covers the tasks this run created, to set against their reserved.
+    paid = [r for r in results if r.estimated is not None and r.task_id]
+    estimated = total([r.estimated for r in paid], "≈")
+    reserved = total([r.reserved for r in paid])
+    used = total([r.used for r in paid])
+    return (
+        f"summary: {tasks} tasks, {images} images saved"
+        + (f", {left} prompts left" if left else "")
+        + f"; credits of the {len(paid)} tasks created in this run: {estimated} estimated, "
+        f"{reserved} reserved, {used} used"
+    )
+
+
+def _report(
+    results: Sequence[JobResult], out: str, *, as_json: bool, json_list: bool, partial: bool = False
+) -> int:
+    from .terminal import printable
+
+    unsaved = [r for r in results if r.status != "saved"]
+    # Prompts left by --partial at the budget are what was asked for, not a failure.
+    failures = [r for r in unsaved if not (partial and r.status == "left" and r.code == "budget")]
+    for r in unsaved:
         where = f" (task {r.task_id})" if r.task_id else ""
         hint = " — run again to resume" if r.status == "timeout" else ""
         error = printable(str(r.error))

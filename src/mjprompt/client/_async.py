@@ -12,11 +12,12 @@ import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
 
+from ..evolink import CREDITS_PATH, Balance
 from ..payload import PayloadError, build_payload
 from . import _core
 from ._core import (
@@ -56,6 +57,7 @@ __all__ = ["AsyncClient"]
 log = logging.getLogger("mjprompt.client")
 
 ProgressCallback = Callable[[Task], object]
+_T = TypeVar("_T")
 
 
 class AsyncClient:
@@ -140,6 +142,34 @@ class AsyncClient:
         attempts: int | None = None,
         what: str,
     ) -> Task:
+        """One request whose answer is a task."""
+
+        def parse(content: bytes) -> Task:
+            return _core.task_from(content, what=what)
+
+        return await self._call(
+            method,
+            path,
+            body=body,
+            idempotency_key=idempotency_key,
+            deadline=deadline,
+            attempts=attempts,
+            parse=parse,
+        )
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        parse: Callable[[bytes], _T],
+        body: bytes | None = None,
+        idempotency_key: str | None = None,
+        deadline: float | None = None,
+        attempts: int | None = None,
+    ) -> _T:
+        """One API request with retries: its 2xx answer as ``parse`` reads it, or the
+        typed error."""
         attempt = Attempts(
             method,
             self.retrying,
@@ -155,7 +185,7 @@ class AsyncClient:
             headers["Idempotency-Key"] = idempotency_key
         url = self.base_url + path
         while True:
-            outcome: Task | Retry
+            outcome: _T | Retry
             # One overall deadline per request, within the caller's (a wait's) deadline.
             limit = self._clock() + self.timeout
             if deadline is not None:
@@ -165,7 +195,7 @@ class AsyncClient:
                     self._exchange(method, url, body, headers, limit),
                     max(0.001, limit - self._clock()) + 0.5,
                 )
-                outcome = self._outcome(method, response, content, attempt, what)
+                outcome = self._outcome(method, response, content, attempt, parse)
             except asyncio.TimeoutError:
                 outcome = attempt.decide(self._late(method))
             except httpx.HTTPError as exc:
@@ -175,7 +205,7 @@ class AsyncClient:
                 if method == "POST" and exc.request_sent:
                     raise _core.maybe_created(exc) from None
                 outcome = attempt.decide(exc)
-            if isinstance(outcome, Task):
+            if not isinstance(outcome, Retry):
                 return outcome
             await self._sleep(outcome.delay)
 
@@ -208,8 +238,13 @@ class AsyncClient:
         return response, b"".join(parts)
 
     def _outcome(
-        self, method: str, response: httpx.Response, content: bytes, attempt: Attempts, what: str
-    ) -> Task | Retry:
+        self,
+        method: str,
+        response: httpx.Response,
+        content: bytes,
+        attempt: Attempts,
+        parse: Callable[[bytes], _T],
+    ) -> _T | Retry:
         # Everything the server says is scrubbed of the key before it can reach a
         # message, a log line, a Task, a sidecar or the journal.
         key = self._key
@@ -223,7 +258,7 @@ class AsyncClient:
             log.info("the gateway replayed an earlier answer for this Idempotency-Key")
         if 200 <= response.status_code < 300:
             try:
-                return _core.task_from(content, what=what)
+                return parse(content)
             except TransportError as exc:
                 if method == "POST":
                     raise _core.maybe_created(exc) from None
@@ -276,6 +311,14 @@ class AsyncClient:
         """The task's current state. The id is checked before any request."""
         task_id = _core.check_task_id(task_id)
         return await self._api("GET", TASKS_PATH + task_id, what="task query")
+
+    async def credits(self) -> Balance:
+        """The balances of ``GET /v1/credits`` (the account's and this key's).
+
+        Read within the same bounds as every API answer; retried like any GET; an error
+        answer raises the client's typed error (``code`` kept as an integer or a string,
+        both documented here), a body that is not a balance MalformedResponseError."""
+        return await self._call("GET", CREDITS_PATH, parse=_core.balance_from)
 
     async def wait(
         self,

@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 
 import attrs
 
+from ..evolink import Balance, CreditsResponseError, parse_credits_response
 from .errors import (
     APIError,
     ConfigurationError,
@@ -421,6 +422,15 @@ def task_from(content: bytes, *, what: str) -> Task:
     if task_id_problem(task.id) is not None:
         raise MalformedResponseError(f"the {what} answer has no valid task id ({task.id!r})")
     return task
+
+
+def balance_from(content: bytes) -> Balance:
+    """Parse a ``GET /v1/credits`` success body; MalformedResponseError when it is not a
+    balance (the evolink parser's own errors mapped onto the client's)."""
+    try:
+        return parse_credits_response(decode_json(content), 200)
+    except CreditsResponseError as exc:
+        raise MalformedResponseError(f"the credits answer is not a balance: {exc}") from None
 
 
 def client_repr(name: str, base_url: str) -> str:

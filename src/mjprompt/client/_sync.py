@@ -11,11 +11,12 @@ import os
 import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
 
+from ..evolink import CREDITS_PATH, Balance
 from ..payload import PayloadError, build_payload
 from . import _core
 from ._core import (
@@ -55,6 +56,7 @@ __all__ = ["Client"]
 log = logging.getLogger("mjprompt.client")
 
 ProgressCallback = Callable[[Task], object]
+_T = TypeVar("_T")
 
 
 class Client:
@@ -135,6 +137,34 @@ class Client:
         attempts: int | None = None,
         what: str,
     ) -> Task:
+        """One request whose answer is a task."""
+
+        def parse(content: bytes) -> Task:
+            return _core.task_from(content, what=what)
+
+        return self._call(
+            method,
+            path,
+            body=body,
+            idempotency_key=idempotency_key,
+            deadline=deadline,
+            attempts=attempts,
+            parse=parse,
+        )
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        parse: Callable[[bytes], _T],
+        body: bytes | None = None,
+        idempotency_key: str | None = None,
+        deadline: float | None = None,
+        attempts: int | None = None,
+    ) -> _T:
+        """One API request with retries: its 2xx answer as ``parse`` reads it, or the
+        typed error."""
         attempt = Attempts(
             method,
             self.retrying,
@@ -150,14 +180,14 @@ class Client:
             headers["Idempotency-Key"] = idempotency_key
         url = self.base_url + path
         while True:
-            outcome: Task | Retry
+            outcome: _T | Retry
             # One overall deadline per request, within the caller's (a wait's) deadline.
             limit = self._clock() + self.timeout
             if deadline is not None:
                 limit = min(limit, deadline)
             try:
                 response, content = self._exchange(method, url, body, headers, limit)
-                outcome = self._outcome(method, response, content, attempt, what)
+                outcome = self._outcome(method, response, content, attempt, parse)
             except TimeoutError:
                 outcome = attempt.decide(self._late(method))
             except httpx.HTTPError as exc:
@@ -167,7 +197,7 @@ class Client:
                 if method == "POST" and exc.request_sent:
                     raise _core.maybe_created(exc) from None
                 outcome = attempt.decide(exc)
-            if isinstance(outcome, Task):
+            if not isinstance(outcome, Retry):
                 return outcome
             self._sleep(outcome.delay)
 
@@ -200,8 +230,13 @@ class Client:
         return response, b"".join(parts)
 
     def _outcome(
-        self, method: str, response: httpx.Response, content: bytes, attempt: Attempts, what: str
-    ) -> Task | Retry:
+        self,
+        method: str,
+        response: httpx.Response,
+        content: bytes,
+        attempt: Attempts,
+        parse: Callable[[bytes], _T],
+    ) -> _T | Retry:
         # Everything the server says is scrubbed of the key before it can reach a
         # message, a log line, a Task, a sidecar or the journal.
         key = self._key
@@ -215,7 +250,7 @@ class Client:
             log.info("the gateway replayed an earlier answer for this Idempotency-Key")
         if 200 <= response.status_code < 300:
             try:
-                return _core.task_from(content, what=what)
+                return parse(content)
             except TransportError as exc:
                 if method == "POST":
                     raise _core.maybe_created(exc) from None
@@ -266,6 +301,14 @@ class Client:
         """The task's current state. The id is checked before any request."""
         task_id = _core.check_task_id(task_id)
         return self._api("GET", TASKS_PATH + task_id, what="task query")
+
+    def credits(self) -> Balance:
+        """The balances of ``GET /v1/credits`` (the account's and this key's).
+
+        Read within the same bounds as every API answer; retried like any GET; an error
+        answer raises the client's typed error (``code`` kept as an integer or a string,
+        both documented here), a body that is not a balance MalformedResponseError."""
+        return self._call("GET", CREDITS_PATH, parse=_core.balance_from)
 
     def wait(
         self,

@@ -17,6 +17,7 @@ the same prompts and directory, it
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -24,18 +25,21 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ..evolink import Balance, parse_usage
 from ..payload import PayloadError, build_payload
 from . import _core
+from .budget import Spending, check_budget, estimate_jobs
 from .errors import (
     APIError,
     ConnectionFailedError,
     DownloadError,
     EvolinkError,
     IdempotencyConflictError,
+    InsufficientQuotaError,
     TaskError,
     WaitTimeoutError,
 )
-from .journal import Journal, job_key
+from .journal import JobState, Journal, job_key
 from .task import FAILED_STATUSES, Task
 
 if TYPE_CHECKING:
@@ -58,7 +62,9 @@ class Job:
 class JobResult:
     """How a job ended in this run.
 
-    ``status``: ``saved`` (images on disk, now or in an earlier run), ``failed`` (the
+    ``status``: ``saved`` (images on disk, now or in an earlier run), ``left`` (not
+    submitted: the budget would have been exceeded, or the API refused an earlier POST
+    for credits; a rerun submits it), ``failed`` (the
     task failed), ``timeout`` (still running at the deadline; a rerun resumes it),
     ``unknown`` (the POST's outcome is unknown, now or in an earlier run: the task may
     exist; not resubmitted without ``resubmit_unknown``), ``error`` (the API or the
@@ -72,6 +78,11 @@ class JobResult:
     code: str | None = None
     error: str | None = None
     resumed: bool = False
+    # Credits: the estimate (for jobs this run had to pay for), what the create answer
+    # reserved (this run's or the journal's) and what the completed task used.
+    estimated: float | None = None
+    reserved: float | None = None
+    used: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -83,6 +94,11 @@ class JobResult:
             "code": self.code,
             "error": self.error,
             "resumed": self.resumed,
+            "credits": {
+                "estimated": self.estimated,
+                "reserved": self.reserved,
+                "used": self.used,
+            },
         }
 
 
@@ -143,18 +159,49 @@ async def run_batch(
     retry_failed: bool = False,
     resubmit_unknown: bool = False,
     on_event: EventSink | None = None,
+    budget: float | None = None,
+    partial: bool = False,
 ) -> list[JobResult]:
     """Run every job; returns one result per job, in the order given.
 
     ``journal`` None runs without one (nothing to resume from).
 
+    ``budget`` (credits): before the first POST the jobs still to pay for (the journal
+    knows the others) are estimated and compared with it and, when ``GET /v1/credits``
+    answers, with the balance; over either raises
+    :class:`~mjprompt.client.budget.BudgetExceededError` and nothing is submitted.
+    ``partial=True`` instead submits in order while the credits reserved (from the
+    answers, not the estimate) plus the next job's estimate stay within the budget and
+    the balance, and leaves the rest (``left``, journaled). With a budget the POSTs go
+    one at a time. A 402 stops new submissions in any case.
+
     ``on_event(job, event, task)`` is called with ``queued``, ``submitting``,
     ``created``, ``resumed``, ``progress``, ``downloading``, ``saved``, ``failed``,
-    ``timeout``, ``unknown`` and ``error``.
+    ``timeout``, ``unknown``, ``left`` and ``error``.
     """
     if concurrency < 1:
         raise ValueError("concurrency must be at least 1")
+    if budget is not None and not budget >= 0:
+        raise ValueError("budget must be a number of credits, 0 or more")
     folder = Path(directory)
+    estimates = estimate_jobs(jobs)
+    spending = Spending()
+    if budget is not None:
+        to_pay = [
+            job
+            for job in jobs
+            if _needs_post(
+                journal.state(job.key) if journal else None, retry_failed, resubmit_unknown
+            )
+        ]
+        balance = await _balance(client) if to_pay else None
+        limit = budget
+        if balance is not None and balance.available < limit:
+            limit = balance.available
+            spending.limit_name = "balance"
+        if not partial:
+            check_budget(to_pay, estimates, budget, balance)
+        spending.limit = limit
     gate = asyncio.Semaphore(concurrency)
 
     def emit(job: Job, event: str, task: Task | None = None) -> None:
@@ -164,12 +211,44 @@ async def run_batch(
     async def one(job: Job) -> JobResult:
         async with gate:
             return await _run_job(
-                client, job, journal, folder, timeout, retry_failed, resubmit_unknown, emit
+                client,
+                job,
+                journal,
+                folder,
+                timeout,
+                retry_failed,
+                resubmit_unknown,
+                emit,
+                spending,
+                estimates[job.key],
             )
 
     for job in jobs:
         emit(job, "queued", None)
     return list(await asyncio.gather(*(one(job) for job in jobs)))
+
+
+async def _balance(client: AsyncClient) -> Balance | None:
+    """The balance, or None when ``GET /v1/credits`` does not answer (the budget alone
+    then decides)."""
+    try:
+        return await client.credits()
+    except EvolinkError:
+        return None
+
+
+def _needs_post(state: JobState | None, retry_failed: bool, resubmit_unknown: bool) -> bool:
+    """Whether this run will POST the job (and may pay for it): the same decisions as
+    :func:`_run_job`. An unknown job resent with ``resubmit_unknown`` is counted: its
+    task may not exist."""
+    if state is None:
+        return True
+    if state.status == "failed":
+        failed_for_sure = state.task_status is None or state.task_status in FAILED_STATUSES
+        return retry_failed and failed_for_sure
+    if state.status in ("submitting", "unknown"):
+        return resubmit_unknown
+    return not (state.status in ("created", "saved") and state.task_id)
 
 
 async def _run_job(
@@ -181,6 +260,8 @@ async def _run_job(
     retry_failed: bool,
     resubmit_unknown: bool,
     emit: Callable[[Job, str, Task | None], None],
+    spending: Spending,
+    estimate: float,
 ) -> JobResult:
     state = journal.state(job.key) if journal is not None else None
 
@@ -195,7 +276,15 @@ async def _run_job(
     if state is not None:
         if state.status == "saved" and all((folder / f).exists() for f in state.files):
             emit(job, "saved", None)
-            return JobResult(job, "saved", state.task_id, list(state.files), resumed=True)
+            return JobResult(
+                job,
+                "saved",
+                state.task_id,
+                list(state.files),
+                resumed=True,
+                reserved=state.credits_reserved,
+                used=state.credits_used,
+            )
         failed_for_sure = state.task_status is None or state.task_status in FAILED_STATUSES
         if state.status == "failed" and not (retry_failed and failed_for_sure):
             if failed_for_sure or not state.task_id:
@@ -223,43 +312,31 @@ async def _run_job(
             task_id, resumed = state.task_id, True
 
     task: Task | None = None
-    if task_id is None:
-        idempotency_key = idempotency_key or _core.new_idempotency_key()
-        record(
-            "submitting",
-            label=job.label,
-            prompt=job.prompt,
-            payload=dict(job.payload),
-            idempotency_key=idempotency_key,
-        )
-        emit(job, "submitting", None)
-        try:
-            task = await client.submit_payload(job.payload, idempotency_key=idempotency_key)
-        except EvolinkError as exc:
-            message = str(exc)
-            if _surely_not_taken(exc) and not resend:
-                record("not_taken", error=message)
-                emit(job, "error", None)
-                return JobResult(job, "error", error=message, code=_code(exc))
-            # The task may exist: journaled `unknown`, never submitted with a new key.
-            if resend:
-                message += "; an earlier POST of this prompt may have created the task"
-            elif "may have been created" not in message:
-                message += "; the task may have been created"
-            record("unknown", error=message)
-            emit(job, "unknown", None)
-            return JobResult(
-                job, "unknown", error=f"{message} ({_UNKNOWN_ADVICE})", code=_code(exc)
-            )
-        task_id = task.id
-        record("created", task_id=task_id)
-        emit(job, "created", task)
-    else:
-        emit(job, "resumed", None)
+    reserved = state.credits_reserved if state is not None and task_id is not None else None
+    # With a budget, the check and the POST are one step (see budget.py).
+    guard = spending.lock if spending.limit is not None else contextlib.nullcontext()
+    async with guard:
+        if task_id is None:
+            why = spending.refusal(estimate)
+            if why is not None:
+                record("left", error=why)
+                emit(job, "left", None)
+                return JobResult(job, "left", error=why, code=spending.code, estimated=estimate)
+            try:
+                task = await _submit(
+                    client, job, record, emit, idempotency_key, resend, spending, estimate
+                )
+            except _Stop as stop:
+                return stop.result
+            task_id = task.id
+            reserved = task.credits_reserved
+        else:
+            emit(job, "resumed", None)
 
     def progress(current: Task) -> None:
         emit(job, "progress", current)
 
+    estimated = estimate if task is not None else None  # paid for in this run
     try:
         done = await client.wait(task or task_id, timeout=timeout, on_progress=progress)
     except TaskError as exc:
@@ -267,24 +344,133 @@ async def _run_job(
             "failed", task_id=task_id, code=exc.code, error=str(exc), task_status=exc.task.status
         )
         emit(job, "failed", exc.task)
-        return JobResult(job, "failed", task_id, code=exc.code, error=str(exc), resumed=resumed)
+        return JobResult(
+            job,
+            "failed",
+            task_id,
+            code=exc.code,
+            error=str(exc),
+            resumed=resumed,
+            estimated=estimated,
+            reserved=reserved,
+        )
     except WaitTimeoutError as exc:
         emit(job, "timeout", exc.task)
-        return JobResult(job, "timeout", task_id, error=str(exc), resumed=resumed)
+        return JobResult(
+            job,
+            "timeout",
+            task_id,
+            error=str(exc),
+            resumed=resumed,
+            estimated=estimated,
+            reserved=reserved,
+        )
     except EvolinkError as exc:
         emit(job, "error", None)
-        return JobResult(job, "error", task_id, code=_code(exc), error=str(exc), resumed=resumed)
+        return JobResult(
+            job,
+            "error",
+            task_id,
+            code=_code(exc),
+            error=str(exc),
+            resumed=resumed,
+            estimated=estimated,
+            reserved=reserved,
+        )
 
+    used = parse_usage(done.to_json()).credits_used
     emit(job, "downloading", done)
     try:
         paths = await client.download(done, folder, prompt=job.prompt, payload=job.payload)
     except (DownloadError, EvolinkError) as exc:
         emit(job, "error", done)
-        return JobResult(job, "error", task_id, error=str(exc), resumed=resumed)
+        return JobResult(
+            job,
+            "error",
+            task_id,
+            error=str(exc),
+            resumed=resumed,
+            used=used,
+            estimated=estimated,
+            reserved=reserved,
+        )
     names = [p.name for p in paths]
-    record("saved", task_id=task_id, files=names)
+    record("saved", task_id=task_id, files=names, credits_used=used)
     emit(job, "saved", done)
-    return JobResult(job, "saved", task_id, names, resumed=resumed)
+    return JobResult(
+        job,
+        "saved",
+        task_id,
+        names,
+        resumed=resumed,
+        used=used,
+        estimated=estimated,
+        reserved=reserved,
+    )
+
+
+class _Stop(Exception):
+    """A POST that ended the job (its result is final for this run)."""
+
+    def __init__(self, result: JobResult) -> None:
+        super().__init__(result.status)
+        self.result = result
+
+
+async def _submit(
+    client: AsyncClient,
+    job: Job,
+    record: Callable[..., None],
+    emit: Callable[[Job, str, Task | None], None],
+    idempotency_key: str | None,
+    resend: bool,
+    spending: Spending,
+    estimate: float,
+) -> Task:
+    """The POST of a job, journaled; the created task, or :class:`_Stop` with the job's
+    result when no task was made (or it is unknown whether one was)."""
+    idempotency_key = idempotency_key or _core.new_idempotency_key()
+    record(
+        "submitting",
+        label=job.label,
+        prompt=job.prompt,
+        payload=dict(job.payload),
+        idempotency_key=idempotency_key,
+    )
+    emit(job, "submitting", None)
+    try:
+        task = await client.submit_payload(job.payload, idempotency_key=idempotency_key)
+    except EvolinkError as exc:
+        message = str(exc)
+        if isinstance(exc, InsufficientQuotaError):
+            # Out of credits: no later prompt of this run is submitted (issue 20).
+            spending.out_of_credits(message)
+        if _surely_not_taken(exc) and not resend:
+            record("not_taken", error=message)
+            emit(job, "error", None)
+            raise _Stop(
+                JobResult(job, "error", error=message, code=_code(exc), estimated=estimate)
+            ) from None
+        # The task may exist: journaled `unknown`, never submitted with a new key.
+        if resend:
+            message += "; an earlier POST of this prompt may have created the task"
+        elif "may have been created" not in message:
+            message += "; the task may have been created"
+        record("unknown", error=message)
+        emit(job, "unknown", None)
+        raise _Stop(
+            JobResult(
+                job,
+                "unknown",
+                error=f"{message} ({_UNKNOWN_ADVICE})",
+                code=_code(exc),
+                estimated=estimate,
+            )
+        ) from None
+    spending.paid(task.credits_reserved, estimate)
+    record("created", task_id=task.id, credits_reserved=task.credits_reserved)
+    emit(job, "created", task)
+    return task
 
 
 def _code(exc: Exception) -> str | None:

@@ -13,7 +13,13 @@ the run goes on, so that what the journal says survives a crash or a kill:
   idempotency_conflict``, or any refusal of a *resend* after an unknown outcome): a task
   may exist. Only ``--resubmit-unknown`` sends it again, with the same key;
 - ``failed`` — the task ended without images (its code, message and status);
-- ``saved`` — the images and the sidecar are on disk.
+- ``saved`` — the images and the sidecar are on disk (with ``credits_used`` when the
+  task said);
+- ``left`` — not submitted in this run: the budget would have been exceeded, or an
+  earlier POST was refused for credits (402). A rerun submits it like a new job.
+
+``created`` carries the task's ``credits_reserved`` (the truth about its cost) when the
+answer had it.
 
 The ``Idempotency-Key`` written with the first ``submitting`` of a job is reused by every
 later POST of that job, in any run, until a task id is known: a gateway that took the
@@ -48,7 +54,7 @@ __all__ = ["JOURNAL_NAME", "JobState", "Journal", "JournalError", "job_key"]
 
 JOURNAL_NAME = "mjprompt-journal.jsonl"
 
-EVENTS = ("submitting", "created", "not_taken", "unknown", "failed", "saved")
+EVENTS = ("submitting", "created", "not_taken", "unknown", "failed", "saved", "left")
 
 # A journal larger than this is not a journal mjprompt wrote (one line per event, a few
 # hundred bytes each): refuse it rather than read it into memory.
@@ -87,6 +93,8 @@ class JobState:
     # refusal proves the job was not taken, until a task id is known.
     maybe_taken: bool = False
     task_status: str | None = None  # the task's status when it was journaled `failed`
+    credits_reserved: float | None = None  # usage.credits_reserved of the create answer
+    credits_used: float | None = None  # usage.credits_used of the completed task
 
 
 class Journal:
@@ -214,7 +222,7 @@ class Journal:
         elif kind == "created":
             state.maybe_taken = False
         state.status = kind
-        if kind == "not_taken" and state.maybe_taken:
+        if kind in ("not_taken", "left") and state.maybe_taken:
             state.status = "unknown"  # a refusal of a resend proves nothing (issue 12)
         if isinstance(event.get("prompt"), str):
             state.prompt = event["prompt"]
@@ -228,6 +236,10 @@ class Journal:
         if isinstance(files, list):
             state.files = tuple(str(f) for f in files)
         state.error = event.get("error") if isinstance(event.get("error"), str) else None
+        for name in ("credits_reserved", "credits_used"):
+            value = event.get(name)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                setattr(state, name, float(value))
         task_status = event.get("task_status")
         state.task_status = task_status if isinstance(task_status, str) else None
         self.jobs[key] = state
