@@ -111,6 +111,12 @@ _PIECES = st.sampled_from(
         "\u2014\u2014s 50",
         "\u2013stylise 250",
         "\u2013glowing",
+        # Issue 14 class 3 inside the block: lookalike markers among a parameter's values.
+        "--s 100 \u2014\u2014ar 16:9",
+        " \u2212\u2212q 2",
+        " -ar 2:3",
+        " \u2012stylise 250",
+        "--no red \u2014\u2014ar 4:5",
         "--ar 2:3.",
         "--q 2!",
         "\\{",

@@ -374,8 +374,14 @@ def _param(
     if style is not MarkerStyle.DOUBLE_HYPHEN and style is not MarkerStyle.EM_DASH:
         has |= _BAD_MARKER
     for v in p.values:  # a `--` inside a value, as in `--ar 16:9--s 50` (MJ104)
-        if v.__class__ is Value and "--" in v.raw:
-            has |= _GLUED_MARKER
+        if v.__class__ is Value:
+            raw = v.raw
+            if "--" in raw:
+                has |= _GLUED_MARKER
+            # A value word that starts with a dash may be a mistyped marker (MJ101):
+            # `--s 100 ——ar 16:9`.
+            if raw and raw[0] in DASHES:
+                has |= _BAD_MARKER
     if spec is None:
         if written:
             return (has | _UNKNOWN, "unknown", 0), True

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..ast import MarkerStyle, Parameter, StrayBrace, TextChunk, Value
+from ..ast import MarkerStyle, Parameter, StrayBrace, TextChunk, Value, ValuePart
 from ..diagnostics import Edit, Fix, Severity, Span
 from ..params import Arity, Kind, ParamSpec, lookup
 from ..parsing import iter_permutations
@@ -111,11 +111,14 @@ def text_markers(chunk: TextChunk) -> list[tuple[Span, Span, str, ParamSpec | No
     `a dog -- no leash` is left alone.
     Returns (marker span, marker + name span, name, spec) for each.
     """
-    raw = chunk.raw
+    return _marker_chain(chunk.raw, chunk.span.start)
+
+
+def _marker_chain(raw: str, base: int) -> list[tuple[Span, Span, str, ParamSpec | None]]:
+    """The malformed markers that run up to the end of ``raw`` (which starts at ``base``)."""
     found = list(_TEXT_MARKER.finditer(raw))
     if not found:
         return []
-    base = chunk.span.start
     chain: list[tuple[Span, Span, str, ParamSpec | None]] = []
     for i in range(len(found) - 1, -1, -1):
         m = found[i]
@@ -140,6 +143,38 @@ def text_markers(chunk: TextChunk) -> list[tuple[Span, Span, str, ParamSpec | No
     return chain
 
 
+def _extra_words(p: Parameter) -> list[list[ValuePart]]:
+    """The value words of ``p`` beyond what it takes (punctuation words left out)."""
+    limit = p.spec.arity.max if p.spec is not None else None
+    if limit is None:
+        return []
+    words = [
+        w
+        for w in p.value_words()
+        if not (len(w) == 1 and isinstance(w[0], Value) and _is_punct(w[0]))
+    ]
+    return words[limit:]
+
+
+def value_markers(p: Parameter, source: str) -> list[tuple[Span, Span, str, ParamSpec | None]]:
+    """Malformed markers among the value words of ``p``, where a parameter may stand.
+
+    The grammar leaves `——ar`, `−−ar`, `‒ar` or `-ar` after a real parameter among its
+    values (`--s 100 ——ar 16:9`). They are read as in the text (`text_markers`): from the
+    end of the parameter backwards, each must be a known (or close) name with words that
+    fit it. Only the words a parameter does not take are looked at: its extra words, or
+    for free text and lists (`--no`, `--sref`) every word after the first, so the
+    parameter keeps a value.
+    """
+    if p.spec is None or not p.values:
+        return []
+    words = p.value_words()[1:] if p.spec.arity.max is None else _extra_words(p)
+    if not words:
+        return []
+    start = words[0][0].span.start
+    return _marker_chain(source[start : p.span.end], start)
+
+
 def last_text_chunk(ctx: Context) -> TextChunk | None:
     """The text chunk right before the parameter block (or the end), if it is one."""
     text = ctx.prompt.text
@@ -158,12 +193,18 @@ def malformed_marker(ctx: Context) -> Iterator[Report]:
     end of the text for a single hyphen `-ar`, two minus signs `−−ar`, two em dashes
     `——ar`, a figure dash `‒ar` or `-- ar`, when the name is a parameter (or close to
     one) and the words after it read as its value. A dash glued to a word of prose
-    (`a neon sign –glowing letters at night`) is text, not a marker.
+    (`a neon sign –glowing letters at night`) is text, not a marker. Such markers are
+    found the same way inside the parameter block, among the words a parameter does not
+    take (`--s 100 ——ar 16:9`) or after the first word of free text or a list
+    (`--no red ——ar 16:9`).
 
-    Fails: `a cat –ar 16:9`, `a cat - - ar 2:3`, `a cat ---ar 2:3`, `a cat -ar 16:9`
-    Passes: `a cat --ar 16:9`, `a neon sign –glowing letters at night`
+    Fails: `a cat –ar 16:9`, `a cat - - ar 2:3`, `a cat ---ar 2:3`, `a cat -ar 16:9`,
+    `a cat --s 100 ——ar 16:9`
+    Passes: `a cat --ar 16:9`, `a neon sign –glowing letters at night`,
+    `a cat --no well -known artist`
 
-    Fix (safe, when the name is a known parameter): write the marker as `--`.
+    Fix (safe, when the name is a known parameter and, inside the block, not given
+    yet): write the marker as `--`.
     """
     for p in ctx.prompt.params:
         if p.marker_style.valid or not p.name:
@@ -177,12 +218,26 @@ def malformed_marker(ctx: Context) -> Iterator[Report]:
             f"`{p.marker}{p.name}` is written with {what}; a parameter starts with `--`",
             fix,
         )
+    found: list[tuple[Span, Span, str, ParamSpec | None]] = []
     chunk = last_text_chunk(ctx)
-    if chunk is None:
-        return
-    for marker, head, name, spec in text_markers(chunk):
+    if chunk is not None:
+        found.extend(text_markers(chunk))
+    # A fix that gives a second parameter of one kind would add an error (MJ3xx), so a
+    # marker among the values of the block gets one only for a parameter not yet given.
+    given = {p.spec.name for p in ctx.prompt.params if p.spec is not None}
+    inside = [m for p in ctx.prompt.params for m in value_markers(p, ctx.source)]
+    for (marker, head, name, spec), in_block in [(m, False) for m in found] + [
+        (m, True) for m in inside
+    ]:
         written = ctx.source[head.start : head.end]
         what = _marker_words(ctx.source[marker.start : marker.end])
+        if spec is not None and in_block and spec.name in given:
+            yield Report(
+                head,
+                f"`{written}` is written with {what}; a parameter starts with `--` "
+                f"(`--{name}` is already given)",
+            )
+            continue
         if spec is None:
             yield Report(
                 head,
@@ -344,15 +399,12 @@ def text_after_parameters(ctx: Context) -> Iterator[Report]:
     """
     first_param = ctx.prompt.params[0].span.start if ctx.prompt.params else 0
     for p in ctx.prompt.params:
-        limit = p.spec.arity.max if p.spec is not None else None
-        if limit is None:
-            continue
-        words = [
-            w
-            for w in p.value_words()
-            if not (len(w) == 1 and isinstance(w[0], Value) and _is_punct(w[0]))
-        ]
-        extra = words[limit:]
+        extra = _extra_words(p)
+        markers = value_markers(p, ctx.source) if extra else []
+        if markers:
+            # A mistyped marker and what follows it is MJ101's: only the words before it.
+            cut = markers[0][0].start
+            extra = [w for w in extra if w[-1].span.end <= cut]
         if not extra:
             continue
         span = Span(extra[0][0].span.start, extra[-1][-1].span.end)
