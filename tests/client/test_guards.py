@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from mjprompt.callbacks import callback_url_problem
+from mjprompt.client import _files
 from mjprompt.client._core import (
     ConfigurationError,
     Retrying,
@@ -13,6 +16,8 @@ from mjprompt.client._core import (
     is_loopback_host,
     resolve_base_url,
 )
+from mjprompt.client._files import ImageSaver
+from mjprompt.client.errors import DownloadError
 
 
 @pytest.mark.parametrize("host", ["1270.0.0.1", "127", "0x7f.1", "0177.0.0.1", "127.0.1"])
@@ -62,3 +67,19 @@ def test_plain_http_base_url_refused_for_names_that_start_with_127(url: str) -> 
 
 def test_ipv6_loopback_only_in_its_canonical_spelling() -> None:
     assert not is_loopback_host("0:0:0:0:0:0:0:1")
+
+
+def test_image_body_cap_is_enforced_at_the_first_byte_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A small cap stands in for 64 MiB; one byte over it is refused, nothing is left (M25).
+    monkeypatch.setattr(_files, "MAX_IMAGE_BYTES", 10)
+    url = "https://cdn.example/x.png"
+    with (
+        pytest.raises(DownloadError),
+        ImageSaver(
+            tmp_path, "task-unified-1", 0, url, content_type=None, expected_length=None
+        ) as saver,
+    ):
+        saver.write(b"\x89PNG\r\n\x1a\n" + b"xyz")
+    assert list(tmp_path.iterdir()) == []
