@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from mjprompt import payload
 from mjprompt.callbacks import callback_url_problem
 from mjprompt.client import _files
 from mjprompt.client._core import (
@@ -83,3 +84,15 @@ def test_image_body_cap_is_enforced_at_the_first_byte_over(
     ):
         saver.write(b"\x89PNG\r\n\x1a\n" + b"xyz")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_payload_guards_the_8192_limit_even_if_the_rules_do_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The linter normally reports an over-long prompt; the payload guard must hold on its
+    # own (a rule set without the length rule), so a plan with no diagnostics is forced (M26).
+    long_prompt = "a" * (payload.MAX_PROMPT_LENGTH + 1)
+    plan = payload._Plan(prompt=long_prompt, speed=None, removed=(), diagnostics=())
+    monkeypatch.setattr(payload, "_plan", lambda text, speed: plan)
+    with pytest.raises(payload.PayloadError, match="8192"):
+        payload.build_payload(long_prompt)
