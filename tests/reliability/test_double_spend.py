@@ -295,3 +295,29 @@ def test_retry_failed_then_a_lost_answer_keeps_the_new_key(gateway: Any, tmp_pat
     assert gateway.tasks_created == 2  # the failed one and the one bought again
     assert len(gateway.posts) == 3 and len(set(gateway.posts)) == 2
     assert gateway.posts[1] == gateway.posts[2]
+
+
+def test_a_failed_job_is_not_bought_again_without_retry_failed(
+    gateway: Any, tmp_path: Path
+) -> None:
+    # The task failed for sure; a plain rerun reports it and buys nothing (M13).
+    gateway.statuses = ["failed"]
+    [first] = run_once(gateway, tmp_path)
+    assert first.status == "failed"
+    gateway.statuses = []
+    [second] = run_once(gateway, tmp_path)
+    assert second.status == "failed" and second.resumed
+    assert gateway.tasks_created == 1 and len(gateway.posts) == 1
+
+
+@pytest.mark.parametrize("status", [500, 502])
+def test_a_5xx_on_the_post_stays_unknown_on_rerun(
+    gateway: Any, tmp_path: Path, status: int
+) -> None:
+    # A 5xx may hide a created task: the job is unknown, and a rerun buys nothing (M15).
+    gateway.script("POST", *[hg.Reply(status, hg.error_body("internal_error"))] * 2)
+    [first] = run_once(gateway, tmp_path)
+    assert first.status == "unknown"
+    [second] = run_once(gateway, tmp_path)
+    assert second.status == "unknown"
+    assert len(set(gateway.posts)) == 1 and gateway.tasks_created == 0
