@@ -8,13 +8,15 @@ importable, so the helpers are handed out by fixtures).
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -127,3 +129,23 @@ def cli() -> Callable[..., CliRun]:
 @pytest.fixture
 def env_without_api() -> dict[str, str]:
     return clean_env()
+
+
+# The hostile gateway (hostile_gateway.py) is loaded once, here, under a fixed name, so
+# that the test modules can `import mjprompt_tests_hostile_gateway as hg` (conftest runs
+# first; the tests are not a package under --import-mode=importlib).
+GATEWAY_MODULE = "mjprompt_tests_hostile_gateway"
+if GATEWAY_MODULE not in sys.modules:
+    _spec = importlib.util.spec_from_file_location(
+        GATEWAY_MODULE, Path(__file__).with_name("hostile_gateway.py")
+    )
+    assert _spec is not None and _spec.loader is not None
+    sys.modules[GATEWAY_MODULE] = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(sys.modules[GATEWAY_MODULE])
+
+
+@pytest.fixture
+def gateway() -> Iterator[Any]:
+    """A hostile gateway on 127.0.0.1, stopped after the test."""
+    with sys.modules[GATEWAY_MODULE].Gateway() as gw:
+        yield gw

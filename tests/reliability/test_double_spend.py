@@ -11,14 +11,12 @@ run — before the fix the job was journaled ``not_taken`` and the plain run POS
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import os
-import sys
 import tempfile
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
+import mjprompt_tests_hostile_gateway as hg  # loaded by conftest.py
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -29,23 +27,6 @@ from mjprompt.client.journal import Journal
 
 KEY = "sk-hostile-0123456789abcdef"
 PROMPT = "a lighthouse in a storm --ar 3:2"
-
-
-def _load_gateway() -> ModuleType:
-    name = "mjprompt_tests_hostile_gateway"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(
-        name, Path(__file__).with_name("hostile_gateway.py")
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-hg = _load_gateway()
 
 
 async def _nosleep(seconds: float) -> None:
@@ -73,12 +54,6 @@ def run_once(
                 return await run_batch(client, jobs, journal, out, timeout=10.0, **flags)
 
     return asyncio.run(go())
-
-
-@pytest.fixture
-def gateway() -> Any:
-    with hg.Gateway() as gw:
-        yield gw
 
 
 REFUSALS = {

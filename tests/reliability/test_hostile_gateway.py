@@ -11,14 +11,11 @@ deep JSON raised ``RecursionError``.
 from __future__ import annotations
 
 import asyncio
-import importlib.util
-import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
+import mjprompt_tests_hostile_gateway as hg  # loaded by conftest.py
 import pytest
 
 from mjprompt.client import (
@@ -36,29 +33,6 @@ from mjprompt.client import (
 )
 
 KEY = "sk-hostile-0123456789abcdef"
-
-
-def _load_gateway() -> ModuleType:
-    name = "mjprompt_tests_hostile_gateway"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(
-        name, Path(__file__).with_name("hostile_gateway.py")
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-hg = _load_gateway()
-
-
-@pytest.fixture
-def gateway() -> Iterator[Any]:
-    with hg.Gateway() as gw:
-        yield gw
 
 
 def client(gateway: Any, **options: Any) -> Client:

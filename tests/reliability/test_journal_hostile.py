@@ -11,13 +11,9 @@ write was reported as an internal error, and a deep callback body raised Recursi
 from __future__ import annotations
 
 import errno
-import importlib.util
 import json
 import os
-import sys
-from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -28,29 +24,6 @@ from mjprompt.client.journal import JOURNAL_NAME, Journal, JournalError
 
 KEY = "sk-hostile-0123456789abcdef"
 PROMPT = "a lighthouse in a storm --ar 3:2"
-
-
-def _load_gateway() -> ModuleType:
-    name = "mjprompt_tests_hostile_gateway"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(
-        name, Path(__file__).with_name("hostile_gateway.py")
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-hg = _load_gateway()
-
-
-@pytest.fixture
-def gateway() -> Iterator[Any]:
-    with hg.Gateway() as gw:
-        yield gw
 
 
 def _job_key() -> str:
