@@ -37,7 +37,7 @@ def test_text_output_per_prompt_and_total(
     code, out, err = run([str(prompts), "-p", "a fox --draft"], capsys)
     assert code == 0, err
     assert out.splitlines()[:4] == [
-        "<prompt 1>: ≈2.7 credits (estimate)  draft",
+        "<prompt>: ≈2.7 credits (estimate)  draft",
         f"{prompts}:1: ≈5.4 credits (estimate)  fast",
         f"{prompts}:4: ≈21.6 credits (estimate)  fast, --q 2 x2, --oref x2",
         f"{prompts}:5: ≈10.8 credits (estimate)  turbo",
@@ -75,7 +75,7 @@ def test_a_json_document_and_notes(tmp_path: Path, capsys: pytest.CaptureFixture
 def test_one_prompt_is_singular(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["-p", "a cat"], capsys)
     assert code == 0
-    assert out.splitlines()[0] == "<prompt 1>: ≈5.4 credits (estimate)  fast"
+    assert out.splitlines()[0] == "<prompt>: ≈5.4 credits (estimate)  fast"
     assert "total: ≈5.4 credits (estimate) for 1 prompt\n" in out
 
 

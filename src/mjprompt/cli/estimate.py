@@ -61,8 +61,10 @@ def _prompts(ns: argparse.Namespace) -> Iterator[tuple[str, str]]:
     from .reporters.base import problem_text
     from .sources import Problem, PromptItem, Source, read_source
 
+    # The label `check` gives -p prompts: `<prompt>`, with the line when there are several.
+    several = len(ns.prompt) > 1
     for number, prompt in enumerate(ns.prompt, 1):
-        yield f"<prompt {number}>", prompt
+        yield (f"<prompt>:{number}" if several else "<prompt>"), prompt
     problems: list[str] = []
     for path in ns.files:
         label = "<stdin>" if path == "-" else path
