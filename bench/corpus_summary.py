@@ -17,9 +17,9 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from mjprompt.lint import lint
+from mjprompt.lint import lint, lint_prompt
 from mjprompt.parser import parse_lenient
-from mjprompt.rules import PROFILES, REGISTRY, lint_prompt
+from mjprompt.rules import PROFILES, REGISTRY
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "real-prompts.jsonl"
 

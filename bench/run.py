@@ -66,9 +66,9 @@ from workloads import (
 )
 
 import mjprompt
+from mjprompt.lint import lint_prompt, lint_with_plan, plan_for
 from mjprompt.parser import parse_lenient as lark_parse
 from mjprompt.parsing import parse_lenient
-from mjprompt.rules import lint_prompt, lint_with_plan, plan_for
 
 BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results" / "latest.json"

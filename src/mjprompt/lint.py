@@ -1,19 +1,49 @@
-"""``lint`` and ``fix``: every problem of a prompt at once, and the repairs that apply."""
+"""The lint driver: which rules run, on which prompts, and ``lint`` / ``lint_many`` / ``fix``.
+
+The rules (:mod:`mjprompt.rules`) register themselves with their code, severities and
+triggers; this module chooses the rules of a profile and a select/ignore choice (a
+:class:`Plan`), runs on each prompt only the rules whose triggers the prompt has, lints
+the expansions of a permutation prompt (midjourney profile), and repairs prompts with
+the fixes the rules offer.
+"""
 
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
+import operator
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TypeAlias
 
 import attrs
 
+from .ast import Prompt
 from .diagnostics import Diagnostic, Edit, Severity, apply_edits
-from .parsing import parse_lenient
-from .rules import Plan, lint_with_plan, plan_for
+from .expand import (
+    DEFAULT_LIMIT,
+    MAX_NESTING,
+    Expansion,
+    count_expansions,
+    expansions,
+    nesting_depth,
+)
+from .parsing import Engine, iter_permutations, parse_lenient
+from .rules import PROFILES, REGISTRY, Context, Rule, RuleFunc
+from .rules.facts import TRIGGERS, collect, mask
 
-__all__ = ["FixResult", "fix", "lint", "lint_many"]
+__all__ = [
+    "FixResult",
+    "Plan",
+    "fix",
+    "lint",
+    "lint_many",
+    "lint_prompt",
+    "lint_with_plan",
+    "plan_for",
+    "selected_rules",
+]
 
 # Each round applies every non-overlapping fix; a fix can only reveal another one by
 # changing the parse (e.g. a repaired marker exposing a glued value), so a few rounds
@@ -23,6 +53,221 @@ MAX_FIX_ROUNDS = 8
 # fixes that only add an error all together (each one lengthens a prompt already near the
 # length limit) would make that one lint per fix, so the search stops after this many.
 MAX_TRIALS_PER_ROUND = 32
+
+
+# -- selection -------------------------------------------------------------------------
+
+
+def _matches(rule: Rule, patterns: Iterable[str]) -> bool:
+    # A pattern is a code prefix (`MJ1`, `MJ105`), a rule name, or `ALL`.
+    for pattern in patterns:
+        p = pattern.strip()
+        if p.upper() == "ALL" or rule.code.startswith(p.upper()) or rule.name == p:
+            return True
+    return False
+
+
+def selected_rules(
+    profile: str = "evolink",
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] | None = None,
+) -> list[Rule]:
+    """The rules that run for a profile and a select/ignore choice, in code order."""
+    return list(plan_for(profile, select, ignore).rules)
+
+
+def plan_for(
+    profile: str = "evolink",
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] | None = None,
+) -> Plan:
+    """The rules that run for a profile and a select/ignore choice (remembered)."""
+    return _plan(
+        profile,
+        None if select is None else tuple(select),
+        None if ignore is None else tuple(ignore),
+    )
+
+
+# Linting a dataset asks for the plan once per prompt with the same arguments.
+@functools.lru_cache(maxsize=64)
+def _plan(profile: str, select: tuple[str, ...] | None, ignore: tuple[str, ...] | None) -> Plan:
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
+    chosen = []
+    for code in sorted(REGISTRY):
+        r = REGISTRY[code]
+        if not r.runs_in(profile):
+            continue
+        if select is not None and not _matches(r, select):
+            continue
+        if ignore and _matches(r, ignore):
+            continue
+        chosen.append(r)
+    return Plan(chosen, profile)
+
+
+# -- triggers --------------------------------------------------------------------------
+
+Entry: TypeAlias = tuple[RuleFunc, str, str, Severity]
+
+# Enough for every feature set of a large dataset; past it the memo starts again.
+_MEMO_LIMIT = 4096
+
+
+class Plan:
+    """The selected rules (in code order) for one profile, with their triggers and a memo.
+
+    A rule with triggers can only report when the prompt has one of them, so it is
+    skipped otherwise. Prompts of a dataset share a few feature sets (`--ar`, `--v`,
+    text), so the choice is remembered per feature set: for most prompts, picking the
+    rules costs one dictionary lookup. What the driver needs of a rule is kept as a
+    plain tuple (function, code, name, default severity in this profile).
+    """
+
+    __slots__ = ("_by_features", "entries", "profile", "rules", "triggers")
+
+    def __init__(self, rules: Iterable[Rule], profile: str) -> None:
+        self.rules = tuple(rules)
+        self.profile = profile
+        self.entries = tuple((r.func, r.code, r.name, r.severities[profile]) for r in self.rules)
+        # Per rule, the masks of its alternative triggers; none: it runs on every prompt.
+        self.triggers = tuple(
+            tuple(mask(names) for names in TRIGGERS[r.func]) if r.func in TRIGGERS else None
+            for r in self.rules
+        )
+        self._by_features: dict[int, tuple[Entry, ...]] = {}
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def for_features(self, present: int) -> tuple[Entry, ...]:
+        """The rules that can report on a prompt with these features (bits)."""
+        chosen = self._by_features.get(present)
+        if chosen is None:
+            chosen = tuple(
+                entry
+                for entry, needs in zip(self.entries, self.triggers, strict=True)
+                if needs is None or any(m & present == m for m in needs)
+            )
+            if len(self._by_features) >= _MEMO_LIMIT:
+                self._by_features.clear()
+            self._by_features[present] = chosen
+        return chosen
+
+
+# -- linting ---------------------------------------------------------------------------
+
+# The sort key, computed in C (no Python call per diagnostic).
+_POSITION = operator.attrgetter("span.start", "span.end", "code")
+
+
+def lint_prompt(
+    prompt: Prompt,
+    *,
+    profile: str = "evolink",
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] | None = None,
+) -> list[Diagnostic]:
+    """Run the selected rules over a parsed prompt; diagnostics sorted by position."""
+    return lint_with_plan(prompt, plan_for(profile, select, ignore))
+
+
+def lint_with_plan(
+    prompt: Prompt, plan: Plan, *, expand: bool = True, engine: Engine = "scanner"
+) -> list[Diagnostic]:
+    """:func:`lint_prompt` with the plan chosen once, for a run over many prompts.
+
+    ``expand=False`` leaves out the diagnostics of the expanded prompts (midjourney);
+    ``engine`` parses the expanded prompts (``"lark"``: the tests' all-Lark oracle).
+    """
+    ctx = Context(prompt, plan.profile)
+    out: list[Diagnostic] = []
+    # Only the rules whose triggers the prompt has: the others have nothing to report.
+    for func, code, name, default in plan.for_features(collect(ctx)):
+        for span, message, fix, severity in func(ctx):
+            out.append(Diagnostic(code, name, severity or default, message, span, fix))
+    # Midjourney validates each expanded prompt (v7-syntax.md §2.7): lint them too.
+    if expand and plan.profile == "midjourney" and should_expand(prompt):
+        found = expansion_diagnostics(
+            prompt,
+            lambda text: lint_with_plan(parse_lenient(text, engine), plan, expand=False),
+            list(out),
+        )
+        out.extend(found)
+    if len(out) > 1:
+        out.sort(key=_POSITION)
+    return out
+
+
+# -- the expansion pass ----------------------------------------------------------------
+# Midjourney expands permutations before it validates anything, so each expanded prompt
+# is a prompt of its own (v7-syntax.md §2.7). The driver lints the prompt as written,
+# then each expansion; a finding of an expansion is reported at the span of the original
+# it comes from (the whole group when it reaches into one), with the expansion named, and
+# is dropped when the prompt as written already has it.
+
+# Rules about the permutations themselves judge the prompt as written only.
+_SKIP_IN_EXPANSIONS = frozenset({"MJ111", "MJ112", "MJ211", "MJ212", "MJ213"})
+
+
+def should_expand(prompt: Prompt) -> bool:
+    """True for closed permutation groups, at most 40 expansions, nested at most 50 deep."""
+    if "{" not in prompt.source:
+        return False
+    groups = list(iter_permutations(prompt))
+    if not groups or not all(g.closed for g in groups):
+        return False
+    return count_expansions(prompt) <= DEFAULT_LIMIT and nesting_depth(prompt) <= MAX_NESTING
+
+
+def _expansion_name(e: Expansion, total: int) -> str:
+    chosen = " / ".join(f"`{c}`" for c in e.choices)
+    return f"expansion {e.index} of {total}: {chosen}"
+
+
+def expansion_diagnostics(
+    prompt: Prompt,
+    lint_one: Callable[[str], list[Diagnostic]],
+    known: list[Diagnostic],
+) -> list[Diagnostic]:
+    """The diagnostics of each expansion, mapped back onto ``prompt``.
+
+    ``lint_one`` lints the text of one expansion (the selected rules of the profile);
+    ``known`` is what
+    the prompt as written already reported. Fixes are dropped: they were computed for
+    the expansion's text, not the original's.
+    """
+    found: dict[tuple[str, int, int, str], list[Expansion]] = {}
+    first_diag: dict[tuple[str, int, int, str], Diagnostic] = {}
+    seen = {(d.code, d.span.start, d.span.end) for d in known}
+    all_expansions = expansions(prompt)
+    for e in all_expansions:
+        for d in lint_one(e.text):
+            if d.code in _SKIP_IN_EXPANSIONS:
+                continue
+            span = e.to_source(d.span)
+            if (d.code, span.start, span.end) in seen:
+                continue
+            key = (d.code, span.start, span.end, d.message)
+            found.setdefault(key, []).append(e)
+            first_diag.setdefault(key, d.replace(span=span, fix=None))
+    total = len(all_expansions)
+    out: list[Diagnostic] = []
+    for key, where in found.items():
+        d = first_diag[key]
+        if total == 1:
+            suffix = " (once the braces are expanded)"
+        elif len(where) == total:
+            suffix = f" (in all {total} expansions)"
+        else:
+            suffix = f" (in {_expansion_name(where[0], total)}"
+            suffix += f", and {len(where) - 1} more)" if len(where) > 1 else ")"
+        out.append(d.replace(message=d.message + suffix))
+    return out
+
+
+# -- the public entry points -----------------------------------------------------------
 
 
 def lint(

@@ -36,7 +36,11 @@ from .ast import (
 )
 from .diagnostics import Span
 from .params import lookup
-from .parsing import PromptSyntaxError, iter_permutations  # re-exported (lark-free)
+from .parsing import (  # re-exported (lark-free)
+    PromptSyntaxError,
+    iter_permutations,
+    unclosed_brace_errors,
+)
 from .values import parse_value
 
 __all__ = ["PromptSyntaxError", "grammar_text", "iter_permutations", "parse", "parse_lenient"]
@@ -368,9 +372,8 @@ def parse(text: str) -> Prompt:
     Use :func:`mjprompt.lint` to get every problem of any text without an exception.
     """
     prompt = parse_lenient(text)
-    if any(not group.closed for group in iter_permutations(prompt)):
-        # Only input outside the grammar raises; everything else is left to lint.
-        from .rules import lint_prompt
-
-        raise PromptSyntaxError(lint_prompt(prompt, select=("MJ111",)))
+    # Only input outside the grammar raises; everything else is left to lint.
+    errors = unclosed_brace_errors(prompt)
+    if errors:
+        raise PromptSyntaxError(errors)
     return prompt

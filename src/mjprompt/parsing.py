@@ -1,10 +1,10 @@
 """The parse entry points: the generated scanner first, Lark when it declines.
 
-This module imports neither Lark nor the rules: a prompt of the common shape (images,
-plain text, ``--name value`` parameters) is parsed by :mod:`mjprompt.scanner` and Lark
-(:mod:`mjprompt.parser`) is imported only for the prompts the scanner leaves to it, or
-when asked for by ``engine="lark"``. Both engines build the same AST (the differential
-tests in ``tests/scanner`` hold them to it).
+This module imports neither Lark nor the rules (parsing is a leaf below them): a prompt
+of the common shape (images, plain text, ``--name value`` parameters) is parsed by
+:mod:`mjprompt.scanner` and Lark (:mod:`mjprompt.parser`) is imported only for the
+prompts the scanner leaves to it, or when asked for by ``engine="lark"``. Both engines
+build the same AST (the differential tests in ``tests/scanner`` hold them to it).
 """
 
 from __future__ import annotations
@@ -13,10 +13,18 @@ from collections.abc import Iterator, Sequence
 from typing import Literal
 
 from .ast import Permutation, Prompt
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, Severity, Span
 from .scanner import scan
 
-__all__ = ["Engine", "PromptSyntaxError", "iter_permutations", "parse", "parse_lenient"]
+__all__ = [
+    "UNCLOSED_BRACE",
+    "Engine",
+    "PromptSyntaxError",
+    "iter_permutations",
+    "parse",
+    "parse_lenient",
+    "unclosed_brace_errors",
+]
 
 Engine = Literal["scanner", "lark"]
 
@@ -54,12 +62,27 @@ def parse(text: str, engine: Engine = "scanner") -> Prompt:
     Use :func:`mjprompt.lint` to get every problem of any text without an exception.
     """
     prompt = parse_lenient(text, engine)
-    if any(not group.closed for group in iter_permutations(prompt)):
-        # Only input outside the grammar raises; everything else is left to lint.
-        from .rules import lint_prompt
-
-        raise PromptSyntaxError(lint_prompt(prompt, select=("MJ111",)))
+    # Only input outside the grammar raises; everything else is left to lint.
+    errors = unclosed_brace_errors(prompt)
+    if errors:
+        raise PromptSyntaxError(errors)
     return prompt
+
+
+# The one syntax error `parse` raises on, as the rule MJ111 (rules/syntax.py) reports it:
+# its code, name and message are defined here, below the rules, so that parsing needs
+# nothing of them.
+UNCLOSED_BRACE = ("MJ111", "unclosed-brace", "`{` is never closed")
+
+
+def unclosed_brace_errors(prompt: Prompt) -> list[Diagnostic]:
+    """An error at each permutation `{` that is never closed (MJ111), outermost first."""
+    code, name, message = UNCLOSED_BRACE
+    return [
+        Diagnostic(code, name, Severity.ERROR, message, Span(g.span.start, g.span.start + 1))
+        for g in iter_permutations(prompt)
+        if not g.closed
+    ]
 
 
 def iter_permutations(prompt: Prompt) -> Iterator[Permutation]:

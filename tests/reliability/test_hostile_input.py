@@ -8,6 +8,7 @@ itself (every child has a hard timeout). How cost grows with size is in
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import random
@@ -151,10 +152,10 @@ def no_expanding(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("expansions were built")
 
     import mjprompt.expand
-    import mjprompt.rules.expansions
 
     monkeypatch.setattr(mjprompt.expand, "expansions", boom)
-    monkeypatch.setattr(mjprompt.rules.expansions, "expansions", boom)
+    # The driver module (`mjprompt.lint` the attribute is the function of that name).
+    monkeypatch.setattr(importlib.import_module("mjprompt.lint"), "expansions", boom)
 
 
 @pytest.mark.usefixtures("no_expanding")

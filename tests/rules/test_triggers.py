@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mjprompt.lint import lint_with_plan, plan_for, selected_rules
 from mjprompt.parser import parse_lenient
-from mjprompt.rules import PROFILES, lint_with_plan, plan_for, selected_rules
+from mjprompt.rules import PROFILES
 from mjprompt.rules.base import Context
 
 

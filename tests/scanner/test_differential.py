@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -20,24 +19,13 @@ import mjprompt
 from mjprompt import _scanner_tables as tables
 from mjprompt import scanner
 from mjprompt.ast import Prompt
+from mjprompt.lint import lint_with_plan, plan_for
 from mjprompt.parser import parse_lenient as lark_parse
 from mjprompt.parsing import parse, parse_lenient
-from mjprompt.rules import PROFILES, lint_with_plan, plan_for
-from mjprompt.rules import expansions as expansions_module
+from mjprompt.rules import PROFILES
 from mjprompt.strategies import hostile_text, permutation_prompts, valid_prompts
 
 _SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
-
-
-@contextmanager
-def _lark_everywhere() -> Iterator[None]:
-    """Lint with Lark also for the expansions the rules re-parse (the oracle side)."""
-    saved = expansions_module.parse_lenient
-    expansions_module.parse_lenient = lark_parse  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        expansions_module.parse_lenient = saved
 
 
 def disagreement(text: str) -> str | None:
@@ -51,8 +39,8 @@ def disagreement(text: str) -> str | None:
     for profile in PROFILES:
         plan = plan_for(profile)
         default = mjprompt.lint(text, profile=profile)
-        with _lark_everywhere():
-            oracle = lint_with_plan(slow, plan)
+        # Lark also for the expansions the driver parses (midjourney).
+        oracle = lint_with_plan(slow, plan, engine="lark")
         if default != oracle:
             return f"diagnostics differ ({profile}):\n scanner {default!r}\n lark    {oracle!r}"
     return None

@@ -598,7 +598,7 @@ def facts(ctx: Context) -> ParamFacts:
 # A rule that can only fire when the prompt has one of its triggers is skipped by the
 # driver otherwise. A trigger is a feature name, or a tuple of names that must all be
 # present (a conflict needs both of its parameters). Which rules run is worked out once
-# per set of features (rules/plan.py), so a precise trigger costs nothing per prompt.
+# per set of features (the lint driver, lint.py), so a precise trigger costs nothing per prompt.
 
 Trigger: TypeAlias = str | tuple[str, ...]
 TRIGGERS: dict[RuleFunc, tuple[frozenset[str], ...]] = {}

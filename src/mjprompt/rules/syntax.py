@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from ..ast import MarkerStyle, Parameter, StrayBrace, TextChunk, Value, ValuePart
 from ..diagnostics import Edit, Fix, Severity, Span
 from ..params import Arity, Kind, ParamSpec, lookup
-from ..parsing import iter_permutations
+from ..parsing import UNCLOSED_BRACE, unclosed_brace_errors
 from .base import Context, Report, delete_token, replace, rule
 
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -530,7 +530,7 @@ def missing_value(ctx: Context) -> Iterator[Report]:
             yield Report(p.span, f"`--{p.name}` needs a value")
 
 
-@rule("MJ111", "unclosed-brace", evolink=E, midjourney=E)
+@rule(UNCLOSED_BRACE[0], UNCLOSED_BRACE[1], evolink=E, midjourney=E)
 def unclosed_brace(ctx: Context) -> Iterator[Report]:
     """A permutation `{` with no closing `}`.
 
@@ -542,9 +542,9 @@ def unclosed_brace(ctx: Context) -> Iterator[Report]:
 
     No fix: where the group should end is not known.
     """
-    for group in iter_permutations(ctx.prompt):
-        if not group.closed:
-            yield Report(Span(group.span.start, group.span.start + 1), "`{` is never closed")
+    # `mjprompt.parse` raises with the same errors (parsing.py defines them).
+    for error in unclosed_brace_errors(ctx.prompt):
+        yield Report(error.span, error.message)
 
 
 @rule("MJ112", "unmatched-brace", evolink=E, midjourney=E, fix="unsafe")
