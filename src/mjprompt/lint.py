@@ -29,9 +29,18 @@ from .expand import (
     expansions,
     nesting_depth,
 )
+from .params import MIDJOURNEY
 from .parsing import Engine, iter_permutations, parse_lenient
-from .rules import PROFILES, REGISTRY, Context, Rule, RuleFunc
-from .rules.facts import TRIGGERS, collect, mask
+from .profiles import Profile, profile_named
+from .rules import REGISTRY, Context, Rule, RuleFunc
+from .rules.base import Trigger
+from .rules.features import (
+    FEATURE_BITS,
+    ImageCheck,
+    ParameterCheck,
+    RuleTests,
+    prompt_features,
+)
 
 __all__ = [
     "FixResult",
@@ -92,8 +101,7 @@ def plan_for(
 # Linting a dataset asks for the plan once per prompt with the same arguments.
 @functools.lru_cache(maxsize=64)
 def _plan(profile: str, select: tuple[str, ...] | None, ignore: tuple[str, ...] | None) -> Plan:
-    if profile not in PROFILES:
-        raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
+    row = profile_named(profile)  # ValueError for an unknown name
     chosen = []
     for code in sorted(REGISTRY):
         r = REGISTRY[code]
@@ -104,56 +112,80 @@ def _plan(profile: str, select: tuple[str, ...] | None, ignore: tuple[str, ...] 
         if ignore and _matches(r, ignore):
             continue
         chosen.append(r)
-    return Plan(chosen, profile)
+    return Plan(chosen, row)
 
 
 # -- triggers --------------------------------------------------------------------------
 
-Entry: TypeAlias = tuple[RuleFunc, str, str, Severity]
+# What the driver needs of a rule, unpacked once per rule run: its function, code, name
+# and severity in the plan's profile.
+RuleRun: TypeAlias = tuple[RuleFunc, str, str, Severity]
 
 # Enough for every feature set of a large dataset; past it the memo starts again.
-_MEMO_LIMIT = 4096
+_FEATURE_SETS_LIMIT = 4096
 
 
 class Plan:
-    """The selected rules (in code order) for one profile, with their triggers and a memo.
+    """The selected rules (in code order) for one profile, with their triggers.
 
     A rule with triggers can only report when the prompt has one of them, so it is
     skipped otherwise. Prompts of a dataset share a few feature sets (`--ar`, `--v`,
-    text), so the choice is remembered per feature set: for most prompts, picking the
-    rules costs one dictionary lookup. What the driver needs of a rule is kept as a
-    plain tuple (function, code, name, default severity in this profile).
+    text), so the rules to run are remembered per feature set: for most prompts,
+    picking them costs one dictionary lookup. The rules' parameter tests
+    (:func:`~mjprompt.rules.base.any_parameter`) get the bits above the features'.
     """
 
-    __slots__ = ("_by_features", "entries", "profile", "rules", "triggers")
+    __slots__ = ("_by_features", "_masks", "_runs", "profile", "rules", "tests")
 
-    def __init__(self, rules: Iterable[Rule], profile: str) -> None:
+    def __init__(self, rules: Iterable[Rule], profile: Profile) -> None:
         self.rules = tuple(rules)
         self.profile = profile
-        self.entries = tuple((r.func, r.code, r.name, r.severities[profile]) for r in self.rules)
-        # Per rule, the masks of its alternative triggers; none: it runs on every prompt.
-        self.triggers = tuple(
-            tuple(mask(names) for names in TRIGGERS[r.func]) if r.func in TRIGGERS else None
-            for r in self.rules
+        self._runs: tuple[RuleRun, ...] = tuple(
+            (r.func, r.code, r.name, r.severities[profile.name]) for r in self.rules
         )
-        self._by_features: dict[int, tuple[Entry, ...]] = {}
+        checks: dict[ParameterCheck | ImageCheck, int] = {}
+        # Per rule, the masks of its alternative triggers; None: it runs on every prompt.
+        self._masks = tuple(
+            tuple(_mask(t, checks) for t in r.triggers) if r.triggers else None for r in self.rules
+        )
+        self.tests = RuleTests(
+            {c: bit for c, bit in checks.items() if isinstance(c, ParameterCheck)},
+            {c: bit for c, bit in checks.items() if isinstance(c, ImageCheck)},
+            profile.name,
+        )
+        self._by_features: dict[int, tuple[RuleRun, ...]] = {}
 
     def __len__(self) -> int:
         return len(self.rules)
 
-    def for_features(self, present: int) -> tuple[Entry, ...]:
+    def for_features(self, present: int) -> tuple[RuleRun, ...]:
         """The rules that can report on a prompt with these features (bits)."""
         chosen = self._by_features.get(present)
         if chosen is None:
             chosen = tuple(
-                entry
-                for entry, needs in zip(self.entries, self.triggers, strict=True)
+                run
+                for run, needs in zip(self._runs, self._masks, strict=True)
                 if needs is None or any(m & present == m for m in needs)
             )
-            if len(self._by_features) >= _MEMO_LIMIT:
+            if len(self._by_features) >= _FEATURE_SETS_LIMIT:
                 self._by_features.clear()
             self._by_features[present] = chosen
         return chosen
+
+
+def _mask(trigger: Trigger, checks: dict[ParameterCheck | ImageCheck, int]) -> int:
+    """The bits of one trigger; a rule's own check gets the next free bit of the plan."""
+    if isinstance(trigger, (ParameterCheck, ImageCheck)):
+        found = checks.get(trigger)
+        if found is None:
+            found = checks[trigger] = 1 << (len(FEATURE_BITS) + len(checks))
+        return found
+    if isinstance(trigger, str):
+        return FEATURE_BITS[trigger]
+    bits = 0
+    for name in trigger:
+        bits |= FEATURE_BITS[name]
+    return bits
 
 
 # -- linting ---------------------------------------------------------------------------
@@ -184,11 +216,11 @@ def lint_with_plan(
     ctx = Context(prompt, plan.profile)
     out: list[Diagnostic] = []
     # Only the rules whose triggers the prompt has: the others have nothing to report.
-    for func, code, name, default in plan.for_features(collect(ctx)):
+    for func, code, name, default in plan.for_features(prompt_features(prompt, plan.tests)):
         for span, message, fix, severity in func(ctx):
             out.append(Diagnostic(code, name, severity or default, message, span, fix))
     # Midjourney validates each expanded prompt (v7-syntax.md §2.7): lint them too.
-    if expand and plan.profile == "midjourney" and should_expand(prompt):
+    if expand and plan.profile.name == MIDJOURNEY and should_expand(prompt):
         found = expansion_diagnostics(
             prompt,
             lambda text: lint_with_plan(parse_lenient(text, engine), plan, expand=False),

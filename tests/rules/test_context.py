@@ -6,8 +6,8 @@ import pytest
 
 from mjprompt.params import PARAMS
 from mjprompt.parser import parse_lenient
+from mjprompt.profiles import profile_named
 from mjprompt.rules.base import Context
-from mjprompt.rules.facts import facts
 
 _NAMES = [spec.name for spec in PARAMS]
 
@@ -43,13 +43,9 @@ def test_named_and_the_index_on_the_corpus(corpus: list[str], case_texts: list[s
         _check(text)
 
 
-def test_the_shared_empty_facts_cannot_be_changed() -> None:
-
-    facts(Context(parse_lenient("a cat --ar 16:9"), "evolink"))  # `--ar 16:9` remembered
-    clean = Context(parse_lenient("a cat --ar 16:9"), "evolink")
-    with pytest.raises(AttributeError, match="shared"):
-        facts(clean).unknown = []  # type: ignore[misc]
-    # A prompt with a finding gets facts of its own, which the walk fills.
-    found = Context(parse_lenient("a cat --zzz 1"), "evolink")
-    assert [p.name for p in facts(found).unknown] == ["zzz"]
-    assert facts(Context(parse_lenient("a dog"), "evolink")).unknown == ()
+def test_a_context_takes_a_profile_or_its_name() -> None:
+    prompt = parse_lenient("a cat --ar 16:9")
+    assert Context(prompt, "midjourney").profile is profile_named("midjourney")
+    assert Context(prompt, profile_named("evolink")).profile.max_length == 8192
+    with pytest.raises(ValueError, match="unknown profile 'discord'"):
+        Context(prompt, "discord")

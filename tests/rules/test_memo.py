@@ -1,4 +1,4 @@
-"""The memo of parameter verdicts changes no result: warm or empty, lint agrees."""
+"""What a plan remembers of each parameter text changes no result: warm or empty, lint agrees."""
 
 from __future__ import annotations
 
@@ -6,23 +6,29 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import mjprompt
 from mjprompt.diagnostics import Diagnostic
+from mjprompt.lint import Plan, lint_with_plan, plan_for, selected_rules
+from mjprompt.parsing import parse_lenient
+from mjprompt.profiles import profile_named
 from mjprompt.rules import PROFILES
-from mjprompt.rules import facts as facts_module
-from mjprompt.rules.facts import forget_parameters
+from mjprompt.rules import features as features_module
+
+
+def _fresh(profile: str) -> Plan:
+    """A plan of its own, with nothing remembered (`plan_for` shares one per choice)."""
+    return Plan(selected_rules(profile), profile_named(profile))
 
 
 def _cold(text: str, profile: str) -> list[Diagnostic]:
-    forget_parameters()
-    return mjprompt.lint(text, profile=profile)
+    return lint_with_plan(parse_lenient(text), _fresh(profile))
 
 
 def _warm_then_each(texts: list[str], profile: str) -> list[list[Diagnostic]]:
-    # Every verdict the texts hold is remembered before any of them is linted again.
+    # Every parameter the texts hold is remembered before any of them is linted again.
+    plan = _fresh(profile)
     for text in texts:
-        mjprompt.lint(text, profile=profile)
-    return [mjprompt.lint(text, profile=profile) for text in texts]
+        lint_with_plan(parse_lenient(text), plan)
+    return [lint_with_plan(parse_lenient(text), plan) for text in texts]
 
 
 @pytest.mark.parametrize("profile", PROFILES)
@@ -38,25 +44,26 @@ def test_memo_on_the_corpus(corpus: list[str], profile: str) -> None:
 
 
 def test_memo_is_used_and_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    forget_parameters()
-    mjprompt.lint("a cat --ar 16:9 --v 6.1 --stylize 50 --chaos 500")
-    memo = facts_module._MEMOS["evolink"]
-    assert {"--ar 16:9", "--v 6.1", "--stylize 50"} <= set(memo)
-    # A finding of the walk (out of range) holds the parameter's tokens: not remembered.
-    assert "--chaos 500" not in memo
-    monkeypatch.setattr(facts_module, "_MEMO_LIMIT", 5)
+    plan = _fresh("evolink")
+    lint_with_plan(parse_lenient("a cat --ar 16:9 --v 6.1 --stylize 50 --chaos 500"), plan)
+    assert {"--ar 16:9", "--v 6.1", "--stylize 50", "--chaos 500"} <= set(plan.tests.memo)
+    # The plans of `plan_for` are shared, and so is what they remember.
+    assert plan_for("evolink") is plan_for("evolink")
+    assert plan_for("evolink") is not plan_for("midjourney")
+    monkeypatch.setattr(features_module, "_MEMO_LIMIT", 5)
     for n in range(20):
-        mjprompt.lint(f"a cat --seed {n}")
-        assert len(facts_module._MEMOS["evolink"]) <= 5
+        lint_with_plan(parse_lenient(f"a cat --seed {n}"), plan)
+        assert len(plan.tests.memo) <= 5
 
 
 def test_long_and_grouped_parameters_are_not_remembered() -> None:
-    forget_parameters()
+    plan = _fresh("midjourney")
     long_no = "--no " + ", ".join(f"thing{n}" for n in range(60))
-    mjprompt.lint(f"a cat {long_no} --ar {{1:1, 2:3}}", profile="midjourney")
-    memo = facts_module._MEMOS["midjourney"]
+    lint_with_plan(parse_lenient(f"a cat {long_no} --ar {{1:1, 2:3}}"), plan)
+    memo = plan.tests.memo
     assert long_no not in memo
     assert not any("{" in key for key in memo)
+    assert memo  # `--ar 1:1` and `--ar 2:3` of the expansions are
 
 
 _PIECES = st.sampled_from(

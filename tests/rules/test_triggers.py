@@ -6,10 +6,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mjprompt.diagnostics import Severity
 from mjprompt.lint import lint_with_plan, plan_for, selected_rules
 from mjprompt.parser import parse_lenient
 from mjprompt.rules import PROFILES
-from mjprompt.rules.base import Context
+from mjprompt.rules.base import Context, Report
 
 
 def _with_triggers(text: str, profile: str) -> list[tuple[str, int, int, str]]:
@@ -142,13 +143,29 @@ def test_triggers_on_built_prompts(text: str, profile: str) -> None:
     assert _with_triggers(text, profile) == _without_triggers(text, profile)
 
 
-def test_a_misspelled_trigger_fails_when_planned() -> None:
-    from mjprompt.rules.facts import TRIGGERS, feature_names, mask
+def test_a_misspelled_trigger_fails_when_registered() -> None:
+    from mjprompt.rules import REGISTRY, rule
+    from mjprompt.rules.features import FEATURE_BITS, ImageCheck, ParameterCheck
 
     # Every declared trigger names a parameter or an `@` feature the walk collects...
-    for alternatives in TRIGGERS.values():
-        for names in alternatives:
-            assert feature_names(mask(names)) == set(names)
+    for r in REGISTRY.values():
+        for t in r.triggers:
+            if not isinstance(t, (ParameterCheck, ImageCheck)):
+                assert set((t,) if isinstance(t, str) else t) <= set(FEATURE_BITS), r.code
     # ...and a name that is neither is refused instead of silently never firing.
-    with pytest.raises(ValueError, match="unknown feature 'versoin'"):
-        mask(["versoin"])
+    with pytest.raises(ValueError, match="unknown trigger feature 'versoin'"):
+        rule("MJ999", "test-only", Severity.ERROR, triggers=("versoin",))(_documented)
+    assert "MJ999" not in REGISTRY
+
+
+def _documented(ctx: Context) -> list[Report]:
+    """A rule function for the registration test."""
+    return []
+
+
+def test_every_rule_in_the_profile_table_exists() -> None:
+    from mjprompt.profiles import BY_NAME
+    from mjprompt.rules import REGISTRY
+
+    for profile in BY_NAME.values():
+        assert set(profile.severities) <= set(REGISTRY), profile.name

@@ -10,29 +10,39 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
+from typing import NamedTuple, TypeAlias
 
 import attrs
 
 from ..ast import Parameter, Prompt
 from ..diagnostics import Edit, Fix, Severity, Span
-
-if TYPE_CHECKING:
-    from .facts import ParamFacts
+from ..profiles import BY_NAME as PROFILE_ROWS
+from ..profiles import NAMES as PROFILES
+from ..profiles import Profile, profile_named
+from .features import FEATURE_BITS, ImageCheck, ParameterCheck, any_image, any_parameter
 
 __all__ = [
+    "INFO",
     "PROFILES",
     "REGISTRY",
     "Context",
+    "E",
     "Report",
     "Rule",
     "RuleFunc",
+    "Trigger",
     "Variant",
+    "W",
+    "any_image",
+    "any_parameter",
+    "delete_token",
+    "replace_span",
     "rule",
     "variant",
 ]
 
-PROFILES = ("evolink", "midjourney")
+# The severities, as the rule modules write them.
+E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 _CODE = re.compile(r"MJ\d{3}")
 _NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -54,32 +64,17 @@ class Report(NamedTuple):
 class Context:
     """What a rule sees: the parsed prompt, the profile, and shared lookups.
 
-    ``param_facts`` and ``features`` are filled together by the walk over the prompt
-    (:func:`mjprompt.rules.facts.collect`): by the driver before any rule runs, or on
-    first use when a rule is called on its own. ``by_canonical`` (the known parameters
-    by canonical name, aliases joined, in order) is built when a rule first asks for it:
-    most prompts run no rule that does.
+    ``by_canonical`` (the known parameters by canonical name, aliases joined, in order)
+    is built when a rule first asks for it: most prompts run no rule that does.
     """
 
-    __slots__ = ("_index", "features", "param_facts", "profile", "prompt", "source")
+    __slots__ = ("_index", "profile", "prompt", "source")
 
-    param_facts: ParamFacts
-    features: int  # what the prompt has, as bits (rules/facts.py)
-
-    def __init__(self, prompt: Prompt, profile: str) -> None:
+    def __init__(self, prompt: Prompt, profile: str | Profile) -> None:
         self.prompt = prompt
-        self.profile = profile
+        self.profile = profile_named(profile) if isinstance(profile, str) else profile
         self.source = prompt.source
         self._index: dict[str, list[Parameter]] | None = None
-
-    def __getattr__(self, name: str) -> Any:
-        # Called only for a slot not filled yet: when a rule is called without the driver.
-        if name in ("features", "param_facts"):
-            from .facts import collect
-
-            collect(self)
-            return object.__getattribute__(self, name)
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     @property
     def by_canonical(self) -> Mapping[str, list[Parameter]]:
@@ -116,6 +111,10 @@ class Context:
 
 
 RuleFunc: TypeAlias = Callable[[Context], Iterable[Report]]
+# What a rule needs to have anything to report: a feature (a canonical parameter name or
+# an `@` name of rules/features.py), several that must all be there, or the rule's own
+# test of each parameter or image prompt (:func:`any_parameter`, :func:`any_image`).
+Trigger: TypeAlias = str | tuple[str, ...] | ParameterCheck | ImageCheck
 
 
 @attrs.frozen(slots=True)
@@ -152,6 +151,9 @@ class Rule:
     severities: Mapping[str, Severity]  # profile -> severity; absent = does not run
     fix: str | None  # "safe", "unsafe", "safe/unsafe" or None
     variants: tuple[Variant, ...] = ()  # findings whose severity differs
+    # Alternatives, any of which the prompt must have for the rule to run; none: always.
+    triggers: tuple[Trigger, ...] = ()
+    api_strips: bool = False  # it reports a flag the evolink API removes from the prompt
 
     def possible(self, profile: str) -> tuple[Severity, ...]:
         """Every severity a finding of this rule can have in ``profile`` (most severe
@@ -198,16 +200,20 @@ REGISTRY: dict[str, Rule] = {}
 def rule(
     code: str,
     name: str,
+    severity: Severity,
     *,
-    evolink: Severity | None,
-    midjourney: Severity | None,
     fix: str | None = None,
+    triggers: Iterable[Trigger] = (),
     variants: Iterable[Variant] = (),
+    api_strips: bool = False,
 ) -> Callable[[RuleFunc], RuleFunc]:
     """Register a rule function under a unique code and kebab-case name.
 
-    ``evolink`` / ``midjourney`` are the rule's severity per profile (None: the rule does
-    not run there); ``variants`` the findings that override it (:class:`Variant`).
+    ``severity`` is the rule's own; a profile may turn it off or change it (the
+    profile table, :mod:`mjprompt.profiles`). ``triggers``: what a prompt must have for
+    the rule to have anything to report (any one of them); the driver skips the rule on
+    other prompts. ``variants``: the findings that override the severity
+    (:class:`Variant`). ``api_strips``: the rule reports a flag the evolink API removes.
     """
 
     def register(func: RuleFunc) -> RuleFunc:
@@ -217,22 +223,30 @@ def rule(
             raise ValueError(f"rule {code} {name} registered twice")
         if not (func.__doc__ or "").strip():
             raise ValueError(f"rule {code} has no docstring")
-        severities = {
-            profile: sev
-            for profile, sev in (("evolink", evolink), ("midjourney", midjourney))
-            if sev is not None
-        }
+        severities = {}
+        for profile in PROFILE_ROWS.values():
+            found = profile.severity(code, severity)
+            if found is not None:
+                severities[profile.name] = found
         declared = tuple(variants)
         for v in declared:
             if not set(v.severities) <= set(severities):
                 raise ValueError(f"rule {code}: a variant in a profile the rule does not run in")
-        REGISTRY[code] = Rule(code, name, func, severities, fix, declared)
+        needs = tuple(triggers)
+        for t in needs:
+            # A misspelled feature fails here instead of never running the rule.
+            if isinstance(t, (ParameterCheck, ImageCheck)):
+                continue
+            for feature in (t,) if isinstance(t, str) else t:
+                if feature not in FEATURE_BITS:
+                    raise ValueError(f"rule {code}: unknown trigger feature {feature!r}")
+        REGISTRY[code] = Rule(code, name, func, severities, fix, declared, needs, api_strips)
         return func
 
     return register
 
 
-def replace(span: Span, text: str, description: str, *, safe: bool = True) -> Fix:
+def replace_span(span: Span, text: str, description: str, *, safe: bool = True) -> Fix:
     """A one-edit fix replacing ``span`` with ``text``."""
     return Fix((Edit(span.start, span.end, text),), safe, description)
 

@@ -1,4 +1,4 @@
-"""Helpers shared by the rule families MJ2xx–MJ6xx: names, values, severities."""
+"""Helpers shared by the rule families: how a parameter is named and its value read."""
 
 from __future__ import annotations
 
@@ -7,14 +7,11 @@ import unicodedata
 from collections.abc import Sequence
 
 from ..ast import Parameter, Value
-from ..diagnostics import Severity, Span
+from ..diagnostics import Span
 from ..params import ParamSpec
 from ..values import parse_value
 
 __all__ = [
-    "INFO",
-    "E",
-    "W",
     "effective_value",
     "flag",
     "number_text",
@@ -22,8 +19,6 @@ __all__ = [
     "value_tokens",
     "without_punctuation",
 ]
-
-E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 _PUNCT_ONLY = re.compile(r"[,;|.:!?]+")
 # Sentence punctuation after a value (`--ar 16:9.`, `--s 250,`), and `|`.

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterator
 
-from .base import Context, Report, rule
-from .common import INFO
-from .facts import COST, facts, triggers
+from ..params import PARAMS, Status
+from .base import INFO, Context, Report, rule
+from .judging import judge_value
 
 __all__: list[str] = []
 
+_SKIPPED = frozenset({Status.REMOVED, Status.VIDEO})  # other rules' findings
 
-@triggers(COST)
-@rule("MJ601", "cost-note", evolink=INFO, midjourney=INFO)
-def cost_note(ctx: Context) -> Iterable[Report]:
+
+@rule("MJ601", "cost-note", INFO, triggers=tuple(s.name for s in PARAMS if s.cost is not None))
+def cost_note(ctx: Context) -> Iterator[Report]:
     """A parameter that makes the job cost more (the `cost` column of the table).
 
     `--q 2` and `--q 4` cost more GPU time, `--oref` doubles the cost, Turbo mode costs
@@ -26,8 +27,20 @@ def cost_note(ctx: Context) -> Iterable[Report]:
 
     No fix.
     """
-    return [
-        Report(f.param.span, f"cost: `{f.detail}` {f.param.spec.cost}")
-        for f in facts(ctx).cost
-        if f.param.spec is not None
-    ]
+    profile = ctx.profile.name
+    for p in ctx.prompt.params:
+        spec = p.spec
+        if (
+            spec is None
+            or spec.cost is None
+            or spec.status in _SKIPPED
+            or profile not in spec.profiles
+            or p.has_permutation  # judged per expansion
+        ):
+            continue
+        if spec.cost_values:  # only some values cost more (`--q 2`, `--q 4`)
+            found = judge_value(p, profile)
+            if found is not None and found.problem == "costly":
+                yield Report(p.span, f"cost: `--{p.name} {found.detail}` {spec.cost}")
+        else:
+            yield Report(p.span, f"cost: `--{p.name}` {spec.cost}")

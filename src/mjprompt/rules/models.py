@@ -9,27 +9,45 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 
-from ..ast import Value
+from ..ast import Parameter, Value
 from ..diagnostics import Span
-from .base import Context, Report, delete_token, replace, rule
-from .common import INFO, E, W, flag, value_tokens, without_punctuation
-from .facts import OTHER_VERSION, REMOVED, UNSUPPORTED, V7, V7_TEXTS, VIDEO, facts, triggers
+from ..params import PARAMS, Status
+from ..profiles import BY_NAME as PROFILE_ROWS
+from .base import INFO, Context, E, Report, W, any_parameter, delete_token, replace_span, rule
+from .common import flag, value_tokens, without_punctuation
 
-__all__ = ["EVOLINK_SPEEDS", "NATIVE_SPEEDS"]
+__all__ = ["V7_TEXTS"]
 
-# The speed flags that choose one GPU mode. In evolink the three it moves into
-# `model_params.speed` (plus `--relax`, an error there); natively, draft is a mode of
-# its own that runs at any speed.
-EVOLINK_SPEEDS = ("draft", "fast", "turbo", "relax")
-NATIVE_SPEEDS = ("fast", "turbo", "relax")
+V7_TEXTS = ("7", "7.0")  # the `--v` values that select V7
+# Every flag that chooses a GPU mode in some profile (each profile's are in its row).
+_SPEED_FLAGS = tuple(dict.fromkeys(f for p in PROFILE_ROWS.values() for f in p.speed_flags))
+
+
+def _names_of(status: Status) -> tuple[str, ...]:
+    return tuple(spec.name for spec in PARAMS if spec.status is status)
 
 
 def _version_text(values: tuple[object, ...]) -> str:
     return " ".join([without_punctuation(v.raw) for v in values if isinstance(v, Value)])
 
 
-@triggers(V7)
-@rule("MJ401", "redundant-version", evolink=W, midjourney=None, fix="safe")
+def _selects_v7(p: Parameter, profile: str) -> bool:
+    return any(v.__class__ is Value and without_punctuation(v.raw) in V7_TEXTS for v in p.values)
+
+
+def _selects_another(p: Parameter, profile: str) -> bool:
+    return any(
+        v.__class__ is Value and without_punctuation(v.raw) not in V7_TEXTS for v in p.values
+    )
+
+
+@rule(
+    "MJ401",
+    "redundant-version",
+    W,
+    fix="safe",
+    triggers=(any_parameter(_selects_v7, names=("version",)),),
+)
 def redundant_version(ctx: Context) -> Iterator[Report]:
     """`--v 7` in a prompt for the evolink API (evolink only).
 
@@ -51,8 +69,7 @@ def redundant_version(ctx: Context) -> Iterator[Report]:
             )
 
 
-@triggers(OTHER_VERSION)
-@rule("MJ402", "other-version", evolink=E, midjourney=E)
+@rule("MJ402", "other-version", E, triggers=(any_parameter(_selects_another, names=("version",)),))
 def other_version(ctx: Context) -> Iterator[Report]:
     """A `--v` other than 7 (`--v 6.1`, `--v 8.1`).
 
@@ -80,8 +97,7 @@ def other_version(ctx: Context) -> Iterator[Report]:
         )
 
 
-@triggers("niji")
-@rule("MJ403", "niji-model", evolink=E, midjourney=E)
+@rule("MJ403", "niji-model", E, triggers=("niji",))
 def niji_model(ctx: Context) -> Iterator[Report]:
     """`--niji`, the anime model line: not V7, and not available on evolink.
 
@@ -99,8 +115,7 @@ def niji_model(ctx: Context) -> Iterator[Report]:
         yield Report(p.span, message)
 
 
-@triggers(REMOVED)
-@rule("MJ404", "removed-parameter", evolink=E, midjourney=E)
+@rule("MJ404", "removed-parameter", E, triggers=_names_of(Status.REMOVED))
 def removed_parameter(ctx: Context) -> Iterator[Report]:
     """A legacy, deprecated or other-version parameter (`--cref`, `--stop`, `--hd`).
 
@@ -115,9 +130,10 @@ def removed_parameter(ctx: Context) -> Iterator[Report]:
 
     No fix: the replacement works differently.
     """
-    for p in facts(ctx).removed:
+    for p in ctx.prompt.params:
         spec = p.spec
-        assert spec is not None
+        if spec is None or spec.status is not Status.REMOVED:
+            continue
         if spec.name == "style":
             tokens = value_tokens(p)
             if p.has_permutation or (tokens and tokens[0].raw.lower() == "raw"):
@@ -133,8 +149,7 @@ def removed_parameter(ctx: Context) -> Iterator[Report]:
         yield Report(p.span, message)
 
 
-@triggers("style")
-@rule("MJ405", "style-raw", evolink=INFO, midjourney=INFO, fix="safe")
+@rule("MJ405", "style-raw", INFO, fix="safe", triggers=("style",))
 def style_raw(ctx: Context) -> Iterator[Report]:
     """`--style raw`, the older spelling of `--raw`.
 
@@ -153,12 +168,11 @@ def style_raw(ctx: Context) -> Iterator[Report]:
             yield Report(
                 span,
                 "`--style raw` is written `--raw` in V7",
-                replace(span, "--raw", "write `--raw`"),
+                replace_span(span, "--raw", "write `--raw`"),
             )
 
 
-@triggers(VIDEO)
-@rule("MJ406", "video-parameter", evolink=E, midjourney=E)
+@rule("MJ406", "video-parameter", E, triggers=_names_of(Status.VIDEO))
 def video_parameter(ctx: Context) -> Iterator[Report]:
     """A video-only parameter (`--motion`, `--loop`, `--end`, `--bs`, `--video`).
 
@@ -169,12 +183,20 @@ def video_parameter(ctx: Context) -> Iterator[Report]:
 
     No fix.
     """
-    for p in facts(ctx).video:
-        yield Report(p.span, f"`--{p.name}` is a video parameter; this is an image prompt")
+    for p in ctx.prompt.params:
+        if p.spec is not None and p.spec.status is Status.VIDEO:
+            yield Report(p.span, f"`--{p.name}` is a video parameter; this is an image prompt")
 
 
-@triggers(UNSUPPORTED)
-@rule("MJ407", "unsupported-in-profile", evolink=E, midjourney=None)
+@rule(
+    "MJ407",
+    "unsupported-in-profile",
+    E,
+    # The parameters some profile lacks.
+    triggers=tuple(
+        s.name for s in PARAMS if s.status is Status.VALID and set(PROFILE_ROWS) - s.profiles
+    ),
+)
 def unsupported_in_profile(ctx: Context) -> Iterator[Report]:
     """A parameter the evolink API does not support (`--p`, `--repeat`, `--stealth`).
 
@@ -185,13 +207,27 @@ def unsupported_in_profile(ctx: Context) -> Iterator[Report]:
 
     No fix: the API offers nothing in their place.
     """
-    for p in facts(ctx).unsupported:
-        assert p.spec is not None
-        yield Report(p.span, f"{flag(p.spec, p.name)} is not supported by the evolink API")
+    for p in ctx.prompt.params:
+        spec = p.spec
+        if (
+            spec is not None
+            and spec.status is Status.VALID
+            and ctx.profile.name not in spec.profiles
+        ):
+            yield Report(p.span, f"{flag(spec, p.name)} is not supported by the evolink API")
 
 
-@triggers("draft", "fast", "turbo")
-@rule("MJ408", "speed-flag", evolink=W, midjourney=None, fix="safe")
+@rule(
+    "MJ408",
+    "speed-flag",
+    W,
+    fix="safe",
+    triggers=(
+        "draft",
+        "fast",
+        "turbo",
+    ),
+)
 def speed_flag(ctx: Context) -> Iterator[Report]:
     """`--fast`, `--turbo` or `--draft` in a prompt for the evolink API (evolink only).
 
@@ -212,8 +248,12 @@ def speed_flag(ctx: Context) -> Iterator[Report]:
             )
 
 
-@triggers(*itertools.combinations(EVOLINK_SPEEDS, 2))  # two of them
-@rule("MJ409", "conflicting-speeds", evolink=E, midjourney=E)
+@rule(
+    "MJ409",
+    "conflicting-speeds",
+    E,
+    triggers=tuple(itertools.combinations(_SPEED_FLAGS, 2)),  # two of them
+)
 def conflicting_speeds(ctx: Context) -> Iterator[Report]:
     """Two different speed modes in one prompt (`--relax --turbo`).
 
@@ -224,16 +264,14 @@ def conflicting_speeds(ctx: Context) -> Iterator[Report]:
 
     No fix: which one was meant is unknown.
     """
-    names = EVOLINK_SPEEDS if ctx.profile == "evolink" else NATIVE_SPEEDS
-    found = [p for name in names for p in ctx.by_canonical.get(name, ())[:1]]
+    found = [p for name in ctx.profile.speed_flags for p in ctx.by_canonical.get(name, ())[:1]]
     if len(found) > 1:
         found.sort(key=lambda p: p.span.start)
         listed = ", ".join(f"`--{p.name}`" for p in found)
         yield Report(found[1].span, f"two speed modes in one prompt: {listed}; keep one")
 
 
-@triggers("relax")
-@rule("MJ410", "relax-unsupported", evolink=E, midjourney=None)
+@rule("MJ410", "relax-unsupported", E, triggers=("relax",))
 def relax_unsupported(ctx: Context) -> Iterator[Report]:
     """`--relax` in a prompt for the evolink API (evolink only).
 

@@ -10,32 +10,21 @@ import difflib
 import functools
 import itertools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from fractions import Fraction
 
 from ..ast import Parameter, Ratio, SrefItem, Value
 from ..diagnostics import Edit, Fix, Span
 from ..params import Kind, suggestion_names
 from ..values import read_sref_item
-from .base import Context, Report, delete_token, replace, rule, variant
-from .common import E, W, flag, value_span, value_tokens, without_punctuation
-from .facts import (
-    DUPLICATE,
-    ENUM,
-    INVALID,
-    MANY_SREFS,
-    MAX_ASPECT,
-    MAX_SREFS,
-    RANGE,
-    RATIO,
-    SPACED_WEIGHT,
-    UNKNOWN,
-    Finding,
-    facts,
-    triggers,
-)
+from .base import Context, E, Report, W, any_parameter, delete_token, replace_span, rule, variant
+from .common import flag, value_span, value_tokens, without_punctuation
+from .features import DUPLICATE, UNKNOWN
+from .judging import MAX_ASPECT, Problem, ValueVerdict, judge_value
 
-__all__ = ["MAX_ASPECT", "MAX_SREFS", "nearest_ratio"]
+__all__ = ["MAX_ASPECT", "MAX_SREFS", "did_you_mean", "nearest_ratio"]
+
+MAX_SREFS = 20  # `--sref` items, evolink only (v7-syntax.md D7)
 
 
 _WEIGHT_ONLY = re.compile(r"::-?(?:\d+\.?\d*|\.\d+)")
@@ -46,8 +35,7 @@ def _names() -> tuple[str, ...]:
     return suggestion_names()
 
 
-@triggers(UNKNOWN)
-@rule("MJ301", "unknown-parameter", evolink=E, midjourney=E, fix="unsafe")
+@rule("MJ301", "unknown-parameter", E, fix="unsafe", triggers=(UNKNOWN,))
 def unknown_parameter(ctx: Context) -> Iterable[Report]:
     """A parameter name Midjourney does not know.
 
@@ -59,19 +47,18 @@ def unknown_parameter(ctx: Context) -> Iterable[Report]:
 
     Fix (unsafe: a guess): rename to the suggested parameter.
     """
-    unknown = facts(ctx).unknown
-    return [_unknown(p) for p in unknown] if unknown else ()
+    return [_unknown(p) for p in ctx.prompt.params if p.spec is None and p.name]
 
 
 @functools.lru_cache(maxsize=1024)
-def _did_you_mean(name: str) -> str | None:
+def did_you_mean(name: str) -> str | None:
     # Datasets repeat the same custom names (`--ll`, `--zineq`): compute each once.
     close = difflib.get_close_matches(name, _names(), n=1, cutoff=0.75)
     return close[0] if close else None
 
 
 def _unknown(p: Parameter) -> Report:
-    suggestion = _did_you_mean(p.name.lower())
+    suggestion = did_you_mean(p.name.lower())
     close = [suggestion] if suggestion else []
     end = p.name_span.end
     written = p.name
@@ -82,20 +69,19 @@ def _unknown(p: Parameter) -> Report:
     fix = None
     if close:
         message += f"; did you mean `--{close[0]}`?"
-        fix = replace(p.name_span, close[0], f"rename to `--{close[0]}`", safe=False)
+        fix = replace_span(p.name_span, close[0], f"rename to `--{close[0]}`", safe=False)
     return Report(Span(p.span.start, end), message, fix)
 
 
-@triggers(DUPLICATE)
 @rule(
     "MJ302",
     "duplicate-parameter",
-    evolink=E,
-    midjourney=E,
+    E,
     fix="safe/unsafe",
     variants=(
         variant("a repeated list parameter (`--sref`, `--p`, `--no`)", evolink=W, midjourney=W),
     ),
+    triggers=(DUPLICATE,),
 )
 def duplicate_parameter(ctx: Context) -> Iterable[Report]:
     """The same parameter twice, also through an alias (`--s 100 --stylize 200`).
@@ -165,12 +151,27 @@ def _value_key(p: Parameter) -> tuple[str, ...]:
     return tuple(v.raw for v in p.values if isinstance(v, Value))
 
 
-def _reports(found: Sequence[Finding]) -> Iterable[Report]:
-    return [Report(value_span(f.param, f.tokens), f.detail) for f in found] if found else ()
+def _has_value_problem(p: Parameter, profile: str) -> bool:
+    found = judge_value(p, profile)
+    return found is not None and found.problem != "costly"
 
 
-@triggers(INVALID)
-@rule("MJ303", "invalid-value", evolink=E, midjourney=E)
+# The trigger of MJ303-MJ307: a value with a problem (one test for the five rules).
+VALUE_PROBLEM = any_parameter(_has_value_problem)
+
+
+def _verdicts(ctx: Context, problem: Problem) -> Iterator[tuple[Parameter, ValueVerdict]]:
+    for p in ctx.prompt.params:
+        found = judge_value(p, ctx.profile.name)
+        if found is not None and found.problem == problem:
+            yield p, found
+
+
+def _reports(ctx: Context, problem: Problem) -> list[Report]:
+    return [Report(value_span(p, v.tokens), v.detail) for p, v in _verdicts(ctx, problem)]
+
+
+@rule("MJ303", "invalid-value", E, triggers=(VALUE_PROBLEM,))
 def invalid_value(ctx: Context) -> Iterable[Report]:
     """A value that is not of the parameter's type (`--chaos high`, `--s 250.5`).
 
@@ -182,11 +183,10 @@ def invalid_value(ctx: Context) -> Iterable[Report]:
 
     No fix: the intended value is unknown.
     """
-    return _reports(facts(ctx).invalid)
+    return _reports(ctx, "invalid")
 
 
-@triggers(RANGE)
-@rule("MJ304", "value-out-of-range", evolink=E, midjourney=E)
+@rule("MJ304", "value-out-of-range", E, triggers=(VALUE_PROBLEM,))
 def value_out_of_range(ctx: Context) -> Iterable[Report]:
     """A number outside the parameter's range.
 
@@ -200,17 +200,16 @@ def value_out_of_range(ctx: Context) -> Iterable[Report]:
 
     No fix: the intended value is unknown.
     """
-    return _reports(facts(ctx).out_of_range)
+    return _reports(ctx, "out-of-range")
 
 
-@triggers(ENUM)
 @rule(
     "MJ305",
     "value-not-allowed",
-    evolink=E,
-    midjourney=E,
+    E,
     fix="unsafe",
     variants=(variant("`--q 3` (run as 4)", evolink=E, midjourney=W),),
+    triggers=(VALUE_PROBLEM,),
 )
 def value_not_allowed(ctx: Context) -> Iterable[Report]:
     """A value outside the parameter's list of choices (`--q 3`, `--q .5`).
@@ -224,22 +223,21 @@ def value_not_allowed(ctx: Context) -> Iterable[Report]:
 
     Fix (unsafe, `--q 3` only): write `--q 4`, which Midjourney reportedly runs.
     """
-    found = facts(ctx).not_allowed
-    return [_not_allowed(ctx, f) for f in found] if found else ()
+    return [_not_allowed(ctx, p, v) for p, v in _verdicts(ctx, "not-allowed")]
 
 
-def _not_allowed(ctx: Context, f: Finding) -> Report:
-    spec = f.param.spec
+def _not_allowed(ctx: Context, p: Parameter, v: ValueVerdict) -> Report:
+    spec = p.spec
     assert spec is not None
     choices = ", ".join(spec.choices[:-1]) + f" or {spec.choices[-1]}"
-    message = f"{flag(spec, f.param.name)} must be {choices} in V7, not `{f.tokens[0].raw}`"
-    span = value_span(f.param, f.tokens)
-    if spec.name == "quality" and f.detail == "3":
+    message = f"{flag(spec, p.name)} must be {choices} in V7, not `{v.tokens[0].raw}`"
+    span = value_span(p, v.tokens)
+    if spec.name == "quality" and v.detail == "3":
         return Report(
             span,
             message + " (Midjourney reportedly runs 3 as 4)",
-            replace(span, "4", "write `4`", safe=False),
-            severity=W if ctx.profile == "midjourney" else None,
+            replace_span(span, "4", "write `4`", safe=False),
+            severity=W if ctx.profile.name == "midjourney" else None,
         )
     return Report(span, message)
 
@@ -262,8 +260,7 @@ def _too_wide(r: Ratio) -> bool:
     return max(r.width / r.height, r.height / r.width) > MAX_ASPECT
 
 
-@triggers(RATIO)
-@rule("MJ306", "aspect-ratio-decimal", evolink=E, midjourney=E, fix="unsafe")
+@rule("MJ306", "aspect-ratio-decimal", E, fix="unsafe", triggers=(VALUE_PROBLEM,))
 def aspect_ratio_decimal(ctx: Context) -> Iterable[Report]:
     """An aspect ratio with decimals (`--ar 1.78:1`).
 
@@ -276,7 +273,9 @@ def aspect_ratio_decimal(ctx: Context) -> Iterable[Report]:
     (`1.78:1` -> `16:9`), or the exact ratio in lowest terms.
     """
     out = []
-    for p, ratio, tokens in facts(ctx).ratios:
+    for p, v in _verdicts(ctx, "ratio"):
+        ratio, tokens = v.ratio, v.tokens
+        assert ratio is not None
         if ratio.is_integral or ratio.width <= 0 or ratio.height <= 0:
             continue
         w, h = nearest_ratio(ratio.width, ratio.height)
@@ -285,14 +284,13 @@ def aspect_ratio_decimal(ctx: Context) -> Iterable[Report]:
             Report(
                 span,
                 f"`--{p.name}` takes whole numbers, not `{tokens[0].raw}`: write `{w}:{h}`",
-                replace(span, f"{w}:{h}", f"write `{w}:{h}`", safe=False),
+                replace_span(span, f"{w}:{h}", f"write `{w}:{h}`", safe=False),
             )
         )
     return out
 
 
-@triggers(RATIO)
-@rule("MJ307", "aspect-ratio-limit", evolink=E, midjourney=E)
+@rule("MJ307", "aspect-ratio-limit", E, triggers=(VALUE_PROBLEM,))
 def aspect_ratio_limit(ctx: Context) -> Iterable[Report]:
     """An aspect ratio with a zero side, or wider than V7's maximum of 14:1 (or 1:14).
 
@@ -302,7 +300,9 @@ def aspect_ratio_limit(ctx: Context) -> Iterable[Report]:
     No fix: the intended shape is unknown.
     """
     out = []
-    for p, ratio, tokens in facts(ctx).ratios:
+    for p, v in _verdicts(ctx, "ratio"):
+        ratio, tokens = v.ratio, v.tokens
+        assert ratio is not None
         span = value_span(p, tokens)
         raw = tokens[0].raw
         if ratio.width <= 0 or ratio.height <= 0:
@@ -323,8 +323,7 @@ def _sref_tokens(p: Parameter) -> list[tuple[Value, SrefItem]]:
     return [(t, read_sref_item(without_punctuation(t.raw))) for t in value_tokens(p)]
 
 
-@triggers("sref")
-@rule("MJ308", "invalid-sref-item", evolink=E, midjourney=E)
+@rule("MJ308", "invalid-sref-item", E, triggers=("sref",))
 def invalid_sref_item(ctx: Context) -> Iterable[Report]:
     """A `--sref` item that is not an image URL, a numeric style code or `random`.
 
@@ -360,8 +359,11 @@ def _invalid_sref_items(found: list[Parameter]) -> Iterator[Report]:
                 )
 
 
-@triggers(MANY_SREFS)
-@rule("MJ309", "too-many-srefs", evolink=E, midjourney=None)
+def _many_items(p: Parameter, profile: str) -> bool:
+    return len(p.values) > MAX_SREFS
+
+
+@rule("MJ309", "too-many-srefs", E, triggers=(any_parameter(_many_items, names=("sref",)),))
 def too_many_srefs(ctx: Context) -> Iterable[Report]:
     """More than 20 `--sref` items (evolink only).
 
@@ -387,8 +389,7 @@ def too_many_srefs(ctx: Context) -> Iterable[Report]:
     return out
 
 
-@triggers("oref")
-@rule("MJ310", "oref-one-url", evolink=E, midjourney=E)
+@rule("MJ310", "oref-one-url", E, triggers=("oref",))
 def oref_one_url(ctx: Context) -> Iterable[Report]:
     """`--oref` with anything but exactly one image URL.
 
@@ -422,8 +423,17 @@ def _oref_problems(found: list[Parameter]) -> Iterator[Report]:
             )
 
 
-@triggers(SPACED_WEIGHT)
-@rule("MJ311", "spaced-sref-weight", evolink=W, midjourney=W, fix="safe")
+def _weight_apart(p: Parameter, profile: str) -> bool:
+    return any(v.__class__ is Value and v.raw.startswith("::") for v in p.values)
+
+
+@rule(
+    "MJ311",
+    "spaced-sref-weight",
+    W,
+    fix="safe",
+    triggers=(any_parameter(_weight_apart, names=("sref",)),),
+)
 def spaced_sref_weight(ctx: Context) -> Iterable[Report]:
     """A `--sref` weight written apart from its item (`URL ::2`).
 

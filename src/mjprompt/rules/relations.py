@@ -14,9 +14,9 @@ from ..ast import Parameter
 from ..diagnostics import Severity
 from ..params import CONFLICTS, NEEDS_IMAGE, NEEDS_TEXT, REQUIREMENTS, Conflict, Requirement
 from ..values import read_sref_item
-from .base import Context, Report, Variant, rule, variant
-from .common import E, W, effective_value, number_text, value_tokens, without_punctuation
-from .facts import IMAGES, NO_TEXT, Trigger, triggers
+from .base import Context, E, Report, Trigger, Variant, W, rule, variant
+from .common import effective_value, number_text, value_tokens, without_punctuation
+from .features import IMAGES, NO_TEXT
 
 __all__ = ["MOODBOARD"]
 
@@ -69,13 +69,12 @@ def _pair(row: Requirement | Conflict) -> str:
     return f"`--{row.first}` with `--{row.second}`"
 
 
-@triggers(*REQUIREMENT_TRIGGERS)
 @rule(
     "MJ501",
     "missing-dependency",
-    evolink=E,
-    midjourney=E,
+    E,
     variants=_row_variants(REQUIREMENTS, _needs),
+    triggers=REQUIREMENT_TRIGGERS,
 )
 def missing_dependency(ctx: Context) -> Iterator[Report]:
     """A parameter used without what it depends on (`--sw` without `--sref`).
@@ -93,7 +92,7 @@ def missing_dependency(ctx: Context) -> Iterator[Report]:
     """
     prompt = ctx.prompt
     for req in REQUIREMENTS:
-        severity = req.evolink if ctx.profile == "evolink" else req.midjourney
+        severity = req.evolink if ctx.profile.name == "evolink" else req.midjourney
         if severity is None:
             continue
         params = ctx.by_canonical.get(req.param)
@@ -109,13 +108,12 @@ def missing_dependency(ctx: Context) -> Iterator[Report]:
             yield Report(params[0].span, req.message, severity=severity)
 
 
-@triggers(*CONFLICT_TRIGGERS)
 @rule(
     "MJ502",
     "conflicting-parameters",
-    evolink=E,
-    midjourney=E,
+    E,
     variants=_row_variants(CONFLICTS, _pair),
+    triggers=CONFLICT_TRIGGERS,
 )
 def conflicting_parameters(ctx: Context) -> Iterator[Report]:
     """Two parameters that cannot be used together (`--oref` with `--q 4`).
@@ -131,7 +129,7 @@ def conflicting_parameters(ctx: Context) -> Iterator[Report]:
     No fix: which one to drop is your choice.
     """
     for c in CONFLICTS:
-        severity = c.evolink if ctx.profile == "evolink" else c.midjourney
+        severity = c.evolink if ctx.profile.name == "evolink" else c.midjourney
         if severity is None:
             continue
         firsts = ctx.by_canonical.get(c.first)
@@ -146,8 +144,7 @@ def conflicting_parameters(ctx: Context) -> Iterator[Report]:
         yield Report(later.span, c.message, severity=severity)
 
 
-@triggers(("sv", "sref"))
-@rule("MJ503", "sref-code-style-version", evolink=E, midjourney=E)
+@rule("MJ503", "sref-code-style-version", E, triggers=(("sv", "sref"),))
 def sref_code_style_version(ctx: Context) -> Iterator[Report]:
     """Style codes or `--sref random` with a `--sv` other than 4 or 6.
 
@@ -176,8 +173,15 @@ def sref_code_style_version(ctx: Context) -> Iterator[Report]:
         )
 
 
-@triggers(("sw", "profile"), ("sv", "profile"))
-@rule("MJ504", "moodboard-style-reference", evolink=E, midjourney=E)
+@rule(
+    "MJ504",
+    "moodboard-style-reference",
+    E,
+    triggers=(
+        ("sw", "profile"),
+        ("sv", "profile"),
+    ),
+)
 def moodboard_style_reference(ctx: Context) -> Iterator[Report]:
     """`--sw` or `--sv` together with a moodboard code in `--p`.
 
@@ -226,8 +230,18 @@ def _number(ctx: Context, name: str) -> tuple[Parameter, float] | None:
     return None
 
 
-@triggers(("oref", "stylize"), ("oref", "exp"), ("ow",), ("exp", "stylize"), ("exp", "profile"))
-@rule("MJ505", "soft-interaction", evolink=W, midjourney=W)
+@rule(
+    "MJ505",
+    "soft-interaction",
+    W,
+    triggers=(
+        ("oref", "stylize"),
+        ("oref", "exp"),
+        ("ow",),
+        ("exp", "stylize"),
+        ("exp", "profile"),
+    ),
+)
 def soft_interaction(ctx: Context) -> Iterator[Report]:
     """Parameters that work together but weaken each other.
 

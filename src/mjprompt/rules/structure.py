@@ -5,27 +5,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..ast import TextChunk, Value, Weight
+from ..ast import Parameter, TextChunk, Value, Weight
 from ..diagnostics import Edit, Fix, Span
 from ..expand import DEFAULT_LIMIT, MAX_NESTING, count_expansions, group_count, nesting_depth
 from ..parsing import iter_permutations
-from .base import Context, Report, rule
-from .common import E, W, without_punctuation
-from .facts import (
+from .base import Context, E, Report, W, any_image, any_parameter, rule
+from .common import without_punctuation
+from .features import (
     BRACES,
     CONTROL,
     CONTROL_CHARS,
-    HTTP_IMAGE,
-    IMAGE_URL,
-    LOCAL_PATH,
+    DOTTED_FIRST_WORD,
+    IMAGES,
     LONG,
-    MANY_IMAGES,
-    MAX_IMAGES,
     NO_TEXT,
-    NOT_IMAGE_URL,
-    TEXT_URL,
+    URL_IN_TEXT,
     WEIGHTS,
-    triggers,
 )
 
 _URL_IN_TEXT = re.compile(r"(?<!\S)<?https?://[^\s>]+>?", re.IGNORECASE)
@@ -37,13 +32,18 @@ _LOCAL_PATH = re.compile(
     re.IGNORECASE,
 )
 
-__all__ = ["LENGTH_LIMITS", "MAX_IMAGES"]
+__all__ = ["IMAGE_URL", "MAX_IMAGES"]
 
-LENGTH_LIMITS = {"evolink": 8192, "midjourney": 6000}  # v7-syntax.md §2.9, D8
+MAX_IMAGES = 20  # image prompts, evolink only (v7-syntax.md D7)
+# Image prompt URLs: the official extensions, optionally followed by a query string or
+# fragment (Discord CDN links), and Midjourney's own short links (v7-syntax.md §2.2).
+IMAGE_URL = re.compile(
+    r"https?://(?:s\.mj\.run/\S+|[^\s?#]+\.(?:png|gif|webp|jpe?g)(?:[?#]\S*)?)",
+    re.IGNORECASE,
+)
 
 
-@triggers(NO_TEXT)
-@rule("MJ201", "empty-prompt", evolink=E, midjourney=E)
+@rule("MJ201", "empty-prompt", E, triggers=(NO_TEXT,))
 def empty_prompt(ctx: Context) -> Iterator[Report]:
     """A prompt with neither an image prompt nor text.
 
@@ -70,8 +70,7 @@ def _words_after_parameters(ctx: Context) -> bool:
     return False
 
 
-@triggers(NO_TEXT)
-@rule("MJ202", "single-image-without-text", evolink=E, midjourney=E)
+@rule("MJ202", "single-image-without-text", E, triggers=(NO_TEXT,))
 def single_image_without_text(ctx: Context) -> Iterator[Report]:
     """One image prompt and no text.
 
@@ -126,12 +125,36 @@ def reference_urls(ctx: Context) -> Iterator[tuple[Span, str]]:
                 yield Span(start, start + len(item)), item
 
 
+def _odd_reference(p: Parameter, profile: str) -> bool:
+    """A URL of `--sref`/`--oref` that is over `http://` or not a direct image link."""
+    for v in p.values:
+        if v.__class__ is Value:
+            raw = v.raw
+            if "http" not in raw[:5].lower():
+                continue
+            item = without_punctuation(raw.partition("::")[0]).lstrip("<").removesuffix(">")
+            if item[:7].lower() == "http://" or not IMAGE_URL.fullmatch(item):
+                return True
+    return False
+
+
+def _odd_image(url: str) -> bool:
+    return url[:7].lower() == "http://" or not IMAGE_URL.fullmatch(url)
+
+
+# The trigger of MJ203, MJ204 and MJ216: an odd link among the image prompts or the URLs
+# of `--sref` and `--oref`.
+REFERENCE_LINKS = (
+    any_image(_odd_image),
+    any_parameter(_odd_reference, names=_REFERENCE_PARAMS),
+)
+
+
 def _where(span: Span, ctx: Context) -> str:
     return "image prompt" if any(i.span == span for i in ctx.prompt.images) else "reference"
 
 
-@triggers(NOT_IMAGE_URL)
-@rule("MJ203", "image-url-not-an-image", evolink=W, midjourney=W)
+@rule("MJ203", "image-url-not-an-image", W, triggers=REFERENCE_LINKS)
 def image_url_not_an_image(ctx: Context) -> Iterator[Report]:
     """An image link that does not look like a direct link to an image.
 
@@ -164,8 +187,7 @@ def image_url_not_an_image(ctx: Context) -> Iterator[Report]:
             )
 
 
-@triggers(HTTP_IMAGE)
-@rule("MJ204", "insecure-image-url", evolink=W, midjourney=W)
+@rule("MJ204", "insecure-image-url", W, triggers=REFERENCE_LINKS)
 def insecure_image_url(ctx: Context) -> Iterator[Report]:
     """An image link with `http://` instead of `https://`.
 
@@ -182,8 +204,7 @@ def insecure_image_url(ctx: Context) -> Iterator[Report]:
             yield Report(span, f"`{url}` uses `http://`; use an `https://` link")
 
 
-@triggers(NOT_IMAGE_URL)
-@rule("MJ216", "unsupported-image-format", evolink=E, midjourney=W)
+@rule("MJ216", "unsupported-image-format", E, triggers=REFERENCE_LINKS)
 def unsupported_image_format(ctx: Context) -> Iterator[Report]:
     """An image link in a format the sources do not list (`.heic`, `.avif`, `.tiff`…).
 
@@ -208,8 +229,7 @@ def unsupported_image_format(ctx: Context) -> Iterator[Report]:
             )
 
 
-@triggers(MANY_IMAGES)
-@rule("MJ205", "too-many-image-prompts", evolink=E, midjourney=None)
+@rule("MJ205", "too-many-image-prompts", E, triggers=(IMAGES,))
 def too_many_image_prompts(ctx: Context) -> Iterator[Report]:
     """More than 20 image prompts (evolink only).
 
@@ -229,8 +249,7 @@ def too_many_image_prompts(ctx: Context) -> Iterator[Report]:
         )
 
 
-@triggers(TEXT_URL)
-@rule("MJ206", "url-after-text", evolink=W, midjourney=W)
+@rule("MJ206", "url-after-text", W, triggers=(URL_IN_TEXT,))
 def url_after_text(ctx: Context) -> Iterator[Report]:
     """A URL inside or after the text, where it is not an image prompt.
 
@@ -256,8 +275,7 @@ def url_after_text(ctx: Context) -> Iterator[Report]:
             )
 
 
-@triggers(LOCAL_PATH)
-@rule("MJ207", "local-image-path", evolink=E, midjourney=E)
+@rule("MJ207", "local-image-path", E, triggers=(DOTTED_FIRST_WORD,))
 def local_image_path(ctx: Context) -> Iterator[Report]:
     """A local file path where an image prompt would go.
 
@@ -280,8 +298,7 @@ def local_image_path(ctx: Context) -> Iterator[Report]:
         )
 
 
-@triggers(LONG)
-@rule("MJ208", "prompt-too-long", evolink=E, midjourney=E)
+@rule("MJ208", "prompt-too-long", E, triggers=(LONG,))
 def prompt_too_long(ctx: Context) -> Iterator[Report]:
     """A prompt longer than the platform allows.
 
@@ -294,7 +311,7 @@ def prompt_too_long(ctx: Context) -> Iterator[Report]:
 
     No fix: only you can shorten it.
     """
-    limit = LENGTH_LIMITS[ctx.profile]
+    limit = ctx.profile.max_length
     n = len(ctx.source)
     if n > limit:
         yield Report(
@@ -307,8 +324,7 @@ def _utf16_length(text: str) -> int:
     return len(text) + sum(1 for c in text if ord(c) > 0xFFFF)
 
 
-@triggers(LONG)
-@rule("MJ209", "utf16-length", evolink=W, midjourney=W)
+@rule("MJ209", "utf16-length", W, triggers=(LONG,))
 def utf16_length(ctx: Context) -> Iterator[Report]:
     """A prompt within the limit in characters but over it in UTF-16 units.
 
@@ -320,7 +336,7 @@ def utf16_length(ctx: Context) -> Iterator[Report]:
 
     No fix.
     """
-    limit = LENGTH_LIMITS[ctx.profile]
+    limit = ctx.profile.max_length
     n = len(ctx.source)
     if n > limit or 2 * n <= limit:
         return
@@ -333,8 +349,7 @@ def utf16_length(ctx: Context) -> Iterator[Report]:
         )
 
 
-@triggers(WEIGHTS)
-@rule("MJ210", "multi-prompt-weight", evolink=E, midjourney=E)
+@rule("MJ210", "multi-prompt-weight", E, triggers=(WEIGHTS,))
 def multi_prompt_weight(ctx: Context) -> Iterator[Report]:
     """A `::` multi-prompt separator or `::N` weight in the text.
 
@@ -357,8 +372,7 @@ def multi_prompt_weight(ctx: Context) -> Iterator[Report]:
             )
 
 
-@triggers(BRACES)
-@rule("MJ211", "permutations-unsupported", evolink=E, midjourney=None)
+@rule("MJ211", "permutations-unsupported", E, triggers=(BRACES,))
 def permutations_unsupported(ctx: Context) -> Iterator[Report]:
     """A `{a, b}` permutation in a prompt for the evolink API (evolink only).
 
@@ -383,8 +397,7 @@ def permutations_unsupported(ctx: Context) -> Iterator[Report]:
         )
 
 
-@triggers(BRACES)
-@rule("MJ212", "too-many-jobs", evolink=None, midjourney=E)
+@rule("MJ212", "too-many-jobs", E, triggers=(BRACES,))
 def too_many_jobs(ctx: Context) -> Iterator[Report]:
     """Permutations that make more than 40 jobs (midjourney only).
 
@@ -410,8 +423,7 @@ def too_many_jobs(ctx: Context) -> Iterator[Report]:
         )
 
 
-@triggers(BRACES)
-@rule("MJ214", "permutations-too-deep", evolink=None, midjourney=E)
+@rule("MJ214", "permutations-too-deep", E, triggers=(BRACES,))
 def permutations_too_deep(ctx: Context) -> Iterator[Report]:
     """Permutation groups nested more than 50 deep (midjourney only).
 
@@ -435,8 +447,7 @@ def permutations_too_deep(ctx: Context) -> Iterator[Report]:
         )
 
 
-@triggers(BRACES)
-@rule("MJ213", "permutations-in-relax", evolink=None, midjourney=E)
+@rule("MJ213", "permutations-in-relax", E, triggers=(BRACES,))
 def permutations_in_relax(ctx: Context) -> Iterator[Report]:
     """Permutations together with `--relax` (midjourney only).
 
@@ -454,8 +465,7 @@ def permutations_in_relax(ctx: Context) -> Iterator[Report]:
         yield Report(relax.span, "permutations run only in Fast or Turbo mode, not with `--relax`")
 
 
-@triggers(CONTROL)
-@rule("MJ215", "control-characters", evolink=E, midjourney=E, fix="safe")
+@rule("MJ215", "control-characters", E, fix="safe", triggers=(CONTROL,))
 def control_characters(ctx: Context) -> Iterator[Report]:
     """Control characters in the prompt (NUL, escape, backspace, …).
 

@@ -6,12 +6,21 @@ import re
 from collections.abc import Iterator
 
 from ..ast import MarkerStyle, Parameter, StrayBrace, TextChunk, Value, ValuePart
-from ..diagnostics import Edit, Fix, Severity, Span
+from ..diagnostics import Edit, Fix, Span
 from ..params import Arity, Kind, ParamSpec, lookup
 from ..parsing import UNCLOSED_BRACE, unclosed_brace_errors
-from .base import Context, Report, delete_token, replace, rule
-
-E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+from .base import INFO, Context, E, Report, W, any_parameter, delete_token, replace_span, rule
+from .features import (
+    BRACES,
+    CLOSING_BRACE,
+    DASH_WORD_IN_TEXT,
+    DASHES,
+    DOUBLE_HYPHEN_IN_TEXT,
+    EM_DASH,
+    NO_NAME,
+    SLASH,
+)
+from .parameters import did_you_mean
 
 _MARKER_NAMES = {
     MarkerStyle.EN_DASH: "an en dash `–`",
@@ -31,10 +40,6 @@ def _head_span(p: Parameter) -> Span:
     return Span(p.span.start, p.name_span.end)
 
 
-# Dashes that stand for a marker in prose copied from word processors and chat apps:
-# hyphen-minus, hyphen, non-breaking hyphen, figure dash, en dash, em dash, horizontal
-# bar, minus sign, small and full-width hyphen-minus.
-DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"
 # A marker written wrongly, in the text: one to three dashes glued to a name, `- - ar`,
 # or a bare `--` and a space before the name (`-- ar`). A real `--ar` or `—ar` after
 # whitespace never reaches the text: the grammar makes it a parameter.
@@ -70,9 +75,7 @@ def _marker_words(marker: str) -> str:
 
 def _close_name(name: str) -> str | None:
     """The V7 parameter a misspelled name is close to (as MJ301 suggests), or None."""
-    from .parameters import _did_you_mean
-
-    return _did_you_mean(name.lower()) if len(name) >= 4 else None
+    return did_you_mean(name.lower()) if len(name) >= 4 else None
 
 
 def _may_stand(name: str, values: list[str], weak: bool) -> tuple[bool, ParamSpec | None]:
@@ -183,7 +186,25 @@ def last_text_chunk(ctx: Context) -> TextChunk | None:
     return None
 
 
-@rule("MJ101", "malformed-marker", evolink=E, midjourney=E, fix="safe")
+def _misspelled_marker(p: Parameter, profile: str) -> bool:
+    """A marker other than `--` or `—`, or a value word that starts with a dash
+    (`--s 100 ——ar 16:9`)."""
+    style = p.marker_style
+    if style is not MarkerStyle.DOUBLE_HYPHEN and style is not MarkerStyle.EM_DASH:
+        return True
+    return any(v.__class__ is Value and v.raw[:1] in _DASH_SET for v in p.values)
+
+
+_DASH_SET = frozenset(DASHES)
+
+
+@rule(
+    "MJ101",
+    "malformed-marker",
+    E,
+    fix="safe",
+    triggers=(DASH_WORD_IN_TEXT, any_parameter(_misspelled_marker)),
+)
 def malformed_marker(ctx: Context) -> Iterator[Report]:
     """A parameter marker written with the wrong characters.
 
@@ -212,7 +233,7 @@ def malformed_marker(ctx: Context) -> Iterator[Report]:
         what = _MARKER_NAMES[p.marker_style]
         fix = None
         if p.spec is not None:
-            fix = replace(_marker_span(p), "--", f"write `--{p.name}`")
+            fix = replace_span(_marker_span(p), "--", f"write `--{p.name}`")
         yield Report(
             _head_span(p),
             f"`{p.marker}{p.name}` is written with {what}; a parameter starts with `--`",
@@ -248,11 +269,11 @@ def malformed_marker(ctx: Context) -> Iterator[Report]:
         yield Report(
             head,
             f"`{written}` is written with {what}; a parameter starts with `--`",
-            replace(marker, "--", f"write `--{name}`"),
+            replace_span(marker, "--", f"write `--{name}`"),
         )
 
 
-@rule("MJ102", "empty-parameter-name", evolink=E, midjourney=E)
+@rule("MJ102", "empty-parameter-name", E, triggers=(NO_NAME,))
 def empty_parameter_name(ctx: Context) -> Iterator[Report]:
     """A marker with no parameter name after it.
 
@@ -272,7 +293,7 @@ def empty_parameter_name(ctx: Context) -> Iterator[Report]:
             yield Report(_marker_span(p), f"Unrecognized parameter(s): `{p.marker.strip()}`")
 
 
-@rule("MJ103", "em-dash-marker", evolink=INFO, midjourney=INFO, fix="safe")
+@rule("MJ103", "em-dash-marker", INFO, fix="safe", triggers=(EM_DASH,))
 def em_dash_marker(ctx: Context) -> Iterator[Report]:
     """A parameter written with an em dash `—` instead of `--`.
 
@@ -289,7 +310,7 @@ def em_dash_marker(ctx: Context) -> Iterator[Report]:
             yield Report(
                 _head_span(p),
                 f"em dash marker `—{p.name}`; write `--{p.name}`",
-                replace(_marker_span(p), "--", f"write `--{p.name}`"),
+                replace_span(_marker_span(p), "--", f"write `--{p.name}`"),
             )
 
 
@@ -302,7 +323,17 @@ def _glued_markers(chunk: TextChunk | Value) -> Iterator[tuple[int, str, str]]:
             yield chunk.span.start + m.start(), m.group(1), m.group(2)
 
 
-@rule("MJ104", "marker-glued-to-word", evolink=E, midjourney=E, fix="safe")
+def _double_hyphen_in_value(p: Parameter, profile: str) -> bool:
+    return any(v.__class__ is Value and "--" in v.raw for v in p.values)
+
+
+@rule(
+    "MJ104",
+    "marker-glued-to-word",
+    E,
+    fix="safe",
+    triggers=(DOUBLE_HYPHEN_IN_TEXT, any_parameter(_double_hyphen_in_value)),
+)
 def marker_glued_to_word(ctx: Context) -> Iterator[Report]:
     """A known parameter glued to the word before it (`cat--ar 2:3`).
 
@@ -328,7 +359,11 @@ def marker_glued_to_word(ctx: Context) -> Iterator[Report]:
             )
 
 
-@rule("MJ105", "name-glued-to-value", evolink=E, midjourney=E, fix="safe")
+def _value_glued(p: Parameter, profile: str) -> bool:
+    return p.spec is not None and bool(p.values) and p.values[0].span.start == p.name_span.end
+
+
+@rule("MJ105", "name-glued-to-value", E, fix="safe", triggers=(any_parameter(_value_glued),))
 def name_glued_to_value(ctx: Context) -> Iterator[Report]:
     """A parameter name with its value glued on (`--ar16:9`, `--v5`, `--s750`).
 
@@ -353,7 +388,11 @@ def name_glued_to_value(ctx: Context) -> Iterator[Report]:
         )
 
 
-@rule("MJ106", "uppercase-name", evolink=W, midjourney=W, fix="safe")
+def _upper_case(p: Parameter, profile: str) -> bool:
+    return not p.name.islower() and p.name != p.name.lower()
+
+
+@rule("MJ106", "uppercase-name", W, fix="safe", triggers=(any_parameter(_upper_case),))
 def uppercase_name(ctx: Context) -> Iterator[Report]:
     """A parameter name with upper-case letters (`--AR`, `--Stylize`).
 
@@ -369,7 +408,7 @@ def uppercase_name(ctx: Context) -> Iterator[Report]:
             yield Report(
                 p.name_span,
                 f"parameter names are lower case: write `--{p.name.lower()}`",
-                replace(p.name_span, p.name.lower(), "lower-case the name"),
+                replace_span(p.name_span, p.name.lower(), "lower-case the name"),
             )
 
 
@@ -382,7 +421,12 @@ def _is_punct(v: Value) -> bool:
     return bool(_PUNCT_ONLY.fullmatch(v.raw))
 
 
-@rule("MJ107", "text-after-parameters", evolink=E, midjourney=E, fix="unsafe")
+def _more_words(p: Parameter, profile: str) -> bool:
+    limit = p.spec.arity.max if p.spec is not None else None
+    return limit is not None and len(p.values) > limit
+
+
+@rule("MJ107", "text-after-parameters", E, fix="unsafe", triggers=(any_parameter(_more_words),))
 def text_after_parameters(ctx: Context) -> Iterator[Report]:
     """Words after a parameter that takes no more values.
 
@@ -437,7 +481,27 @@ def _move_fix(source: str, edits: list[Edit]) -> Fix:
     return Fix(tuple(widened), False, "move the words before the parameters")
 
 
-@rule("MJ108", "punctuation-in-parameters", evolink=E, midjourney=E, fix="safe")
+def _typed_values(p: Parameter) -> list[Value]:
+    """The value tokens of a parameter with a typed value (not free text)."""
+    if p.spec is None or p.spec.kind is Kind.TEXT:
+        return []
+    return [v for v in p.values if isinstance(v, Value)]
+
+
+def _ends_in_punctuation(p: Parameter, profile: str) -> bool:
+    return any(v.raw[-1] in _PUNCT_END for v in _typed_values(p))
+
+
+_PUNCT_END = frozenset(",;|.:!?")
+
+
+@rule(
+    "MJ108",
+    "punctuation-in-parameters",
+    E,
+    fix="safe",
+    triggers=(any_parameter(_ends_in_punctuation),),
+)
 def punctuation_in_parameters(ctx: Context) -> Iterator[Report]:
     """Punctuation between or after parameter values (`--ar 2:3, --s 50`, `--ar 16:9.`).
 
@@ -470,7 +534,7 @@ def punctuation_in_parameters(ctx: Context) -> Iterator[Report]:
                 yield Report(
                     span,
                     f"punctuation `{m.group()}` after the value of `--{p.name}`",
-                    replace(span, "", "delete the punctuation"),
+                    replace_span(span, "", "delete the punctuation"),
                 )
 
 
@@ -490,7 +554,11 @@ _LOOKALIKE = {
 _LOOKALIKE_RE = re.compile("[" + re.escape("".join(_LOOKALIKE)) + "]")
 
 
-@rule("MJ109", "lookalike-characters", evolink=E, midjourney=E, fix="safe")
+def _non_ascii_value(p: Parameter, profile: str) -> bool:
+    return not p.raw.isascii() and any(not v.raw.isascii() for v in _typed_values(p))
+
+
+@rule("MJ109", "lookalike-characters", E, fix="safe", triggers=(any_parameter(_non_ascii_value),))
 def lookalike_characters(ctx: Context) -> Iterator[Report]:
     """Full-width or smart characters inside a value (`16：9`, `１０００`).
 
@@ -512,11 +580,15 @@ def lookalike_characters(ctx: Context) -> Iterator[Report]:
             yield Report(
                 v.span,
                 f"`{v.raw}` contains full-width or smart characters; write `{fixed}`",
-                replace(v.span, fixed, "replace the look-alike characters with ASCII"),
+                replace_span(v.span, fixed, "replace the look-alike characters with ASCII"),
             )
 
 
-@rule("MJ110", "missing-value", evolink=E, midjourney=E)
+def _lacks_value(p: Parameter, profile: str) -> bool:
+    return p.spec is not None and not p.values and p.spec.arity.min > 0
+
+
+@rule("MJ110", "missing-value", E, triggers=(any_parameter(_lacks_value),))
 def missing_value(ctx: Context) -> Iterator[Report]:
     """A parameter that needs a value has none (`--ar` followed by another marker).
 
@@ -530,7 +602,7 @@ def missing_value(ctx: Context) -> Iterator[Report]:
             yield Report(p.span, f"`--{p.name}` needs a value")
 
 
-@rule(UNCLOSED_BRACE[0], UNCLOSED_BRACE[1], evolink=E, midjourney=E)
+@rule(UNCLOSED_BRACE[0], UNCLOSED_BRACE[1], E, triggers=(BRACES,))
 def unclosed_brace(ctx: Context) -> Iterator[Report]:
     """A permutation `{` with no closing `}`.
 
@@ -547,7 +619,7 @@ def unclosed_brace(ctx: Context) -> Iterator[Report]:
         yield Report(error.span, error.message)
 
 
-@rule("MJ112", "unmatched-brace", evolink=E, midjourney=E, fix="unsafe")
+@rule("MJ112", "unmatched-brace", E, fix="unsafe", triggers=(CLOSING_BRACE,))
 def unmatched_brace(ctx: Context) -> Iterator[Report]:
     """A `}` with no `{` before it.
 
@@ -562,14 +634,16 @@ def unmatched_brace(ctx: Context) -> Iterator[Report]:
     for part in parts:
         if isinstance(part, StrayBrace):
             yield Report(
-                part.span, "unmatched `}`", replace(part.span, "", "delete the `}`", safe=False)
+                part.span,
+                "unmatched `}`",
+                replace_span(part.span, "", "delete the `}`", safe=False),
             )
 
 
 _IMAGINE = re.compile(r"/imagine(?=\s|:|$)(?:\s+prompt\b\s*:?|\s*:)?\s*", re.IGNORECASE)
 
 
-@rule("MJ113", "imagine-prefix", evolink=W, midjourney=W, fix="safe")
+@rule("MJ113", "imagine-prefix", W, fix="safe", triggers=(SLASH,))
 def imagine_prefix(ctx: Context) -> Iterator[Report]:
     """A leading `/imagine prompt:`, copied from Discord with the prompt.
 
@@ -587,5 +661,5 @@ def imagine_prefix(ctx: Context) -> Iterator[Report]:
         yield Report(
             Span(0, len(m.group().rstrip())),
             "`/imagine` is the Discord command, not part of the prompt",
-            replace(span, "", "delete the `/imagine` prefix"),
+            replace_span(span, "", "delete the `/imagine` prefix"),
         )

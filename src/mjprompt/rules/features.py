@@ -1,0 +1,315 @@
+"""What a prompt has, for the rules' triggers: one walk per prompt, neutral features only.
+
+A feature says what a prompt has, never what is wrong with it: the canonical names of
+its parameters, and a few lexical facts (it has text, a `{`, a `://` in the text, a
+word of the text that starts with a dash…). A rule declares on itself which features
+it needs to have anything to report (``@rule(..., triggers=...)``); the lint driver
+skips it on prompts without them. What only the rule can judge about one parameter (a
+value out of range, punctuation after a value) is the rule's own test, given as
+``any_parameter(test)`` (``any_image(test)`` for image prompts): the walk runs the
+tests of the selected rules on each parameter, and remembers the outcome by the
+parameter's text (a dataset writes the same parameters over and over: 78% of the
+corpus's parameters repeat an earlier one).
+
+Features are names where rules declare them and bits where the walk collects them:
+``has |= bit`` is cheaper than adding strings to a set, and the driver remembers the
+rules to run per feature set, keyed by one int.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+import attrs
+
+from ..ast import ImageRef, Parameter, Prompt, TextChunk, TextPart, Weight
+from ..params import PARAMS
+from ..profiles import BY_NAME as PROFILE_ROWS
+
+__all__ = [
+    "BRACES",
+    "CLOSING_BRACE",
+    "CONTROL",
+    "CONTROL_CHARS",
+    "DASHES",
+    "DASH_WORD_IN_TEXT",
+    "DOTTED_FIRST_WORD",
+    "DOUBLE_HYPHEN_IN_TEXT",
+    "DUPLICATE",
+    "EM_DASH",
+    "FEATURE_BITS",
+    "IMAGES",
+    "LONG",
+    "NO_NAME",
+    "NO_TEXT",
+    "SLASH",
+    "TEXT",
+    "UNKNOWN",
+    "URL_IN_TEXT",
+    "WEIGHTS",
+    "ImageCheck",
+    "ParameterCheck",
+    "ParameterTest",
+    "RuleTests",
+    "any_image",
+    "any_parameter",
+    "feature_names",
+    "prompt_features",
+]
+
+# Dashes that stand for a marker in prose copied from word processors and chat apps:
+# hyphen-minus, hyphen, non-breaking hyphen, figure dash, en dash, em dash, horizontal
+# bar, minus sign, small and full-width hyphen-minus.
+DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"
+
+# The features besides the canonical names of the parameters.
+UNKNOWN = "@unknown"  # a parameter whose name is not in the table
+NO_NAME = "@no-name"  # a marker with no name after it
+DUPLICATE = "@duplicate"  # a parameter given twice (also through an alias)
+TEXT = "@text"  # a text prompt
+NO_TEXT = "@no-text"  # no text prompt
+IMAGES = "@images"  # image prompts
+BRACES = "@braces"  # a `{`
+CLOSING_BRACE = "@closing-brace"  # a `}`
+WEIGHTS = "@weights"  # a `::` weight in the text
+EM_DASH = "@em-dash"  # an em dash `—`
+SLASH = "@slash"  # the prompt starts with `/`
+CONTROL = "@control"  # a control character other than tab and line breaks
+URL_IN_TEXT = "@url-in-text"  # a `://` in the text
+DOUBLE_HYPHEN_IN_TEXT = "@double-hyphen-in-text"  # a `--` in a chunk of text
+DASH_WORD_IN_TEXT = "@dash-word-in-text"  # a word of the last text chunk starts with a dash
+DOTTED_FIRST_WORD = "@dotted-first-word"  # a `.` or `:` in the first word of the text
+LONG = "@long"  # longer than half the shortest length limit of the profiles
+
+_NAMED = (
+    UNKNOWN,
+    NO_NAME,
+    DUPLICATE,
+    TEXT,
+    NO_TEXT,
+    IMAGES,
+    BRACES,
+    CLOSING_BRACE,
+    WEIGHTS,
+    EM_DASH,
+    SLASH,
+    CONTROL,
+    URL_IN_TEXT,
+    DOUBLE_HYPHEN_IN_TEXT,
+    DASH_WORD_IN_TEXT,
+    DOTTED_FIRST_WORD,
+    LONG,
+)
+_ORDER = list(dict.fromkeys([spec.name for spec in PARAMS]))
+_ORDER.extend(_NAMED)
+# Every feature's bit; the bits above these are the rules' parameter tests (per plan).
+FEATURE_BITS: Mapping[str, int] = {name: 1 << i for i, name in enumerate(_ORDER)}
+
+
+def feature_names(bits: int) -> set[str]:
+    """The names of the features set in ``bits`` (for tests and debugging)."""
+    return {name for name, b in FEATURE_BITS.items() if bits & b}
+
+
+# -- the rules' own tests of one parameter ---------------------------------------------
+
+# Whether one parameter may give a rule a finding, in a profile (by name). It must hold
+# for every parameter the rule reports on (the rule may still find nothing).
+ParameterTest = Callable[[Parameter, str], bool]
+
+
+@attrs.frozen(slots=True)
+class ParameterCheck:
+    """A trigger that is a rule's own test of each parameter (``any_parameter``).
+
+    ``names``: the canonical names of the parameters it looks at (None: every parameter,
+    unknown names included). Rules that share a check share its bit and its runs.
+    """
+
+    test: ParameterTest
+    names: frozenset[str] | None = None
+
+
+def any_parameter(test: ParameterTest, *, names: Iterable[str] | None = None) -> ParameterCheck:
+    """A trigger that holds when ``test`` holds for some parameter of the prompt."""
+    return ParameterCheck(test, None if names is None else frozenset(names))
+
+
+@attrs.frozen(slots=True)
+class ImageCheck:
+    """A trigger that is a rule's own test of each image prompt's URL (``any_image``)."""
+
+    test: Callable[[str], bool]
+
+
+def any_image(test: Callable[[str], bool]) -> ImageCheck:
+    """A trigger that holds when ``test`` holds for the URL of some image prompt."""
+    return ImageCheck(test)
+
+
+_MEMO_LIMIT = 8192  # parameter texts remembered per plan; past it the memo starts again
+_MEMO_TEXT_LIMIT = 200  # longer parameters (a long `--no` list) are not remembered
+
+
+class RuleTests:
+    """The rules' own tests of one plan (each check with its bit), and what they found.
+
+    The outcome for one parameter depends only on its text and the profile, so it is
+    remembered per parameter text (not for a parameter with a brace: whether it holds a
+    group depends on the braces of the whole prompt).
+    """
+
+    __slots__ = ("_by_name", "_every", "_images", "memo", "profile")
+
+    def __init__(
+        self,
+        checks: Mapping[ParameterCheck, int],
+        image_checks: Mapping[ImageCheck, int],
+        profile: str,
+    ) -> None:
+        self.profile = profile
+        self._images = tuple((bit, c.test) for c, bit in image_checks.items())
+        every = tuple((bit, c.test) for c, bit in checks.items() if c.names is None)
+        self._every = every
+        self._by_name = {
+            name: every
+            + tuple((bit, c.test) for c, bit in checks.items() if c.names and name in c.names)
+            for name in _ORDER
+            if not name.startswith("@")
+        }
+        # Feature bits and name bit per parameter text (read by the walk, filled by `bits`).
+        self.memo: dict[str, tuple[int, int]] = {}
+
+    def bits(self, p: Parameter) -> tuple[int, int]:
+        """The feature bits of one parameter (its tests' bits included), and its name's bit."""
+        raw = p.raw
+        found = self.memo.get(raw)
+        if found is None:
+            found = self._bits(p)
+            if len(raw) <= _MEMO_TEXT_LIMIT and "{" not in raw and "}" not in raw:
+                if len(self.memo) >= _MEMO_LIMIT:
+                    self.memo.clear()
+                self.memo[raw] = found
+        return found
+
+    def image_bits(self, images: Sequence[ImageRef]) -> int:
+        """The bits of the image tests that hold for some image prompt."""
+        has = _IMAGES
+        for bit, test in self._images:
+            if any(test(image.url) for image in images):
+                has |= bit
+        return has
+
+    def _bits(self, p: Parameter) -> tuple[int, int]:
+        spec = p.spec
+        if spec is None:
+            has = _UNKNOWN if p.name else _NO_NAME
+            name_bit = 0
+            tests = self._every
+        else:
+            has = name_bit = FEATURE_BITS[spec.name]
+            tests = self._by_name[spec.name]
+        profile = self.profile
+        for bit, test in tests:
+            if test(p, profile):
+                has |= bit
+        return has, name_bit
+
+
+# -- the walk ---------------------------------------------------------------------------
+
+_UNKNOWN = FEATURE_BITS[UNKNOWN]
+_NO_NAME = FEATURE_BITS[NO_NAME]
+_DUPLICATE = FEATURE_BITS[DUPLICATE]
+_TEXT = FEATURE_BITS[TEXT]
+_NO_TEXT = FEATURE_BITS[NO_TEXT]
+_IMAGES = FEATURE_BITS[IMAGES]
+_BRACES = FEATURE_BITS[BRACES]
+_CLOSING_BRACE = FEATURE_BITS[CLOSING_BRACE]
+_WEIGHTS = FEATURE_BITS[WEIGHTS]
+_EM_DASH = FEATURE_BITS[EM_DASH]
+_SLASH = FEATURE_BITS[SLASH]
+_CONTROL = FEATURE_BITS[CONTROL]
+_URL_IN_TEXT = FEATURE_BITS[URL_IN_TEXT]
+_DOUBLE_HYPHEN = FEATURE_BITS[DOUBLE_HYPHEN_IN_TEXT]
+_DASH_WORD = FEATURE_BITS[DASH_WORD_IN_TEXT]
+_DOTTED_FIRST_WORD = FEATURE_BITS[DOTTED_FIRST_WORD]
+_LONG = FEATURE_BITS[LONG]
+
+_SHORTEST_LIMIT = min(p.max_length for p in PROFILE_ROWS.values())
+# A dash after whitespace in the last text chunk.
+_TEXT_DASH = re.compile(rf"(?<!\S)[{DASHES}]")
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The ASCII characters that are not control characters.
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
+
+
+def prompt_features(prompt: Prompt, tests: RuleTests) -> int:
+    """Walk the prompt once; return what it has (feature bits, see :data:`FEATURE_BITS`)."""
+    source = prompt.source
+    has = 0
+    memo = tests.memo
+    for p in prompt.params:
+        found, name_bit = memo.get(p.raw) or tests.bits(p)
+        if name_bit:  # duplicates, also through aliases
+            found |= _DUPLICATE if has & name_bit else name_bit
+        has |= found
+    images = prompt.images
+    if images:
+        has |= tests.image_bits(images)
+    text = prompt.text
+    if text:
+        has |= _TEXT | _text(text, source)
+    else:
+        has |= _NO_TEXT
+    # The rest from the source: a few C-speed tests.
+    if "{" in source:
+        has |= _BRACES
+    if "}" in source:
+        has |= _CLOSING_BRACE
+    if 2 * len(source) > _SHORTEST_LIMIT:
+        has |= _LONG
+    if source.startswith("/"):
+        has |= _SLASH
+    if source.isascii():
+        # Delete the printable characters: what is left is a control character.
+        if source.encode().translate(None, _PRINTABLE_ASCII):
+            has |= _CONTROL
+    else:
+        if "\u2014" in source:
+            has |= _EM_DASH
+        # isprintable() is false for every control character (and for line breaks and
+        # non-ASCII spaces): the regular expression only runs on those few prompts.
+        if not source.isprintable() and CONTROL_CHARS.search(source):
+            has |= _CONTROL
+    return has
+
+
+def _text(text: Sequence[TextPart], source: str) -> int:
+    """What the text has: `::` weights, a `--`, a `://`, a dotted first word..."""
+    has = 0
+    first = text[0]
+    if isinstance(first, TextChunk):
+        raw = first.raw
+        end = raw.find(" ")
+        if end < 0:
+            end = len(raw)
+        if raw.find(".", 0, end) >= 0 or raw.find(":", 0, end) >= 0:
+            has |= _DOTTED_FIRST_WORD
+    for part in text:
+        if isinstance(part, TextChunk):
+            raw = part.raw
+            if "-" in raw and "--" in raw:  # the first test is a memchr: most texts fail it
+                has |= _DOUBLE_HYPHEN
+        elif isinstance(part, Weight):
+            has |= _WEIGHTS
+    last = text[-1]
+    if isinstance(last, TextChunk):
+        raw = last.raw
+        if ("-" in raw or not raw.isascii()) and _TEXT_DASH.search(raw):
+            has |= _DASH_WORD
+    start, end = first.span.start, text[-1].span.end
+    if source.find(":", start, end) != -1 and source.find("://", start, end) != -1:
+        has |= _URL_IN_TEXT
+    return has
