@@ -92,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             # What a plan remembers of the parameters helps the next run: start each one
             # with new plans (harsher than a real first pass, which remembers the chunks
             # before).
-            before={first_pass: _DRIVER._plan.cache_clear},
+            before={first_pass: _DRIVER._cached_plan.cache_clear},
         )
         for _ in range(max(1, args.rounds))
     ]

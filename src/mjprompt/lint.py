@@ -91,7 +91,7 @@ def plan_for(
     ignore: Sequence[str] | None = None,
 ) -> Plan:
     """The rules that run for a profile and a select/ignore choice (remembered)."""
-    return _plan(
+    return _cached_plan(
         profile,
         None if select is None else tuple(select),
         None if ignore is None else tuple(ignore),
@@ -100,7 +100,9 @@ def plan_for(
 
 # Linting a dataset asks for the plan once per prompt with the same arguments.
 @functools.lru_cache(maxsize=64)
-def _plan(profile: str, select: tuple[str, ...] | None, ignore: tuple[str, ...] | None) -> Plan:
+def _cached_plan(
+    profile: str, select: tuple[str, ...] | None, ignore: tuple[str, ...] | None
+) -> Plan:
     row = profile_named(profile)  # ValueError for an unknown name
     chosen = []
     for code in sorted(REGISTRY):

@@ -12,6 +12,8 @@ from ..params import ParamSpec
 from ..values import parse_value
 
 __all__ = [
+    "PUNCT_ONLY",
+    "TRAILING_PUNCT",
     "effective_value",
     "flag",
     "number_text",
@@ -20,9 +22,9 @@ __all__ = [
     "without_punctuation",
 ]
 
-_PUNCT_ONLY = re.compile(r"[,;|.:!?]+")
+PUNCT_ONLY = re.compile(r"[,;|.:!?]+")
 # Sentence punctuation after a value (`--ar 16:9.`, `--s 250,`), and `|`.
-_TRAILING_PUNCT = re.compile(r"[,;|.!]+$")
+TRAILING_PUNCT = re.compile(r"[,;|.!]+$")
 
 
 def flag(spec_or_name: ParamSpec | str, written: str | None = None) -> str:
@@ -59,20 +61,20 @@ def value_tokens(p: Parameter) -> list[Value]:
     for v in p.values:
         if not isinstance(v, Value):
             return []
-        if not _PUNCT_ONLY.fullmatch(v.raw):
+        if not PUNCT_ONLY.fullmatch(v.raw):
             out.append(v)
     return out
 
 
 def without_punctuation(raw: str) -> str:
     """A value token without the trailing sentence punctuation MJ108 reports."""
-    return _TRAILING_PUNCT.sub("", raw)
+    return TRAILING_PUNCT.sub("", raw)
 
 
 def _clean(raw: str) -> str:
     # What the value means once MJ108/MJ109 have fixed it: no trailing punctuation, and
     # full-width forms folded to ASCII, so that fixing those never reveals a new error.
-    raw = _TRAILING_PUNCT.sub("", raw)
+    raw = TRAILING_PUNCT.sub("", raw)
     return raw if raw.isascii() else unicodedata.normalize("NFKC", raw)
 
 

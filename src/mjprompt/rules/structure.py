@@ -22,9 +22,9 @@ from .features import (
     URL_IN_TEXT,
     WEIGHTS,
 )
+from .syntax import IMAGINE_PREFIX
 
 _URL_IN_TEXT = re.compile(r"(?<!\S)<?https?://[^\s>]+>?", re.IGNORECASE)
-_IMAGINE = re.compile(r"\s*/imagine(?:\s+prompt)?\s*:?\s*$", re.IGNORECASE)
 # A local file at the start of the prompt: a file:// URL, or a word that ends in an
 # image extension and is no URL (`C:\pics\cat.png`, `./cat.jpg`, `cat.webp`).
 _LOCAL_PATH = re.compile(
@@ -266,7 +266,7 @@ def url_after_text(ctx: Context) -> Iterator[Report]:
             continue
         for m in _URL_IN_TEXT.finditer(part.raw):
             before = ctx.source[: part.span.start + m.start()]
-            if not before.strip() or _IMAGINE.fullmatch(before):
+            if not before.strip() or IMAGINE_PREFIX.fullmatch(before.lstrip()):
                 continue  # after `/imagine prompt:`, MJ113 is the finding
             yield Report(
                 Span(part.span.start + m.start(), part.span.start + m.end()),

@@ -10,6 +10,7 @@ from ..diagnostics import Edit, Fix, Span
 from ..params import Arity, Kind, ParamSpec, lookup
 from ..parsing import UNCLOSED_BRACE, unclosed_brace_errors
 from .base import INFO, Context, E, Report, W, any_parameter, delete_token, replace_span, rule
+from .common import PUNCT_ONLY, TRAILING_PUNCT
 from .features import (
     BRACES,
     CLOSING_BRACE,
@@ -412,13 +413,8 @@ def uppercase_name(ctx: Context) -> Iterator[Report]:
             )
 
 
-_PUNCT_ONLY = re.compile(r"[,;|.:!?]+")
-# Sentence punctuation after a value (`--ar 16:9.`, `--s 250,`), and `|`.
-_TRAILING_PUNCT = re.compile(r"[,;|.!]+$")
-
-
 def _is_punct(v: Value) -> bool:
-    return bool(_PUNCT_ONLY.fullmatch(v.raw))
+    return bool(PUNCT_ONLY.fullmatch(v.raw))
 
 
 def _more_words(p: Parameter, profile: str) -> bool:
@@ -528,7 +524,7 @@ def punctuation_in_parameters(ctx: Context) -> Iterator[Report]:
                     delete_token(ctx.source, v.span, "delete the punctuation"),
                 )
                 continue
-            m = _TRAILING_PUNCT.search(v.raw)
+            m = TRAILING_PUNCT.search(v.raw)
             if m:
                 span = Span(v.span.start + m.start(), v.span.end)
                 yield Report(
@@ -640,7 +636,8 @@ def unmatched_brace(ctx: Context) -> Iterator[Report]:
             )
 
 
-_IMAGINE = re.compile(r"/imagine(?=\s|:|$)(?:\s+prompt\b\s*:?|\s*:)?\s*", re.IGNORECASE)
+# `/imagine`, `/imagine:` or `/imagine prompt:` and the spaces after it.
+IMAGINE_PREFIX = re.compile(r"/imagine(?=\s|:|$)(?:\s+prompt\b\s*:?|\s*:)?\s*", re.IGNORECASE)
 
 
 @rule("MJ113", "imagine-prefix", W, fix="safe", triggers=(SLASH,))
@@ -655,7 +652,7 @@ def imagine_prefix(ctx: Context) -> Iterator[Report]:
 
     Fix (safe): delete the prefix.
     """
-    m = _IMAGINE.match(ctx.source)
+    m = IMAGINE_PREFIX.match(ctx.source)
     if m:
         span = Span(0, m.end())
         yield Report(
