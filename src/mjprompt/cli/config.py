@@ -28,7 +28,7 @@ from typing import Any
 
 import attrs
 
-from ..rules.base import PROFILES
+from ..profiles import NAMES as PROFILES
 
 __all__ = [
     "CONFIG_NAMES",

@@ -14,8 +14,8 @@ from typing import Any, TextIO
 import attrs
 
 from ..diagnostics import Severity
+from ..profiles import NAMES as PROFILES
 from ..rules import REGISTRY
-from ..rules.base import PROFILES
 from .config import FORMAT_NAMES, Config, ConfigError, find_config, load_config
 from .discovery import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
 from .errors import UsageError

@@ -8,8 +8,8 @@ import json
 import sys
 from typing import Any
 
+from ..profiles import NAMES as PROFILES
 from ..rules import REGISTRY, Rule
-from ..rules.base import PROFILES
 from .errors import UsageError
 
 __all__ = ["find_rule", "register", "rule_json"]
