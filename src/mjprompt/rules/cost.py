@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..ast import Parameter
 from ..params import PARAMS, Status
-from .base import INFO, Context, Report, rule
+from .base import INFO, Context, Report, any_parameter, rule
 from .judging import judge_value
 
 __all__: list[str] = []
@@ -13,7 +14,34 @@ __all__: list[str] = []
 _SKIPPED = frozenset({Status.REMOVED, Status.VIDEO})  # other rules' findings
 
 
-@rule("MJ601", "cost-note", INFO, triggers=tuple(s.name for s in PARAMS if s.cost is not None))
+def _costly(p: Parameter, profile: str) -> str | None:
+    """What of ``p`` costs more (`--turbo`, `--q 4`), or None."""
+    spec = p.spec
+    if (
+        spec is None
+        or spec.cost is None
+        or spec.status in _SKIPPED
+        or profile not in spec.profiles
+        or p.has_permutation  # judged per expansion
+    ):
+        return None
+    if not spec.cost_values:
+        return f"--{p.name}"
+    # Only some values cost more (`--q 2`, `--q 4`).
+    found = judge_value(p, profile)
+    if found is not None and found.problem == "costly":
+        return f"--{p.name} {found.detail}"
+    return None
+
+
+def _costs_more(p: Parameter, profile: str) -> bool:
+    return _costly(p, profile) is not None
+
+
+_COSTLY_NAMES = tuple(s.name for s in PARAMS if s.cost is not None)
+
+
+@rule("MJ601", "cost-note", INFO, triggers=(any_parameter(_costs_more, names=_COSTLY_NAMES),))
 def cost_note(ctx: Context) -> Iterator[Report]:
     """A parameter that makes the job cost more (the `cost` column of the table).
 
@@ -27,20 +55,8 @@ def cost_note(ctx: Context) -> Iterator[Report]:
 
     No fix.
     """
-    profile = ctx.profile.name
     for p in ctx.prompt.params:
-        spec = p.spec
-        if (
-            spec is None
-            or spec.cost is None
-            or spec.status in _SKIPPED
-            or profile not in spec.profiles
-            or p.has_permutation  # judged per expansion
-        ):
-            continue
-        if spec.cost_values:  # only some values cost more (`--q 2`, `--q 4`)
-            found = judge_value(p, profile)
-            if found is not None and found.problem == "costly":
-                yield Report(p.span, f"cost: `--{p.name} {found.detail}` {spec.cost}")
-        else:
-            yield Report(p.span, f"cost: `--{p.name}` {spec.cost}")
+        what = _costly(p, ctx.profile.name)
+        if what is not None:
+            assert p.spec is not None
+            yield Report(p.span, f"cost: `{what}` {p.spec.cost}")

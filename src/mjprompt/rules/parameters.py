@@ -19,7 +19,7 @@ from ..params import Kind, suggestion_names
 from ..values import read_sref_item
 from .base import Context, E, Report, W, any_parameter, delete_token, replace_span, rule, variant
 from .common import flag, value_span, value_tokens, without_punctuation
-from .features import DUPLICATE, UNKNOWN
+from .features import DUPLICATE, UNKNOWN, ParameterCheck
 from .judging import MAX_ASPECT, Problem, ValueVerdict, judge_value
 
 __all__ = ["MAX_ASPECT", "MAX_SREFS", "did_you_mean", "nearest_ratio"]
@@ -151,13 +151,17 @@ def _value_key(p: Parameter) -> tuple[str, ...]:
     return tuple(v.raw for v in p.values if isinstance(v, Value))
 
 
-def _has_value_problem(p: Parameter, profile: str) -> bool:
-    found = judge_value(p, profile)
-    return found is not None and found.problem != "costly"
+def _any_value(problem: Problem) -> ParameterCheck:
+    """The trigger of the rule that reports one kind of verdict: a value with it."""
+
+    def test(p: Parameter, profile: str) -> bool:
+        found = judge_value(p, profile)
+        return found is not None and found.problem == problem
+
+    return any_parameter(test)
 
 
-# The trigger of MJ303-MJ307: a value with a problem (one test for the five rules).
-VALUE_PROBLEM = any_parameter(_has_value_problem)
+_ANY_RATIO = _any_value("ratio")  # MJ306 and MJ307 share it (one run of the test)
 
 
 def _verdicts(ctx: Context, problem: Problem) -> Iterator[tuple[Parameter, ValueVerdict]]:
@@ -171,7 +175,7 @@ def _reports(ctx: Context, problem: Problem) -> list[Report]:
     return [Report(value_span(p, v.tokens), v.detail) for p, v in _verdicts(ctx, problem)]
 
 
-@rule("MJ303", "invalid-value", E, triggers=(VALUE_PROBLEM,))
+@rule("MJ303", "invalid-value", E, triggers=(_any_value("invalid"),))
 def invalid_value(ctx: Context) -> Iterable[Report]:
     """A value that is not of the parameter's type (`--chaos high`, `--s 250.5`).
 
@@ -186,7 +190,7 @@ def invalid_value(ctx: Context) -> Iterable[Report]:
     return _reports(ctx, "invalid")
 
 
-@rule("MJ304", "value-out-of-range", E, triggers=(VALUE_PROBLEM,))
+@rule("MJ304", "value-out-of-range", E, triggers=(_any_value("out-of-range"),))
 def value_out_of_range(ctx: Context) -> Iterable[Report]:
     """A number outside the parameter's range.
 
@@ -209,7 +213,7 @@ def value_out_of_range(ctx: Context) -> Iterable[Report]:
     E,
     fix="unsafe",
     variants=(variant("`--q 3` (run as 4)", evolink=E, midjourney=W),),
-    triggers=(VALUE_PROBLEM,),
+    triggers=(_any_value("not-allowed"),),
 )
 def value_not_allowed(ctx: Context) -> Iterable[Report]:
     """A value outside the parameter's list of choices (`--q 3`, `--q .5`).
@@ -260,7 +264,7 @@ def _too_wide(r: Ratio) -> bool:
     return max(r.width / r.height, r.height / r.width) > MAX_ASPECT
 
 
-@rule("MJ306", "aspect-ratio-decimal", E, fix="unsafe", triggers=(VALUE_PROBLEM,))
+@rule("MJ306", "aspect-ratio-decimal", E, fix="unsafe", triggers=(_ANY_RATIO,))
 def aspect_ratio_decimal(ctx: Context) -> Iterable[Report]:
     """An aspect ratio with decimals (`--ar 1.78:1`).
 
@@ -290,7 +294,7 @@ def aspect_ratio_decimal(ctx: Context) -> Iterable[Report]:
     return out
 
 
-@rule("MJ307", "aspect-ratio-limit", E, triggers=(VALUE_PROBLEM,))
+@rule("MJ307", "aspect-ratio-limit", E, triggers=(_ANY_RATIO,))
 def aspect_ratio_limit(ctx: Context) -> Iterable[Report]:
     """An aspect ratio with a zero side, or wider than V7's maximum of 14:1 (or 1:14).
 
