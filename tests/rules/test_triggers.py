@@ -34,6 +34,18 @@ def test_triggers_on_the_rule_cases(case_texts: list[str], profile: str) -> None
 
 
 @pytest.mark.parametrize("profile", PROFILES)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "--tile x{ --ar 16:9",  # a marker inside an unclosed group of a parameter (MJ101)
+        "a cat --no red {a, b ——ar 16:9",
+    ],
+)
+def test_triggers_on_found_examples(text: str, profile: str) -> None:
+    assert _with_triggers(text, profile) == _without_triggers(text, profile)
+
+
+@pytest.mark.parametrize("profile", PROFILES)
 def test_triggers_on_the_corpus(corpus: list[str], profile: str) -> None:
     for text in corpus:
         assert _with_triggers(text, profile) == _without_triggers(text, profile), text

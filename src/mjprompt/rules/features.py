@@ -101,8 +101,8 @@ _NAMED = (
     DOTTED_FIRST_WORD,
     LONG,
 )
-_ORDER = list(dict.fromkeys([spec.name for spec in PARAMS]))
-_ORDER.extend(_NAMED)
+_PARAM_NAMES = tuple(dict.fromkeys(spec.name for spec in PARAMS))
+_ORDER = (*_PARAM_NAMES, *_NAMED)
 # Every feature's bit; the bits above these are the rules' parameter tests (per plan).
 FEATURE_BITS: Mapping[str, int] = {name: 1 << i for i, name in enumerate(_ORDER)}
 
@@ -175,8 +175,7 @@ class RuleTests:
         self._by_name = {
             name: every
             + tuple((bit, c.test) for c, bit in checks.items() if c.names and name in c.names)
-            for name in _ORDER
-            if not name.startswith("@")
+            for name in _PARAM_NAMES
         }
         # Feature bits and name bit per parameter text (read by the walk, filled by `bits`).
         self.memo: dict[str, tuple[int, int]] = {}

@@ -193,10 +193,16 @@ def _misspelled_marker(p: Parameter, profile: str) -> bool:
     style = p.marker_style
     if style is not MarkerStyle.DOUBLE_HYPHEN and style is not MarkerStyle.EM_DASH:
         return True
-    return any(v.__class__ is Value and v.raw[:1] in _DASH_SET for v in p.values)
+    if any(v.__class__ is Value and v.raw[:1] in _DASH_SET for v in p.values):
+        return True
+    # A dash after a space anywhere in the values, also inside a brace group the
+    # parameter holds (`--tile x{ --ar 16:9`): `value_markers` reads the source there.
+    rest = p.raw[p.name_span.end - p.span.start :]
+    return ("-" in rest or not rest.isascii()) and _SPACED_DASH.search(rest) is not None
 
 
 _DASH_SET = frozenset(DASHES)
+_SPACED_DASH = re.compile(rf"(?<!\S)[{DASHES}]")
 
 
 @rule(
