@@ -29,6 +29,7 @@ __all__ = [
     "TextChunk",
     "Value",
     "Weight",
+    "marker_style",
 ]
 
 
@@ -45,6 +46,22 @@ class MarkerStyle(str, enum.Enum):
     @property
     def valid(self) -> bool:
         return self in (MarkerStyle.DOUBLE_HYPHEN, MarkerStyle.EM_DASH)
+
+
+def marker_style(marker: str) -> MarkerStyle:
+    """The style of a marker as the grammar's MARKER terminal matched it."""
+    if marker == "--":
+        return MarkerStyle.DOUBLE_HYPHEN
+    first = marker[0]
+    if first == "\u2014":
+        return MarkerStyle.EM_DASH
+    if first == "\u2013":
+        return MarkerStyle.EN_DASH
+    if first == "\u2212":
+        return MarkerStyle.MINUS
+    if marker.startswith("---"):
+        return MarkerStyle.TRIPLE
+    return MarkerStyle.SPACED
 
 
 @attrs.frozen(slots=True)

@@ -7,57 +7,39 @@ Lark's priority order, with Lark's compiled patterns. :func:`scan` replays that 
 token by token with ``pattern.match(text, pos)`` (no single backtracking master regex)
 and builds the AST directly, with the same nodes the Lark transformer builds.
 
-The scanner is deliberately conservative. It takes the common shape of a prompt:
-optional image URLs, plain text with ``::`` weights, then ``--name value`` parameters.
-Whenever the text holds anything else (braces, backslashes, dashes other than a
-``--name`` marker at the start of a word, Unicode dashes) it returns ``None`` and the
-caller parses with Lark, which is then both the fallback and the oracle the differential
-tests compare against. A grammar change can therefore at worst send more prompts to
-Lark; it cannot make the scanner build a different tree, as long as the tables are
-regenerated (CI checks they are current).
+The scanner takes every prompt without braces: image URLs, text with ``::`` weights and
+escapes, and parameters with any marker the grammar knows (``--``, em dash, and the
+malformed ones the syntax rules report). Braces (permutations, a stray ``}``) and any
+terminal the tables place where the scanner has no move make it return ``None``, and
+the caller parses with Lark, which is then both the fallback and the oracle the
+differential tests compare against. A grammar change can therefore at worst send more
+prompts to Lark; it cannot make the scanner build a different tree, as long as the
+tables are regenerated (CI checks they are current).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
 from . import _scanner_tables as tables
-from .ast import ImageRef, MarkerStyle, Parameter, Prompt, TextChunk, TextPart, Value, Weight
+from .ast import (
+    ImageRef,
+    MarkerStyle,
+    Parameter,
+    Prompt,
+    TextChunk,
+    TextPart,
+    Value,
+    Weight,
+    marker_style,
+)
 from .diagnostics import Span
-from .params import lookup
+from .params import ParamSpec, lookup
 from .values import parse_value
 
 __all__ = ["compile_tables", "scan"]
-
-# What the scanner does not take, whatever the tables say (the fence of its certainty):
-# braces and backslashes (permutations, escapes); a hyphen that starts a word other
-# than as `--` + letter (`- -`, `---`, ` -- ` in prose, `-5`); `--` inside a word; and
-# every Unicode dash (en/em dash, minus sign and their lookalikes), which the grammar
-# treats, or may come to treat, as markers. Written as cheap tests in order (a single
-# regex search with lookbehinds costs as much as the scan itself).
-_DASHES = re.compile(
-    "[\u00ad\u058a\u05be\u1400\u1806\u2010-\u2015\u2043\u2212\u2796\u2e17\u2e1a"
-    "\u2e3a\u2e3b\u2e40\u2e5d\u301c\u3030\u30a0\ufe31\ufe32\ufe58\ufe63\uff0d\U00010ead]"
-).search
-_HYPHENS = re.compile(r"-+").finditer
-_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-
-
-def _unsure(text: str) -> bool:
-    """True when ``text`` holds something the scanner leaves to Lark (see above)."""
-    if "{" in text or "}" in text or "\\" in text:
-        return True
-    if not text.isascii() and _DASHES(text) is not None:
-        return True
-    for m in _HYPHENS(text):
-        start, end = m.span()
-        if start == 0 or text[start - 1].isspace():  # a hyphen run that starts a word
-            if end - start != 2 or text[end : end + 1] not in _LETTERS:
-                return True
-        elif end - start != 1:  # `--` or more inside a word
-            return True
-    return False
 
 
 # What a matched terminal does in a phase: skip it, take it (and enter a phase), or give
@@ -65,11 +47,12 @@ def _unsure(text: str) -> bool:
 # terminals and their order come from the tables.
 _SKIP, _IMAGE, _TEXT, _WEIGHT, _PARAM, _GIVE_UP = range(6)
 _TEXT_MOVES = {"TEXT": (_TEXT, "text"), "WEIGHT": (_WEIGHT, "text"), "PARAM": (_PARAM, "params")}
+_PARAM_MOVES = {"PARAM": (_PARAM, "params"), "LOOSE_PARAM": (_PARAM, "params")}
 _MOVES: dict[str, dict[str, tuple[int, str]]] = {
     "start": {"IMAGE": (_IMAGE, "images"), **_TEXT_MOVES},
     "images": {"IMAGE": (_IMAGE, "images"), **_TEXT_MOVES},
     "text": _TEXT_MOVES,
-    "params": {"PARAM": (_PARAM, "params")},
+    "params": _PARAM_MOVES,
 }
 
 _Match = Callable[[str, int], "re.Match[str] | None"]
@@ -116,40 +99,58 @@ _HEAD = re.compile(rf"\s*({tables.SUB_PATTERNS['MARKER']})({tables.SUB_PATTERNS[
 _VALUES = re.compile(tables.SUB_PATTERNS["VALUE"]).finditer
 
 
-def _parameter(token: str, base: int) -> Parameter | None:
-    """The node of one PARAM token at ``base``; ``None`` for an unusual marker or name."""
+# A PARAM token's parts relative to the token: the whitespace skipped before the marker,
+# the marker and its style, the name and where it ends, each value (start, end, text),
+# the table row and the parsed value. Everything in it is immutable.
+_Shape = tuple[
+    int, str, MarkerStyle, str, int, int, tuple[tuple[int, int, str], ...], ParamSpec | None, object
+]
+
+
+def _split(token: str) -> _Shape | None:
     head = _HEAD(token)
-    if head is None:
+    if head is None:  # pragma: no cover - a PARAM token starts with MARKER NAME
         return None
     marker, name = head.group(1, 2)
-    if marker != "--" or not name:
-        return None  # bare or malformed markers: Lark and the syntax rules decide
-    skip = head.start(1)  # the whitespace before the marker is not the parameter's
     name_end = head.end()
-    values: list[Value] = []
-    words: list[str] = []
-    for m in _VALUES(token, name_end):
-        word = m.group()
-        words.append(word)
-        values.append(Value(Span(base + m.start(), base + m.end()), word))
-    spec = lookup(name)
+    values = tuple((m.start(), m.end(), m.group()) for m in _VALUES(token, name_end))
+    spec = lookup(name) if name else None
+    value = None if spec is None else parse_value(spec, [v[2] for v in values])
+    style = marker_style(marker)
+    return (head.start(1), marker, style, name, head.start(2), name_end, values, spec, value)
+
+
+# Parameter tokens repeat across the prompts of a dataset (`--ar 16:9`, `--v 7`): their
+# split and parsed value are kept, keyed by the token text. Bounded in entries and in
+# token length, and it holds only immutable values, so a caller cannot observe it except
+# as speed.
+_memo_split = functools.lru_cache(maxsize=4096)(_split)
+_MEMO_MAX_CHARS = 200
+
+
+def _parameter(token: str, base: int) -> Parameter | None:
+    """The node of one PARAM (or LOOSE_PARAM) token at ``base``, as Lark's transformer
+    builds it for a parameter without braces."""
+    shape = _memo_split(token) if len(token) <= _MEMO_MAX_CHARS else _split(token)
+    if shape is None:  # pragma: no cover - see _split
+        return None
+    skip, marker, style, name, name_start, name_end, words, spec, value = shape
+    values = tuple([Value(Span(base + start, base + end), word) for start, end, word in words])
     return Parameter(
         span=Span(base + skip, values[-1].span.end if values else base + name_end),
         raw=token[skip:] if skip else token,
         marker=marker,
-        marker_style=MarkerStyle.DOUBLE_HYPHEN,
+        marker_style=style,
         name=name,
-        name_span=Span(base + head.start(2), base + name_end),
+        name_span=Span(base + name_start, base + name_end),
         spec=spec,
-        values=tuple(values),
-        value=None if spec is None else parse_value(spec, words),
+        values=values,
+        value=value,
     )
 
 
 def scan(text: str) -> Prompt | None:
     """The prompt's AST, or ``None`` when the text is not of the shape the scanner takes."""
-    if _unsure(text):
-        return None
     images: list[ImageRef] = []
     parts: list[TextPart] = []
     params: list[Parameter] = []
