@@ -39,7 +39,7 @@ from .diagnostics import Span
 from .params import ParamSpec, lookup
 from .values import parse_value
 
-__all__ = ["compile_tables", "scan"]
+__all__ = ["compile_tables", "forget_parameter_tokens", "scan"]
 
 
 # What a matched terminal does in a phase: skip it, take it (and enter a phase), or give
@@ -126,6 +126,11 @@ def _split(token: str) -> _Shape | None:
 # as speed.
 _memo_split = functools.lru_cache(maxsize=4096)(_split)
 _MEMO_MAX_CHARS = 200
+
+
+def forget_parameter_tokens() -> None:
+    """Empty the memo of parameter tokens (benchmarks measure a first pass with it)."""
+    _memo_split.cache_clear()
 
 
 def _parameter(token: str, base: int) -> Parameter | None:
