@@ -64,8 +64,31 @@ def test_markers_and_escapes_are_taken_and_equal_lark(text: str) -> None:
     assert prompt == lark_parse(text)
 
 
-@pytest.mark.parametrize("text", ["a {red, blue} bird", "a } bird", "a cat --ar {1:1, 2:3}"])
-def test_braces_are_left_to_lark(text: str) -> None:
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a {red, blue} bird",
+        "a } bird",
+        "a cat --ar {1:1, 2:3}",
+        "a cat --ar {1:1, 2:3}px 5 } x --v 7",
+        "{}",
+        "{,}",
+        " { , a } ",
+        "{a, {b, c}, } d {e\\, f}",
+        "https://x.png {a, b} c",
+        "a --no {red, {dark, light} blue}, green --v 7",
+        "a --ar 1:1 }x y --v 7",
+        "a -- –q {1, 2}",
+    ],
+)
+def test_braces_are_taken_and_equal_lark(text: str) -> None:
+    prompt = scan(text)
+    assert prompt is not None
+    assert prompt == lark_parse(text)
+
+
+@pytest.mark.parametrize("text", ["a {red, blue", "a {", "--ar {1:1, {2:3}", "{{}"])
+def test_an_unclosed_group_is_left_to_lark(text: str) -> None:
     assert scan(text) is None
 
 
