@@ -13,7 +13,9 @@ are longer than a chunk, so they do not decide the ratios. The whole measurement
 ``--rounds`` times; ratios are the median of the rounds, with their range (on a shared
 machine one round's ratio moves by several percent with the neighbours' load).
 
-Issue 3's target: parse + full lint costs at most 1.25x parse alone (PASS/FAIL line).
+The time of lint over the time of parse is shown, not judged: issue 17 re-based the old
+target (lint at most 1.25x parse), which stopped meaning anything once parsing became
+cheap; ``bench/run.py`` judges the whole lint against the peer and the floor.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from harness import chunked_rates, each, time_ratios
 from workloads import lint_dataset
 
 import mjprompt
-from mjprompt.parser import parse_lenient
+from mjprompt.parsing import parse_lenient
 
 # The lint driver module (the attribute `mjprompt.lint` is the function of that name).
 _DRIVER = importlib.import_module("mjprompt.lint")
@@ -39,7 +41,13 @@ _DRIVER = importlib.import_module("mjprompt.lint")
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "real-prompts.jsonl"
 
 
-LINT_VS_PARSE_LIMIT = 1.25  # issue 3: parse + full lint within 25% of parse alone
+def forget_memos() -> None:
+    """Empty the memos a lint keeps between prompts: the scanner's parameter tokens, and
+    the plans (which remember the rules' verdicts on parameter texts)."""
+    from mjprompt import scanner
+
+    scanner.forget_parameter_tokens()
+    _DRIVER._cached_plan.cache_clear()
 
 
 def rate(func: Callable[[str], object], prompts: Sequence[str], repeat: int) -> float:
@@ -89,10 +97,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             },
             prompts,
             repeat=args.repeat,
-            # What a plan remembers of the parameters helps the next run: start each one
-            # with new plans (harsher than a real first pass, which remembers the chunks
-            # before).
-            before={first_pass: _DRIVER._cached_plan.cache_clear},
+            # The parameter verdicts remembered help the next run: start each one afresh
+            # (harsher than a real first pass, which remembers the chunks before).
+            before={first_pass: forget_memos},
         )
         for _ in range(max(1, args.rounds))
     ]
@@ -107,10 +114,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, value in rows.items():
         print(f"{name:34}{value:12,.0f}{value / rows['regex split']:10.2f}{times[name]!s:>26}")
     cost = times[dataset].median
-    verdict = "PASS" if cost <= LINT_VS_PARSE_LIMIT else "FAIL"
     print(
-        f"\n{verdict}: linting the corpus (lint_many, as `mjprompt check` does) takes "
-        f"{times[dataset]}x the time of parsing it (limit {LINT_VS_PARSE_LIMIT}); "
+        f"\nlinting the corpus (lint_many, as `mjprompt check` does) takes "
+        f"{times[dataset]}x the time of parsing it; "
         f"{times[first_pass]}x on a first pass, "
         f"{times[per_call]}x calling lint() prompt by prompt"
     )
@@ -119,7 +125,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         "lint_many_first_pass": times[first_pass].median,
         "lint_per_call": times[per_call].median,
         "ranges": {name: [t.low, t.high] for name, t in times.items()},
-        "verdict": verdict,
     }
 
     print("\nper-character cost of long prompts (parse + full lint)")

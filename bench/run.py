@@ -8,8 +8,10 @@
 Measures, on this machine and in this run:
 
 1. throughput: parse + full lint of ``../shared/corpus/real-prompts.jsonl`` (prompts/s,
-   one process), beside parse alone (issue 3: lint adds at most 25%), beside a plain
-   regex split of the same prompts (the floor) and beside
+   one process), beside parse alone (shown, not judged: issue 17 re-based the old
+   "lint adds at most 25% to parse" target, which stopped meaning anything once parsing
+   became cheap; the whole lint is judged against the peer and the floor), beside a
+   plain regex split of the same prompts (the floor) and beside
    the peer parser midjargon's parse + validate (run in ``bench/.venv-peer``, installed
    from the package index on first use, never a dependency of mjprompt);
 2. long prompts: nanoseconds per character of lint at 240 ... 8192 characters, for
@@ -162,11 +164,12 @@ def throughput(
     result["scanner_share"] = round(sum(scan(p) is not None for p in prompts) / len(prompts), 3)
     lint_rate = best["mjprompt parse + full lint"]
     result["lint_vs_regex"] = round(ratio(lint_rate, best["regex split (floor)"]), 3)
-    # Issue 3: the time of parse + full lint over the time of parse alone, measured chunk
-    # by chunk (harness.chunked_rates: whole passes swing too much on a shared machine),
-    # for a dataset (lint_many, as `mjprompt check` lints) and prompt by prompt (lint).
-    # The median of three such measurements is judged: one moves by several percent with
-    # the neighbours' load.
+    # The time of parse + full lint over the time of parse alone, measured chunk by chunk
+    # (harness.chunked_rates: whole passes swing too much on a shared machine), for a
+    # dataset (lint_many, as `mjprompt check` lints) and prompt by prompt (lint). Shown to
+    # say where the time goes, not judged (issue 17, item 7: once parsing is cheap the
+    # ratio says nothing about speed; the targets judge the whole lint against the peer
+    # and the floor).
     times = time_ratios(
         [
             chunked_rates(
@@ -412,15 +415,6 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                 True,
             )
         )
-        if "lint_time_vs_parse" in t:
-            out.append(
-                _target(
-                    "time of parse + full lint vs parse alone, lint_many (issue 3)",
-                    t["lint_time_vs_parse"],
-                    1.25,
-                    False,
-                )
-            )
     c = results.get("cold")
     if c is not None:
         out.append(
@@ -434,6 +428,14 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         )
         out.append(
             _target('cold start of check -p "…" vs python -c pass', c["check_vs_python"], 5, False)
+        )
+        out.append(
+            _target(
+                'cold start of check -p "…" vs python -c pass (issue 17)',
+                c["check_vs_python"],
+                7,
+                False,
+            )
         )
         heavy = c.get("imports", {}).get("heavy_loaded")
         if heavy is not None:
@@ -617,7 +619,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             results["long"] = long_prompts(
                 rounds=1 if quick else 3,
                 repeat=1 if quick else 3,
-                budget=8_000 if quick else 60_000,
+                # Characters per measurement: grown with the faster scanner (60,000 took
+                # ~2 ms, short enough for one scheduler hiccup to decide a ratio).
+                budget=30_000 if quick else 300_000,
             )
         if "cold" in sections:
             log("3. cold start ...")

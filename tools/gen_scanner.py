@@ -2,9 +2,9 @@
 
 The grammar (``src/mjprompt/grammar/prompt.lark``) stays the single definition of the
 prompt language; Lark is its compiler. This tool asks Lark, for each phase of a prompt
-the scanner knows (start, after images, after text, after parameters), which LALR state
-the parser is in and which terminals its contextual lexer tries there, in Lark's own
-priority order, with each terminal's compiled regular expression. The scanner
+the scanner knows (start, after images, after text, after parameters, inside braces),
+which LALR state the parser is in and which terminals its contextual lexer tries there,
+in Lark's own priority order, with each terminal's compiled regular expression. The scanner
 (:mod:`mjprompt.scanner`) replays exactly that order with ``pattern.match(text, pos)``.
 
     python tools/gen_scanner.py           # rewrite the tables
@@ -43,6 +43,16 @@ PHASES: dict[str, tuple[tuple[str, ...], ...]] = {
         ("TEXT", "WEIGHT"),
         ("WEIGHT", "TEXT"),
         ("IMAGE", "WEIGHT"),
+        # After a permutation or a stray `}` in the text (at the start, after images,
+        # after text): the scanner goes back to the text phase.
+        ("LBRACE", "RBRACE"),
+        ("IMAGE", "LBRACE", "RBRACE"),
+        ("TEXT", "LBRACE", "OPTION_TEXT", "RBRACE"),
+        ("TEXT", "LBRACE", "LBRACE", "RBRACE", "RBRACE"),
+        ("RBRACE",),
+        ("IMAGE", "RBRACE"),
+        ("TEXT", "RBRACE"),
+        ("LBRACE", "RBRACE", "TEXT"),
     ),
     "params": (
         ("PARAM",),
@@ -51,6 +61,28 @@ PHASES: dict[str, tuple[tuple[str, ...], ...]] = {
         ("IMAGE", "PARAM"),
         ("IMAGE", "TEXT", "PARAM", "PARAM"),
         ("TEXT", "WEIGHT", "PARAM"),
+        # After a permutation, a stray `}` or the values after them in the parameters.
+        ("PARAM", "LBRACE", "RBRACE"),
+        ("PARAM", "LBRACE", "OPTION_TEXT", "COMMA", "RBRACE"),
+        ("PARAM", "RBRACE"),
+        ("PARAM", "LBRACE", "RBRACE", "VALUE_TAIL"),
+        ("PARAM", "PARAM", "LOOSE_PARAM", "RBRACE"),
+        ("TEXT", "LBRACE", "RBRACE", "PARAM", "LBRACE", "RBRACE"),
+    ),
+    # Inside a permutation's braces, wherever the group stands (text, parameters, another
+    # group), at the start of an option, after its text, after a comma or an inner group.
+    "options": (
+        ("LBRACE",),
+        ("TEXT", "LBRACE"),
+        ("IMAGE", "LBRACE"),
+        ("PARAM", "LBRACE"),
+        ("LBRACE", "OPTION_TEXT"),
+        ("LBRACE", "COMMA"),
+        ("LBRACE", "OPTION_TEXT", "COMMA", "OPTION_TEXT"),
+        ("LBRACE", "LBRACE"),
+        ("LBRACE", "LBRACE", "RBRACE"),
+        ("LBRACE", "OPTION_TEXT", "LBRACE", "OPTION_TEXT", "RBRACE", "OPTION_TEXT"),
+        ("PARAM", "LBRACE", "LBRACE", "COMMA"),
     ),
 }
 

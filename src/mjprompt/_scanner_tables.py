@@ -12,9 +12,11 @@ GRAMMAR_SHA256 = "ebc50ca1cc61bc184fb6944cd2f74d10baa08a525f447c60bef84f6695353a
 
 # Each terminal the scanner may meet: Lark's compiled regular expression.
 PATTERNS: dict[str, str] = {
+    "COMMA": ",",
     "IMAGE": "(?i:<https?:\\/\\/[^\\s>]*>|https?:\\/\\/[^\\s]+)",
     "LBRACE": "\\{",
     "LOOSE_PARAM": "\\s*(?<!\\S)(?=(?:–|−|-\\s+-\\s*)[A-Za-z])(?:-{2,}|—|–|−|-\\s+-\\s*)[A-Za-z]*[^\\s{}]*(?:\\s+(?!(?=[-—–−])(?:(?:-{2,}|—|–|−|-\\s+-\\s*)[A-Za-z]|-{2,}(?=\\s*$|\\s+(?:-{2,}|—))))(?:[^\\s{}\\\\]+|\\\\\\S?)+)*",
+    "OPTION_TEXT": "(?:\\\\[\\s\\S]?|[^\\s{},\\\\])(?:\\\\[\\s\\S]?|[^{},\\\\]+)*",
     "PARAM": "\\s*(?<!\\S)(?=[-—])(?=(?:-{2,}|—)[A-Za-z]|-{2,}(?=\\s*$|\\s+(?:-{2,}|—)))(?:-{2,}|—|–|−|-\\s+-\\s*)[A-Za-z]*[^\\s{}]*(?:\\s+(?!(?=[-—–−])(?:(?:-{2,}|—|–|−|-\\s+-\\s*)[A-Za-z]|-{2,}(?=\\s*$|\\s+(?:-{2,}|—))))(?:[^\\s{}\\\\]+|\\\\\\S?)+)*",
     "RBRACE": "\\}",
     "TEXT": "(?:[^\\s{}:\\\\]+|\\\\\\S?|:(?!:))+(?:\\s+(?!(?=[-—])(?:(?:-{2,}|—)[A-Za-z]|-{2,}(?=\\s*$|\\s+(?:-{2,}|—))))(?:[^\\s{}:\\\\]+|\\\\\\S?|:(?!:))+)*",
@@ -37,6 +39,7 @@ PHASES: dict[str, tuple[tuple[str, ...], bool]] = {
     "images": (("IMAGE", "PARAM", "WEIGHT", "TEXT", "WS", "LBRACE", "RBRACE"), True),
     "text": (("PARAM", "WEIGHT", "TEXT", "WS", "LBRACE", "RBRACE"), True),
     "params": (("PARAM", "LOOSE_PARAM", "VALUE_TAIL", "WS", "LBRACE", "RBRACE"), True),
+    "options": (("OPTION_TEXT", "WS", "COMMA", "LBRACE", "RBRACE"), False),
 }
 
 # Terminals that Lark ignores between tokens.

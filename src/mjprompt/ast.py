@@ -1,4 +1,4 @@
-"""The prompt AST: typed attrs nodes, each carrying its span in the source.
+"""The prompt AST: typed immutable nodes, each carrying its span in the source.
 
 The tree is lossless: ``str(prompt)`` is the source text, every node's ``raw`` is
 exactly ``source[span.start:span.end]``, and what lies between top-level nodes is only
@@ -10,8 +10,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator
 
-import attrs
-
+from ._immutable import Immutable, setters
 from .diagnostics import Span
 from .params import ParamSpec
 
@@ -29,6 +28,7 @@ __all__ = [
     "TextChunk",
     "Value",
     "Weight",
+    "marker_style",
 ]
 
 
@@ -47,34 +47,87 @@ class MarkerStyle(str, enum.Enum):
         return self in (MarkerStyle.DOUBLE_HYPHEN, MarkerStyle.EM_DASH)
 
 
-@attrs.frozen(slots=True)
-class Ratio:
+def marker_style(marker: str) -> MarkerStyle:
+    """The style of a marker as the grammar's MARKER terminal matched it."""
+    if marker == "--":
+        return MarkerStyle.DOUBLE_HYPHEN
+    first = marker[0]
+    if first == "\u2014":
+        return MarkerStyle.EM_DASH
+    if first == "\u2013":
+        return MarkerStyle.EN_DASH
+    if first == "\u2212":
+        return MarkerStyle.MINUS
+    if marker.startswith("---"):
+        return MarkerStyle.TRIPLE
+    return MarkerStyle.SPACED
+
+
+class Ratio(Immutable):
     """An aspect ratio ``W:H``; ``width``/``height`` as written (may be decimals)."""
 
+    __slots__ = ("width", "height")  # noqa: RUF023 - the fields' order
     width: float
     height: float
+
+    def __init__(self, width: float, height: float) -> None:
+        _set_width(self, width)
+        _set_height(self, height)
 
     @property
     def is_integral(self) -> bool:
         return self.width.is_integer() and self.height.is_integer()
 
 
-@attrs.frozen(slots=True)
-class SrefItem:
+_set_width, _set_height = setters(Ratio, "width", "height")
+
+
+class SrefItem(Immutable):
     """One ``--sref`` item: an image URL, a numeric style code or ``random``."""
 
+    __slots__ = ("kind", "text", "weight", "weight_raw")
     kind: str  # "url" | "code" | "random" | "invalid"
     text: str  # the item without its weight
     weight: float | None  # the ``::weight`` suffix, if any
-    weight_raw: str | None = None
+    weight_raw: str | None
+
+    def __init__(
+        self, kind: str, text: str, weight: float | None, weight_raw: str | None = None
+    ) -> None:
+        _set_kind(self, kind)
+        _set_item_text(self, text)
+        _set_weight(self, weight)
+        _set_weight_raw(self, weight_raw)
 
 
-@attrs.frozen(slots=True)
-class ImageRef:
-    """A leading image prompt URL (bare, or Discord-style ``<https://…>``)."""
+_set_kind, _set_item_text, _set_weight, _set_weight_raw = setters(
+    SrefItem, "kind", "text", "weight", "weight_raw"
+)
 
+
+class _Token(Immutable):
+    """A node that is one token of the source: its span and its text as written.
+
+    The leaf classes below share these two slots (and their setters); equality still
+    tells them apart by class.
+    """
+
+    __slots__ = ("span", "raw")  # noqa: RUF023 - the fields' order
     span: Span
     raw: str
+
+    def __init__(self, span: Span, raw: str) -> None:
+        _set_span(self, span)
+        _set_raw(self, raw)
+
+
+_set_span, _set_raw = setters(_Token, "span", "raw")
+
+
+class ImageRef(_Token):
+    """A leading image prompt URL (bare, or Discord-style ``<https://…>``)."""
+
+    __slots__ = ()
 
     @property
     def bracketed(self) -> bool:
@@ -85,20 +138,16 @@ class ImageRef:
         return self.raw[1:-1] if self.bracketed and self.raw.endswith(">") else self.raw
 
 
-@attrs.frozen(slots=True)
-class TextChunk:
+class TextChunk(_Token):
     """A run of plain text words (no braces, no ``::``)."""
 
-    span: Span
-    raw: str
+    __slots__ = ()
 
 
-@attrs.frozen(slots=True)
-class Weight:
+class Weight(_Token):
     """A ``::`` multi-prompt separator with its optional weight (``::2``)."""
 
-    span: Span
-    raw: str
+    __slots__ = ()
 
     @property
     def weight(self) -> float | None:
@@ -106,53 +155,65 @@ class Weight:
         return float(tail) if tail else None
 
 
-@attrs.frozen(slots=True)
-class StrayBrace:
+class StrayBrace(_Token):
     """A ``}`` with no ``{`` to close."""
 
-    span: Span
-    raw: str = "}"
+    __slots__ = ()
+
+    def __init__(self, span: Span, raw: str = "}") -> None:
+        _set_span(self, span)
+        _set_raw(self, raw)
 
 
-@attrs.frozen(slots=True)
-class OptionText:
+class OptionText(_Token):
     """Text inside a permutation option (``\\,`` is an escaped comma)."""
 
-    span: Span
-    raw: str
+    __slots__ = ()
 
 
-@attrs.frozen(slots=True)
-class Option:
+class Value(_Token):
+    """One whitespace-separated value token of a parameter."""
+
+    __slots__ = ()
+
+
+class Option(Immutable):
     """One comma-separated option of a permutation."""
 
+    __slots__ = ("span", "parts")  # noqa: RUF023 - the fields' order
     span: Span
     parts: tuple[OptionText | Permutation, ...]
 
+    def __init__(self, span: Span, parts: tuple[OptionText | Permutation, ...]) -> None:
+        _set_option_span(self, span)
+        _set_parts(self, parts)
 
-@attrs.frozen(slots=True)
-class Permutation:
+
+_set_option_span, _set_parts = setters(Option, "span", "parts")
+
+
+class Permutation(Immutable):
     """A ``{a, b}`` permutation group; ``closed`` is False when ``}`` was missing."""
 
+    __slots__ = ("span", "options", "closed")  # noqa: RUF023 - the fields' order
     span: Span
     options: tuple[Option, ...]
-    closed: bool = True
+    closed: bool
+
+    def __init__(self, span: Span, options: tuple[Option, ...], closed: bool = True) -> None:
+        _set_group_span(self, span)
+        _set_options(self, options)
+        _set_closed(self, closed)
 
 
-@attrs.frozen(slots=True)
-class Value:
-    """One whitespace-separated value token of a parameter."""
-
-    span: Span
-    raw: str
+_set_group_span, _set_options, _set_closed = setters(Permutation, "span", "options", "closed")
 
 
 TextPart = TextChunk | Weight | Permutation | StrayBrace
 ValuePart = Value | Permutation | StrayBrace
 
 
-@attrs.frozen(slots=True)
-class Parameter:
+class Parameter(Immutable):
     """A parameter: marker, name as written, and its value parts.
 
     ``spec`` is the row of the parameter table the name resolves to (through aliases,
@@ -160,6 +221,17 @@ class Parameter:
     (see :mod:`mjprompt.values`), or ``None`` when the values do not parse.
     """
 
+    __slots__ = (  # noqa: RUF023 - the fields' order
+        "span",
+        "raw",
+        "marker",
+        "marker_style",
+        "name",
+        "name_span",
+        "spec",
+        "values",
+        "value",
+    )
     span: Span
     raw: str
     marker: str
@@ -168,7 +240,29 @@ class Parameter:
     name_span: Span
     spec: ParamSpec | None
     values: tuple[ValuePart, ...]
-    value: object = None
+    value: object
+
+    def __init__(
+        self,
+        span: Span,
+        raw: str,
+        marker: str,
+        marker_style: MarkerStyle,
+        name: str,
+        name_span: Span,
+        spec: ParamSpec | None,
+        values: tuple[ValuePart, ...],
+        value: object = None,
+    ) -> None:
+        _set_param_span(self, span)
+        _set_param_raw(self, raw)
+        _set_param_marker(self, marker)
+        _set_param_marker_style(self, marker_style)
+        _set_param_name(self, name)
+        _set_param_name_span(self, name_span)
+        _set_param_spec(self, spec)
+        _set_param_values(self, values)
+        _set_param_value(self, value)
 
     @property
     def canonical(self) -> str | None:
@@ -205,14 +299,26 @@ class Parameter:
         return " ".join(v.raw for v in self.values if isinstance(v, Value))
 
 
-@attrs.frozen(slots=True)
-class Prompt:
+class Prompt(Immutable):
     """A parsed prompt: leading images, text parts and the parameter block."""
 
+    __slots__ = ("source", "images", "text", "params")  # noqa: RUF023 - the fields' order
     source: str
     images: tuple[ImageRef, ...]
     text: tuple[TextPart, ...]
     params: tuple[Parameter, ...]
+
+    def __init__(
+        self,
+        source: str,
+        images: tuple[ImageRef, ...],
+        text: tuple[TextPart, ...],
+        params: tuple[Parameter, ...],
+    ) -> None:
+        _set_source(self, source)
+        _set_images(self, images)
+        _set_text(self, text)
+        _set_params(self, params)
 
     def __str__(self) -> str:
         return self.source
@@ -221,6 +327,7 @@ class Prompt:
     def text_span(self) -> Span | None:
         if not self.text:
             return None
+
         return Span(self.text[0].span.start, self.text[-1].span.end)
 
     @property
@@ -255,3 +362,19 @@ class Prompt:
             if p.spec is not None and p.spec.name == canonical:
                 return p
         return None
+
+
+(
+    _set_param_span,
+    _set_param_raw,
+    _set_param_marker,
+    _set_param_marker_style,
+    _set_param_name,
+    _set_param_name_span,
+    _set_param_spec,
+    _set_param_values,
+    _set_param_value,
+) = setters(Parameter, *Parameter.__slots__)
+_set_source, _set_images, _set_text, _set_params = setters(
+    Prompt, "source", "images", "text", "params"
+)

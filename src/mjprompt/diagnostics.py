@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-import attrs
+from ._immutable import Immutable, setters
 
 __all__ = [
     "Diagnostic",
@@ -45,23 +45,48 @@ class Severity(str, enum.Enum):
 _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 
-@attrs.frozen(slots=True, order=True)
-class Span:
-    """A half-open range ``[start, end)`` of code-point offsets into the prompt."""
+class Span(Immutable):
+    """A half-open range ``[start, end)`` of code-point offsets into the prompt.
 
+    Immutable, hashable, ordered by ``(start, end)``; pickled as a constructor call.
+    """
+
+    __slots__ = ("start", "end")  # noqa: RUF023 - the fields' order
     start: int
     end: int
+
+    def __init__(self, start: int, end: int) -> None:
+        _set_start(self, start)
+        _set_end(self, end)
 
     def __len__(self) -> int:
         return self.end - self.start
 
-    # Pickled as a constructor call: half the time of attrs' generic state methods, and
-    # `check --jobs` sends every diagnostic from a worker to the main process.
-    def __reduce__(self) -> tuple[type[Span], tuple[int, int]]:
-        return self.__class__, (self.start, self.end)
+    def __lt__(self, other: Span) -> bool:
+        if other.__class__ is not Span:
+            return NotImplemented
+        return (self.start, self.end) < (other.start, other.end)
+
+    def __le__(self, other: Span) -> bool:
+        if other.__class__ is not Span:
+            return NotImplemented
+        return (self.start, self.end) <= (other.start, other.end)
+
+    def __gt__(self, other: Span) -> bool:
+        if other.__class__ is not Span:
+            return NotImplemented
+        return (self.start, self.end) > (other.start, other.end)
+
+    def __ge__(self, other: Span) -> bool:
+        if other.__class__ is not Span:
+            return NotImplemented
+        return (self.start, self.end) >= (other.start, other.end)
 
     def contains(self, other: Span) -> bool:
         return self.start <= other.start and other.end <= self.end
+
+
+_set_start, _set_end = setters(Span, "start", "end")
 
 
 class Edit(NamedTuple):

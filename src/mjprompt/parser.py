@@ -21,7 +21,6 @@ from lark.exceptions import UnexpectedInput, UnexpectedToken
 
 from .ast import (
     ImageRef,
-    MarkerStyle,
     Option,
     OptionText,
     Parameter,
@@ -33,6 +32,7 @@ from .ast import (
     Value,
     ValuePart,
     Weight,
+    marker_style,
 )
 from .diagnostics import Span
 from .params import lookup
@@ -64,25 +64,6 @@ def grammar_text() -> str:
 
 def _span(tok: Token) -> Span:
     return Span(tok.start_pos or 0, tok.end_pos or 0)
-
-
-def _style(marker: str) -> MarkerStyle:
-    if marker == "--":
-        return MarkerStyle.DOUBLE_HYPHEN
-    first = marker[0]
-    if first == "\u2014":
-        return MarkerStyle.EM_DASH
-    if first == "\u2013":
-        return MarkerStyle.EN_DASH
-    if first == "\u2212":
-        return MarkerStyle.MINUS
-    if marker.startswith("---"):
-        return MarkerStyle.TRIPLE
-    return MarkerStyle.SPACED
-
-
-# The marker styles by marker text, for the markers that are written most.
-_STYLES = {"--": MarkerStyle.DOUBLE_HYPHEN, "\u2014": MarkerStyle.EM_DASH}
 
 
 class _Builder(Transformer[Token, Any]):
@@ -198,7 +179,7 @@ class _Builder(Transformer[Token, Any]):
             span=Span(start, end),
             raw=raw if plain else text[start:end],
             marker=marker,
-            marker_style=_STYLES.get(marker) or _style(marker),
+            marker_style=marker_style(marker),
             name=name,
             name_span=Span(base + head.start(2), base + name_end),
             spec=spec,

@@ -7,70 +7,105 @@ Lark's priority order, with Lark's compiled patterns. :func:`scan` replays that 
 token by token with ``pattern.match(text, pos)`` (no single backtracking master regex)
 and builds the AST directly, with the same nodes the Lark transformer builds.
 
-The scanner is deliberately conservative. It takes the common shape of a prompt:
-optional image URLs, plain text with ``::`` weights, then ``--name value`` parameters.
-Whenever the text holds anything else (braces, backslashes, dashes other than a
-``--name`` marker at the start of a word, Unicode dashes) it returns ``None`` and the
-caller parses with Lark, which is then both the fallback and the oracle the differential
-tests compare against. A grammar change can therefore at worst send more prompts to
-Lark; it cannot make the scanner build a different tree, as long as the tables are
-regenerated (CI checks they are current).
+The scanner takes image URLs, text with ``::`` weights and escapes, parameters with any
+marker the grammar knows (``--``, em dash, and the malformed ones the syntax rules
+report), permutation groups (nested, in the text and in parameter values) and stray
+``}``. An unclosed ``{`` (which Lark's error handler closes at the end) and any terminal
+the tables place where the scanner has no move make it return ``None``, and the caller
+parses with Lark, which is then both the fallback and the oracle the differential tests
+compare against. A grammar change can therefore at worst send more
+prompts to Lark; it cannot make the scanner build a different tree, as long as the
+tables are regenerated (CI checks they are current).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
 from . import _scanner_tables as tables
-from .ast import ImageRef, MarkerStyle, Parameter, Prompt, TextChunk, TextPart, Value, Weight
+from .ast import (
+    ImageRef,
+    MarkerStyle,
+    Option,
+    OptionText,
+    Parameter,
+    Permutation,
+    Prompt,
+    StrayBrace,
+    TextChunk,
+    TextPart,
+    Value,
+    ValuePart,
+    Weight,
+    marker_style,
+)
 from .diagnostics import Span
-from .params import lookup
+from .params import ParamSpec, lookup
 from .values import parse_value
 
-__all__ = ["compile_tables", "scan"]
-
-# What the scanner does not take, whatever the tables say (the fence of its certainty):
-# braces and backslashes (permutations, escapes); a hyphen that starts a word other
-# than as `--` + letter (`- -`, `---`, ` -- ` in prose, `-5`); `--` inside a word; and
-# every Unicode dash (en/em dash, minus sign and their lookalikes), which the grammar
-# treats, or may come to treat, as markers. Written as cheap tests in order (a single
-# regex search with lookbehinds costs as much as the scan itself).
-_DASHES = re.compile(
-    "[\u00ad\u058a\u05be\u1400\u1806\u2010-\u2015\u2043\u2212\u2796\u2e17\u2e1a"
-    "\u2e3a\u2e3b\u2e40\u2e5d\u301c\u3030\u30a0\ufe31\ufe32\ufe58\ufe63\uff0d\U00010ead]"
-).search
-_HYPHENS = re.compile(r"-+").finditer
-_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-
-
-def _unsure(text: str) -> bool:
-    """True when ``text`` holds something the scanner leaves to Lark (see above)."""
-    if "{" in text or "}" in text or "\\" in text:
-        return True
-    if not text.isascii() and _DASHES(text) is not None:
-        return True
-    for m in _HYPHENS(text):
-        start, end = m.span()
-        if start == 0 or text[start - 1].isspace():  # a hyphen run that starts a word
-            if end - start != 2 or text[end : end + 1] not in _LETTERS:
-                return True
-        elif end - start != 1:  # `--` or more inside a word
-            return True
-    return False
+__all__ = ["compile_tables", "forget_parameter_tokens", "scan"]
 
 
 # What a matched terminal does in a phase: skip it, take it (and enter a phase), or give
 # up. The phases the scanner knows and the moves between them are fixed here; the
 # terminals and their order come from the tables.
-_SKIP, _IMAGE, _TEXT, _WEIGHT, _PARAM, _GIVE_UP = range(6)
-_TEXT_MOVES = {"TEXT": (_TEXT, "text"), "WEIGHT": (_WEIGHT, "text"), "PARAM": (_PARAM, "params")}
+(
+    _SKIP,
+    _IMAGE,
+    _TEXT,
+    _WEIGHT,
+    _PARAM,
+    _OPEN,  # `{`: a permutation group starts
+    _OPTION_TEXT,
+    _COMMA,
+    _CLOSE,  # `}` inside a group: it ends
+    _STRAY,  # `}` outside any group
+    _TAIL,  # values after a group or a stray `}` in the parameters
+    _GIVE_UP,
+) = range(12)
+_TEXT_MOVES = {
+    "TEXT": (_TEXT, "text"),
+    "WEIGHT": (_WEIGHT, "text"),
+    "PARAM": (_PARAM, "params"),
+    "LBRACE": (_OPEN, "options"),
+    "RBRACE": (_STRAY, "text"),
+}
 _MOVES: dict[str, dict[str, tuple[int, str]]] = {
     "start": {"IMAGE": (_IMAGE, "images"), **_TEXT_MOVES},
     "images": {"IMAGE": (_IMAGE, "images"), **_TEXT_MOVES},
     "text": _TEXT_MOVES,
-    "params": {"PARAM": (_PARAM, "params")},
+    "params": {
+        "PARAM": (_PARAM, "params"),
+        "LOOSE_PARAM": (_PARAM, "params"),
+        "VALUE_TAIL": (_TAIL, "params"),
+        "LBRACE": (_OPEN, "options"),
+        "RBRACE": (_STRAY, "params"),
+    },
+    "options": {
+        "OPTION_TEXT": (_OPTION_TEXT, "options"),
+        "COMMA": (_COMMA, "options"),
+        "LBRACE": (_OPEN, "options"),
+        "RBRACE": (_CLOSE, "options"),  # the phase after it is the group's surroundings
+    },
 }
+_PHASE_INDEX = {name: index for index, name in enumerate(_MOVES)}
+# The phase the scanner is in after a group that opened in each phase (the generator
+# checks that Lark's parser agrees: tools/gen_scanner.py, PHASES).
+_AFTER_GROUP = tuple(
+    _PHASE_INDEX[after]
+    for after in {
+        "start": "text",
+        "images": "text",
+        "text": "text",
+        "params": "params",
+        "options": "options",
+    }.values()
+)
+_TEXT_PHASE, _PARAMS_PHASE, _OPTIONS_PHASE = (
+    _PHASE_INDEX[n] for n in ("text", "params", "options")
+)
 
 _Match = Callable[[str, int], "re.Match[str] | None"]
 _Step = tuple[_Match, int, int]  # (pattern.match, action, next phase index)
@@ -90,7 +125,7 @@ def compile_tables(
     Takes the tables as arguments so that the tests can build a scanner from altered
     tables and check that the differential tests catch it.
     """
-    names = list(_MOVES)
+    names = list(_PHASE_INDEX)
     compiled = {name: re.compile(p).match for name, p in patterns.items()}
     steps: list[tuple[_Step, ...]] = []
     may_end: list[bool] = []
@@ -116,43 +151,137 @@ _HEAD = re.compile(rf"\s*({tables.SUB_PATTERNS['MARKER']})({tables.SUB_PATTERNS[
 _VALUES = re.compile(tables.SUB_PATTERNS["VALUE"]).finditer
 
 
-def _parameter(token: str, base: int) -> Parameter | None:
-    """The node of one PARAM token at ``base``; ``None`` for an unusual marker or name."""
+# A PARAM token's parts relative to the token: the whitespace skipped before the marker,
+# the marker and its style, the name and where it ends, each value (start, end, text),
+# the table row and the parsed value. Everything in it is immutable.
+_Shape = tuple[
+    int, str, MarkerStyle, str, int, int, tuple[tuple[int, int, str], ...], ParamSpec | None, object
+]
+
+
+def _split(token: str) -> _Shape | None:
     head = _HEAD(token)
-    if head is None:
+    if head is None:  # pragma: no cover - a PARAM token starts with MARKER NAME
         return None
     marker, name = head.group(1, 2)
-    if marker != "--" or not name:
-        return None  # bare or malformed markers: Lark and the syntax rules decide
-    skip = head.start(1)  # the whitespace before the marker is not the parameter's
     name_end = head.end()
-    values: list[Value] = []
-    words: list[str] = []
-    for m in _VALUES(token, name_end):
-        word = m.group()
-        words.append(word)
-        values.append(Value(Span(base + m.start(), base + m.end()), word))
-    spec = lookup(name)
+    values = tuple((m.start(), m.end(), m.group()) for m in _VALUES(token, name_end))
+    spec = lookup(name) if name else None
+    value = None if spec is None else parse_value(spec, [v[2] for v in values])
+    style = marker_style(marker)
+    return (head.start(1), marker, style, name, head.start(2), name_end, values, spec, value)
+
+
+# Parameter tokens repeat across the prompts of a dataset (`--ar 16:9`, `--v 7`): their
+# split and parsed value are kept, keyed by the token text. Bounded in entries and in
+# token length, and it holds only immutable values, so a caller cannot observe it except
+# as speed.
+_memo_split = functools.lru_cache(maxsize=4096)(_split)
+_MEMO_MAX_CHARS = 200
+
+
+def forget_parameter_tokens() -> None:
+    """Empty the memo of parameter tokens (benchmarks measure a first pass with it)."""
+    _memo_split.cache_clear()
+
+
+def _parameter(token: str, base: int) -> Parameter | None:
+    """The node of one PARAM (or LOOSE_PARAM) token at ``base``, as Lark's transformer
+    builds it for a parameter without braces."""
+    shape = _memo_split(token) if len(token) <= _MEMO_MAX_CHARS else _split(token)
+    if shape is None:  # pragma: no cover - see _split
+        return None
+    skip, marker, style, name, name_start, name_end, words, spec, value = shape
+    values = tuple([Value(Span(base + start, base + end), word) for start, end, word in words])
     return Parameter(
         span=Span(base + skip, values[-1].span.end if values else base + name_end),
         raw=token[skip:] if skip else token,
         marker=marker,
-        marker_style=MarkerStyle.DOUBLE_HYPHEN,
+        marker_style=style,
         name=name,
-        name_span=Span(base + head.start(2), base + name_end),
+        name_span=Span(base + name_start, base + name_end),
+        spec=spec,
+        values=values,
+        value=value,
+    )
+
+
+# What follows a parameter's own token: a permutation, a stray `}`, or a VALUE_TAIL
+# token (its position and text).
+_Tail = Permutation | StrayBrace | tuple[int, str]
+
+
+def _parameter_with_tails(token: str, base: int, tails: list[_Tail], text: str) -> Parameter:
+    """The node of a parameter followed by groups, stray braces or more values, as
+    Lark's transformer builds it (``mjprompt.parser._Builder.finish``)."""
+    shape = _split(token)
+    assert shape is not None  # the token was taken by _parameter first
+    skip, marker, style, name, name_start, name_end, words, spec, _value = shape
+    values: list[ValuePart] = [
+        Value(Span(base + start, base + end), word) for start, end, word in words
+    ]
+    for tail in tails:
+        if isinstance(tail, tuple):
+            at, tail_text = tail
+            values.extend(
+                Value(Span(at + m.start(), at + m.end()), m.group()) for m in _VALUES(tail_text)
+            )
+        else:
+            values.append(tail)
+    start = base + skip
+    end = values[-1].span.end if values else base + name_end
+    parsed = None
+    if spec is not None and all(v.__class__ is Value for v in values):
+        parsed = parse_value(spec, [v.raw for v in values if isinstance(v, Value)])
+    return Parameter(
+        span=Span(start, end),
+        raw=text[start:end],
+        marker=marker,
+        marker_style=style,
+        name=name,
+        name_span=Span(base + name_start, base + name_end),
         spec=spec,
         values=tuple(values),
-        value=None if spec is None else parse_value(spec, words),
+        value=parsed,
     )
+
+
+class _Group:
+    """A permutation group being scanned: where its `{` starts, its options so far, the
+    parts of the current option, where an empty option would stand, and the phase after
+    the group."""
+
+    __slots__ = ("after", "empty_at", "options", "parts", "start")
+
+    def __init__(self, start: int, end: int, after: int) -> None:
+        self.start = start
+        self.options: list[Option] = []
+        self.parts: list[OptionText | Permutation] = []
+        self.empty_at = end
+        self.after = after
+
+    def close_option(self) -> None:
+        parts = tuple(self.parts)
+        # An empty option has no token of its own: it stands after `{` or `,`.
+        span = (
+            Span(parts[0].span.start, parts[-1].span.end)
+            if parts
+            else Span(self.empty_at, self.empty_at)
+        )
+        self.options.append(Option(span, parts))
+        self.parts = []
 
 
 def scan(text: str) -> Prompt | None:
     """The prompt's AST, or ``None`` when the text is not of the shape the scanner takes."""
-    if _unsure(text):
-        return None
     images: list[ImageRef] = []
     parts: list[TextPart] = []
     params: list[Parameter] = []
+    groups: list[_Group] = []  # the permutation groups open at this point, outermost first
+    # The tails of parameters (by index), and the last parameter token and its position.
+    tails: dict[int, tuple[str, int, list[_Tail]]] = {}
+    param_token = ""
+    param_base = 0
     phase = 0
     pos = 0
     size = len(text)
@@ -170,7 +299,9 @@ def scan(text: str) -> Prompt | None:
         if action == _TEXT:
             parts.append(TextChunk(Span(pos, end), m.group()))
         elif action == _PARAM:
-            param = _parameter(m.group(), pos)
+            param_token = m.group()
+            param_base = pos
+            param = _parameter(param_token, pos)
             if param is None:
                 return None
             params.append(param)
@@ -178,8 +309,47 @@ def scan(text: str) -> Prompt | None:
             images.append(ImageRef(Span(pos, end), m.group()))
         elif action == _WEIGHT:
             parts.append(Weight(Span(pos, end), m.group()))
+        elif action != _SKIP:
+            # Braces: rare, so kept out of the common path above.
+            tail: _Tail | None = None
+            if action == _OPTION_TEXT:
+                groups[-1].parts.append(OptionText(Span(pos, end), m.group()))
+            elif action == _OPEN:
+                groups.append(_Group(pos, end, _AFTER_GROUP[phase]))
+            elif action == _COMMA:
+                group = groups[-1]
+                group.close_option()
+                group.empty_at = end
+            elif action == _CLOSE:
+                group = groups.pop()
+                group.close_option()
+                perm = Permutation(Span(group.start, end), tuple(group.options), True)
+                pos = end
+                phase = group.after
+                if phase == _OPTIONS_PHASE:
+                    groups[-1].parts.append(perm)
+                elif phase == _TEXT_PHASE:
+                    parts.append(perm)
+                else:
+                    tail = perm
+            elif action == _STRAY:
+                if phase == _PARAMS_PHASE:
+                    tail = StrayBrace(Span(pos, end))
+                else:
+                    parts.append(StrayBrace(Span(pos, end)))
+            elif action == _TAIL:
+                tail = (pos, m.group())
+            if tail is not None:
+                index = len(params) - 1
+                if index not in tails:
+                    tails[index] = (param_token, param_base, [])
+                tails[index][2].append(tail)
+            if action == _CLOSE:
+                continue
         phase = step[2]
         pos = end
     if not _MAY_END[phase]:
         return None
+    for index, (token, base, more) in tails.items():
+        params[index] = _parameter_with_tails(token, base, more, text)
     return Prompt(text, tuple(images), tuple(parts), tuple(params))

@@ -30,8 +30,13 @@ def test_plain_prompt_check_imports_neither_lark_nor_the_client() -> None:
     assert _loaded("a lighthouse at dusk --ar 16:9 --stylize 250") == set()
 
 
+def test_a_permutation_prompt_imports_neither() -> None:
+    assert _loaded("a {red, blue} bird --ar {1:1, 2:3}") == set()
+
+
 def test_a_prompt_the_scanner_declines_loads_lark_only() -> None:
-    assert _loaded("a {red, blue} bird --ar 16:9") == {"lark"}
+    # An unclosed `{`: Lark's error handler closes it (the scanner does not recover).
+    assert _loaded("a {red, blue bird --ar 16:9") == {"lark"}
 
 
 def test_import_mjprompt_and_lint_stay_lark_free() -> None:

@@ -38,25 +38,81 @@ def test_the_common_shape_is_taken_and_equals_lark(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "a {red, blue} bird",  # braces
-        "a } bird",
         "a \\{ bird",  # escapes
+        "a cat \\",
         "a cat -- the dog",  # a bare marker in prose
         "a cat --- the dog",
         "a cat - - ar 1",
         "a cat -5 degrees",
         "a cat--ar 16:9",  # `--` inside a word
         "a cat \u2014ar 16:9",  # em dash marker
-        "a cat \u2013 the dog",  # en dash
+        "a cat --ar 1 \u2013q 2",  # en dash, a loose marker in the parameter block
+        "a cat --ar 1 - - q 2",
+        "a cat \u2013 the dog",  # en dash in prose
         "a cat \u2212ar 1",  # minus sign
         "a cat \u2010ar 1",  # hyphen lookalike
         "a cat \uff0dar 1",  # fullwidth hyphen-minus
         "a cat --",
+        "a cat -- --ar 1:1",
         "a cat --1",
+        "a cat ---ar 2:3 --v 7",
     ],
 )
-def test_unusual_text_is_left_to_lark(text: str) -> None:
+def test_markers_and_escapes_are_taken_and_equal_lark(text: str) -> None:
+    prompt = scan(text)
+    assert prompt is not None
+    assert prompt == lark_parse(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a {red, blue} bird",
+        "a } bird",
+        "a cat --ar {1:1, 2:3}",
+        "a cat --ar {1:1, 2:3}px 5 } x --v 7",
+        "{}",
+        "{,}",
+        " { , a } ",
+        "{a, {b, c}, } d {e\\, f}",
+        "https://x.png {a, b} c",
+        "a --no {red, {dark, light} blue}, green --v 7",
+        "a --ar 1:1 }x y --v 7",
+        "a -- –q {1, 2}",
+    ],
+)
+def test_braces_are_taken_and_equal_lark(text: str) -> None:
+    prompt = scan(text)
+    assert prompt is not None
+    assert prompt == lark_parse(text)
+
+
+@pytest.mark.parametrize("text", ["a {red, blue", "a {", "--ar {1:1, {2:3}", "{{}"])
+def test_an_unclosed_group_is_left_to_lark(text: str) -> None:
     assert scan(text) is None
+
+
+def test_marker_styles_are_larks() -> None:
+    prompt = scan("a cat \u2014ar 1:1 ---v 7 \u2013q 2 \u2212s 5 - - c 3")
+    assert prompt is not None
+    assert [p.marker_style for p in prompt.params] == [
+        MarkerStyle.EM_DASH,
+        MarkerStyle.TRIPLE,
+        MarkerStyle.EN_DASH,
+        MarkerStyle.MINUS,
+        MarkerStyle.SPACED,
+    ]
+    assert prompt == lark_parse(prompt.source)
+
+
+def test_a_repeated_parameter_token_gives_equal_nodes_at_each_place() -> None:
+    # The per-token memo keeps the split, never the positions.
+    first = scan("a cat --ar 16:9")
+    second = scan("a small cat --ar 16:9")
+    assert first is not None and second is not None
+    assert first.params[0].span.start + 6 == second.params[0].span.start
+    assert second == lark_parse("a small cat --ar 16:9")
+    assert first.params[0].value == second.params[0].value
 
 
 def test_nodes_carry_positions_and_marker_style() -> None:

@@ -1,0 +1,112 @@
+"""Compare source trees (or revisions) of mjprompt on the corpus, as ratios to the floor.
+
+    python bench/ab.py HEAD~2 HEAD            # git revisions of this repository
+    python bench/ab.py /path/a/src /path/b/src --rounds 5
+
+Each tree is measured in its own fresh interpreter (two versions of a package cannot
+share one), alternating tree by tree, round by round; each process also times the regex
+split (bench/floor.py) over the same prompts, so every figure is a ratio to the floor of
+its own process and load changes between processes cancel out. The best ratio of each
+tree over the rounds is reported. This is how the per-candidate table of
+``bench/README.md`` was measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from workloads import CORPUS
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+
+PROBE = r"""
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+from floor import regex_split
+from workloads import load_corpus
+import mjprompt
+from mjprompt.parsing import parse_lenient
+
+prompts = load_corpus()
+repeat = int(sys.argv[2])
+for p in prompts:
+    mjprompt.lint(p)
+
+def rate(func):
+    best = 0.0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for p in prompts:
+            func(p)
+        best = max(best, len(prompts) / (time.perf_counter() - start))
+    return best
+
+floor = rate(regex_split)
+parse = rate(parse_lenient)
+lint = rate(mjprompt.lint)
+floor = max(floor, rate(regex_split))
+print(json.dumps({"parse_vs_regex": parse / floor, "lint_vs_regex": lint / floor}))
+"""
+
+
+def _export(revision: str, into: Path) -> Path:
+    """The ``src`` folder of ``revision`` of this repository, exported under ``into``."""
+    target = into / revision.replace("/", "_").replace("~", "-")
+    target.mkdir(parents=True)
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", revision, "src"], capture_output=True, check=True
+    )
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True)
+    return target / "src"
+
+
+def measure(src: Path, repeat: int) -> dict[str, float]:
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(BENCH), str(repeat)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    answer: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return answer
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    ap.add_argument("trees", nargs="+", help="git revisions, or paths of src folders")
+    ap.add_argument("--rounds", type=int, default=4)
+    ap.add_argument("--repeat", type=int, default=3, help="passes over the corpus per process")
+    args = ap.parse_args(argv)
+    if not CORPUS.is_file():
+        print(f"corpus not found at {CORPUS}", file=sys.stderr)
+        return 0
+    with tempfile.TemporaryDirectory(prefix="mjprompt-ab-") as tmp:
+        sources = {
+            name: Path(name) if Path(name).is_dir() else _export(name, Path(tmp))
+            for name in args.trees
+        }
+        best: dict[str, dict[str, float]] = {name: {} for name in sources}
+        for _ in range(args.rounds):
+            for name, src in sources.items():
+                for key, value in measure(src, args.repeat).items():
+                    best[name][key] = max(best[name].get(key, 0.0), value)
+    first = args.trees[0]
+    print(f"{'tree':32}{'parse x regex':>15}{'lint x regex':>14}{'lint vs first':>15}")
+    for name, row in best.items():
+        gain = row["lint_vs_regex"] / best[first]["lint_vs_regex"]
+        print(f"{name:32}{row['parse_vs_regex']:>15.3f}{row['lint_vs_regex']:>14.3f}{gain:>15.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,74 @@
+"""The base of the AST nodes and of ``Span``: small immutable ``__slots__`` classes.
+
+A parse builds several nodes per token, so their constructor is on the hot path. An
+attrs frozen class sets each field through ``object.__setattr__``; these classes set
+them through the slots' own descriptors (fetched once with :func:`setters`), which is
+about a third cheaper, and need no class generation at import (cold start). Assigning
+or deleting a field afterwards raises, as on an attrs frozen class.
+
+Equality compares the class and the fields (a ``TextChunk`` never equals a ``Value``
+with the same span and text); hashing, ``repr`` (``Name(field=value, ...)``, as attrs
+writes it) and pickling (``__reduce__``: a constructor call, which ``check --jobs``
+uses to send results between processes) go by the fields in ``__slots__`` order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from operator import attrgetter
+from typing import Any, ClassVar
+
+__all__ = ["Immutable", "setters"]
+
+
+class Immutable:
+    """Fields are the names in ``__slots__`` (a subclass's own, after its bases')."""
+
+    __slots__ = ()
+    _fields: ClassVar[tuple[str, ...]] = ()
+    # The fields' values as a tuple (an attrgetter: called with the instance).
+    _get: ClassVar[attrgetter[tuple[Any, ...]]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        fields: list[str] = []
+        for klass in reversed(cls.__mro__):
+            fields.extend(klass.__dict__.get("__slots__", ()))
+        cls._fields = tuple(fields)
+        if len(fields) < 2:  # attrgetter of one name returns the value, not a tuple
+            raise TypeError(f"{cls.__name__}: an Immutable has at least two fields")
+        cls._get = attrgetter(*fields)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable (cannot set {name!r})")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable (cannot delete {name!r})")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        get = self._get
+        return get(self) == get(other)
+
+    def __ne__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        get = self._get
+        return get(self) != get(other)
+
+    def __hash__(self) -> int:
+        return hash((self.__class__, self._get(self)))
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
+        return f"{type(self).__name__}({fields})"
+
+    def __reduce__(self) -> tuple[type[Immutable], tuple[Any, ...]]:
+        return self.__class__, self._get(self)
+
+
+def setters(cls: type, *names: str) -> tuple[Callable[[Any, Any], None], ...]:
+    """The slot descriptors' ``__set__`` of ``names`` on ``cls``, for its ``__init__``
+    (they also set the field on instances of subclasses)."""
+    return tuple(cls.__dict__[name].__set__ for name in names)
