@@ -152,6 +152,10 @@ class Rule:
     severities: Mapping[str, Severity]  # profile -> severity; absent = does not run
     fix: str | None  # "safe", "unsafe", "safe/unsafe" or None
     variants: tuple[Variant, ...] = ()  # findings whose severity differs
+    # The rule reports a flag the evolink API strips from the prompt (a speed flag, the
+    # version it locks): build_payload and the strict sandbox, which strip it too, do not
+    # count such a finding on a stripped token against the prompt.
+    api_strips: bool = False
 
     def possible(self, profile: str) -> tuple[Severity, ...]:
         """Every severity a finding of this rule can have in ``profile`` (most severe
@@ -203,11 +207,13 @@ def rule(
     midjourney: Severity | None,
     fix: str | None = None,
     variants: Iterable[Variant] = (),
+    api_strips: bool = False,
 ) -> Callable[[RuleFunc], RuleFunc]:
     """Register a rule function under a unique code and kebab-case name.
 
     ``evolink`` / ``midjourney`` are the rule's severity per profile (None: the rule does
-    not run there); ``variants`` the findings that override it (:class:`Variant`).
+    not run there); ``variants`` the findings that override it (:class:`Variant`);
+    ``api_strips``: the rule reports a flag the evolink API strips (see :class:`Rule`).
     """
 
     def register(func: RuleFunc) -> RuleFunc:
@@ -226,7 +232,7 @@ def rule(
         for v in declared:
             if not set(v.severities) <= set(severities):
                 raise ValueError(f"rule {code}: a variant in a profile the rule does not run in")
-        REGISTRY[code] = Rule(code, name, func, severities, fix, declared)
+        REGISTRY[code] = Rule(code, name, func, severities, fix, declared, api_strips)
         return func
 
     return register

@@ -14,6 +14,7 @@ from typing import TypeAlias, TypeVar
 
 import attrs
 
+from .. import evolink
 from ..ast import (
     ImageRef,
     MarkerStyle,
@@ -174,7 +175,7 @@ _LOCAL_PATH = bit(LOCAL_PATH)
 _V7_BIT = bit(V7)
 _OTHER_VERSION = bit(OTHER_VERSION)
 _SEALED = True
-V7_TEXTS = ("7", "7.0")  # the `--v` values that select V7
+V7_TEXTS = evolink.LOCKED_VERSION_TEXTS  # the `--v` values that select V7 (the lock)
 _SHORTEST_LIMIT = 6000  # the midjourney profile's length limit; MJ209 looks at half
 MAX_ASPECT = 14  # V7: at most 14:1 either way (v7-syntax.md §1)
 MAX_IMAGES = 20  # image prompts, evolink only (v7-syntax.md D7)

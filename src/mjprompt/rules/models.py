@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 
+from .. import evolink
 from ..ast import Value
 from ..diagnostics import Span
 from .base import Context, Report, delete_token, replace, rule
@@ -29,7 +30,7 @@ def _version_text(values: tuple[object, ...]) -> str:
 
 
 @triggers(V7)
-@rule("MJ401", "redundant-version", evolink=W, midjourney=None, fix="safe")
+@rule("MJ401", "redundant-version", evolink=W, midjourney=None, fix="safe", api_strips=True)
 def redundant_version(ctx: Context) -> Iterator[Report]:
     """`--v 7` in a prompt for the evolink API (evolink only).
 
@@ -190,8 +191,8 @@ def unsupported_in_profile(ctx: Context) -> Iterator[Report]:
         yield Report(p.span, f"{flag(p.spec, p.name)} is not supported by the evolink API")
 
 
-@triggers("draft", "fast", "turbo")
-@rule("MJ408", "speed-flag", evolink=W, midjourney=None, fix="safe")
+@triggers(*evolink.STRIPPED_SPEED_FLAGS)
+@rule("MJ408", "speed-flag", evolink=W, midjourney=None, fix="safe", api_strips=True)
 def speed_flag(ctx: Context) -> Iterator[Report]:
     """`--fast`, `--turbo` or `--draft` in a prompt for the evolink API (evolink only).
 
@@ -203,7 +204,7 @@ def speed_flag(ctx: Context) -> Iterator[Report]:
 
     Fix (safe): delete the flag (pass `speed=` to `build_payload` instead).
     """
-    for name in ("draft", "fast", "turbo"):
+    for name in evolink.STRIPPED_SPEED_FLAGS:
         for p in ctx.by_canonical.get(name, ()):
             yield Report(
                 p.span,
@@ -213,7 +214,7 @@ def speed_flag(ctx: Context) -> Iterator[Report]:
 
 
 @triggers(*itertools.combinations(EVOLINK_SPEEDS, 2))  # two of them
-@rule("MJ409", "conflicting-speeds", evolink=E, midjourney=E)
+@rule("MJ409", "conflicting-speeds", evolink=E, midjourney=E, api_strips=True)
 def conflicting_speeds(ctx: Context) -> Iterator[Report]:
     """Two different speed modes in one prompt (`--relax --turbo`).
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from .. import evolink
 from ..ast import TextChunk, Value, Weight
 from ..diagnostics import Edit, Fix, Span
 from ..expand import DEFAULT_LIMIT, MAX_NESTING, count_expansions, group_count, nesting_depth
@@ -39,7 +40,7 @@ _LOCAL_PATH = re.compile(
 
 __all__ = ["LENGTH_LIMITS", "MAX_IMAGES"]
 
-LENGTH_LIMITS = {"evolink": 8192, "midjourney": 6000}  # v7-syntax.md §2.9, D8
+LENGTH_LIMITS = {"evolink": evolink.MAX_PROMPT_LENGTH, "midjourney": 6000}  # v7-syntax.md §2.9, D8
 
 
 @triggers(NO_TEXT)
