@@ -230,6 +230,7 @@ def _diag(code: str, rule: str, message: str, span: Span) -> Diagnostic:
 class _Plan:
     prompt: str  # the text to send
     speed: str | None
+    removed: tuple[Span, ...]  # spans of the tokens removed (in the user's text)
     diagnostics: tuple[Diagnostic, ...]  # errors that refuse the prompt
 
 
@@ -284,7 +285,7 @@ def _plan(text: str, speed: str | None) -> _Plan:
             _diag(EMPTY_PROMPT, "empty-prompt", "nothing is left to send", Span(0, len(text)))
         )
     found.sort(key=lambda d: (d.span.start, d.span.end, d.code))
-    return _Plan(sent, effective, tuple(found))
+    return _Plan(sent, effective, tuple(p.span for p in stripped.removed), tuple(found))
 
 
 def _check_speed(speed: object) -> str | None:

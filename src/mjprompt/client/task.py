@@ -109,7 +109,7 @@ class TaskErrorInfo:
         if not isinstance(data, Mapping):
             return None
         return cls(
-            code=_str(data.get("code")) or "unknown_error",
+            code=_str(data.get("code")) or evolink.TaskErrorCode.UNKNOWN_ERROR,
             message=_str(data.get("message")) or "",
             type=_str(data.get("type")),
             suggestion=_str(data.get("suggestion")),

@@ -35,7 +35,7 @@ from .. import evolink
 from . import contract
 from .callbacks import CallbackDispatcher
 from .config import STRICT, SandboxConfig
-from .envelope import ApiError, Endpoint, http_error
+from .envelope import ApiError, Endpoint, http_error, invalid_request
 from .jsonbody import BodyError, parse_json
 from .png import image_size, render_image
 from .recording import CallbackAttempt, Log
@@ -139,7 +139,7 @@ class SandboxApp:
             return json_response(
                 {
                     "service": "mjprompt sandbox",
-                    "emulates": "evolink.ai mj-v7",
+                    "emulates": f"evolink.ai {evolink.MODEL}",
                     "behaviour": self.config.behaviour,
                     "endpoints": [
                         f"POST {GENERATIONS}",
@@ -195,7 +195,7 @@ class SandboxApp:
         try:
             payload = parse_json(raw or b"")
         except BodyError as e:  # G02, E03
-            raise http_error(400, Endpoint.GENERATION, f"Invalid request parameters: {e}") from None
+            raise invalid_request(str(e)) from None
         invalid: str | None = None
         if strict:
             checked = validate(
@@ -211,11 +211,8 @@ class SandboxApp:
         key = headers.get(evolink.IDEMPOTENCY_HEADER.lower())
         # I02: what evolink's own client sends (evolink-api.md §6.2)
         if strict and key is not None and not evolink.IDEMPOTENCY_KEY.match(key):
-            raise http_error(
-                400,
-                Endpoint.GENERATION,
-                f"Invalid request parameters: {evolink.IDEMPOTENCY_HEADER} must be "
-                f"{evolink.IDEMPOTENCY_KEY_RULE}",
+            raise invalid_request(
+                f"{evolink.IDEMPOTENCY_HEADER} must be {evolink.IDEMPOTENCY_KEY_RULE}",
                 param=evolink.IDEMPOTENCY_HEADER,
             )
         if key is not None and not key:

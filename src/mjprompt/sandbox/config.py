@@ -78,7 +78,7 @@ class SandboxConfig:
     )
     image_long_side: int = attrs.field(default=64, validator=_long_side)
     # The task error code of a prompt containing the bare `sandbox-fail` marker.
-    fail_code: str = "generation_failed_no_content"
+    fail_code: str = evolink.TaskErrorCode.GENERATION_FAILED_NO_CONTENT
     # Accept http(s) callback URLs to 127.0.0.1 / ::1 / localhost (tests need them);
     # every other URL still goes through the library's callback_url rule.
     allow_loopback_callbacks: bool = False

@@ -31,7 +31,7 @@ import attrs
 
 from .. import evolink
 from ..callbacks import callback_url_problem
-from .envelope import ApiError, Endpoint, http_error
+from .envelope import ApiError, invalid_request
 
 __all__ = [
     "MAX_CALLBACK_URL",
@@ -76,7 +76,7 @@ class Request:
 
 def _bad(detail: str) -> ApiError:
     # G11/G12: the documented 400 row, its message followed by what is wrong; no `param`.
-    return http_error(400, Endpoint.GENERATION, f"Invalid request parameters: {detail}")
+    return invalid_request(detail)
 
 
 def _json_type(value: object) -> str:

@@ -13,7 +13,7 @@ import attrs
 
 from .. import evolink
 
-__all__ = ["ApiError", "Endpoint", "http_error"]
+__all__ = ["ApiError", "Endpoint", "http_error", "invalid_request"]
 
 
 class Endpoint:
@@ -99,3 +99,9 @@ def http_error(
         return ApiError(status, row.code, row.type, message or row.message, param, headers)
     code, kind, stock = _GATEWAY.get(status) or ("http_error", "api_error", f"HTTP {status}")
     return ApiError(status, code, kind, message or stock, param, headers)
+
+
+def invalid_request(detail: str, *, param: str | None = None) -> ApiError:
+    """The documented 400 of the generation endpoint, its message followed by ``detail``."""
+    stock = evolink.GENERATION_ERRORS[400].message
+    return http_error(400, Endpoint.GENERATION, f"{stock}: {detail}", param=param)

@@ -230,7 +230,7 @@ def task_from_prompt(
             seed,
             aspect,
             Outcome.FAIL,
-            "invalid_parameters",
+            evolink.TaskErrorCode.INVALID_PARAMETERS,
             0,
             invalid,
             credits_reserved=credits,
@@ -243,7 +243,7 @@ def task_from_prompt(
         elif word == "never":
             outcome = Outcome.NEVER
         elif word == "cancel":
-            outcome, error_code = Outcome.CANCEL, "request_cancelled"
+            outcome, error_code = Outcome.CANCEL, evolink.TaskErrorCode.REQUEST_CANCELLED
         elif word == "images" and arg is not None and arg.isdigit():
             count = min(evolink.MAX_RESULTS, int(arg))
     return SandboxTask(

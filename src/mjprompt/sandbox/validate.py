@@ -29,7 +29,7 @@ from ..lint import lint
 from ..parsing import parse_lenient
 from ..payload import delete_params, strip_api_flags
 from .contract import is_loopback_url
-from .envelope import ApiError, Endpoint, http_error
+from .envelope import ApiError, invalid_request
 
 __all__ = ["MAX_PROMPT_LENGTH", "SPEEDS", "GenerationRequest", "validate"]
 
@@ -49,9 +49,7 @@ class GenerationRequest:
 
 
 def _bad(message: str, param: str | None) -> ApiError:
-    return http_error(
-        400, Endpoint.GENERATION, f"Invalid request parameters: {message}", param=param
-    )
+    return invalid_request(message, param=param)
 
 
 def _where(text: str, offset: int) -> str:
