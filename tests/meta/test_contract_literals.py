@@ -24,6 +24,7 @@ Generated modules are scanned too: ``client/_sync.py`` is made from ``_async.py`
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -43,6 +44,16 @@ SUBSTRINGS: dict[str, str] = {
     evolink.BASE_URL.split("//")[1]: "the API host (evolink.BASE_URL)",
     "{16,96}": "the Idempotency-Key pattern (evolink.IDEMPOTENCY_KEY)",
     evolink.IDEMPOTENCY_KEY_RULE: "the Idempotency-Key rule (evolink.IDEMPOTENCY_KEY_RULE)",
+}
+
+# Numbers written inside messages ("at most 8192 characters").
+NUMBER_WORDS: dict[re.Pattern[str], str] = {
+    re.compile(rf"(?<!\d){evolink.MAX_PROMPT_LENGTH}(?!\d)"): (
+        "the prompt length limit in a message (evolink.MAX_PROMPT_LENGTH)"
+    ),
+    re.compile(rf"(?<!\d){evolink.LINK_LIFETIME_HOURS} ?(?:h\b|hours)"): (
+        "the link lifetime in a message (evolink.LINK_LIFETIME_HOURS)"
+    ),
 }
 
 MESSAGES: dict[str, str] = {
@@ -199,6 +210,9 @@ def scan(source: str, path: str) -> list[Retyped]:
                 for text, why in SUBSTRINGS.items():
                     if text in value:
                         report(node, value, why)
+                for pattern, why in NUMBER_WORDS.items():
+                    if pattern.search(value):
+                        report(node, value, why)
                 for text, why in MESSAGES.items():
                     if value.startswith(text):
                         report(node, value, why)
@@ -269,6 +283,8 @@ status: str = "pending"
 task = Task(id, status=raw or "pending")
 body = {"status": "completed", "id": "task-unified-1-x"}
 message = f"Invalid or expired token: {detail}"
+too_long = "a prompt has at most 8192 characters"
+expired = f"{url}: result links are valid for 24 hours"
 FIELDS = frozenset({"model", "prompt", "model_params", "callback_url"})
 """
 
@@ -279,6 +295,7 @@ EVENTS = ("submitting", "created", "failed", "saved")  # a journal's words, one 
 label = "failed"
 mode = "fast"
 count = 8191
+sizes = "81920 bytes, 124 hours"
 UTF8_TWO_BYTES = 0x800  # 2048, written as the bound it is
 name = "model"
 pair = ("model", "seed")

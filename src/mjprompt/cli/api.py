@@ -291,7 +291,8 @@ def _read_stdin_prompt() -> str:
         data = buffer.read(MAX_LINE_BYTES + 1)
     if len(data) > MAX_LINE_BYTES:
         raise UsageError(
-            f"<stdin>: longer than {MAX_LINE_BYTES} bytes; a prompt has at most 8192 characters"
+            f"<stdin>: longer than {MAX_LINE_BYTES} bytes; a prompt has at most "
+            f"{evolink.MAX_PROMPT_LENGTH} characters"
         )
     try:
         prompt = data.decode("utf-8-sig")
