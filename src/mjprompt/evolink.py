@@ -1,7 +1,13 @@
 """The evolink ``mj-v7`` wire contract, in one place (issue 18 item 1, started by issue 20).
 
-This module holds facts about the API, not behaviour: the model id, the endpoint paths,
-the speeds, the **cost model** (credits per call and what multiplies them, each value
+This module holds facts about the API, not behaviour, and is the only module that
+writes them (``tests/meta/test_contract_literals.py`` fails when another ``src`` module
+types one again): the model id, the base URL and endpoint paths, the request fields, the
+prompt and callback URL length limits, the speeds, which prompt flags the API strips and
+the version lock, the task-id prefix, the Idempotency-Key header and pattern, the task
+statuses (documented, terminal, failed, in progress), the documented error tables of the
+three endpoints and the task error codes, the result count and the result links'
+lifetime; and the **cost model** (credits per call and what multiplies them, each value
 labelled with its source and whether that source is the documentation or secondary),
 and pure functions over the documented bodies:
 
