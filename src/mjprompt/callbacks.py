@@ -28,6 +28,8 @@ from urllib.parse import parse_qsl, urlencode
 
 import attrs
 
+from . import evolink
+
 if TYPE_CHECKING:
     from .client.task import Task
 
@@ -43,7 +45,7 @@ __all__ = [
     "verify_callback_url",
 ]
 
-MAX_CALLBACK_URL_LENGTH = 2048
+MAX_CALLBACK_URL_LENGTH = evolink.MAX_CALLBACK_URL_LENGTH
 # A task object is a few KiB; the client reads API answers up to 1 MiB, and so does this.
 MAX_CALLBACK_BODY_LENGTH = 1024 * 1024
 

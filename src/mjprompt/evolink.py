@@ -1,7 +1,13 @@
 """The evolink ``mj-v7`` wire contract, in one place (issue 18 item 1, started by issue 20).
 
-This module holds facts about the API, not behaviour: the model id, the endpoint paths,
-the speeds, the **cost model** (credits per call and what multiplies them, each value
+This module holds facts about the API, not behaviour, and is the only module that
+writes them (``tests/meta/test_contract_literals.py`` fails when another ``src`` module
+types one again): the model id, the base URL and endpoint paths, the request fields, the
+prompt and callback URL length limits, the speeds, which prompt flags the API strips and
+the version lock, the task-id prefix, the Idempotency-Key header and pattern, the task
+statuses (documented, terminal, failed, in progress), the documented error tables of the
+three endpoints and the task error codes, the result count and the result links'
+lifetime; and the **cost model** (credits per call and what multiplies them, each value
 labelled with its source and whether that source is the documentation or secondary),
 and pure functions over the documented bodies:
 
@@ -33,47 +39,268 @@ import attrs
 __all__ = [
     "BASE_URL",
     "BILLING_RULE",
+    "CANCELLED",
+    "COMPLETED",
     "COST_TABLE",
+    "CREDITS_ERRORS",
     "CREDITS_PATH",
     "DEFAULT_SPEED",
     "DOCUMENTED",
+    "DOCUMENTED_STATUSES",
+    "FAILED",
+    "FAILED_STATUSES",
     "GENERATIONS_PATH",
+    "GENERATION_ERRORS",
+    "IDEMPOTENCY_HEADER",
+    "IDEMPOTENCY_KEY",
+    "IDEMPOTENCY_KEY_RULE",
+    "IDEMPOTENCY_REPLAYED_HEADER",
     "INFERRED",
+    "IN_PROGRESS_STATUSES",
+    "LINK_LIFETIME_HOURS",
+    "LOCKED_VERSION",
+    "LOCKED_VERSION_TEXTS",
+    "MAX_CALLBACK_URL_LENGTH",
     "MAX_PROMPT_LENGTH",
+    "MAX_RESULTS",
     "MODEL",
+    "MODEL_PARAMS_FIELDS",
     "OREF_FACTOR",
+    "PENDING",
+    "PROCESSING",
     "QUALITY_FACTORS",
+    "REQUEST_FIELDS",
     "SECONDARY",
     "SOURCES",
     "SPEEDS",
     "SPEED_CREDITS",
+    "STRIPPED_SPEED_FLAGS",
     "TASKS_PATH",
+    "TASK_ERRORS",
+    "TASK_ID_PREFIX",
+    "TASK_QUERY_ERRORS",
+    "TERMINAL_STATUSES",
     "Balance",
     "CostRow",
     "CreditsErrorResponse",
     "CreditsResponseError",
+    "ErrorRow",
     "Estimate",
     "Factor",
     "MalformedCreditsResponse",
     "Source",
+    "TaskErrorCode",
+    "TaskErrorRow",
     "Usage",
     "estimate_payload",
     "estimate_prompt",
     "format_credits",
+    "is_locked_version",
     "parse_credits_response",
     "parse_usage",
     "weakest_status",
 ]
 
-MODEL = "mj-v7"
+MODEL = "mj-v7"  # ImageGenerationRequest.model enum: the only model this library sends
 BASE_URL = "https://api.evolink.ai"
-GENERATIONS_PATH = "/v1/images/generations"
-TASKS_PATH = "/v1/tasks/"  # + task id
-CREDITS_PATH = "/v1/credits"
-MAX_PROMPT_LENGTH = 8192  # ImageGenerationRequest.prompt maxLength
+GENERATIONS_PATH = "/v1/images/generations"  # POST: create a task
+TASKS_PATH = "/v1/tasks/"  # GET, + task id: query a task
+CREDITS_PATH = "/v1/credits"  # GET: the balance
+REQUEST_FIELDS = ("model", "prompt", "model_params", "callback_url")  # of the POST body
+MODEL_PARAMS_FIELDS = ("speed",)  # of model_params
+MAX_PROMPT_LENGTH = 8192  # ImageGenerationRequest.prompt maxLength, in code points
+MAX_CALLBACK_URL_LENGTH = 2048  # callback_url maxLength
 SPEEDS = ("draft", "fast", "turbo")  # model_params.speed enum
 DEFAULT_SPEED = "fast"  # model_params.speed default
 BILLING_RULE = "per_call"  # usage.billing_rule of mj-v7: one charge per call, not per image
+
+# What the API strips from a prompt (evolink-api.md §1, §7): the speed flags (`--draft`,
+# `--fast`, `--turbo`: the speed travels in `model_params.speed`), and `--v`/`--version`
+# because the endpoint locks the model: a version that *is* the lock is redundant, any
+# other is another model. These are the values that mean V7 (after the trailing
+# punctuation a value can carry is dropped).
+STRIPPED_SPEED_FLAGS = SPEEDS
+LOCKED_VERSION = "7"
+LOCKED_VERSION_TEXTS = (LOCKED_VERSION, LOCKED_VERSION + ".0")
+
+
+def is_locked_version(value: str) -> bool:
+    """Whether ``--v VALUE`` selects the version the endpoint is locked to (V7)."""
+    return value in LOCKED_VERSION_TEXTS
+
+
+# Task ids (`task-unified-<unix>-<suffix>`) and the Idempotency-Key header of the POST.
+TASK_ID_PREFIX = "task-unified-"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+IDEMPOTENCY_REPLAYED_HEADER = "Idempotency-Replayed"
+IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9._-]{16,96}\Z")  # what the gateway accepts
+IDEMPOTENCY_KEY_RULE = "16-96 characters of A-Z a-z 0-9 . _ -"
+
+# Task statuses. The documented enum is pending/processing/completed/failed; callbacks,
+# the error catalogue and vendor code add `cancelled` (evolink-api.md §3.1). `completed`
+# is the only success; every status outside TERMINAL_STATUSES means "not finished".
+PENDING = "pending"
+PROCESSING = "processing"
+COMPLETED = "completed"
+FAILED = "failed"
+CANCELLED = "cancelled"
+DOCUMENTED_STATUSES = frozenset({PENDING, PROCESSING, COMPLETED, FAILED})
+TERMINAL_STATUSES = frozenset({COMPLETED, FAILED, CANCELLED})
+FAILED_STATUSES = frozenset({FAILED, CANCELLED})
+# The in-progress words known by name (the documented two and the vendors' others).
+IN_PROGRESS_STATUSES = frozenset(
+    {PENDING, PROCESSING, "queued", "queueing", "running", "in_progress", "submitted"}
+)
+
+MAX_RESULTS = 4  # images per completed task: 4, possibly fewer (moderation)
+LINK_LIFETIME_HOURS = 24  # how long a result link stays valid (changed from 30 days)
+
+
+# --- the documented error tables (evolink-api.md §4) ----------------------------------
+
+
+@attrs.frozen
+class ErrorRow:
+    """One row of a documented error table: ``{"error": {"code", "type", "message"}}``.
+
+    ``code`` is a string on the generation and task endpoints, the HTTP status as an
+    integer on ``GET /v1/credits``; ``fallback_suggestion`` is documented on some rows
+    of the latter.
+    """
+
+    code: str | int
+    type: str
+    message: str
+    fallback_suggestion: str | None = None
+
+
+# status -> row for POST /v1/images/generations (§4.1)
+GENERATION_ERRORS: dict[int, ErrorRow] = {
+    400: ErrorRow("invalid_request", "invalid_request_error", "Invalid request parameters"),
+    401: ErrorRow("unauthorized", "authentication_error", "Invalid or expired token"),
+    402: ErrorRow(
+        "insufficient_quota",
+        "insufficient_quota",
+        "Insufficient quota. Please top up your account.",
+    ),
+    403: ErrorRow(
+        "model_access_denied",
+        "invalid_request_error",
+        f"Token does not have access to model: {MODEL}",
+    ),
+    429: ErrorRow(
+        "rate_limit_exceeded", "rate_limit_error", "Too many requests, please try again later"
+    ),
+    500: ErrorRow("internal_error", "api_error", "Internal server error"),
+}
+
+# status -> row for GET /v1/tasks/{id} (§4.2)
+TASK_QUERY_ERRORS: dict[int, ErrorRow] = {
+    400: ErrorRow(
+        "invalid_task_id",
+        "invalid_request_error",
+        f"Invalid task ID format, must start with '{TASK_ID_PREFIX}'",
+    ),
+    401: ErrorRow("unauthorized", "authentication_error", "Authentication required"),
+    402: ErrorRow(
+        "quota_exceeded",
+        "insufficient_quota",
+        "Insufficient quota. Please top up your account.",
+    ),
+    403: ErrorRow(
+        "permission_denied",
+        "invalid_request_error",
+        "You don't have permission to access this task",
+    ),
+    404: ErrorRow(
+        "task_not_found", "invalid_request_error", "The requested task could not be found"
+    ),
+    429: ErrorRow("rate_limit_exceeded", "evo_api_error", "Rate limit exceeded"),
+    500: ErrorRow("internal_error", "api_error", "Failed to retrieve task status"),
+}
+
+# status -> row for GET /v1/credits: the same envelope with the HTTP status as an integer
+# code, and a fallback_suggestion on some rows ([CRED]).
+CREDITS_ERRORS: dict[int, ErrorRow] = {
+    400: ErrorRow(400, "invalid_request_error", "Invalid request"),
+    401: ErrorRow(401, "authentication_error", "Invalid or expired token"),
+    403: ErrorRow(403, "permission_error", "Access denied"),
+    429: ErrorRow(429, "rate_limit_error", "Rate limit exceeded", "retry after 60 seconds"),
+    500: ErrorRow(500, "internal_server_error", "Internal server error", "try again later"),
+    502: ErrorRow(502, "upstream_error", "Upstream service error", "try again later"),
+    503: ErrorRow(
+        503,
+        "service_unavailable_error",
+        "Service temporarily unavailable",
+        "retry after 30 seconds",
+    ),
+}
+
+
+class TaskErrorCode:
+    """The ``error.code`` values of a failed task (§4.3)."""
+
+    CONTENT_POLICY_VIOLATION = "content_policy_violation"
+    INVALID_PARAMETERS = "invalid_parameters"
+    IMAGE_PROCESSING_ERROR = "image_processing_error"
+    IMAGE_DIMENSION_MISMATCH = "image_dimension_mismatch"
+    REQUEST_CANCELLED = "request_cancelled"
+    GENERATION_FAILED_NO_CONTENT = "generation_failed_no_content"
+    SERVICE_ERROR = "service_error"
+    GENERATION_TIMEOUT = "generation_timeout"
+    RESOURCE_EXHAUSTED = "resource_exhausted"
+    QUOTA_EXCEEDED = "quota_exceeded"
+    SERVICE_UNAVAILABLE = "service_unavailable"
+    RESOURCE_NOT_FOUND = "resource_not_found"
+    UNKNOWN_ERROR = "unknown_error"
+
+
+@attrs.frozen
+class TaskErrorRow:
+    """One documented task error: its message (title, then advice) and whether the
+    documentation's advice is to retry the same request later (the server-side rows)."""
+
+    message: str
+    retryable: bool
+
+
+_T = TaskErrorCode
+TASK_ERRORS: dict[str, TaskErrorRow] = {
+    _T.CONTENT_POLICY_VIOLATION: TaskErrorRow(
+        "Content policy violation.\nYour request was blocked by safety filters.", False
+    ),
+    _T.INVALID_PARAMETERS: TaskErrorRow(
+        "Invalid parameters.\nThe parameters do not meet the model requirements.", False
+    ),
+    _T.IMAGE_PROCESSING_ERROR: TaskErrorRow(
+        "Image processing error.\nAn input image could not be processed.", False
+    ),
+    _T.IMAGE_DIMENSION_MISMATCH: TaskErrorRow(
+        "Image dimension mismatch.\nResize the image to the requested ratio.", False
+    ),
+    _T.REQUEST_CANCELLED: TaskErrorRow(
+        "Request cancelled.\nThe task was cancelled or interrupted.", False
+    ),
+    _T.GENERATION_FAILED_NO_CONTENT: TaskErrorRow(
+        "Generation failed.\nThe model produced no output.", True
+    ),
+    _T.SERVICE_ERROR: TaskErrorRow(
+        "Service error.\nAn upstream error occurred; retry after 30-60 seconds.", True
+    ),
+    _T.GENERATION_TIMEOUT: TaskErrorRow(
+        "Generation timeout.\nThe task exceeded the allowed time.", True
+    ),
+    _T.RESOURCE_EXHAUSTED: TaskErrorRow(
+        "Resource exhausted.\nUpstream capacity is depleted; wait 1-5 minutes.", True
+    ),
+    _T.QUOTA_EXCEEDED: TaskErrorRow("Quota exceeded.\nReduce the request frequency.", True),
+    _T.SERVICE_UNAVAILABLE: TaskErrorRow("Service unavailable.\nRetry in a few minutes.", True),
+    _T.RESOURCE_NOT_FOUND: TaskErrorRow(
+        "Resource not found.\nThe task ID is invalid or expired.", False
+    ),
+    _T.UNKNOWN_ERROR: TaskErrorRow("Unknown error.\nContact support.", False),
+}
+
 
 # How much a value can be trusted.
 DOCUMENTED = "documented"  # stated by evolink's own API documentation

@@ -1,47 +1,65 @@
 """``build_payload``: the exact JSON body of ``POST /v1/images/generations`` (PRODUCT.md §6).
 
-What the body holds (evolink-api.md §1): ``model`` (always ``"mj-v7"``), ``prompt``,
-``model_params.speed`` when a speed was chosen, and ``callback_url`` when given.
+What the body holds (evolink-api.md §1, :mod:`mjprompt.evolink`): ``model`` (always
+the contract's model id), ``prompt``, ``model_params.speed`` when a speed was chosen,
+and ``callback_url`` when given.
 
 Edits made to the prompt, and nothing else (the rest is the user's text byte for byte):
+:func:`strip_api_flags` removes what the API strips anyway —
 
-- speed flags (``--fast``/``--turbo``/``--draft``, any marker or case) are removed and
-  their speed goes to ``model_params.speed`` — the API strips them anyway, and the
-  speed has to travel in ``model_params`` to take effect;
-- a redundant ``--v 7``/``--version 7`` is removed (the API locks V7).
+- speed flags (``--fast``/``--turbo``/``--draft``, any case, ``--`` or em-dash marker):
+  their speed goes to ``model_params.speed``, where it has to travel to take effect;
+- a redundant ``--v 7``/``--version 7``/``--v 7.0`` (the endpoint locks V7:
+  ``evolink.LOCKED_VERSION_TEXTS``).
 
-Each removal deletes the token with the whitespace before it, as the linter's fixes do.
+Each removal deletes the token with the whitespace before it, with the rules' own
+token-deletion helper (the same edit as the linter's fix).
 
-Refusal: the prompt is linted in the ``evolink`` profile; any error refuses it, except
-the diagnostics *about the tokens removed here* (a finding whose span lies inside a
-removed token and whose code is one the linter reports for such a token on its own,
-e.g. the "speed flag is removed by the API" finding). Those codes are discovered by
-linting small probes (``a --fast`` …), so this module does not hard-code rule codes
-owned by the rule set. Findings about the speed itself are never excused: two different
-speed flags, or a flag that contradicts ``speed=``, are errors (``PL001``/``PL002``);
-when ``speed=`` is given, the prompt is also linted as if it carried that speed's flag,
-so that a conflict such as ``--oref`` with turbo is caught.
+Refusal: the prompt is linted **once**, in the ``evolink`` profile, as the API will run
+it — with the requested speed's flag appended when ``speed=`` is given and the prompt
+does not already carry it, so that a conflict such as ``--oref`` with turbo is caught
+(such findings say "with speed=…"). Any error refuses the prompt, except findings of
+rules marked ``api_strips`` (the rules that report a flag the API strips, e.g. MJ408
+"speed flag is removed by the API") when they point at a token removed here or at the
+appended flag. Findings about the speed itself are never excused: two different speed
+flags, or a flag that contradicts ``speed=``, are errors (``PL001``/``PL002``).
+
+The strict sandbox (:mod:`mjprompt.sandbox.validate`) strips with the same
+:func:`strip_api_flags`, so the library and the sandbox agree on what the API removes.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from typing import Any
 
 import attrs
 
-from .ast import Parameter, Prompt
+from . import evolink
+from .ast import Parameter, Prompt, Value
 from .callbacks import callback_url_problem
 from .diagnostics import Diagnostic, Edit, Severity, Span, apply_edits, line_col
-from .lint import lint
+from .lint import lint_with_plan, plan_for
 from .parsing import parse_lenient
+from .rules import REGISTRY
+from .rules.base import delete_token
+from .rules.common import without_punctuation
 
-__all__ = ["MODEL", "SPEEDS", "PayloadError", "build_payload", "payload_prompt"]
+__all__ = [
+    "MODEL",
+    "SPEEDS",
+    "PayloadError",
+    "Stripped",
+    "build_payload",
+    "delete_params",
+    "payload_prompt",
+    "strip_api_flags",
+]
 
-MODEL = "mj-v7"
-SPEEDS = ("draft", "fast", "turbo")
-MAX_PROMPT_LENGTH = 8192
+MODEL = evolink.MODEL
+SPEEDS = evolink.SPEEDS
+MAX_PROMPT_LENGTH = evolink.MAX_PROMPT_LENGTH
+_PROFILE = "evolink"
 
 # Codes of findings made by build_payload itself (not rules of the linter).
 SPEED_FLAGS_CONFLICT = "PL001"
@@ -96,25 +114,32 @@ def _describe(text: str, diagnostics: Sequence[Diagnostic]) -> str:
     )
 
 
-def _speed_of(param: Parameter) -> str | None:
-    name = param.canonical
-    return name if name in SPEEDS else None
+def _version_text(param: Parameter) -> str:
+    """The value of a ``--v`` as the version rules read it (trailing punctuation off)."""
+    return " ".join([without_punctuation(v.raw) for v in param.values if isinstance(v, Value)])
 
 
-def _is_version_7(param: Parameter) -> bool:
-    return param.canonical == "version" and param.value_text == "7" and len(param.values) == 1
+def _stripped_speed(param: Parameter) -> str | None:
+    """The speed of a flag the API strips, or None; also None for ``--v 7`` (see
+    :func:`_is_stripped`)."""
+    spec = param.spec
+    if spec is None or not param.marker_style.valid:
+        return None
+    return spec.name if spec.name in evolink.STRIPPED_SPEED_FLAGS else None
 
 
-def _removal(source: str, span: Span) -> Edit:
-    """Delete ``span`` with the whitespace before it (or after it, at the very start)."""
-    start = span.start
-    while start > 0 and source[start - 1].isspace():
-        start -= 1
-    end = span.end
-    if start == 0:
-        while end < len(source) and source[end].isspace():
-            end += 1
-    return Edit(start, end, "")
+def _is_stripped(param: Parameter) -> bool:
+    """Whether the API strips ``param``: a speed flag, or the version it is locked to.
+
+    Only the markers Midjourney reads as markers (``--``, an em dash) count: an en dash
+    or a spaced marker is not a flag, and the linter refuses it.
+    """
+    spec = param.spec
+    if spec is None or not param.marker_style.valid:
+        return False
+    if spec.name in evolink.STRIPPED_SPEED_FLAGS:
+        return True
+    return spec.name == "version" and evolink.is_locked_version(_version_text(param))
 
 
 def _merge(edits: list[Edit]) -> list[Edit]:
@@ -128,17 +153,74 @@ def _merge(edits: list[Edit]) -> list[Edit]:
     return merged
 
 
-@functools.cache
-def _excused_codes() -> frozenset[str]:
-    """Codes the linter reports on a lone speed flag or ``--v 7``: what we remove."""
-    codes: set[str] = set()
-    for token in ("--fast", "--turbo", "--draft", "--v 7", "--version 7", "--FAST", "—fast"):
-        probe = "a red apple " + token
-        start = len("a red apple ")
-        for d in lint(probe, profile="evolink"):
-            if d.span.start >= start:
-                codes.add(d.code)
-    return frozenset(codes)
+@attrs.frozen
+class Stripped:
+    """A prompt without the flags the API strips."""
+
+    text: str  # what is sent
+    removed: tuple[Parameter, ...]  # the parameters removed, in prompt order
+    speeds: tuple[tuple[Parameter, str], ...]  # the speed flags among them, with their speed
+
+
+def delete_params(source: str, params: Sequence[Parameter]) -> tuple[str, tuple[Edit, ...]]:
+    """``source`` without ``params``, and the (sorted, disjoint) deletions made.
+
+    Each parameter goes with the whitespace before it (:func:`~mjprompt.rules.base.
+    delete_token`, the linter's own fix), so the rest of the prompt keeps its spacing.
+    """
+    edits = _merge([e for p in params for e in delete_token(source, p.span, "").edits])
+    return apply_edits(source, edits), tuple(edits)
+
+
+def strip_api_flags(prompt: Prompt) -> Stripped:
+    """``prompt`` without its speed flags and a redundant ``--v 7`` (what the API strips)."""
+    removed = tuple(p for p in prompt.params if _is_stripped(p))
+    speeds = tuple((p, s) for p in removed if (s := _stripped_speed(p)) is not None)
+    return Stripped(delete_params(prompt.source, removed)[0], removed, speeds)
+
+
+def _lint(prompt: Prompt) -> list[Diagnostic]:
+    """The one lint of a payload (a seam for tests)."""
+    return lint_with_plan(prompt, plan_for(_PROFILE))
+
+
+@attrs.frozen
+class Checked:
+    """A prompt stripped and linted once (:func:`_check`)."""
+
+    stripped: Stripped
+    errors: tuple[Diagnostic, ...]  # sorted; spans in the text, or past ``speed_at``
+    speed_at: int  # where the appended speed flag starts (the text's length if none)
+
+
+def _check(text: str, speed: str | None) -> Checked:
+    """Strip ``text`` and lint it once as the API will run it with ``speed``.
+
+    When ``speed`` is given and the prompt has no flag of that speed, `` --SPEED`` is
+    appended for the lint (after the text without its trailing whitespace), so that the
+    rules see the speed the request asks for; findings on it start at ``speed_at``. The
+    errors kept are every error except those of ``api_strips`` rules on a removed token
+    or on the appended flag: what the API strips is not an error of the prompt.
+    """
+    prompt = parse_lenient(text)
+    stripped = strip_api_flags(prompt)
+    speed_at = len(text)
+    linted = prompt
+    if speed is not None and speed not in {s for _, s in stripped.speeds}:
+        speed_at = len(text.rstrip())
+        linted = parse_lenient(text[:speed_at] + " --" + speed)
+    removed = [p.span for p in stripped.removed]
+    errors = []
+    for d in _lint(linted):
+        if d.severity is not Severity.ERROR:
+            continue
+        rule = REGISTRY.get(d.code)
+        on_stripped = d.span.start >= speed_at or any(r.contains(d.span) for r in removed)
+        if rule is not None and rule.api_strips and on_stripped:
+            continue
+        errors.append(d)
+    errors.sort(key=lambda d: (d.span.start, d.span.end, d.code))
+    return Checked(stripped, tuple(errors), speed_at)
 
 
 def _diag(code: str, rule: str, message: str, span: Span) -> Diagnostic:
@@ -154,21 +236,21 @@ class _Plan:
 
 
 def _plan(text: str, speed: str | None) -> _Plan:
-    parsed: Prompt = parse_lenient(text)
+    checked = _check(text, speed)
+    stripped = checked.stripped
     found: list[Diagnostic] = []
-    flags = [(p, s) for p in parsed.params if (s := _speed_of(p)) is not None]
-    versions = [p for p in parsed.params if _is_version_7(p)]
-    removed = tuple(p.span for p in (*(p for p, _ in flags), *versions))
-
-    excused = _excused_codes()
-    for d in lint(text, profile="evolink"):
-        if d.severity is not Severity.ERROR:
-            continue
-        inside = any(r.contains(d.span) for r in removed)
-        if inside and d.code in excused:
-            continue
+    for d in checked.errors:
+        if d.span.start >= checked.speed_at:
+            # An error of this request only: the prompt with this speed (e.g. --oref
+            # with turbo). Its span is clamped to the user's text.
+            end = min(d.span.end, len(text))
+            d = d.replace(
+                message=f"{d.message} (with speed={speed!r})",
+                span=Span(min(d.span.start, end), end),
+            )
         found.append(d)
 
+    flags = stripped.speeds
     flag_speeds = {s for _, s in flags}
     effective = speed
     if len(flag_speeds) > 1:
@@ -198,26 +280,13 @@ def _plan(text: str, speed: str | None) -> _Plan:
             )
         effective = flag_speed
 
-    sent = apply_edits(text, _merge([_removal(text, span) for span in removed]))
-    if removed and not sent.strip() and not found:
+    sent = stripped.text
+    if stripped.removed and not sent.strip() and not found:
         found.append(
             _diag(EMPTY_PROMPT, "empty-prompt", "nothing is left to send", Span(0, len(text)))
         )
-
-    if speed is not None and not flags and not found:
-        # Lint the prompt as the API will run it: with this speed's flag. Errors that
-        # appear only then (e.g. --oref with turbo) are errors of this request.
-        known = {d.code for d in lint(text, profile="evolink")}
-        probe = text.rstrip() + " --" + speed
-        for d in lint(probe, profile="evolink"):
-            if d.severity is Severity.ERROR and d.code not in known and d.code not in excused:
-                end = min(d.span.end, len(text))
-                start = min(d.span.start, end)
-                found.append(
-                    d.replace(message=f"{d.message} (with speed={speed!r})", span=Span(start, end))
-                )
     found.sort(key=lambda d: (d.span.start, d.span.end, d.code))
-    return _Plan(sent, effective, removed, tuple(found))
+    return _Plan(sent, effective, tuple(p.span for p in stripped.removed), tuple(found))
 
 
 def _check_speed(speed: object) -> str | None:
@@ -225,7 +294,7 @@ def _check_speed(speed: object) -> str | None:
         return None
     if not isinstance(speed, str) or speed.strip().lower() not in SPEEDS:
         raise PayloadError(
-            f"speed must be one of draft, fast, turbo (got {speed!r})",
+            f"speed must be one of {', '.join(SPEEDS)} (got {speed!r})",
             [_diag(INVALID_SPEED, "invalid-speed", f"invalid speed {speed!r}", Span(0, 0))],
         )
     return speed.strip().lower()
@@ -270,7 +339,10 @@ def build_payload(
         # so this guards against a rule set that does not check the length.
         span = Span(MAX_PROMPT_LENGTH, len(text))
         diag = _diag(
-            PROMPT_TOO_LONG, "prompt-too-long", "the prompt is longer than 8192 characters", span
+            PROMPT_TOO_LONG,
+            "prompt-too-long",
+            f"the prompt is longer than {MAX_PROMPT_LENGTH} characters",
+            span,
         )
         raise PayloadError(_describe(text, [diag]), [diag], text)
     body: dict[str, Any] = {"model": MODEL, "prompt": plan.prompt}

@@ -29,7 +29,7 @@ ALLOWED_SKIPS: dict[str, tuple[int, str]] = {
     "bench/test_peer.py": (1, "a shell script stands in for python (not on Windows)"),
     # Flagged for the client's owner: a rule set that stops reporting duplicates should
     # fail this test, not skip it.
-    "client/test_payload.py": (1, "to be turned into a failure (see docs/testing.md)"),
+    "payload/test_payload.py": (1, "to be turned into a failure (see docs/testing.md)"),
 }
 
 SKIP_NAMES = {"skip", "skipif", "importorskip"}

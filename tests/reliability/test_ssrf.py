@@ -1,6 +1,6 @@
 """The callback URL validator against spellings that point somewhere they should not.
 
-tests/client/test_callback_urls.py holds the first table (good and bad URLs); this one
+tests/callbacks/test_callback_urls.py holds the first table (good and bad URLs); this one
 adds the spellings it does not have, and checks that together they cover every family
 the issue names: IPv6 zone ids, IPv4-mapped IPv6, ``0x7f.1``, ``2130706433``, ``[::]``,
 trailing dots, userinfo tricks and over-long URLs. Each bad URL is refused with its
@@ -119,7 +119,7 @@ FAMILIES = {
 
 
 def _load_first_table() -> ModuleType:
-    path = Path(__file__).resolve().parents[1] / "client" / "test_callback_urls.py"
+    path = Path(__file__).resolve().parents[1] / "callbacks" / "test_callback_urls.py"
     spec = importlib.util.spec_from_file_location("first_callback_table", path)
     assert spec is not None
     assert spec.loader is not None

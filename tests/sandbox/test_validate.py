@@ -6,8 +6,10 @@ from typing import Any
 
 import pytest
 
+from mjprompt.parsing import parse_lenient
+from mjprompt.payload import strip_api_flags
 from mjprompt.sandbox.envelope import ApiError
-from mjprompt.sandbox.validate import strip_api_flags, validate
+from mjprompt.sandbox.validate import validate
 
 OK = {"model": "mj-v7", "prompt": "a red fox in snow --ar 3:2"}
 
@@ -131,8 +133,17 @@ def test_loopback_callbacks_need_the_switch() -> None:
         ("a cat --version 7.0", "a cat"),
         ("a cat --v 6", "a cat --v 6"),  # not redundant: refused by lint
         ("a cat –fast", "a cat –fast"),  # not a marker the API knows
+        ("a cat —fast --ar 2:3", "a cat --ar 2:3"),  # an em dash is a marker (MJ103, info)
         ("a cat", "a cat"),
     ],
 )
 def test_strip_api_flags(prompt: str, stripped: str) -> None:
-    assert strip_api_flags(prompt)[0] == stripped
+    # The one stripping function, shared with build_payload.
+    assert strip_api_flags(parse_lenient(prompt)).text == stripped
+
+
+def test_a_stripped_token_keeps_its_own_errors() -> None:
+    # `--v 7.` is the version lock with a trailing full stop: the API strips it, but the
+    # full stop is an error the linter reports (MJ108), as build_payload does.
+    with pytest.raises(ApiError, match="MJ108"):
+        validate(body(prompt="a cat --v 7."))

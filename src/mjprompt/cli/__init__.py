@@ -20,6 +20,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from ..evolink import MODEL
 from .errors import UsageError
 
 __all__ = ["COMMANDS", "UsageError", "main"]
@@ -40,7 +41,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "wait": ("mjprompt.cli.api", "wait for a task, optionally saving its images"),
     "generate": ("mjprompt.cli.api", "submit, wait and save images (one prompt or --file)"),
     "demo": ("mjprompt.cli.api", "generate four images with the offline sandbox (no key)"),
-    "sandbox": ("mjprompt.cli.sandbox", "run an offline emulator of the evolink mj-v7 API"),
+    "sandbox": ("mjprompt.cli.sandbox", f"run an offline emulator of the evolink {MODEL} API"),
     "lsp": ("mjprompt.cli.lsp", "run the language server for editors (stdio)"),
     "completion": ("mjprompt.cli.completion", "print a shell completion script (bash, zsh, fish)"),
 }
@@ -51,7 +52,7 @@ def _top_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="mjprompt",
-        description="Parse, lint, fix and send Midjourney V7 prompts (evolink.ai mj-v7).",
+        description=f"Parse, lint, fix and send Midjourney V7 prompts (evolink.ai {MODEL}).",
     )
     parser.add_argument("--version", action="version", version=f"mjprompt {__version__}")
     return parser

@@ -30,6 +30,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from .. import evolink
 from ..callbacks import callback_url_problem
 from ..diagnostics import Severity
 from ..payload import SPEEDS, PayloadError, build_payload
@@ -101,7 +102,7 @@ def _add_api_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--base-url",
         metavar="URL",
-        help="API base URL (default: $EVOLINK_BASE_URL or https://api.evolink.ai); "
+        help=f"API base URL (default: $EVOLINK_BASE_URL or {evolink.BASE_URL}); "
         "the key is read from $EVOLINK_API_KEY",
     )
     p.add_argument(
@@ -134,7 +135,7 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "payload",
         help="print the JSON body that would be sent for a prompt",
-        description="Print the request body of POST /v1/images/generations for a prompt "
+        description=f"Print the request body of POST {evolink.GENERATIONS_PATH} for a prompt "
         "(lint errors refuse it). Needs no key and makes no request.",
     )
     p.add_argument("prompt", help="the prompt ('-' reads it from standard input)")
@@ -156,7 +157,7 @@ def register(subparsers: Any) -> None:
 
     p = subparsers.add_parser(
         "credits",
-        help="print the balance of the account and of the key (GET /v1/credits)",
+        help=f"print the balance of the account and of the key (GET {evolink.CREDITS_PATH})",
         description="Print the credits left: the account's, the key's, and what this key "
         "can spend (the smaller of the two unless the key is unlimited). Costs nothing.",
     )
@@ -211,7 +212,7 @@ def register(subparsers: Any) -> None:
         type=_credits_arg,
         metavar="CREDITS",
         help="refuse, before paying anything, when the estimate of the prompts still to "
-        "pay for is over CREDITS or over the balance (GET /v1/credits)",
+        f"pay for is over CREDITS or over the balance (GET {evolink.CREDITS_PATH})",
     )
     p.add_argument(
         "--partial",
@@ -290,7 +291,8 @@ def _read_stdin_prompt() -> str:
         data = buffer.read(MAX_LINE_BYTES + 1)
     if len(data) > MAX_LINE_BYTES:
         raise UsageError(
-            f"<stdin>: longer than {MAX_LINE_BYTES} bytes; a prompt has at most 8192 characters"
+            f"<stdin>: longer than {MAX_LINE_BYTES} bytes; a prompt has at most "
+            f"{evolink.MAX_PROMPT_LENGTH} characters"
         )
     try:
         prompt = data.decode("utf-8-sig")

@@ -17,6 +17,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
+from ..evolink import SPEEDS
 from .errors import UsageError
 
 __all__ = ["register", "run_estimate"]
@@ -47,7 +48,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--speed",
-        choices=("draft", "fast", "turbo"),
+        choices=SPEEDS,
         default=None,
         help="the speed every prompt is sent with (default: the prompt's own flag, else fast)",
     )

@@ -15,13 +15,14 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from ..evolink import CREDITS_PATH, GENERATIONS_PATH, MODEL, TASKS_PATH, TaskErrorCode
 from ..sandbox import DEFAULT_API_KEY, Fault, Sandbox, SandboxConfig, parse_fault_spec
 from ..sandbox.config import BEHAVIOURS, DEFAULT_CREDITS, DOCUMENTED
 from ..sandbox.faults import FaultKind
 
 __all__ = ["register", "run"]
 
-HELP = "run an offline emulator of the evolink mj-v7 API (no key, no network)"
+HELP = f"run an offline emulator of the evolink {MODEL} API (no key, no network)"
 
 
 def _fault(text: str) -> Fault:
@@ -53,8 +54,8 @@ def register(subparsers: Any) -> None:
         "sandbox",
         help=HELP,
         description=(
-            "Serve a local emulator of the evolink.ai mj-v7 API: POST /v1/images/generations, "
-            "GET /v1/tasks/{id} and four small PNG results per task. "
+            f"Serve a local emulator of the evolink.ai {MODEL} API: POST {GENERATIONS_PATH}, "
+            f"GET {TASKS_PATH}{{id}} and four small PNG results per task. "
             "See docs/sandbox.md."
         ),
         epilog=(
@@ -62,7 +63,7 @@ def register(subparsers: Any) -> None:
             f"sandbox-images:N. Fault kinds: {kinds} (aliases 429, 500, 502, 503, drop). "
             "Fault options: path=/prefix, method=GET, count=N (0: forever, the default), "
             "every=N, retry_after=S, delay=S, status=N. "
-            "Example: --fault rate_limit,path=/v1/images/generations,count=2,retry_after=1"
+            f"Example: --fault rate_limit,path={GENERATIONS_PATH},count=2,retry_after=1"
         ),
     )
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
@@ -103,9 +104,10 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument(
         "--fail-code",
-        default="generation_failed_no_content",
+        default=TaskErrorCode.GENERATION_FAILED_NO_CONTENT,
         metavar="CODE",
-        help="the error code of the tasks made to fail (default generation_failed_no_content)",
+        help="the error code of the tasks made to fail "
+        f"(default {TaskErrorCode.GENERATION_FAILED_NO_CONTENT})",
     )
     p.add_argument("--image-size", type=int, default=64, metavar="PX", help="long side (64)")
     p.add_argument(
@@ -137,7 +139,8 @@ def register(subparsers: Any) -> None:
         type=float,
         default=DEFAULT_CREDITS,
         metavar="N",
-        help="starting balance of GET /v1/credits; a POST it cannot pay is 402 (default 1000000)",
+        help=f"starting balance of GET {CREDITS_PATH}; a POST it cannot pay is 402 "
+        "(default 1000000)",
     )
     p.set_defaults(func=run)
 

@@ -20,6 +20,7 @@ from typing import Any, BinaryIO
 
 import attrs
 
+from ..evolink import MAX_PROMPT_LENGTH
 from .jsonscan import JSONDecodeError, scan_array, scan_line
 from .location import Origin
 from .suppression import Directive, directives_of
@@ -224,7 +225,7 @@ def _overlong(path: str | None, line: int, length: int) -> Problem:
         line,
         1,
         f"line of {length} bytes skipped: longer than {MAX_LINE_BYTES} bytes, so not a "
-        "prompt (a prompt has at most 8192 characters)",
+        f"prompt (a prompt has at most {MAX_PROMPT_LENGTH} characters)",
     )
 
 
@@ -385,7 +386,8 @@ def _read_document(
                     lineno,
                     element.start - line_start + 1,
                     f"prompt of {len(element.value)} characters skipped: longer than "
-                    f"{MAX_LINE_BYTES}, so not a prompt (a prompt has at most 8192 characters)",
+                    f"{MAX_LINE_BYTES}, so not a prompt (a prompt has at most "
+                    f"{MAX_PROMPT_LENGTH} characters)",
                 )
                 continue
             if keep:

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from ..evolink import CREDITS_PATH, Balance
+from ..evolink import CREDITS_PATH, IDEMPOTENCY_HEADER, LINK_LIFETIME_HOURS, Balance
 from ..payload import PayloadError, build_payload
 from . import _core
 from ._core import (
@@ -182,7 +182,7 @@ class AsyncClient:
         if body is not None:
             headers["Content-Type"] = "application/json"
         if idempotency_key is not None:
-            headers["Idempotency-Key"] = idempotency_key
+            headers[IDEMPOTENCY_HEADER] = idempotency_key
         url = self.base_url + path
         while True:
             outcome: _T | Retry
@@ -475,7 +475,7 @@ class AsyncClient:
         if status in (403, 404, 410):
             raise DownloadError(
                 f"{where} answered {status}: the link has expired or the image is gone "
-                "(result links are valid for 24 hours)"
+                f"(result links are valid for {LINK_LIFETIME_HOURS} hours)"
             )
         # The error body is read within bounds and scrubbed like an API answer's.
         reader = _core.BodyReader(

@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 
 import attrs
 
+from .. import evolink
 from ..evolink import Balance, CreditsResponseError, parse_credits_response
 from .errors import (
     APIError,
@@ -69,11 +70,11 @@ __all__ = [
 
 log = logging.getLogger("mjprompt.client")
 
-DEFAULT_BASE_URL = "https://api.evolink.ai"
+DEFAULT_BASE_URL = evolink.BASE_URL
 API_KEY_ENV = "EVOLINK_API_KEY"
 BASE_URL_ENV = "EVOLINK_BASE_URL"
-GENERATIONS_PATH = "/v1/images/generations"
-TASKS_PATH = "/v1/tasks/"
+GENERATIONS_PATH = evolink.GENERATIONS_PATH
+TASKS_PATH = evolink.TASKS_PATH
 DEFAULT_TIMEOUT = 30.0  # one API request, connection to last byte
 DEFAULT_DOWNLOAD_TIMEOUT = 300.0  # one image, connection to last byte
 MAX_RESPONSE_BYTES = 1024 * 1024  # an API answer (a task object is a few KiB)
@@ -262,17 +263,16 @@ def check_task_id(task_id: object) -> str:
     return task_id
 
 
-_IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9._-]{16,96}\Z")
-
-
 def new_idempotency_key() -> str:
     """A fresh key: 16-96 characters from ``[A-Za-z0-9._-]`` (what the gateway accepts)."""
     return "mjp-" + uuid.uuid4().hex
 
 
 def check_idempotency_key(key: str) -> str:
-    if not _IDEMPOTENCY_KEY.match(key):
-        raise ConfigurationError("an Idempotency-Key must be 16-96 characters of A-Z a-z 0-9 . _ -")
+    if not evolink.IDEMPOTENCY_KEY.match(key):
+        raise ConfigurationError(
+            f"an {evolink.IDEMPOTENCY_HEADER} must be {evolink.IDEMPOTENCY_KEY_RULE}"
+        )
     return key
 
 
@@ -521,7 +521,7 @@ class BodyReader:
         return self._count(out)
 
 
-MAX_RESULTS = 4  # the vendor documents 1-4 images per task
+MAX_RESULTS = evolink.MAX_RESULTS
 MAX_REDIRECTS = 5
 
 

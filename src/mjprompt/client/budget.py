@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from .. import evolink
 from ..evolink import Balance, estimate_payload, format_credits
 from .errors import EvolinkError
 
@@ -144,5 +145,5 @@ class Spending:
 
     def out_of_credits(self, message: str) -> None:
         """The API refused a POST for credits (402): stop submitting."""
-        self.code = "insufficient_quota"
+        self.code = str(evolink.GENERATION_ERRORS[402].code)
         self.stopped = f"a submission was refused for credits ({message})"

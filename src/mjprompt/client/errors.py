@@ -37,6 +37,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .. import evolink
+from ..evolink import TaskErrorCode as _T
 from .task import Task
 
 __all__ = [
@@ -310,26 +312,28 @@ class UnknownTaskError(TaskError):
     """``unknown_error``, or any code or status this client does not know."""
 
 
+# One class per documented code (mjprompt.evolink.TASK_ERRORS; a test checks that every
+# code has its class and that each class's `retryable` is the documentation's advice).
 TASK_ERRORS: dict[str, type[TaskError]] = {
-    "content_policy_violation": ContentPolicyViolationError,
-    "invalid_parameters": InvalidParametersError,
-    "image_processing_error": ImageProcessingError,
-    "image_dimension_mismatch": ImageDimensionMismatchError,
-    "request_cancelled": TaskCancelledError,
-    "generation_failed_no_content": GenerationFailedNoContentError,
-    "service_error": ServiceErrorTaskError,
-    "generation_timeout": GenerationTimeoutError,
-    "resource_exhausted": ResourceExhaustedError,
-    "quota_exceeded": TaskQuotaExceededError,
-    "service_unavailable": TaskServiceUnavailableError,
-    "resource_not_found": ResourceNotFoundError,
-    "unknown_error": UnknownTaskError,
+    _T.CONTENT_POLICY_VIOLATION: ContentPolicyViolationError,
+    _T.INVALID_PARAMETERS: InvalidParametersError,
+    _T.IMAGE_PROCESSING_ERROR: ImageProcessingError,
+    _T.IMAGE_DIMENSION_MISMATCH: ImageDimensionMismatchError,
+    _T.REQUEST_CANCELLED: TaskCancelledError,
+    _T.GENERATION_FAILED_NO_CONTENT: GenerationFailedNoContentError,
+    _T.SERVICE_ERROR: ServiceErrorTaskError,
+    _T.GENERATION_TIMEOUT: GenerationTimeoutError,
+    _T.RESOURCE_EXHAUSTED: ResourceExhaustedError,
+    _T.QUOTA_EXCEEDED: TaskQuotaExceededError,
+    _T.SERVICE_UNAVAILABLE: TaskServiceUnavailableError,
+    _T.RESOURCE_NOT_FOUND: ResourceNotFoundError,
+    _T.UNKNOWN_ERROR: UnknownTaskError,
 }
 
 
 def task_error(task: Task) -> TaskError:
     """The error for a task that ended without images (failed, cancelled, unknown)."""
-    if task.status == "cancelled":
+    if task.status == evolink.CANCELLED:
         return TaskCancelledError(task)
     code = task.error.code if task.error else ""
     return TASK_ERRORS.get(code, UnknownTaskError)(task)
@@ -352,17 +356,19 @@ _BY_STATUS: dict[int, type[APIError]] = {
     504: GatewayTimeoutError,
 }
 
-# Codes that decide the class whatever the status (vendor code sends all key and
-# balance rejections as 402, and names idempotency conflicts by code).
+# Codes that decide the class whatever the status: the documented codes take the class
+# of their row's status (mjprompt.evolink's two tables); vendor code sends all key and
+# balance rejections as 402, and names idempotency conflicts by code.
 _BY_CODE: dict[str, type[APIError]] = {
-    "invalid_request": BadRequestError,
-    "invalid_task_id": BadRequestError,
-    "unauthorized": AuthenticationError,
+    **{
+        row.code: _BY_STATUS[status]
+        for table in (evolink.GENERATION_ERRORS, evolink.TASK_QUERY_ERRORS)
+        for status, row in table.items()
+        if isinstance(row.code, str)
+    },
     "key_disabled": AuthenticationError,
     "key_expired": AuthenticationError,
     "user_disabled": AuthenticationError,
-    "insufficient_quota": InsufficientQuotaError,
-    "quota_exceeded": InsufficientQuotaError,
     "insufficient_user_quota": InsufficientQuotaError,
     "quota_not_enough": InsufficientQuotaError,
     "account_balance_insufficient": InsufficientQuotaError,
@@ -370,13 +376,8 @@ _BY_CODE: dict[str, type[APIError]] = {
     "key_quota_exhausted": InsufficientQuotaError,
     "token_daily_quota_exceeded": InsufficientQuotaError,
     "key_daily_quota_exhausted": InsufficientQuotaError,
-    "model_access_denied": PermissionDeniedError,
     "key_model_not_allowed": PermissionDeniedError,
-    "permission_denied": PermissionDeniedError,
-    "task_not_found": NotFoundError,
     "idempotency_conflict": IdempotencyConflictError,
-    "rate_limit_exceeded": RateLimitError,
-    "internal_error": InternalServerError,
     "service_unavailable": ServiceUnavailableError,
     "no_available_channel": ServiceUnavailableError,
     "model_unavailable": ServiceUnavailableError,

@@ -50,6 +50,8 @@ from typing import IO, Any
 
 import attrs
 
+from ..evolink import TASK_ID_PREFIX
+
 __all__ = ["JOURNAL_NAME", "JobState", "Journal", "JournalError", "job_key"]
 
 JOURNAL_NAME = "mjprompt-journal.jsonl"
@@ -60,7 +62,9 @@ EVENTS = ("submitting", "created", "not_taken", "unknown", "failed", "saved", "l
 # hundred bytes each): refuse it rather than read it into memory.
 MAX_JOURNAL_BYTES = 256 * 1024 * 1024
 _SALVAGE_KEY = re.compile(rb'"key"\s*:\s*"([0-9a-f]{20}#[0-9]{1,9})"')
-_SALVAGE_TASK = re.compile(rb'"task_id"\s*:\s*"(task-unified-[A-Za-z0-9._-]{1,180})"')
+_SALVAGE_TASK = re.compile(
+    rb'"task_id"\s*:\s*"(' + re.escape(TASK_ID_PREFIX.encode()) + rb'[A-Za-z0-9._-]{1,180})"'
+)
 
 
 class JournalError(Exception):

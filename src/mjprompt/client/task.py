@@ -13,6 +13,8 @@ from typing import Any
 
 import attrs
 
+from .. import evolink
+
 __all__ = [
     "ACTIVE_STATUSES",
     "DOCUMENTED_STATUSES",
@@ -24,21 +26,19 @@ __all__ = [
     "task_id_problem",
 ]
 
-TASK_ID_PREFIX = "task-unified-"
+TASK_ID_PREFIX = evolink.TASK_ID_PREFIX
 
-# The documented end states: `completed` is the only success, `failed` the documented
-# failure, `cancelled` a failure seen in callbacks and vendor code. Every other status —
-# the documented `pending`/`processing` and any word we have never seen (`generating`,
-# `queued`, …) — means "not finished": the client keeps waiting (warning once about an
-# undocumented word) rather than giving up on, or re-buying, a task that may still
-# complete (issue 12 item 2). The wait's deadline still bounds it.
-TERMINAL_STATUSES = frozenset({"completed", "failed", "cancelled"})
-FAILED_STATUSES = frozenset({"failed", "cancelled"})
-DOCUMENTED_STATUSES = frozenset({"pending", "processing", "completed", "failed"})
+# The end states (mjprompt.evolink): `completed` is the only success, `failed` the
+# documented failure, `cancelled` a failure seen in callbacks and vendor code. Every
+# other status — the documented `pending`/`processing` and any word we have never seen
+# (`generating`, `queued`, …) — means "not finished": the client keeps waiting (warning
+# once about an undocumented word) rather than giving up on, or re-buying, a task that
+# may still complete (issue 12 item 2). The wait's deadline still bounds it.
+TERMINAL_STATUSES = evolink.TERMINAL_STATUSES
+FAILED_STATUSES = evolink.FAILED_STATUSES
+DOCUMENTED_STATUSES = evolink.DOCUMENTED_STATUSES
 # Kept for callers of the earlier API: the in-progress words we know by name.
-ACTIVE_STATUSES = frozenset(
-    {"pending", "processing", "queued", "queueing", "running", "in_progress", "submitted"}
-)
+ACTIVE_STATUSES = evolink.IN_PROGRESS_STATUSES
 
 
 def task_id_problem(task_id: object) -> str | None:
@@ -109,7 +109,7 @@ class TaskErrorInfo:
         if not isinstance(data, Mapping):
             return None
         return cls(
-            code=_str(data.get("code")) or "unknown_error",
+            code=_str(data.get("code")) or evolink.TaskErrorCode.UNKNOWN_ERROR,
             message=_str(data.get("message")) or "",
             type=_str(data.get("type")),
             suggestion=_str(data.get("suggestion")),
@@ -137,7 +137,7 @@ class Task:
     """
 
     id: str
-    status: str = "pending"
+    status: str = evolink.PENDING
     progress: int = 0
     results: tuple[str, ...] = ()
     error: TaskErrorInfo | None = None
@@ -160,7 +160,7 @@ class Task:
         can_cancel = info.get("can_cancel")
         return cls(
             id=_str(data.get("id")) or "",
-            status=(status or "pending").strip().lower(),
+            status=(status or evolink.PENDING).strip().lower(),
             progress=max(0, min(100, progress)) if progress is not None else 0,
             results=_results(data),
             error=TaskErrorInfo.from_json(data.get("error")),
@@ -186,7 +186,7 @@ class Task:
 
     @property
     def is_completed(self) -> bool:
-        return self.status == "completed"
+        return self.status == evolink.COMPLETED
 
     def to_json(self) -> dict[str, Any]:
         """The task as received (for sidecars and ``--json`` output)."""

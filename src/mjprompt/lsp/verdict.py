@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import attrs
 
+from ..evolink import MODEL
 from ..params import ParamSpec, Status
 
 __all__ = ["Verdict", "verdict"]
@@ -39,5 +40,5 @@ def verdict(spec: ParamSpec, profile: str) -> Verdict:
     if spec.status is Status.SPEED and profile == "evolink":
         return Verdict(True, f"accepted; sent as {spec.replacement} (MJ408)")
     if spec.status is Status.MODEL and profile == "evolink":
-        return Verdict(True, "accepted but redundant: the mj-v7 model is V7 already (MJ401)")
+        return Verdict(True, f"accepted but redundant: the {MODEL} model is V7 already (MJ401)")
     return Verdict(True, "accepted")

@@ -148,7 +148,7 @@ def any_image(test: Callable[[str], bool]) -> ImageCheck:
     return ImageCheck(test)
 
 
-_MEMO_LIMIT = 8192  # parameter texts remembered per plan; past it the memo starts again
+_MEMO_LIMIT = 4096  # parameter texts remembered per plan; past it the memo starts again
 _MEMO_TEXT_LIMIT = 200  # longer parameters (a long `--no` list) are not remembered
 
 

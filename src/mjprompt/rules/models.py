@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 
+from .. import evolink
 from ..ast import Parameter, Value
 from ..diagnostics import Span
 from ..params import PARAMS, Status
@@ -18,7 +19,7 @@ from .common import flag, value_tokens, without_punctuation
 
 __all__ = ["V7_TEXTS"]
 
-V7_TEXTS = ("7", "7.0")  # the `--v` values that select V7
+V7_TEXTS = evolink.LOCKED_VERSION_TEXTS  # the `--v` values that select V7 (the lock)
 # Every flag that chooses a GPU mode in some profile (each profile's are in its row).
 _SPEED_FLAGS = tuple(dict.fromkeys(f for p in PROFILE_ROWS.values() for f in p.speed_flags))
 
@@ -47,6 +48,7 @@ def _selects_another(p: Parameter, profile: str) -> bool:
     W,
     fix="safe",
     triggers=(any_parameter(_selects_v7, names=("version",)),),
+    api_strips=True,
 )
 def redundant_version(ctx: Context) -> Iterator[Report]:
     """`--v 7` in a prompt for the evolink API (evolink only).
@@ -222,11 +224,8 @@ def unsupported_in_profile(ctx: Context) -> Iterator[Report]:
     "speed-flag",
     W,
     fix="safe",
-    triggers=(
-        "draft",
-        "fast",
-        "turbo",
-    ),
+    triggers=evolink.STRIPPED_SPEED_FLAGS,
+    api_strips=True,
 )
 def speed_flag(ctx: Context) -> Iterator[Report]:
     """`--fast`, `--turbo` or `--draft` in a prompt for the evolink API (evolink only).
@@ -239,7 +238,7 @@ def speed_flag(ctx: Context) -> Iterator[Report]:
 
     Fix (safe): delete the flag (pass `speed=` to `build_payload` instead).
     """
-    for name in ("draft", "fast", "turbo"):
+    for name in evolink.STRIPPED_SPEED_FLAGS:
         for p in ctx.by_canonical.get(name, ()):
             yield Report(
                 p.span,
@@ -253,6 +252,7 @@ def speed_flag(ctx: Context) -> Iterator[Report]:
     "conflicting-speeds",
     E,
     triggers=tuple(itertools.combinations(_SPEED_FLAGS, 2)),  # two of them
+    api_strips=True,
 )
 def conflicting_speeds(ctx: Context) -> Iterator[Report]:
     """Two different speed modes in one prompt (`--relax --turbo`).

@@ -35,7 +35,7 @@ from .. import evolink
 from . import contract
 from .callbacks import CallbackDispatcher
 from .config import STRICT, SandboxConfig
-from .envelope import ApiError, Endpoint, http_error
+from .envelope import ApiError, Endpoint, http_error, invalid_request
 from .jsonbody import BodyError, parse_json
 from .png import image_size, render_image
 from .recording import CallbackAttempt, Log
@@ -50,8 +50,6 @@ CREDITS = evolink.CREDITS_PATH
 FILES = "/files/"
 # An index of at most 3 digits: a 5000-digit one must be a 404, not an int() error.
 _FILE = re.compile(r"/files/(?P<task>[^/]+)/(?P<index>\d{1,3})\.png")
-# What evolink's own client sends (evolink-api.md §6.2).
-_IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9._-]{16,96}")
 
 
 @attrs.frozen
@@ -141,7 +139,7 @@ class SandboxApp:
             return json_response(
                 {
                     "service": "mjprompt sandbox",
-                    "emulates": "evolink.ai mj-v7",
+                    "emulates": f"evolink.ai {evolink.MODEL}",
                     "behaviour": self.config.behaviour,
                     "endpoints": [
                         f"POST {GENERATIONS}",
@@ -197,7 +195,7 @@ class SandboxApp:
         try:
             payload = parse_json(raw or b"")
         except BodyError as e:  # G02, E03
-            raise http_error(400, Endpoint.GENERATION, f"Invalid request parameters: {e}") from None
+            raise invalid_request(str(e)) from None
         invalid: str | None = None
         if strict:
             checked = validate(
@@ -210,14 +208,12 @@ class SandboxApp:
             )
             prompt, speed, callback_url = request.prompt, request.speed, request.callback_url
             invalid = contract.prompt_failure(prompt, speed)
-        key = headers.get("idempotency-key")
-        if strict and key is not None and not _IDEMPOTENCY_KEY.fullmatch(key):  # I02
-            raise http_error(
-                400,
-                Endpoint.GENERATION,
-                "Invalid request parameters: Idempotency-Key must be 16-96 characters "
-                "from A-Z a-z 0-9 . _ -",
-                param="Idempotency-Key",
+        key = headers.get(evolink.IDEMPOTENCY_HEADER.lower())
+        # I02: what evolink's own client sends (evolink-api.md §6.2)
+        if strict and key is not None and not evolink.IDEMPOTENCY_KEY.match(key):
+            raise invalid_request(
+                f"{evolink.IDEMPOTENCY_HEADER} must be {evolink.IDEMPOTENCY_KEY_RULE}",
+                param=evolink.IDEMPOTENCY_HEADER,
             )
         if key is not None and not key:
             key = None  # I02: an empty header names no key
@@ -244,16 +240,17 @@ class SandboxApp:
         if created is None:  # I03, strict only
             raise http_error(
                 409,
-                message="Idempotency-Key was already used for a different request body",
-                param="Idempotency-Key",
+                message=f"{evolink.IDEMPOTENCY_HEADER} was already used for a different "
+                "request body",
+                param=evolink.IDEMPOTENCY_HEADER,
             )
         task, replayed = created
         self.dispatcher.wake()
-        extra = (("Idempotency-Replayed", "true"),) if replayed else ()
+        extra = ((evolink.IDEMPOTENCY_REPLAYED_HEADER, "true"),) if replayed else ()
         return json_response(task.creation_body(), extra)
 
     def _query(self, task_id: str) -> Response:
-        if not task_id.startswith("task-unified-") or "/" in task_id:
+        if not task_id.startswith(evolink.TASK_ID_PREFIX) or "/" in task_id:
             raise http_error(400, Endpoint.TASK, param="task_id")
         task = self.tasks.get(task_id)
         if task is None:
@@ -268,7 +265,7 @@ class SandboxApp:
         now = self.config.clock()
         index = int(m.group("index"))
         status, _ = task.status_at(now)
-        if status != "completed" or index >= task.result_count:
+        if status != evolink.COMPLETED or index >= task.result_count:
             raise http_error(404, message=f"No such file: {path}")
         ends = task.ends_at
         if ends is not None and now >= ends + self.config.result_ttl:

@@ -8,6 +8,8 @@ from collections.abc import Callable
 
 import attrs
 
+from .. import evolink
+
 __all__ = [
     "BEHAVIOURS",
     "DEFAULT_API_KEY",
@@ -70,11 +72,13 @@ class SandboxConfig:
     api_key: str = DEFAULT_API_KEY
     # Creation to completion; the first tenth is `pending`, the rest `processing`.
     task_duration: float = attrs.field(default=6.0, validator=_non_negative)
-    # How long result links stay valid after completion (the real API: 24 h).
-    result_ttl: float = attrs.field(default=24 * 3600.0, validator=_non_negative)
+    # How long result links stay valid after completion (the real API's lifetime).
+    result_ttl: float = attrs.field(
+        default=evolink.LINK_LIFETIME_HOURS * 3600.0, validator=_non_negative
+    )
     image_long_side: int = attrs.field(default=64, validator=_long_side)
     # The task error code of a prompt containing the bare `sandbox-fail` marker.
-    fail_code: str = "generation_failed_no_content"
+    fail_code: str = evolink.TaskErrorCode.GENERATION_FAILED_NO_CONTENT
     # Accept http(s) callback URLs to 127.0.0.1 / ::1 / localhost (tests need them);
     # every other URL still goes through the library's callback_url rule.
     allow_loopback_callbacks: bool = False

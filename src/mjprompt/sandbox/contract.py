@@ -31,7 +31,7 @@ import attrs
 
 from .. import evolink
 from ..callbacks import callback_url_problem
-from .envelope import ApiError, Endpoint, http_error
+from .envelope import ApiError, invalid_request
 
 __all__ = [
     "MAX_CALLBACK_URL",
@@ -48,7 +48,7 @@ __all__ = [
 
 # G05: ImageGenerationRequest.prompt maxLength (code points)
 MAX_PROMPT_LENGTH = evolink.MAX_PROMPT_LENGTH
-MAX_CALLBACK_URL = 2048  # G10
+MAX_CALLBACK_URL = evolink.MAX_CALLBACK_URL_LENGTH  # G10
 MAX_IMAGE_PROMPTS = 20  # P04
 SPEEDS = evolink.SPEEDS  # G07: model_params.speed enum
 # P03: flags the docs call "not supported" for mj-v7 (evolink-api.md §7.3).
@@ -58,7 +58,9 @@ UNSUPPORTED_FLAGS = frozenset(
 # A flag is `--name` at the start of the prompt or after whitespace (ASCII dashes only:
 # the docs write flags that way).
 _FLAG = re.compile(r"(?<!\S)--([A-Za-z][A-Za-z0-9_-]*)")
-_SPEED_FLAG = re.compile(r"\s*(?<!\S)--(?:fast|turbo|draft)(?!\S)", re.IGNORECASE)
+_SPEED_FLAG = re.compile(
+    r"\s*(?<!\S)--(?:" + "|".join(evolink.STRIPPED_SPEED_FLAGS) + r")(?!\S)", re.IGNORECASE
+)
 _URL = re.compile(r"https?://\S+", re.IGNORECASE)
 _PERMUTATION = re.compile(r"\{[^{}]*,[^{}]*\}")
 
@@ -68,13 +70,13 @@ class Request:
     """A generation request the documented contract accepts."""
 
     prompt: str  # as received
-    speed: str  # model_params.speed, "fast" when absent (G07)
+    speed: str  # model_params.speed, the default speed when absent (G07)
     callback_url: str | None
 
 
 def _bad(detail: str) -> ApiError:
     # G11/G12: the documented 400 row, its message followed by what is wrong; no `param`.
-    return http_error(400, Endpoint.GENERATION, f"Invalid request parameters: {detail}")
+    return invalid_request(detail)
 
 
 def _json_type(value: object) -> str:
@@ -102,8 +104,9 @@ def check_request(body: object, *, allow_loopback: bool = False) -> Request:
     if model != evolink.MODEL:
         shown = repr(model) if isinstance(model, str) else _json_type(model)
         raise _bad(
-            f"model must be 'mj-v7', not {shown}; this sandbox emulates only mj-v7 "
-            "(other evolink models such as mj-v7-upscale are not emulated)"
+            f"model must be {evolink.MODEL!r}, not {shown}; this sandbox emulates only "
+            f"{evolink.MODEL} (other evolink models such as {evolink.MODEL}-upscale are not "
+            "emulated)"
         )
     prompt = fields.get("prompt")  # G04
     if prompt is None:
@@ -123,15 +126,15 @@ def _speed(params: object) -> str:
     """G07: ``model_params`` is an object; ``speed`` one of the enum, absent/null = fast.
     Other keys are ignored (G09)."""
     if params is None:
-        return "fast"
+        return evolink.DEFAULT_SPEED
     if not isinstance(params, Mapping):
         raise _bad(f"model_params must be an object, not {_json_type(params)}")
     speed = params.get("speed")
     if speed is None:
-        return "fast"
+        return evolink.DEFAULT_SPEED
     if speed not in SPEEDS:
         shown = repr(speed) if isinstance(speed, str) else _json_type(speed)
-        raise _bad(f"model_params.speed must be one of draft, fast, turbo, not {shown}")
+        raise _bad(f"model_params.speed must be one of {', '.join(SPEEDS)}, not {shown}")
     return str(speed)
 
 
@@ -213,7 +216,7 @@ def prompt_failure(prompt: str, speed: str) -> str | None:
     flags = _flags(stripped)
     for flag in flags:
         if flag in UNSUPPORTED_FLAGS:
-            return f"--{flag} is not supported by mj-v7 (decision P03)"
+            return f"--{flag} is not supported by {evolink.MODEL} (decision P03)"
     if "::" in text:
         return "multi-prompts (::) are not supported in V7 (decision P05)"
     if _PERMUTATION.search(text):

@@ -11,7 +11,9 @@ from typing import Any
 
 import attrs
 
-__all__ = ["ApiError", "Endpoint", "http_error"]
+from .. import evolink
+
+__all__ = ["ApiError", "Endpoint", "http_error", "invalid_request"]
 
 
 class Endpoint:
@@ -23,70 +25,18 @@ class Endpoint:
     OTHER = "other"
 
 
-# status -> (code, type, message) for POST /v1/images/generations (evolink-api.md §4.1)
-_GENERATION: dict[int, tuple[str, str, str]] = {
-    400: ("invalid_request", "invalid_request_error", "Invalid request parameters"),
-    401: ("unauthorized", "authentication_error", "Invalid or expired token"),
-    402: (
-        "insufficient_quota",
-        "insufficient_quota",
-        "Insufficient quota. Please top up your account.",
-    ),
-    403: (
-        "model_access_denied",
-        "invalid_request_error",
-        "Token does not have access to model: mj-v7",
-    ),
-    429: ("rate_limit_exceeded", "rate_limit_error", "Too many requests, please try again later"),
-    500: ("internal_error", "api_error", "Internal server error"),
-}
-
-# status -> (code, type, message) for GET /v1/tasks/{id} (evolink-api.md §4.2)
-_TASK: dict[int, tuple[str, str, str]] = {
-    400: (
-        "invalid_task_id",
-        "invalid_request_error",
-        "Invalid task ID format, must start with 'task-unified-'",
-    ),
-    401: ("unauthorized", "authentication_error", "Authentication required"),
-    402: (
-        "quota_exceeded",
-        "insufficient_quota",
-        "Insufficient quota. Please top up your account.",
-    ),
-    403: (
-        "permission_denied",
-        "invalid_request_error",
-        "You don't have permission to access this task",
-    ),
-    404: ("task_not_found", "invalid_request_error", "The requested task could not be found"),
-    429: ("rate_limit_exceeded", "evo_api_error", "Rate limit exceeded"),
-    500: ("internal_error", "api_error", "Failed to retrieve task status"),
-}
-
-# status -> (code, type, message, fallback_suggestion) for GET /v1/credits: its reference
-# documents the same envelope with the HTTP status as an *integer* code, and a
-# `fallback_suggestion` on some rows (evolink-api.md §4.2, [CRED]; decision B05).
-_CREDITS: dict[int, tuple[int, str, str, str | None]] = {
-    400: (400, "invalid_request_error", "Invalid request", None),
-    401: (401, "authentication_error", "Invalid or expired token", None),
-    403: (403, "permission_error", "Access denied", None),
-    429: (429, "rate_limit_error", "Rate limit exceeded", "retry after 60 seconds"),
-    500: (500, "internal_server_error", "Internal server error", "try again later"),
-    502: (502, "upstream_error", "Upstream service error", "try again later"),
-    503: (
-        503,
-        "service_unavailable_error",
-        "Service temporarily unavailable",
-        "retry after 30 seconds",
-    ),
-}
+# The documented tables live in mjprompt.evolink (GENERATION_ERRORS, TASK_QUERY_ERRORS,
+# CREDITS_ERRORS); the rows below are the sandbox's own.
 
 # Undocumented for mj-v7; shaped like the 5xx rows other evolink pages document.
 _GATEWAY: dict[int, tuple[str, str, str]] = {
     404: ("not_found", "invalid_request_error", "Not found"),
     405: ("method_not_allowed", "invalid_request_error", "Method not allowed"),
-    409: ("idempotency_conflict", "invalid_request_error", "Idempotency-Key reused"),
+    409: (
+        "idempotency_conflict",
+        "invalid_request_error",
+        f"{evolink.IDEMPOTENCY_HEADER} reused",
+    ),
     410: ("link_expired", "invalid_request_error", "The result link has expired"),
     413: ("request_too_large", "invalid_request_error", "Request body too large"),
     414: ("uri_too_long", "invalid_request_error", "Request URI too long"),
@@ -130,13 +80,28 @@ def http_error(
     headers: tuple[tuple[str, str], ...] = (),
 ) -> ApiError:
     """The documented error for ``status`` at ``endpoint``; ``message`` replaces the stock text."""
-    credits_row = _CREDITS.get(status) if endpoint == Endpoint.CREDITS else None
+    credits_row = evolink.CREDITS_ERRORS.get(status) if endpoint == Endpoint.CREDITS else None
     if credits_row is not None:
-        number, kind, stock, suggestion = credits_row
-        return ApiError(status, number, kind, message or stock, param, headers, suggestion)
-    table = _TASK if endpoint == Endpoint.TASK else _GENERATION
-    row = table.get(status) or _GATEWAY.get(status) or _GENERATION.get(status)
-    if row is None:
-        row = ("http_error", "api_error", f"HTTP {status}")
-    code, kind, stock = row
+        return ApiError(
+            status,
+            credits_row.code,
+            credits_row.type,
+            message or credits_row.message,
+            param,
+            headers,
+            credits_row.fallback_suggestion,
+        )
+    table = evolink.TASK_QUERY_ERRORS if endpoint == Endpoint.TASK else evolink.GENERATION_ERRORS
+    row = table.get(status)
+    if row is None and status not in _GATEWAY:
+        row = evolink.GENERATION_ERRORS.get(status)  # e.g. a 401 of another endpoint
+    if row is not None:
+        return ApiError(status, row.code, row.type, message or row.message, param, headers)
+    code, kind, stock = _GATEWAY.get(status) or ("http_error", "api_error", f"HTTP {status}")
     return ApiError(status, code, kind, message or stock, param, headers)
+
+
+def invalid_request(detail: str, *, param: str | None = None) -> ApiError:
+    """The documented 400 of the generation endpoint, its message followed by ``detail``."""
+    stock = evolink.GENERATION_ERRORS[400].message
+    return http_error(400, Endpoint.GENERATION, f"{stock}: {detail}", param=param)

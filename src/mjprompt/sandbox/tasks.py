@@ -31,6 +31,7 @@ from typing import Any
 
 import attrs
 
+from .. import evolink
 from ..evolink import BILLING_RULE, MODEL, estimate_payload
 
 __all__ = [
@@ -44,25 +45,7 @@ __all__ = [
 ]
 
 # Messages of the documented task error codes (evolink-api.md §4.3).
-TASK_ERROR_MESSAGES = {
-    "content_policy_violation": (
-        "Content policy violation.\nYour request was blocked by safety filters."
-    ),
-    "invalid_parameters": "Invalid parameters.\nThe parameters do not meet the model requirements.",
-    "image_processing_error": "Image processing error.\nAn input image could not be processed.",
-    "image_dimension_mismatch": (
-        "Image dimension mismatch.\nResize the image to the requested ratio."
-    ),
-    "request_cancelled": "Request cancelled.\nThe task was cancelled or interrupted.",
-    "generation_failed_no_content": "Generation failed.\nThe model produced no output.",
-    "service_error": "Service error.\nAn upstream error occurred; retry after 30-60 seconds.",
-    "generation_timeout": "Generation timeout.\nThe task exceeded the allowed time.",
-    "resource_exhausted": "Resource exhausted.\nUpstream capacity is depleted; wait 1-5 minutes.",
-    "quota_exceeded": "Quota exceeded.\nReduce the request frequency.",
-    "service_unavailable": "Service unavailable.\nRetry in a few minutes.",
-    "resource_not_found": "Resource not found.\nThe task ID is invalid or expired.",
-    "unknown_error": "Unknown error.\nContact support.",
-}
+TASK_ERROR_MESSAGES = {code: row.message for code, row in evolink.TASK_ERRORS.items()}
 
 _ID_ALPHABET = string.ascii_lowercase + string.digits
 # The seed and aspect ratio that shape the result images; read with two patterns rather
@@ -85,7 +68,7 @@ class Outcome:
 def new_task_id(now: float) -> str:
     """``task-unified-<unix>-<8 random characters>``, the documented shape."""
     suffix = "".join(secrets.choice(_ID_ALPHABET) for _ in range(8))
-    return f"task-unified-{int(now)}-{suffix}"
+    return f"{evolink.TASK_ID_PREFIX}{int(now)}-{suffix}"
 
 
 @attrs.frozen
@@ -102,7 +85,7 @@ class SandboxTask:
     aspect: tuple[float, float]
     outcome: str = Outcome.COMPLETE
     error_code: str | None = None
-    result_count: int = 4
+    result_count: int = evolink.MAX_RESULTS
     error_detail: str | None = None  # appended to the stock message of error_code
     # usage.credits_reserved: the cost model's estimate of the request (decision B02).
     credits_reserved: float = attrs.field(default=0.0, kw_only=True)
@@ -118,14 +101,14 @@ class SandboxTask:
         ends = self.ends_at
         if ends is not None and now >= ends:
             if self.outcome == Outcome.COMPLETE:
-                return "completed", 100
+                return evolink.COMPLETED, 100
             # The documented failed example carries progress 0.
-            return ("cancelled" if self.outcome == Outcome.CANCEL else "failed"), 0
+            return (evolink.CANCELLED if self.outcome == Outcome.CANCEL else evolink.FAILED), 0
         if self.duration <= 0:
-            return "processing", 99  # a never-ending task with no duration
+            return evolink.PROCESSING, 99  # a never-ending task with no duration
         if elapsed < self.duration / 10:
-            return "pending", 0
-        return "processing", max(1, min(99, int(100 * elapsed / self.duration)))
+            return evolink.PENDING, 0
+        return evolink.PROCESSING, max(1, min(99, int(100 * elapsed / self.duration)))
 
     def credits(self) -> float:
         return self.credits_reserved
@@ -134,7 +117,7 @@ class SandboxTask:
         """What the task costs the balance at ``now``: its reserved credits from creation
         on, 0 once it has failed or been cancelled (refunded, decision B03)."""
         status, _ = self.status_at(now)
-        return 0.0 if status in ("failed", "cancelled") else self.credits_reserved
+        return 0.0 if status in evolink.FAILED_STATUSES else self.credits_reserved
 
     def creation_body(self) -> dict[str, Any]:
         """The create-task response (evolink-api.md §2)."""
@@ -144,7 +127,7 @@ class SandboxTask:
             "model": MODEL,
             "object": "image.generation.task",
             "progress": 0,
-            "status": "pending",
+            "status": evolink.PENDING,
             "task_info": {"can_cancel": True, "estimated_time": math.ceil(self.duration)},
             "type": "image",
             "usage": {
@@ -157,8 +140,8 @@ class SandboxTask:
     def query_body(self, now: float, base_url: str) -> dict[str, Any]:
         """The task-query response at ``now`` (evolink-api.md §3.1); also the callback body."""
         status, progress = self.status_at(now)
-        terminal = status in ("completed", "failed", "cancelled")
-        task_info: dict[str, Any] = {"can_cancel": status == "pending"}
+        terminal = status in evolink.TERMINAL_STATUSES
+        task_info: dict[str, Any] = {"can_cancel": status == evolink.PENDING}
         if not terminal:
             task_info["estimated_time"] = max(0, math.ceil(self.created_at + self.duration - now))
         usage: dict[str, Any] = {
@@ -177,12 +160,12 @@ class SandboxTask:
             "type": "image",
             "usage": usage,
         }
-        if status == "completed":
+        if status == evolink.COMPLETED:
             usage["credits_used"] = self.credits()
             body["results"] = [self.result_url(base_url, i) for i in range(self.result_count)]
         elif terminal:
             usage["credits_used"] = 0  # failed and cancelled tasks are refunded
-            code = self.error_code or "unknown_error"
+            code = self.error_code or evolink.TaskErrorCode.UNKNOWN_ERROR
             message = TASK_ERROR_MESSAGES.get(code, f"Task failed: {code}")
             if self.error_detail:
                 message = f"{message}\n{self.error_detail}"
@@ -247,12 +230,12 @@ def task_from_prompt(
             seed,
             aspect,
             Outcome.FAIL,
-            "invalid_parameters",
+            evolink.TaskErrorCode.INVALID_PARAMETERS,
             0,
             invalid,
             credits_reserved=credits,
         )
-    outcome, error_code, count = Outcome.COMPLETE, None, 4
+    outcome, error_code, count = Outcome.COMPLETE, None, evolink.MAX_RESULTS
     for m in _MARKER.finditer(prompt):
         word, arg = m.group(1).lower(), m.group(2)
         if word == "fail":
@@ -260,9 +243,9 @@ def task_from_prompt(
         elif word == "never":
             outcome = Outcome.NEVER
         elif word == "cancel":
-            outcome, error_code = Outcome.CANCEL, "request_cancelled"
+            outcome, error_code = Outcome.CANCEL, evolink.TaskErrorCode.REQUEST_CANCELLED
         elif word == "images" and arg is not None and arg.isdigit():
-            count = min(4, int(arg))
+            count = min(evolink.MAX_RESULTS, int(arg))
     return SandboxTask(
         task_id,
         now,

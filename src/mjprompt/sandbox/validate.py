@@ -4,12 +4,15 @@ The default behaviour checks only the documented contract (:mod:`.contract`); th
 module is the opt-in strict server, for people who want every request our own client
 would refuse to be refused by the server too.
 
-The checks mirror ``build_payload``: ``model == "mj-v7"``, a prompt of at most 8192
-code points with no lint error (profile ``evolink``), ``model_params.speed`` in
-draft|fast|turbo, and a ``callback_url`` the library's rule accepts. Like the real API,
-the sandbox *strips* ``--fast``/``--turbo``/``--draft`` and a redundant ``--v 7`` rather
-than rejecting them, and it checks the prompt together with the requested speed (so
-``--oref`` with ``speed: "draft"`` is refused just as ``--oref --draft`` would be).
+The checks mirror ``build_payload``: the contract's model id, a prompt within the
+contract's length limit with no lint error (profile ``evolink``), ``model_params.speed``
+one of the contract's speeds, and a ``callback_url`` the library's rule accepts. Like the
+real API, the sandbox *strips* speed flags rather than rejecting them (what is stripped
+is :func:`mjprompt.payload.strip_api_flags`, shared with ``build_payload``), and it lints
+the prompt once as the API runs it: without its speed flags, with the requested speed
+(so ``--oref`` with ``speed: "draft"`` is refused just as ``--oref --draft`` would be,
+while ``--oref --draft`` alone runs at the default speed). A redundant ``--v 7`` is
+linted in place, as ``build_payload`` does (a warning; the API strips it too).
 """
 
 from __future__ import annotations
@@ -21,18 +24,19 @@ import attrs
 
 from .. import evolink
 from ..callbacks import callback_url_problem
-from ..diagnostics import Severity, line_col
+from ..diagnostics import Edit, Severity, line_col
 from ..lint import lint
 from ..parsing import parse_lenient
+from ..payload import delete_params, strip_api_flags
 from .contract import is_loopback_url
-from .envelope import ApiError, Endpoint, http_error
+from .envelope import ApiError, invalid_request
 
-__all__ = ["MAX_PROMPT_LENGTH", "SPEEDS", "GenerationRequest", "strip_api_flags", "validate"]
+__all__ = ["MAX_PROMPT_LENGTH", "SPEEDS", "GenerationRequest", "validate"]
 
 MAX_PROMPT_LENGTH = evolink.MAX_PROMPT_LENGTH
 SPEEDS = evolink.SPEEDS
-_FIELDS = frozenset({"model", "prompt", "model_params", "callback_url"})
-_MODEL_PARAMS = frozenset({"speed"})
+_FIELDS = frozenset(evolink.REQUEST_FIELDS)
+_MODEL_PARAMS = frozenset(evolink.MODEL_PARAMS_FIELDS)
 
 
 @attrs.frozen
@@ -40,48 +44,12 @@ class GenerationRequest:
     """A request that passed validation."""
 
     prompt: str  # as received
-    speed: str  # the requested speed, "fast" when none was given
+    speed: str  # the requested speed, the contract's default when none was given
     callback_url: str | None
 
 
 def _bad(message: str, param: str | None) -> ApiError:
-    return http_error(
-        400, Endpoint.GENERATION, f"Invalid request parameters: {message}", param=param
-    )
-
-
-def strip_api_flags(text: str) -> tuple[str, list[tuple[int, int]]]:
-    """``text`` without speed flags and ``--v 7``, and the removed ``(start, end)`` ranges.
-
-    Each removed range also takes the whitespace before the parameter, so the rest of
-    the prompt keeps its spacing.
-    """
-    removed: list[tuple[int, int]] = []
-    for p in parse_lenient(text).params:
-        if p.spec is None or not p.marker_style.valid:
-            continue
-        redundant_version = p.spec.name == "version" and p.value_text in ("7", "7.0")
-        if p.spec.name in SPEEDS or redundant_version:
-            start = p.span.start
-            while start > 0 and text[start - 1].isspace():
-                start -= 1
-            removed.append((start, p.span.end))
-    out, last = [], 0
-    for start, end in removed:
-        out.append(text[last:start])
-        last = end
-    out.append(text[last:])
-    return "".join(out), removed
-
-
-def _original_offset(offset: int, removed: list[tuple[int, int]]) -> int:
-    """Map an offset in the stripped text back to the text as received."""
-    for start, end in removed:
-        if offset >= start:
-            offset += end - start
-        else:
-            break
-    return offset
+    return invalid_request(message, param=param)
 
 
 def _where(text: str, offset: int) -> str:
@@ -89,16 +57,26 @@ def _where(text: str, offset: int) -> str:
     return f"column {column}" if line == 1 else f"line {line}, column {column}"
 
 
+def _original_offset(offset: int, deleted: tuple[Edit, ...]) -> int:
+    """Map an offset in the text without speed flags back to the text as received."""
+    for edit in deleted:
+        if offset >= edit.start:
+            offset += edit.end - edit.start
+        else:
+            break
+    return offset
+
+
 def _check_prompt(prompt: str, speed: str | None) -> None:
-    stripped, removed = strip_api_flags(prompt)
-    checked = stripped + (f" --{speed}" if speed else "")
-    for d in lint(checked, profile="evolink"):
-        if d.severity != Severity.ERROR:
+    speed_flags = [p for p, _ in strip_api_flags(parse_lenient(prompt)).speeds]
+    text, deleted = delete_params(prompt, speed_flags)
+    for d in lint(text + (f" --{speed}" if speed else ""), profile="evolink"):
+        if d.severity is not Severity.ERROR:
             continue
-        if d.span.start >= len(stripped):
+        if d.span.start >= len(text):
             where = f"with model_params.speed {speed!r}"
         else:
-            where = "at " + _where(prompt, _original_offset(d.span.start, removed))
+            where = "at " + _where(prompt, _original_offset(d.span.start, deleted))
         raise _bad(f"prompt: {d.code} {d.message} ({where})", "prompt")
 
 
@@ -136,13 +114,16 @@ def validate(
         raise _bad("model is required", "model")
     if model != evolink.MODEL:
         raise _bad(
-            f"model must be 'mj-v7', not {model!r}; the sandbox emulates only mj-v7", "model"
+            f"model must be {evolink.MODEL!r}, not {model!r}; the sandbox emulates only "
+            f"{evolink.MODEL}",
+            "model",
         )
     if strict:
         unknown = sorted(set(fields) - _FIELDS)
         if unknown:
             raise _bad(
-                f"unknown field {unknown[0]!r} (mj-v7 accepts {sorted(_FIELDS)})", unknown[0]
+                f"unknown field {unknown[0]!r} ({evolink.MODEL} accepts {sorted(_FIELDS)})",
+                unknown[0],
             )
     prompt = fields.get("prompt")
     if prompt is None:
@@ -165,7 +146,7 @@ def validate(
     except (ValueError, RecursionError) as e:
         # The linter failed on this prompt (e.g. a 5000-digit value): still a 4xx.
         raise _bad(f"prompt could not be checked: {type(e).__name__}", "prompt") from None
-    return GenerationRequest(prompt, speed or "fast", callback_url)
+    return GenerationRequest(prompt, speed or evolink.DEFAULT_SPEED, callback_url)
 
 
 def _check_model_params(params: object, strict: bool) -> str | None:
@@ -177,7 +158,7 @@ def _check_model_params(params: object, strict: bool) -> str | None:
         unknown = sorted(set(params) - _MODEL_PARAMS)
         if unknown:
             raise _bad(
-                f"unknown field 'model_params.{unknown[0]}' (mj-v7 accepts only speed)",
+                f"unknown field 'model_params.{unknown[0]}' ({evolink.MODEL} accepts only speed)",
                 f"model_params.{unknown[0]}",
             )
     speed = params.get("speed")
@@ -185,7 +166,7 @@ def _check_model_params(params: object, strict: bool) -> str | None:
         return None
     if speed not in SPEEDS:
         raise _bad(
-            f"model_params.speed must be one of draft, fast, turbo, not {speed!r}",
+            f"model_params.speed must be one of {', '.join(SPEEDS)}, not {speed!r}",
             "model_params.speed",
         )
     return str(speed)

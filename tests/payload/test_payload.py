@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 
 import mjprompt
 from mjprompt import payload as payload_module
+from mjprompt.ast import Prompt
 from mjprompt.diagnostics import Diagnostic, Severity, Span
 from mjprompt.payload import PayloadError, build_payload
-
-
-@pytest.fixture
-def fresh_probe_cache() -> Iterator[None]:
-    payload_module._excused_codes.cache_clear()
-    yield
-    payload_module._excused_codes.cache_clear()
+from mjprompt.rules import REGISTRY
 
 
 def test_plain_prompt_is_sent_as_is() -> None:
@@ -171,37 +165,68 @@ def test_lazy_export() -> None:
     assert mjprompt.PayloadError is PayloadError
 
 
-def _fake_lint(codes_on_flags: str, conflict: bool = False):  # type: ignore[no-untyped-def]
-    real = payload_module.lint
+def _fake_lint(code_on_flags: str, conflict: bool = False):  # type: ignore[no-untyped-def]
+    """The real lint plus an error with ``code_on_flags`` on every speed flag and ``--v 7``
+    (and, with ``conflict``, an error on ``--oref`` when turbo is asked for)."""
+    real = payload_module._lint
 
-    def fake(text: str, *, profile: str = "evolink") -> list[Diagnostic]:
-        found = list(real(text, profile=profile))
+    def fake(prompt: Prompt) -> list[Diagnostic]:
+        text = prompt.source
+        found = list(real(prompt))
         for m in re.finditer(r"--(fast|turbo|draft)\b|--v 7\b", text):
             found.append(
-                Diagnostic(codes_on_flags, "x", Severity.ERROR, "flag", Span(m.start(), m.end()))
+                Diagnostic(code_on_flags, "x", Severity.ERROR, "flag", Span(m.start(), m.end()))
             )
         if conflict and "--oref" in text and "--turbo" in text:
-            i = text.index("--oref")
-            found.append(Diagnostic("MJ5ZZ", "y", Severity.ERROR, "oref+turbo", Span(i, i + 6)))
+            i = text.index("--turbo")
+            found.append(Diagnostic("MJ5ZZ", "y", Severity.ERROR, "oref+turbo", Span(i, i + 7)))
         return found
 
     return fake
 
 
-@pytest.mark.usefixtures("fresh_probe_cache")
-def test_findings_about_removed_tokens_are_excused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(payload_module, "lint", _fake_lint("MJ4ZZ"))
+def test_findings_of_api_strips_rules_on_removed_tokens_are_excused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # MJ408 reports a flag the API strips (rule metadata `api_strips`): even as an
+    # error it does not refuse a prompt whose flag build_payload removes.
+    assert REGISTRY["MJ408"].api_strips
+    monkeypatch.setattr(payload_module, "_lint", _fake_lint("MJ408"))
     assert build_payload("a cat --fast --v 7")["prompt"] == "a cat"
 
 
-@pytest.mark.usefixtures("fresh_probe_cache")
+def test_findings_of_other_rules_on_removed_tokens_are_not_excused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(payload_module, "_lint", _fake_lint("MJ4ZZ"))
+    with pytest.raises(PayloadError, match="MJ4ZZ"):
+        build_payload("a cat --fast --v 7")
+
+
 def test_speed_argument_conflicts_are_caught(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(payload_module, "lint", _fake_lint("MJ4ZZ", conflict=True))
+    monkeypatch.setattr(payload_module, "_lint", _fake_lint("MJ408", conflict=True))
     text = "a cat --oref https://example.com/a.png"
     with pytest.raises(PayloadError) as info:
         build_payload(text, speed="turbo")
     codes = [d.code for d in info.value.diagnostics]
     assert "MJ5ZZ" in codes
-    assert "MJ4ZZ" not in codes
+    assert "MJ408" not in codes  # the appended flag is stripped: its finding is excused
     assert all("speed='turbo'" in d.message for d in info.value.diagnostics)
+    assert all(d.span.end <= len(text) for d in info.value.diagnostics)
     assert build_payload(text, speed="fast")["model_params"] == {"speed": "fast"}
+
+
+def test_one_lint_per_payload(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    real = payload_module._lint
+
+    def counting(prompt: Prompt) -> list[Diagnostic]:
+        calls.append(prompt.source)
+        return real(prompt)
+
+    monkeypatch.setattr(payload_module, "_lint", counting)
+    for text, speed in [("a cat", None), ("a cat --v 7 --fast", None), ("a cat ", "turbo")]:
+        calls.clear()
+        build_payload(text, speed=speed)
+        assert len(calls) == 1, (text, speed, calls)
+    assert calls == ["a cat --turbo"]
