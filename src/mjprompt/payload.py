@@ -33,7 +33,8 @@ import attrs
 
 from .ast import Parameter, Prompt
 from .callbacks import callback_url_problem
-from .diagnostics import Diagnostic, Edit, Severity, Span, apply_edits, line_col
+from .diagnostics import Diagnostic, Edit, Severity, Span, apply_edits
+from .findings_text import diagnostic_text
 from .lint import lint
 from .parsing import parse_lenient
 
@@ -87,13 +88,9 @@ class PayloadError(ValueError):
 def _describe(text: str, diagnostics: Sequence[Diagnostic]) -> str:
     errors = [d for d in diagnostics if d.severity is Severity.ERROR]
     first = errors[0]
-    line, col = line_col(text, first.span.start)
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
     noun = "error" if len(errors) == 1 else "errors"
-    return (
-        f"the prompt has {len(errors)} {noun}; not sent: "
-        f"{line}:{col}: {first.code} {first.message}{more}"
-    )
+    return f"the prompt has {len(errors)} {noun}; not sent: {diagnostic_text(first, text)}{more}"
 
 
 def _speed_of(param: Parameter) -> str | None:

@@ -22,6 +22,7 @@ import attrs
 from .. import evolink
 from ..callbacks import callback_url_problem
 from ..diagnostics import Severity, line_col
+from ..findings_text import finding_text
 from ..lint import lint
 from ..parsing import parse_lenient
 from .contract import is_loopback_url
@@ -84,11 +85,6 @@ def _original_offset(offset: int, removed: list[tuple[int, int]]) -> int:
     return offset
 
 
-def _where(text: str, offset: int) -> str:
-    line, column = line_col(text, offset)
-    return f"column {column}" if line == 1 else f"line {line}, column {column}"
-
-
 def _check_prompt(prompt: str, speed: str | None) -> None:
     stripped, removed = strip_api_flags(prompt)
     checked = stripped + (f" --{speed}" if speed else "")
@@ -96,10 +92,13 @@ def _check_prompt(prompt: str, speed: str | None) -> None:
         if d.severity != Severity.ERROR:
             continue
         if d.span.start >= len(stripped):
-            where = f"with model_params.speed {speed!r}"
-        else:
-            where = "at " + _where(prompt, _original_offset(d.span.start, removed))
-        raise _bad(f"prompt: {d.code} {d.message} ({where})", "prompt")
+            found = finding_text(d.code, d.severity.value, d.message, label="prompt")
+            raise _bad(f"{found} (with model_params.speed {speed!r})", "prompt")
+        line, column = line_col(prompt, _original_offset(d.span.start, removed))
+        found = finding_text(
+            d.code, d.severity.value, d.message, label="prompt", line=line, column=column
+        )
+        raise _bad(found, "prompt")
 
 
 def _check_callback(url: object, allow_loopback: bool) -> str:

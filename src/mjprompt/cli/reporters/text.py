@@ -10,6 +10,7 @@ Colour only when asked (``--color``; by default when standard output is a termin
 from __future__ import annotations
 
 from ...diagnostics import Severity
+from ...findings_text import finding_parts
 from ..location import Finding
 from ..terminal import printable
 from .base import Reporter, Summary
@@ -75,10 +76,17 @@ class TextReporter(Reporter):
     def finding(self, finding: Finding) -> None:
         d = finding.diagnostic
         region = finding.region
-        path = printable(finding.path) if finding.path is not None else "<prompt>"
-        where = self._paint(f"{path}:{region.line}:{region.column}:", _BOLD)
-        code = self._paint(f"{d.code} {d.severity.value}", _BOLD + _SEVERITY_COLOR[d.severity])
-        self.out.write(f"{where} {code} {printable(d.message)}\n")
+        where, code, message = finding_parts(
+            d.code,
+            d.severity.value,
+            printable(d.message),
+            label=printable(finding.path) if finding.path is not None else "<prompt>",
+            line=region.line,
+            column=region.column,
+        )
+        where = self._paint(where, _BOLD)
+        code = self._paint(code, _BOLD + _SEVERITY_COLOR[d.severity])
+        self.out.write(f"{where} {code} {message}\n")
         if self.show_source:
             self._source(finding)
 
