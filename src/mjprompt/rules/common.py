@@ -12,6 +12,7 @@ from ..params import ParamSpec
 from ..values import parse_value
 
 __all__ = [
+    "IMAGINE_PREFIX",
     "INFO",
     "E",
     "W",
@@ -24,6 +25,10 @@ __all__ = [
 ]
 
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+# The Discord command copied in front of a prompt (`/imagine prompt: `), with the space
+# after it: MJ113 reports it, and a URL right after it is no text URL (MJ206).
+IMAGINE_PREFIX = re.compile(r"/imagine(?=\s|:|$)(?:\s+prompt\b\s*:?|\s*:)?\s*", re.IGNORECASE)
 
 _PUNCT_ONLY = re.compile(r"[,;|.:!?]+")
 # Sentence punctuation after a value (`--ar 16:9.`, `--s 250,`), and `|`.

@@ -10,7 +10,7 @@ from ..diagnostics import Edit, Fix, Span
 from ..expand import DEFAULT_LIMIT, MAX_NESTING, count_expansions, group_count, nesting_depth
 from ..parsing import iter_permutations
 from .base import Context, Report, rule
-from .common import E, W, without_punctuation
+from .common import IMAGINE_PREFIX, E, W, without_punctuation
 from .facts import (
     BRACES,
     CONTROL,
@@ -29,7 +29,6 @@ from .facts import (
 )
 
 _URL_IN_TEXT = re.compile(r"(?<!\S)<?https?://[^\s>]+>?", re.IGNORECASE)
-_IMAGINE = re.compile(r"\s*/imagine(?:\s+prompt)?\s*:?\s*$", re.IGNORECASE)
 # A local file at the start of the prompt: a file:// URL, or a word that ends in an
 # image extension and is no URL (`C:\pics\cat.png`, `./cat.jpg`, `cat.webp`).
 _LOCAL_PATH = re.compile(
@@ -247,7 +246,7 @@ def url_after_text(ctx: Context) -> Iterator[Report]:
             continue
         for m in _URL_IN_TEXT.finditer(part.raw):
             before = ctx.source[: part.span.start + m.start()]
-            if not before.strip() or _IMAGINE.fullmatch(before):
+            if not before.strip() or IMAGINE_PREFIX.fullmatch(before.lstrip()):
                 continue  # after `/imagine prompt:`, MJ113 is the finding
             yield Report(
                 Span(part.span.start + m.start(), part.span.start + m.end()),

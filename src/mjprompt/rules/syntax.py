@@ -10,6 +10,7 @@ from ..diagnostics import Edit, Fix, Severity, Span
 from ..params import Arity, Kind, ParamSpec, lookup
 from ..parsing import iter_permutations
 from .base import Context, Report, delete_token, replace, rule
+from .common import IMAGINE_PREFIX
 
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -566,9 +567,6 @@ def unmatched_brace(ctx: Context) -> Iterator[Report]:
             )
 
 
-_IMAGINE = re.compile(r"/imagine(?=\s|:|$)(?:\s+prompt\b\s*:?|\s*:)?\s*", re.IGNORECASE)
-
-
 @rule("MJ113", "imagine-prefix", evolink=W, midjourney=W, fix="safe")
 def imagine_prefix(ctx: Context) -> Iterator[Report]:
     """A leading `/imagine prompt:`, copied from Discord with the prompt.
@@ -581,7 +579,7 @@ def imagine_prefix(ctx: Context) -> Iterator[Report]:
 
     Fix (safe): delete the prefix.
     """
-    m = _IMAGINE.match(ctx.source)
+    m = IMAGINE_PREFIX.match(ctx.source)
     if m:
         span = Span(0, m.end())
         yield Report(
