@@ -38,7 +38,7 @@ from .findings_text import diagnostic_text
 from .lint import lint
 from .parsing import parse_lenient
 
-__all__ = ["MODEL", "SPEEDS", "PayloadError", "build_payload", "payload_prompt"]
+__all__ = ["MODEL", "SPEEDS", "PayloadError", "build_payload"]
 
 MODEL = "mj-v7"
 SPEEDS = ("draft", "fast", "turbo")
@@ -226,12 +226,6 @@ def _check_speed(speed: object) -> str | None:
             [_diag(INVALID_SPEED, "invalid-speed", f"invalid speed {speed!r}", Span(0, 0))],
         )
     return speed.strip().lower()
-
-
-def payload_prompt(text: str, *, speed: str | None = None) -> tuple[str, str | None]:
-    """The prompt text to send and the speed for ``model_params`` (no refusal checks)."""
-    plan = _plan(text, _check_speed(speed))
-    return plan.prompt, plan.speed
 
 
 def build_payload(

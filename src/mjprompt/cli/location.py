@@ -41,10 +41,6 @@ class Origin:
     text: str = ""
     line_start: int = 0
 
-    @property
-    def is_json(self) -> bool:
-        return self.raw is not None
-
     def source_line(self) -> str:
         """The text of the file line where the prompt starts (no line terminator)."""
         # Bounded search: a minified JSON document can be one enormous line.
