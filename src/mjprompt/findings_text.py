@@ -12,9 +12,11 @@ through ``cli.terminal.printable`` first.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from .diagnostics import Diagnostic, line_col
 
-__all__ = ["diagnostic_text", "finding_parts", "finding_text", "position_text"]
+__all__ = ["FindingLine", "diagnostic_text", "position_text"]
 
 
 def position_text(label: str | None, line: int | None = None, column: int | None = None) -> str:
@@ -27,35 +29,28 @@ def position_text(label: str | None, line: int | None = None, column: int | None
     return ":".join(parts)
 
 
-def finding_parts(
-    code: str,
-    severity: str,
-    message: str,
-    *,
-    label: str | None = None,
-    line: int | None = None,
-    column: int | None = None,
-) -> tuple[str, str, str]:
-    """The three parts of a finding's line: ``label:line:col:`` (empty when nothing is
-    known), ``CODE severity`` and the message; for a reporter that colours each part."""
-    where = position_text(label, line, column)
-    return (where + ":" if where else ""), f"{code} {severity}", message
+class FindingLine(NamedTuple):
+    """A finding as one line of text: ``label:line:col: CODE severity message``.
 
+    Unknown parts of the position are left out; with no position at all the line is
+    ``CODE severity message``.
+    """
 
-def finding_text(
-    code: str,
-    severity: str,
-    message: str,
-    *,
-    label: str | None = None,
-    line: int | None = None,
-    column: int | None = None,
-) -> str:
-    """``label:line:col: CODE severity message`` (without a position: ``CODE severity message``)."""
-    where, what, message = finding_parts(
-        code, severity, message, label=label, line=line, column=column
-    )
-    return f"{where} {what} {message}" if where else f"{what} {message}"
+    code: str
+    severity: str
+    message: str
+    label: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+    def parts(self) -> tuple[str, str, str]:
+        """``label:line:col:`` (empty when nothing is known), ``CODE severity`` and the
+        message: the three pieces a reporter colours one by one."""
+        where = position_text(self.label, self.line, self.column)
+        return (where + ":" if where else ""), f"{self.code} {self.severity}", self.message
+
+    def text(self) -> str:
+        return " ".join(part for part in self.parts() if part)
 
 
 def diagnostic_text(
@@ -76,11 +71,11 @@ def diagnostic_text(
     line, column = line_col(text, diagnostic.span.start)
     if line == 1:
         column += column_offset
-    return finding_text(
+    return FindingLine(
         diagnostic.code,
-        str(diagnostic.severity),
+        diagnostic.severity.value,
         diagnostic.message,
-        label=label,
-        line=first_line + line - 1,
-        column=column,
-    )
+        label,
+        first_line + line - 1,
+        column,
+    ).text()

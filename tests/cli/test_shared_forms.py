@@ -16,7 +16,7 @@ import pytest
 from mjprompt.cli import argtypes
 from mjprompt.cli.decoding import InvalidUtf8, decode_utf8
 from mjprompt.diagnostics import Diagnostic, Severity, Span
-from mjprompt.findings_text import diagnostic_text, finding_parts, finding_text, position_text
+from mjprompt.findings_text import FindingLine, diagnostic_text, position_text
 from mjprompt.payload import PayloadError, build_payload
 from mjprompt.sandbox.envelope import ApiError
 from mjprompt.sandbox.validate import validate
@@ -37,12 +37,10 @@ def test_position_leaves_out_what_is_unknown() -> None:
     assert position_text(None) == ""
 
 
-def test_finding_text_and_its_parts() -> None:
-    assert finding_text("MJ101", "error", "m", label="f", line=2, column=5) == (
-        "f:2:5: MJ101 error m"
-    )
-    assert finding_text("MJ101", "error", "m") == "MJ101 error m"
-    assert finding_parts("X1", "info", "m", label="<prompt>", line=1, column=1) == (
+def test_finding_line_and_its_parts() -> None:
+    assert FindingLine("MJ101", "error", "m", "f", 2, 5).text() == "f:2:5: MJ101 error m"
+    assert FindingLine("MJ101", "error", "m").text() == "MJ101 error m"
+    assert FindingLine("X1", "info", "m", "<prompt>", 1, 1).parts() == (
         "<prompt>:1:1:",
         "X1 info",
         "m",

@@ -82,25 +82,29 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=_cmd_wait)
 
 
-def _cmd_payload(ns: argparse.Namespace) -> int:
+def _payload_of(ns: argparse.Namespace) -> dict[str, Any] | None:
+    """The request body for the PROMPT argument and the payload options; None (after
+    saying why on standard error) when the prompt is refused."""
     prompt = prompt_arg(ns.prompt)
     check_callback(ns.callback_url)
     try:
-        body = build_payload(prompt, speed=ns.speed, callback_url=ns.callback_url)
+        return build_payload(prompt, speed=ns.speed, callback_url=ns.callback_url)
     except PayloadError as err:
         print_refusal(PromptEntry("<prompt>", prompt), err)
+        return None
+
+
+def _cmd_payload(ns: argparse.Namespace) -> int:
+    body = _payload_of(ns)
+    if body is None:
         return 1
     json_out(body)
     return 0
 
 
 def _cmd_submit(ns: argparse.Namespace) -> int:
-    prompt = prompt_arg(ns.prompt)
-    check_callback(ns.callback_url)
-    try:
-        payload = build_payload(prompt, speed=ns.speed, callback_url=ns.callback_url)
-    except PayloadError as err:
-        print_refusal(PromptEntry("<prompt>", prompt), err)
+    payload = _payload_of(ns)
+    if payload is None:
         return 1
     client = make_client(ns.base_url, ns.retries)
 

@@ -15,11 +15,15 @@ import math
 __all__ = ["credits", "positive_int", "retries", "seconds", "seconds_list"]
 
 
-def positive_int(text: str) -> int:
+def _whole_number(text: str) -> int:
     try:
-        value = int(text)
+        return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+
+
+def positive_int(text: str) -> int:
+    value = _whole_number(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a number >= 1, got {text!r}")
     return value
@@ -53,10 +57,7 @@ def credits(text: str) -> float:
 
 
 def retries(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    value = _whole_number(text)
     if not 0 <= value <= 10:
         raise argparse.ArgumentTypeError(f"expected 0 to 10 retries, got {text!r}")
     return value

@@ -22,7 +22,7 @@ import attrs
 from .. import evolink
 from ..callbacks import callback_url_problem
 from ..diagnostics import Severity, line_col
-from ..findings_text import finding_text
+from ..findings_text import FindingLine
 from ..lint import lint
 from ..parsing import parse_lenient
 from .contract import is_loopback_url
@@ -92,12 +92,10 @@ def _check_prompt(prompt: str, speed: str | None) -> None:
         if d.severity != Severity.ERROR:
             continue
         if d.span.start >= len(stripped):
-            found = finding_text(d.code, d.severity.value, d.message, label="prompt")
+            found = FindingLine(d.code, d.severity.value, d.message, "prompt").text()
             raise _bad(f"{found} (with model_params.speed {speed!r})", "prompt")
         line, column = line_col(prompt, _original_offset(d.span.start, removed))
-        found = finding_text(
-            d.code, d.severity.value, d.message, label="prompt", line=line, column=column
-        )
+        found = FindingLine(d.code, d.severity.value, d.message, "prompt", line, column).text()
         raise _bad(found, "prompt")
 
 

@@ -10,7 +10,7 @@ Colour only when asked (``--color``; by default when standard output is a termin
 from __future__ import annotations
 
 from ...diagnostics import Severity
-from ...findings_text import finding_parts
+from ...findings_text import FindingLine
 from ..location import Finding
 from ..terminal import printable
 from .base import Reporter, Summary
@@ -76,14 +76,11 @@ class TextReporter(Reporter):
     def finding(self, finding: Finding) -> None:
         d = finding.diagnostic
         region = finding.region
-        where, code, message = finding_parts(
-            d.code,
-            d.severity.value,
-            printable(d.message),
-            label=printable(finding.path) if finding.path is not None else "<prompt>",
-            line=region.line,
-            column=region.column,
+        label = printable(finding.path) if finding.path is not None else "<prompt>"
+        line = FindingLine(
+            d.code, d.severity.value, printable(d.message), label, region.line, region.column
         )
+        where, code, message = line.parts()
         where = self._paint(where, _BOLD)
         code = self._paint(code, _BOLD + _SEVERITY_COLOR[d.severity])
         self.out.write(f"{where} {code} {message}\n")
