@@ -7,7 +7,7 @@ from typing import TextIO
 import attrs
 
 from ...findings_text import position_text
-from ..location import Finding
+from ..location import FileFinding
 from ..sources import Problem
 from ..terminal import printable
 
@@ -64,7 +64,7 @@ class Reporter:
     def start(self) -> None:
         """Called once before anything else."""
 
-    def finding(self, finding: Finding) -> None:
+    def finding(self, finding: FileFinding) -> None:
         """One diagnostic, in input order."""
 
     def problem(self, problem: Problem) -> None:

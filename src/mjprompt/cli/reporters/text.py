@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ...diagnostics import Severity
 from ...findings_text import FindingLine
-from ..location import Finding
+from ..location import FileFinding
 from ..terminal import printable
 from .base import Reporter, Summary
 
@@ -73,7 +73,7 @@ class TextReporter(Reporter):
     def _paint(self, text: str, code: str) -> str:
         return f"{code}{text}{_RESET}" if self.color else text
 
-    def finding(self, finding: Finding) -> None:
+    def finding(self, finding: FileFinding) -> None:
         d = finding.diagnostic
         region = finding.region
         label = printable(finding.path) if finding.path is not None else "<prompt>"
@@ -87,7 +87,7 @@ class TextReporter(Reporter):
         if self.show_source:
             self._source(finding)
 
-    def _source(self, finding: Finding) -> None:
+    def _source(self, finding: FileFinding) -> None:
         region = finding.region
         if region.line != finding.origin.line:
             return  # a prompt given with -p over several lines: no single source line
