@@ -18,19 +18,12 @@ from .options import (
 from .reporters import Reporter, make_reporter
 from .runner import Runner, iter_sources
 from .tables import add_table_arguments, is_table_run, run_tables
+from .terminal import utf8_stream
 
-__all__ = ["register", "run_check", "run_fix", "utf8_stream"]
+__all__ = ["register", "run_check", "run_fix"]
 
 CHECK_HELP = "lint prompts: files, directories, - (stdin) or -p TEXT"
 FIX_HELP = "apply the safe fixes in place (check --fix)"
-
-
-def utf8_stream(stream: TextIO) -> TextIO:
-    """The stream writing UTF-8 (JSON and SARIF must be), never failing on a character."""
-    reconfigure = getattr(stream, "reconfigure", None)
-    if reconfigure is not None:
-        reconfigure(encoding="utf-8", errors="backslashreplace")
-    return stream
 
 
 def _fix_arguments(parser: argparse.ArgumentParser, *, with_fix: bool) -> None:

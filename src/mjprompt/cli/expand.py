@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..findings_text import diagnostic_text, position_text
-from .check import utf8_stream
 from .decoding import InvalidUtf8, decode_utf8
 from .errors import UsageError
+from .terminal import utf8_stream
 
 __all__ = ["register", "run_expand"]
 

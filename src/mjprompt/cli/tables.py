@@ -559,6 +559,6 @@ class _Writer:
 
 def run_tables(ns: argparse.Namespace, settings: Settings, mode: str) -> int:
     """Run ``mode`` (check, fix or format) over the table files of the command line."""
-    from .check import utf8_stream
+    from .terminal import utf8_stream
 
     return TableRun(ns, settings, mode, utf8_stream(sys.stdout), utf8_stream(sys.stderr)).run()
