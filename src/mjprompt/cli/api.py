@@ -16,8 +16,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..payload import PayloadError, build_payload
 from .api_common import (
@@ -34,8 +35,9 @@ from .progress import make_progress
 from .prompt_input import PromptEntry, print_refusal, prompt_arg
 
 if TYPE_CHECKING:
-    from ..client import Task
-    from ..evolink import Balance
+    from ..client import AsyncClient, Task
+
+T = TypeVar("T")
 
 __all__ = ["register"]
 
@@ -94,6 +96,24 @@ def _payload_of(ns: argparse.Namespace) -> dict[str, Any] | None:
         return None
 
 
+def _ask(ns: argparse.Namespace, request: Callable[[AsyncClient], Awaitable[T]]) -> T | None:
+    """One request with a client made from the API options; None (after saying why on
+    standard error) when it fails."""
+    from ..client import EvolinkError
+
+    client = make_client(ns.base_url, ns.retries)
+
+    async def run() -> T:
+        async with client:
+            return await request(client)
+
+    try:
+        return asyncio.run(run())
+    except EvolinkError as exc:
+        api_failure(exc)
+        return None
+
+
 def _cmd_payload(ns: argparse.Namespace) -> int:
     body = _payload_of(ns)
     if body is None:
@@ -106,18 +126,9 @@ def _cmd_submit(ns: argparse.Namespace) -> int:
     payload = _payload_of(ns)
     if payload is None:
         return 1
-    client = make_client(ns.base_url, ns.retries)
-
-    async def run() -> Task:
-        async with client:
-            return await client.submit_payload(payload)
-
-    from ..client import EvolinkError
-
-    try:
-        task = asyncio.run(run())
-    except EvolinkError as exc:
-        return api_failure(exc)
+    task = _ask(ns, lambda client: client.submit_payload(payload))
+    if task is None:
+        return 1
     if ns.json:
         json_out(task.to_json())
     else:
@@ -127,18 +138,9 @@ def _cmd_submit(ns: argparse.Namespace) -> int:
 
 def _cmd_status(ns: argparse.Namespace) -> int:
     check_task_id(ns.task_id)
-    client = make_client(ns.base_url, ns.retries)
-
-    async def run() -> Task:
-        async with client:
-            return await client.get(ns.task_id)
-
-    from ..client import EvolinkError
-
-    try:
-        task = asyncio.run(run())
-    except EvolinkError as exc:
-        return api_failure(exc)
+    task = _ask(ns, lambda client: client.get(ns.task_id))
+    if task is None:
+        return 1
     if ns.json:
         json_out(task.to_json())
     else:
@@ -152,19 +154,11 @@ def _cmd_status(ns: argparse.Namespace) -> int:
 
 
 def _cmd_credits(ns: argparse.Namespace) -> int:
-    from ..client import EvolinkError
     from ..evolink import format_credits
 
-    client = make_client(ns.base_url, ns.retries)
-
-    async def run() -> Balance:
-        async with client:
-            return await client.credits()
-
-    try:
-        balance = asyncio.run(run())
-    except EvolinkError as exc:
-        return api_failure(exc)
+    balance = _ask(ns, lambda client: client.credits())
+    if balance is None:
+        return 1
     if ns.json:
         data = balance.to_json()["data"]
         json_out({**data, "available": balance.available})
