@@ -336,10 +336,6 @@ class Prompt(Immutable):
         span = self.text_span
         return "" if span is None else self.source[span.start : span.end]
 
-    @property
-    def has_text(self) -> bool:
-        return bool(self.text)
-
     def nodes(self) -> Iterator[ImageRef | TextPart | Parameter]:
         """Top-level nodes in source order."""
         yield from self.images

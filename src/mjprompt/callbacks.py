@@ -8,8 +8,9 @@ address (evolink-api.md §5), and the callbacks are **unsigned**. So:
   URL the API would refuse, and a few that parsers disagree about);
 - :func:`signed_callback_url` / :func:`verify_callback_url` put a per-task secret in
   the URL and check it in constant time, so a receiver can drop forged posts;
-- :func:`parse_callback_body` turns the body into a :class:`~mjprompt.client.task.Task`.
-  Treat it as a hint only: re-fetch the task with ``Client.get`` (docs/callbacks.md).
+- ``mjprompt.client.parse_callback_body`` turns the body the API posts into a task
+  (it lives with the task model: this module is below the client and imports nothing
+  of it).
 
 This module never imports httpx.
 """
@@ -19,19 +20,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
-import json
 import re
 import secrets
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode
 
 import attrs
 
 from . import evolink
-
-if TYPE_CHECKING:
-    from .client.task import Task
 
 __all__ = [
     "MAX_CALLBACK_BODY_LENGTH",
@@ -40,7 +35,6 @@ __all__ = [
     "SignedCallback",
     "callback_url_problem",
     "host_problem",
-    "parse_callback_body",
     "signed_callback_url",
     "verify_callback_url",
 ]
@@ -376,42 +370,3 @@ def verify_callback_url(url_or_query: str, key: str | bytes) -> str | None:
     if not hmac.compare_digest(expected.encode("ascii"), sigs[0].encode("utf-8", "replace")):
         return None
     return refs[0]
-
-
-# ------------------------------------------------------------------------------ body
-
-
-def parse_callback_body(body: bytes | str | Mapping[str, Any]) -> Task:
-    """Parse the JSON the API posts to a callback URL into a :class:`Task`.
-
-    The body has the shape of ``GET /v1/tasks/{id}``. Raises :class:`CallbackError`
-    (with a position for bad JSON) when it is not a JSON object with a task id.
-    The callback is unsigned: use the result to know *which* task to re-fetch.
-    """
-    from .client.task import Task
-
-    data: Any
-    if isinstance(body, Mapping):
-        data = body
-    else:
-        text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
-        if len(text) > MAX_CALLBACK_BODY_LENGTH:
-            raise CallbackError(
-                f"callback body is {len(text)} characters, more than {MAX_CALLBACK_BODY_LENGTH}"
-            )
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise CallbackError(
-                f"callback body is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-            ) from None
-        except RecursionError:
-            raise CallbackError("callback body is JSON nested too deeply to read") from None
-        except ValueError as exc:  # e.g. an integer of more than 4300 digits
-            raise CallbackError(f"callback body cannot be read: {str(exc)[:120]}") from None
-    if not isinstance(data, Mapping):
-        raise CallbackError("callback body must be a JSON object")
-    task_id = data.get("id")
-    if not isinstance(task_id, str) or not task_id:
-        raise CallbackError("callback body has no task id")
-    return Task.from_json(data)

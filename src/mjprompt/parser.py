@@ -34,13 +34,13 @@ from .ast import (
     Weight,
     marker_style,
 )
-from .diagnostics import Span
-from .params import lookup
-from .parsing import (  # re-exported (lark-free)
+from .braces import (  # re-exported (lark-free)
     PromptSyntaxError,
     iter_permutations,
     unclosed_brace_errors,
 )
+from .diagnostics import Span
+from .params import lookup
 from .values import parse_value
 
 __all__ = ["PromptSyntaxError", "grammar_text", "iter_permutations", "parse", "parse_lenient"]

@@ -9,11 +9,10 @@ build the same AST (the differential tests in ``tests/scanner`` hold them to it)
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
 from typing import Literal
 
-from .ast import Permutation, Prompt
-from .diagnostics import Diagnostic, Severity, Span
+from .ast import Prompt
+from .braces import UNCLOSED_BRACE, PromptSyntaxError, iter_permutations, unclosed_brace_errors
 from .scanner import scan
 
 __all__ = [
@@ -27,16 +26,6 @@ __all__ = [
 ]
 
 Engine = Literal["scanner", "lark"]
-
-
-class PromptSyntaxError(ValueError):
-    """Raised by :func:`parse` when the text has syntax errors; carries the diagnostics."""
-
-    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
-        self.diagnostics = tuple(diagnostics)
-        first = self.diagnostics[0] if self.diagnostics else None
-        detail = f"{first.code} at {first.span.start}: {first.message}" if first else "syntax error"
-        super().__init__(detail)
 
 
 def parse_lenient(text: str, engine: Engine = "scanner") -> Prompt:
@@ -67,30 +56,3 @@ def parse(text: str, engine: Engine = "scanner") -> Prompt:
     if errors:
         raise PromptSyntaxError(errors)
     return prompt
-
-
-# The one syntax error `parse` raises on, as the rule MJ111 (rules/syntax.py) reports it:
-# its code, name and message are defined here, below the rules, so that parsing needs
-# nothing of them.
-UNCLOSED_BRACE = ("MJ111", "unclosed-brace", "`{` is never closed")
-
-
-def unclosed_brace_errors(prompt: Prompt) -> list[Diagnostic]:
-    """An error at each permutation `{` that is never closed (MJ111), outermost first."""
-    code, name, message = UNCLOSED_BRACE
-    return [
-        Diagnostic(code, name, Severity.ERROR, message, Span(g.span.start, g.span.start + 1))
-        for g in iter_permutations(prompt)
-        if not g.closed
-    ]
-
-
-def iter_permutations(prompt: Prompt) -> Iterator[Permutation]:
-    """Every permutation group of the prompt, nested ones included, outermost first."""
-    stack = list(prompt.permutations())
-    stack.reverse()
-    while stack:
-        group = stack.pop()
-        yield group
-        inner = [p for o in group.options for p in o.parts if isinstance(p, Permutation)]
-        stack.extend(reversed(inner))

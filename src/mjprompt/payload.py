@@ -38,7 +38,8 @@ import attrs
 from . import evolink
 from .ast import Parameter, Prompt, Value
 from .callbacks import callback_url_problem
-from .diagnostics import Diagnostic, Edit, Severity, Span, apply_edits, line_col
+from .diagnostics import Diagnostic, Edit, Severity, Span, apply_edits
+from .findings_text import diagnostic_text
 from .lint import lint_with_plan, plan_for
 from .parsing import parse_lenient
 from .rules import REGISTRY
@@ -52,7 +53,6 @@ __all__ = [
     "Stripped",
     "build_payload",
     "delete_params",
-    "payload_prompt",
     "strip_api_flags",
 ]
 
@@ -105,13 +105,9 @@ class PayloadError(ValueError):
 def _describe(text: str, diagnostics: Sequence[Diagnostic]) -> str:
     errors = [d for d in diagnostics if d.severity is Severity.ERROR]
     first = errors[0]
-    line, col = line_col(text, first.span.start)
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
     noun = "error" if len(errors) == 1 else "errors"
-    return (
-        f"the prompt has {len(errors)} {noun}; not sent: "
-        f"{line}:{col}: {first.code} {first.message}{more}"
-    )
+    return f"the prompt has {len(errors)} {noun}; not sent: {diagnostic_text(first, text)}{more}"
 
 
 def _version_text(param: Parameter) -> str:
@@ -298,12 +294,6 @@ def _check_speed(speed: object) -> str | None:
             [_diag(INVALID_SPEED, "invalid-speed", f"invalid speed {speed!r}", Span(0, 0))],
         )
     return speed.strip().lower()
-
-
-def payload_prompt(text: str, *, speed: str | None = None) -> tuple[str, str | None]:
-    """The prompt text to send and the speed for ``model_params`` (no refusal checks)."""
-    plan = _plan(text, _check_speed(speed))
-    return plan.prompt, plan.speed
 
 
 def build_payload(

@@ -12,10 +12,10 @@ import pytest
 from mjprompt.callbacks import (
     CallbackError,
     callback_url_problem,
-    parse_callback_body,
     signed_callback_url,
     verify_callback_url,
 )
+from mjprompt.client import parse_callback_body
 from mjprompt.client.task import Task
 
 KEY = "a-long-server-side-signing-key"
@@ -131,9 +131,9 @@ def test_bad_callback_bodies(body: bytes, match: str) -> None:
         parse_callback_body(body)
 
 
-def test_callbacks_module_does_not_import_httpx() -> None:
+def test_callbacks_and_parsing_a_body_do_not_import_httpx() -> None:
     code = (
-        "import sys, mjprompt.callbacks as c;"
+        "import sys, mjprompt.callbacks, mjprompt.client as c;"
         'c.parse_callback_body(b\'{"id": "task-unified-1-x"}\');'
         "sys.exit(1 if 'httpx' in sys.modules else 0)"
     )

@@ -11,7 +11,7 @@ import pexpect
 import pyte
 import pytest
 
-from mjprompt.cli.api import Progress
+from mjprompt.cli.progress import Progress
 from mjprompt.sandbox import Sandbox, SandboxConfig
 
 from .conftest import clean_env, console_script
@@ -144,7 +144,7 @@ def test_failures_are_printed_when_they_happen():
 def test_verbose_prints_the_clients_retries_through_the_display():
     import logging
 
-    from mjprompt.cli.api import _ProgressLog
+    from mjprompt.cli.progress import ProgressLog
 
     stream = _Stream()
     progress = Progress(stream, live=True, clock=_Clock(), width=lambda: 60)
@@ -152,7 +152,7 @@ def test_verbose_prints_the_clients_retries_through_the_display():
     logger = logging.getLogger("mjprompt.client.test-verbose")
     logger.propagate = False
     logger.setLevel(logging.INFO)
-    handler = _ProgressLog(progress)
+    handler = ProgressLog(progress)
     logger.addHandler(handler)
     try:
         logger.info("retrying %s in %.1f s after: %s", "POST", 2.0, "HTTP 503")

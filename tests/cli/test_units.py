@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mjprompt.cli.discovery import DEFAULT_INCLUDE, file_kind, matches
-from mjprompt.cli.engine import Job, process
+from mjprompt.cli.engine import LintJob, process
 from mjprompt.cli.jsonscan import (
     JSONDecodeError,
     literal_offsets,
@@ -139,7 +139,7 @@ def _endless():
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_process_streams_and_keeps_order(jobs):
     # An endless input: only a bounded number of chunks may be taken ahead of the output.
-    out = process(Job("check"), _endless(), jobs=jobs, chunk_size=64)
+    out = process(LintJob("check"), _endless(), jobs=jobs, chunk_size=64)
     first = list(itertools.islice(out, 1000))
     assert [bool(o.diagnostics) for _, o in first] == [n % 2 == 0 for n in range(1000)]
     out.close()
@@ -148,7 +148,7 @@ def test_process_streams_and_keeps_order(jobs):
 def test_process_passes_non_prompt_items_through_in_order():
     src = Source("a", "text")
     items = [PromptItem("a –ar 1:1", Origin("a", 1, 0)), FileEnd(src)]
-    got = list(process(Job("fix"), items))
+    got = list(process(LintJob("fix"), items))
     assert got[0][1] is not None and got[0][1].text == "a --ar 1:1"
     assert got[1] == (FileEnd(src), None)
 

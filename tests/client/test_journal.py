@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mjprompt.cli.api import Progress
+from mjprompt.cli.progress import Progress
 from mjprompt.client.batch import Job, plan_jobs
 from mjprompt.client.journal import JOURNAL_NAME, Journal, JournalError, job_key
 from mjprompt.client.task import Task

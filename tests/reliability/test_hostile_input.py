@@ -207,7 +207,7 @@ def test_invalid_utf8_names_file_line_and_column(cli: Cli, tmp_path: Path) -> No
     assert "<stdin>:1:7: invalid UTF-8 (byte 0xe2)" in run.stderr
     run = cli("expand", "-", stdin=b"a {b, c}\n\xff\n")
     assert run.returncode == 2
-    assert "<stdin>:2: invalid UTF-8" in run.stderr
+    assert "<stdin>:2:1: invalid UTF-8 (byte 0xff)" in run.stderr
 
 
 def test_invalid_utf8_in_json_documents(cli: Cli, tmp_path: Path) -> None:

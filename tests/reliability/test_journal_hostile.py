@@ -18,7 +18,8 @@ from typing import Any
 
 import pytest
 
-from mjprompt.callbacks import CallbackError, parse_callback_body
+from mjprompt.callbacks import CallbackError
+from mjprompt.client import parse_callback_body
 from mjprompt.client.batch import plan_jobs
 from mjprompt.client.journal import JOURNAL_NAME, Journal, JournalError
 

@@ -50,7 +50,7 @@ def test_cli_submit_argument_with_a_byte_that_is_not_utf8(cli: Any, env_without_
         args = [command, BAD] if command != "generate" else [command, BAD, "--out", "/tmp/x"]
         run = cli(*args, env=env)
         assert run.returncode == 2, (command, run.stderr)
-        assert "prompt:1:7: the prompt contains U+DCFF" in run.stderr
+        assert "<prompt>:1:7: the prompt contains U+DCFF" in run.stderr
         assert "byte 0xff" in run.stderr
 
 

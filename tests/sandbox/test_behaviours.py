@@ -217,7 +217,7 @@ CASES = [
     case(
         "P05", body("a {red, blue} cat"), invalid("permutation"), Refused("prompt"), "permutation"
     ),
-    case("P06", body("a cat --hd --foo bar"), DONE, Refused("prompt: MJ404"), "unknown-flags"),
+    case("P06", body("a cat --hd --foo bar"), DONE, Refused("prompt:1:7: MJ404"), "unknown-flags"),
     case("P07", body("a cat --q 0.5 --s 5000 --c 200"), DONE, Refused("prompt"), "out-of-range"),
     case(
         "P08",

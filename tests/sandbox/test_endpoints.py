@@ -187,7 +187,7 @@ def test_strict_lint_error_is_a_400_naming_the_first_error(
         "invalid_request_error",
         "prompt",
     )
-    assert "MJ301" in error["message"] and "(at column 7)" in error["message"]
+    assert "prompt:1:7: MJ301 error" in error["message"]
     assert sandbox.tasks() == []
 
 

@@ -104,7 +104,7 @@ def test_error_position_counts_in_the_prompt_as_received() -> None:
     with pytest.raises(ApiError) as info:
         validate(body(prompt=prompt))
     column = prompt.index("–") + 1
-    assert f"(at column {column})" in info.value.message
+    assert f"prompt:1:{column}: MJ101 error" in info.value.message
 
 
 def test_unknown_fields_pass_when_not_strict() -> None:

@@ -18,19 +18,12 @@ from .options import (
 from .reporters import Reporter, make_reporter
 from .runner import Runner, iter_sources
 from .tables import add_table_arguments, is_table_run, run_tables
+from .terminal import utf8_stream
 
-__all__ = ["register", "run_check", "run_fix", "utf8_stream"]
+__all__ = ["register", "run_check", "run_fix"]
 
 CHECK_HELP = "lint prompts: files, directories, - (stdin) or -p TEXT"
 FIX_HELP = "apply the safe fixes in place (check --fix)"
-
-
-def utf8_stream(stream: TextIO) -> TextIO:
-    """The stream writing UTF-8 (JSON and SARIF must be), never failing on a character."""
-    reconfigure = getattr(stream, "reconfigure", None)
-    if reconfigure is not None:
-        reconfigure(encoding="utf-8", errors="backslashreplace")
-    return stream
 
 
 def _fix_arguments(parser: argparse.ArgumentParser, *, with_fix: bool) -> None:
@@ -50,31 +43,30 @@ def _fix_arguments(parser: argparse.ArgumentParser, *, with_fix: bool) -> None:
 
 
 def register(subparsers: Any) -> None:
-    check = subparsers.add_parser(
-        "check",
-        help=CHECK_HELP,
-        description="Lint prompts. Exit 0 clean, 1 findings at or above --fail-on, "
-        "2 usage or input errors.",
+    commands = (
+        (
+            "check",
+            CHECK_HELP,
+            "Lint prompts. Exit 0 clean, 1 findings at or above --fail-on, "
+            "2 usage or input errors.",
+            run_check,
+        ),
+        (
+            "fix",
+            FIX_HELP,
+            "Apply the safe fixes in place and report what remains. Exit 1 when "
+            "a file changed or a finding at or above --fail-on remains.",
+            run_fix,
+        ),
     )
-    add_input_arguments(check)
-    add_rule_arguments(check)
-    add_report_arguments(check)
-    _fix_arguments(check, with_fix=True)
-    add_table_arguments(check)
-    check.set_defaults(func=run_check)
-
-    fix = subparsers.add_parser(
-        "fix",
-        help=FIX_HELP,
-        description="Apply the safe fixes in place and report what remains. Exit 1 when "
-        "a file changed or a finding at or above --fail-on remains.",
-    )
-    add_input_arguments(fix)
-    add_rule_arguments(fix)
-    add_report_arguments(fix)
-    _fix_arguments(fix, with_fix=False)
-    add_table_arguments(fix)
-    fix.set_defaults(func=run_fix)
+    for name, help_text, description, func in commands:
+        parser = subparsers.add_parser(name, help=help_text, description=description)
+        add_input_arguments(parser)
+        add_rule_arguments(parser)
+        add_report_arguments(parser)
+        _fix_arguments(parser, with_fix=name == "check")
+        add_table_arguments(parser)
+        parser.set_defaults(func=func)
 
 
 def _run(ns: argparse.Namespace, settings: Settings, mode: str) -> int:

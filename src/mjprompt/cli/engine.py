@@ -3,7 +3,7 @@
 The items come from :mod:`.sources`. Prompts are cut into chunks; each chunk's texts go
 to a worker process of a pool, or are done in this process (always for a small input or
 ``--jobs 1``; with more jobs, whenever the workers are busy), and come back as one
-:class:`Outcome` per prompt. At most a few chunks per worker are in flight, so memory
+:class:`PromptResult` per prompt. At most a few chunks per worker are in flight, so memory
 stays bounded however long the input, and results are consumed in input order, so the
 output is the same whatever the number of jobs.
 
@@ -29,7 +29,7 @@ from .sources import Item, PromptItem
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-__all__ = ["CHUNK", "Job", "Outcome", "default_jobs", "process", "run_chunk"]
+__all__ = ["CHUNK", "LintJob", "PromptResult", "default_jobs", "process", "run_chunk"]
 
 # Prompts per chunk: large enough that pickling and scheduling are a small part of the
 # work (a prompt takes tens of microseconds), small enough to keep workers balanced.
@@ -38,7 +38,7 @@ IN_FLIGHT_PER_WORKER = 3
 
 
 @attrs.frozen(slots=True)
-class Job:
+class LintJob:
     """What to do with each prompt: ``check``, ``fix`` or ``format``, and the settings."""
 
     mode: str
@@ -49,7 +49,7 @@ class Job:
 
 
 @attrs.frozen(slots=True)
-class Outcome:
+class PromptResult:
     """The result for one prompt: its new text (fix/format), diagnostics, fixes applied."""
 
     text: str | None
@@ -57,17 +57,17 @@ class Outcome:
     applied: int = 0
 
     # Pickled as a constructor call (workers send one per prompt; see Diagnostic).
-    def __reduce__(self) -> tuple[type[Outcome], tuple[Any, ...]]:
+    def __reduce__(self) -> tuple[type[PromptResult], tuple[Any, ...]]:
         return self.__class__, (self.text, self.diagnostics, self.applied)
 
 
-_CLEAN = Outcome(None, ())
+_CLEAN = PromptResult(None, ())
 
 # A prompt with its own rule choice or suppressions: (text, job or None, suppressed codes).
-Entry = str | tuple[str, "Job | None", tuple[str, ...]]
+Entry = str | tuple[str, "LintJob | None", tuple[str, ...]]
 
 
-def _one(job: Job, text: str, suppress: tuple[str, ...] = ()) -> Outcome:
+def _one(job: LintJob, text: str, suppress: tuple[str, ...] = ()) -> PromptResult:
     if job.mode == "fix":
         # Suppressed rules are not fixed; their findings come back (from the fixed
         # text) so that the runner can silence them and know which comments were used.
@@ -78,14 +78,14 @@ def _one(job: Job, text: str, suppress: tuple[str, ...] = ()) -> Outcome:
             remaining = tuple(
                 lint(result.text, profile=job.profile, select=job.select, ignore=job.ignore)
             )
-        return Outcome(result.text, tuple(remaining), len(result.applied))
+        return PromptResult(result.text, tuple(remaining), len(result.applied))
     if job.mode == "check":
         found = lint(text, profile=job.profile, select=job.select, ignore=job.ignore)
-        return Outcome(None, tuple(found)) if found else _CLEAN
+        return PromptResult(None, tuple(found)) if found else _CLEAN
     from ..parsing import parse_lenient
     from ..render import render
 
-    return Outcome(render(parse_lenient(text)), ())
+    return PromptResult(render(parse_lenient(text)), ())
 
 
 # Linting allocates many short-lived nodes that form no cycles; at the default threshold
@@ -94,7 +94,7 @@ def _one(job: Job, text: str, suppress: tuple[str, ...] = ()) -> Outcome:
 _GC_THRESHOLD = 50_000
 
 
-def run_chunk(job: Job, texts: list[Entry]) -> list[Outcome]:
+def run_chunk(job: LintJob, texts: list[Entry]) -> list[PromptResult]:
     """The outcomes of a chunk of prompts (runs in a worker process)."""
     old = gc.get_threshold()
     gc.set_threshold(max(old[0], _GC_THRESHOLD), *old[1:])
@@ -103,7 +103,7 @@ def run_chunk(job: Job, texts: list[Entry]) -> list[Outcome]:
             # The common case: parse and lint in batches (see lint_many).
             plain = [t for t in texts if isinstance(t, str)]
             found = lint_many(plain, profile=job.profile, select=job.select, ignore=job.ignore)
-            return [Outcome(None, tuple(d)) if d else _CLEAN for d in found]
+            return [PromptResult(None, tuple(d)) if d else _CLEAN for d in found]
         if job.mode == "check":
             return _check_mixed(job, texts)
         out = []
@@ -118,16 +118,16 @@ def run_chunk(job: Job, texts: list[Entry]) -> list[Outcome]:
         gc.set_threshold(*old)
 
 
-def _check_mixed(job: Job, texts: list[Entry]) -> list[Outcome]:
+def _check_mixed(job: LintJob, texts: list[Entry]) -> list[PromptResult]:
     """Check entries whose files have their own rule choice: each run of consecutive
     entries with the same choice is linted in one batch, as plain ones are."""
-    out: list[Outcome] = []
+    out: list[PromptResult] = []
     for own, group in itertools.groupby(
         texts, key=lambda e: job if isinstance(e, str) else (e[1] or job)
     ):
         batch = [e if isinstance(e, str) else e[0] for e in group]
         found = lint_many(batch, profile=own.profile, select=own.select, ignore=own.ignore)
-        out.extend(Outcome(None, tuple(d)) if d else _CLEAN for d in found)
+        out.extend(PromptResult(None, tuple(d)) if d else _CLEAN for d in found)
     return out
 
 
@@ -167,13 +167,13 @@ def _texts(chunk: Chunk) -> list[Entry]:
     return [_entry(item) for item in chunk if isinstance(item, PromptItem)]
 
 
-def _pair(chunk: Chunk, outcomes: list[Outcome]) -> Iterator[tuple[Item, Outcome | None]]:
+def _pair(chunk: Chunk, outcomes: list[PromptResult]) -> Iterator[tuple[Item, PromptResult | None]]:
     results = iter(outcomes)
     for item in chunk:
         yield item, (next(results) if isinstance(item, PromptItem) else None)
 
 
-def _inline(job: Job, chunks: Iterable[Chunk]) -> Iterator[tuple[Item, Outcome | None]]:
+def _inline(job: LintJob, chunks: Iterable[Chunk]) -> Iterator[tuple[Item, PromptResult | None]]:
     for chunk in chunks:
         yield from _pair(chunk, run_chunk(job, _texts(chunk)))
 
@@ -186,17 +186,17 @@ def _worker_init() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _outcomes(result: Future[list[Outcome]] | list[Outcome]) -> list[Outcome]:
+def _outcomes(result: Future[list[PromptResult]] | list[PromptResult]) -> list[PromptResult]:
     return result if isinstance(result, list) else result.result()
 
 
-def _ready(result: Future[list[Outcome]] | list[Outcome]) -> bool:
+def _ready(result: Future[list[PromptResult]] | list[PromptResult]) -> bool:
     return isinstance(result, list) or result.done()
 
 
 def _parallel(
-    job: Job, chunks: Iterator[Chunk], jobs: int
-) -> Iterator[tuple[Item, Outcome | None]]:
+    job: LintJob, chunks: Iterator[Chunk], jobs: int
+) -> Iterator[tuple[Item, PromptResult | None]]:
     """``jobs`` processes at work: ``jobs - 1`` pool workers and this one.
 
     This process reads the input and writes the output; whenever every worker already
@@ -220,7 +220,7 @@ def _parallel(
         yield from _inline(job, chunks)
         return
     limit = workers * IN_FLIGHT_PER_WORKER
-    pending: deque[tuple[Chunk, Future[list[Outcome]] | list[Outcome]]] = deque()
+    pending: deque[tuple[Chunk, Future[list[PromptResult]] | list[PromptResult]]] = deque()
     with pool:
         for chunk in chunks:
             queued = sum(1 for _, r in pending if not isinstance(r, list) and not r.done())
@@ -239,8 +239,8 @@ def _parallel(
 
 
 def process(
-    job: Job, items: Iterable[Item], jobs: int = 1, chunk_size: int = CHUNK
-) -> Iterator[tuple[Item, Outcome | None]]:
+    job: LintJob, items: Iterable[Item], jobs: int = 1, chunk_size: int = CHUNK
+) -> Iterator[tuple[Item, PromptResult | None]]:
     """Each item with its outcome (None for items that are not prompts), in input order."""
     chunks = _chunks(items, chunk_size)
     if jobs <= 1:

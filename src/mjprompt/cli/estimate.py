@@ -93,8 +93,7 @@ def _prompts(ns: argparse.Namespace) -> Iterator[tuple[str, str]]:
 def run_estimate(ns: argparse.Namespace) -> int:
     from ..evolink import estimate_prompt as estimate
     from ..evolink import format_credits, weakest_status
-    from .check import utf8_stream
-    from .terminal import printable
+    from .terminal import printable, utf8_stream
 
     if not ns.files and not ns.prompt:
         raise UsageError("give a FILE of prompts, - (stdin) or -p TEXT")

@@ -15,8 +15,10 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-from .check import utf8_stream
+from ..findings_text import diagnostic_text, position_text
+from .decoding import InvalidUtf8, decode_utf8
 from .errors import UsageError
+from .terminal import utf8_stream
 
 __all__ = ["register", "run_expand"]
 
@@ -48,12 +50,11 @@ def _inputs(args: list[str]) -> Iterator[tuple[str, int, str]]:
         if arg != "-":
             yield "<prompt>", number, arg
             continue
-        data = sys.stdin.buffer.read()
         try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            raise UsageError(f"<stdin>:{line}: invalid UTF-8") from None
+            text = decode_utf8(sys.stdin.buffer.read(), strip_bom=True)
+        except InvalidUtf8 as exc:
+            where = position_text("<stdin>", exc.line, exc.column)
+            raise UsageError(f"{where}: {exc}") from None
         for line_number, line in enumerate(text.splitlines(), 1):
             stripped = line.strip()
             if stripped and not stripped.startswith("#"):
@@ -61,21 +62,18 @@ def _inputs(args: list[str]) -> Iterator[tuple[str, int, str]]:
 
 
 def _expand(name: str, first_line: int, prompt: str, limit: int) -> list[str]:
-    from ..diagnostics import line_col
     from ..expand import expand
     from ..parsing import PromptSyntaxError
 
     try:
         return expand(prompt, limit=limit)
     except PromptSyntaxError as exc:
-        first = exc.diagnostics[0] if exc.diagnostics else None
-        if first is None:
-            raise UsageError(f"{name}:{first_line}: {exc}") from None
-        line, column = line_col(prompt, first.span.start)
-        where = f"{name}:{first_line + line - 1}:{column}"
-        raise UsageError(f"{where}: {first.code} {first.severity} {first.message}") from None
+        if not exc.diagnostics:
+            raise UsageError(f"{position_text(name, first_line)}: {exc}") from None
+        text = diagnostic_text(exc.diagnostics[0], prompt, label=name, first_line=first_line)
+        raise UsageError(text) from None
     except ValueError as exc:  # ExpansionError, NestingError
-        raise UsageError(f"{name}:{first_line}: {exc}") from None
+        raise UsageError(f"{position_text(name, first_line)}: {exc}") from None
 
 
 def run_expand(ns: argparse.Namespace) -> int:

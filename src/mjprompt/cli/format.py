@@ -11,11 +11,11 @@ import argparse
 import sys
 from typing import Any
 
-from .check import utf8_stream
 from .options import add_input_arguments, resolve
 from .reporters.base import Reporter
 from .runner import Runner, iter_sources
 from .tables import add_table_arguments, is_table_run, run_tables
+from .terminal import utf8_stream
 
 __all__ = ["register", "run_format"]
 

@@ -81,6 +81,15 @@ def _skip_value(text: str, pos: int) -> int:
     return end
 
 
+def _after_item(text: str, pos: int, close: str) -> tuple[int, bool]:
+    """Past what follows an item of an array or object: a ``,`` (True: another item
+    comes, whitespace skipped) or the ``close`` bracket (False)."""
+    pos = _skip_ws(text, pos)
+    if pos < len(text) and text[pos] == ",":
+        return _skip_ws(text, pos + 1), True
+    return _expect(text, pos, close, "',' delimiter"), False
+
+
 def _object_member(text: str, pos: int, key: str) -> tuple[Element, int]:
     """The element of the object at ``pos`` whose member ``key`` holds the prompt."""
     start = pos
@@ -89,7 +98,8 @@ def _object_member(text: str, pos: int, key: str) -> tuple[Element, int]:
     if pos < len(text) and text[pos] == "}":
         pos += 1
     else:
-        while True:
+        more = True
+        while more:
             if pos >= len(text) or text[pos] != '"':
                 raise JSONDecodeError(
                     "Expecting property name enclosed in double quotes", text, pos
@@ -108,12 +118,7 @@ def _object_member(text: str, pos: int, key: str) -> tuple[Element, int]:
                     pos = _skip_value(text, pos)
             else:
                 pos = _skip_value(text, pos)
-            pos = _skip_ws(text, pos)
-            if pos < len(text) and text[pos] == ",":
-                pos = _skip_ws(text, pos + 1)
-                continue
-            pos = _expect(text, pos, "}", "',' delimiter")
-            break
+            pos, more = _after_item(text, pos, "}")
     if found is None:
         found = Element(None, start, start, f'the object has no "{key}" field')
     return found, pos
@@ -149,15 +154,11 @@ def scan_array(text: str, key: str) -> Iterator[Element]:
     if pos < len(text) and text[pos] == "]":
         pos += 1
     else:
-        while True:
+        more = True
+        while more:
             element, pos = read_element(text, pos, key)
             yield element
-            pos = _skip_ws(text, pos)
-            if pos < len(text) and text[pos] == ",":
-                pos = _skip_ws(text, pos + 1)
-                continue
-            pos = _expect(text, pos, "]", "',' delimiter")
-            break
+            pos, more = _after_item(text, pos, "]")
     pos = _skip_ws(text, pos)
     if pos != len(text):
         raise JSONDecodeError("Extra data", text, pos)

@@ -16,7 +16,7 @@ import attrs
 from ..diagnostics import Diagnostic, Edit, line_col
 from .jsonscan import encode_fragment, literal_offsets
 
-__all__ = ["Finding", "Origin", "locate"]
+__all__ = ["FileFinding", "Origin", "locate"]
 
 _EOL = ("\n", "\r")
 _LINE_WINDOW = 1 << 16
@@ -40,10 +40,6 @@ class Origin:
     raw: str | None = None
     text: str = ""
     line_start: int = 0
-
-    @property
-    def is_json(self) -> bool:
-        return self.raw is not None
 
     def source_line(self) -> str:
         """The text of the file line where the prompt starts (no line terminator)."""
@@ -98,7 +94,7 @@ class Region:
 
 
 @attrs.frozen(slots=True)
-class Finding:
+class FileFinding:
     """A diagnostic placed in its file."""
 
     diagnostic: Diagnostic
@@ -134,7 +130,7 @@ def _edit(mapper: _Mapper, edit: Edit) -> tuple[Region, str]:
 
 def locate(
     origin: Origin, prompt: str, diagnostics: tuple[Diagnostic, ...] | list[Diagnostic]
-) -> list[Finding]:
+) -> list[FileFinding]:
     """Place each diagnostic of ``prompt`` in the file."""
     if not diagnostics:
         return []
@@ -142,5 +138,5 @@ def locate(
     out = []
     for d in diagnostics:
         edits = () if d.fix is None else tuple(_edit(mapper, e) for e in d.fix.edits)
-        out.append(Finding(d, origin, prompt, _region(mapper, d.span.start, d.span.end), edits))
+        out.append(FileFinding(d, origin, prompt, _region(mapper, d.span.start, d.span.end), edits))
     return out

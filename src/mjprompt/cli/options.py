@@ -191,7 +191,6 @@ class Settings:
     jobs: int = 0
     quiet: bool = False
     statistics: bool = False
-    config_path: str | None = None
     force_exclude: bool = False
     respect_gitignore: bool = True
     exit_zero: bool = False
@@ -320,7 +319,6 @@ def resolve(ns: argparse.Namespace) -> Settings:
         jobs=jobs,
         quiet=bool(getattr(ns, "quiet", False)),
         statistics=bool(getattr(ns, "statistics", False)),
-        config_path=config.path,
         force_exclude=bool(pick("force_exclude", "force-exclude", False)),
         respect_gitignore=bool(config.get("respect-gitignore", True)),
         exit_zero=bool(getattr(ns, "exit_zero", None)),

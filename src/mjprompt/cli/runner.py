@@ -21,7 +21,7 @@ import attrs
 
 from ..diagnostics import Diagnostic, Severity
 from .discovery import file_kind, walk
-from .engine import Job, Outcome, process
+from .engine import LintJob, PromptResult, process
 from .jsonscan import rewrite_literal
 from .location import Origin, locate
 from .options import Settings
@@ -213,7 +213,7 @@ class Runner:
                     item = attrs.evolve(item, suppress=codes, job=job)
                 yield item
 
-    def _job_for(self, source: Source) -> Job | None:
+    def _job_for(self, source: Source) -> LintJob | None:
         """The file's own rule choice (nearest configuration, per-file-ignores), or None
         when it is the run's."""
         s = self.settings
@@ -224,11 +224,11 @@ class Runner:
         if choice.profile == s.profile and codes == s.select:
             return None
         self._codes[source] = frozenset(codes)
-        return Job(self.mode, choice.profile, codes, None, s.unsafe_fixes)
+        return LintJob(self.mode, choice.profile, codes, None, s.unsafe_fixes)
 
     def run(self, inputs: Iterator[Source | Problem]) -> int:
         s = self.settings
-        job = Job(self.mode, s.profile, s.select, s.ignore, s.unsafe_fixes)
+        job = LintJob(self.mode, s.profile, s.select, s.ignore, s.unsafe_fixes)
         self.reporter.start()
         for item, outcome in process(job, self._items(inputs), s.jobs):
             if isinstance(item, PromptItem):
@@ -275,7 +275,7 @@ class Runner:
             self._file.problems += 1
         self.reporter.problem(problem)
 
-    def _prompt(self, item: PromptItem, outcome: Outcome) -> None:
+    def _prompt(self, item: PromptItem, outcome: PromptResult) -> None:
         self.summary.prompts += 1
         origin, text = item.origin, item.text
         state = self._file
@@ -332,7 +332,7 @@ class Runner:
         if severity.rank >= self.settings.fail_on.rank:
             self.failed = True
 
-    def _rewrite(self, state: _File, item: PromptItem, outcome: Outcome) -> tuple[Origin, str]:
+    def _rewrite(self, state: _File, item: PromptItem, outcome: PromptResult) -> tuple[Origin, str]:
         """Record the new text of a prompt; returns its place and text in the new file."""
         origin, old = item.origin, item.text
         new = outcome.text if outcome.text is not None else old

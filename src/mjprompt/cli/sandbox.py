@@ -19,6 +19,7 @@ from ..evolink import CREDITS_PATH, GENERATIONS_PATH, MODEL, TASKS_PATH, TaskErr
 from ..sandbox import DEFAULT_API_KEY, Fault, Sandbox, SandboxConfig, parse_fault_spec
 from ..sandbox.config import BEHAVIOURS, DEFAULT_CREDITS, DOCUMENTED
 from ..sandbox.faults import FaultKind
+from .argtypes import seconds, seconds_list
 
 __all__ = ["register", "run"]
 
@@ -30,22 +31,6 @@ def _fault(text: str) -> Fault:
         return parse_fault_spec(text)
     except ValueError as e:
         raise argparse.ArgumentTypeError(str(e)) from None
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected seconds >= 0, got {text!r}")
-    return value
-
-
-def _delays(text: str) -> tuple[float, ...]:
-    if not text.strip():
-        return ()
-    return tuple(_seconds(part) for part in text.split(","))
 
 
 def register(subparsers: Any) -> None:
@@ -82,14 +67,14 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument(
         "--duration",
-        type=_seconds,
+        type=seconds,
         default=6.0,
         metavar="S",
         help="seconds from creation to completion of a task (default 6)",
     )
     p.add_argument(
         "--result-ttl",
-        type=_seconds,
+        type=seconds,
         default=24 * 3600.0,
         metavar="S",
         help="seconds result links stay valid after completion (default 86400)",
@@ -117,21 +102,21 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument(
         "--callback-timeout",
-        type=_seconds,
+        type=seconds,
         default=10.0,
         metavar="S",
         help="seconds each callback POST may take (default 10)",
     )
     p.add_argument(
         "--callback-delays",
-        type=_delays,
+        type=seconds_list,
         default=(1.0, 2.0, 4.0),
         metavar="S,S,S",
         help="waits before the callback retries (default 1,2,4)",
     )
     p.add_argument("--public-url", default=None, metavar="URL", help="base of result links")
     p.add_argument(
-        "--exit-after", type=_seconds, default=None, metavar="S", help="stop after S seconds"
+        "--exit-after", type=seconds, default=None, metavar="S", help="stop after S seconds"
     )
     p.add_argument("--quiet", action="store_true", help="do not print a line per request")
     p.add_argument(

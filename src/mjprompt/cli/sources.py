@@ -21,6 +21,7 @@ from typing import Any, BinaryIO
 import attrs
 
 from ..evolink import MAX_PROMPT_LENGTH
+from .decoding import BOM, InvalidUtf8, decode_utf8
 from .jsonscan import JSONDecodeError, scan_array, scan_line
 from .location import Origin
 from .suppression import Directive, directives_of
@@ -41,7 +42,6 @@ __all__ = [
     "split_lines",
 ]
 
-BOM = b"\xef\xbb\xbf"
 BLOCK = 1 << 16
 # A prompt has at most 8192 characters (32 KiB of UTF-8); a line 32 times that is not a
 # prompt but a pasted blob, and linting it would take seconds and hundreds of MB. It is
@@ -49,7 +49,6 @@ BLOCK = 1 << 16
 MAX_LINE_BYTES = 1 << 20
 # A .json document is parsed whole; past this size JSON Lines is the format to use.
 MAX_DOCUMENT_BYTES = 256 << 20
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 @attrs.frozen(slots=True)
@@ -193,20 +192,12 @@ def _lines(stream: BinaryIO, block: int, limit: int | None) -> Iterator[tuple[by
         yield line_of(None if over else b"".join(parts), size, b"")
 
 
-def _bad_utf8(path: str | None, line: int, column: int, byte: int, head: bytes = b"") -> Problem:
-    if line == 1 and column == 1 and head.startswith(_UTF16_BOMS):
-        return Problem(
-            path,
-            line,
-            column,
-            "the file starts with a UTF-16 byte order mark; save it as UTF-8 (it is not read)",
-        )
-    return Problem(
-        path,
-        line,
-        column,
-        f"invalid UTF-8 (byte 0x{byte:02x}); the file must be UTF-8 and the rest of it is not read",
-    )
+def _bad_utf8(path: str | None, error: InvalidUtf8) -> Problem:
+    if error.utf16:
+        message = f"{error} (it is not read)"
+    else:
+        message = f"{error}; the file must be UTF-8 and the rest of it is not read"
+    return Problem(path, error.line, error.column, message)
 
 
 def _nul(path: str | None, line: int, column: int) -> Problem:
@@ -289,10 +280,9 @@ def _read_lines(source: Source, stream: BinaryIO, key: str, keep: bool) -> Itera
             if keep:
                 yield Verbatim("\ufeff")
         try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            column = len(raw[: exc.start].decode("utf-8", "replace")) + 1
-            yield _bad_utf8(path, lineno, column, raw[exc.start], raw)
+            line = decode_utf8(raw, first_line=lineno)
+        except InvalidUtf8 as exc:
+            yield _bad_utf8(path, exc)
             return
         if not nul_seen and "\x00" in line:
             nul_seen = True
@@ -365,12 +355,9 @@ def _read_document(
         if keep:
             yield Verbatim("\ufeff")
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        head = data[: exc.start]
-        line = head.count(b"\n") + 1
-        column = len(head[head.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
-        yield _bad_utf8(path, line, column, data[exc.start], data[:2])
+        text = decode_utf8(data)
+    except InvalidUtf8 as exc:
+        yield _bad_utf8(path, exc)
         return
     index = _LineIndex(text)
     written = 0

@@ -30,9 +30,9 @@ from typing import TYPE_CHECKING, Any, TextIO
 import attrs
 
 from ..diagnostics import Severity
-from .engine import Entry, Job, Outcome, run_chunk
+from .engine import Entry, LintJob, PromptResult, run_chunk
 from .errors import UsageError
-from .location import Finding, Origin, Region
+from .location import FileFinding, Origin, Region
 from .options import Settings, use_color
 from .reporters import Reporter, Summary, make_reporter
 from .sources import Problem
@@ -243,10 +243,10 @@ def _parameters(texts: list[str | None]) -> Counter[str]:
     return counts
 
 
-_Result = tuple[list["Outcome | None"], Counter[str]]
+_Result = tuple[list["PromptResult | None"], Counter[str]]
 
 
-def _work(job: Job, texts: list[str | None], count_params: bool) -> _Result:
+def _work(job: LintJob, texts: list[str | None], count_params: bool) -> _Result:
     """One batch: an outcome per row (None for a null cell) and the parameter counts."""
     present: list[Entry] = [t for t in texts if t is not None]
     done = iter(run_chunk(job, present))
@@ -261,7 +261,7 @@ def _worker_init() -> None:
 
 
 def _lint_batches(
-    job: Job, batches: Iterator[Any], column: str, jobs: int, count_params: bool
+    job: LintJob, batches: Iterator[Any], column: str, jobs: int, count_params: bool
 ) -> Iterator[tuple[Any, list[str | None], _Result]]:
     """Each batch with its prompts and results, in file order, on ``jobs`` processes."""
     # A table of one batch never starts a pool (a worker costs more than it saves).
@@ -304,7 +304,7 @@ def _lint_batches(
 # -- one run ---------------------------------------------------------------------------
 
 
-def _findings(path: str, row: int, text: str, outcome: Outcome) -> Iterator[Finding]:
+def _findings(path: str, row: int, text: str, outcome: PromptResult) -> Iterator[FileFinding]:
     origin = Origin(path, row, 0, None, text, 0)
     for d in outcome.diagnostics:
         edits: tuple[tuple[Region, str], ...] = ()
@@ -313,7 +313,7 @@ def _findings(path: str, row: int, text: str, outcome: Outcome) -> Iterator[Find
                 (Region(row, e.start + 1, row, e.end + 1), e.replacement) for e in d.fix.edits
             )
         region = Region(row, d.span.start + 1, row, d.span.end + 1)
-        yield Finding(d, origin, text, region, edits)
+        yield FileFinding(d, origin, text, region, edits)
 
 
 @attrs.define
@@ -409,7 +409,7 @@ class TableRun:
 
     def _table(self, reader: _Reader) -> None:
         s = self.settings
-        job = Job(self.mode, s.profile, s.select, s.ignore, s.unsafe_fixes)
+        job = LintJob(self.mode, s.profile, s.select, s.ignore, s.unsafe_fixes)
         count_params = self.statistics or self.report_to is not None
         writing = self.write_to is not None and self.mode != "check"
         writer = _Writer(self.write_to, reader.column) if writing and self.write_to else None
@@ -439,7 +439,7 @@ class TableRun:
                 self._problem(self.write_to or "", f"cannot write: {exc}")
 
     def _rows(
-        self, path: str, first: int, texts: list[str | None], outcomes: list[Outcome | None]
+        self, path: str, first: int, texts: list[str | None], outcomes: list[PromptResult | None]
     ) -> list[str | None]:
         new_texts: list[str | None] = []
         totals = self.totals
@@ -459,7 +459,7 @@ class TableRun:
                 self._finding(finding)
         return new_texts
 
-    def _finding(self, finding: Finding) -> None:
+    def _finding(self, finding: FileFinding) -> None:
         d = finding.diagnostic
         summary = self.summary
         if d.severity is Severity.ERROR:
@@ -559,6 +559,6 @@ class _Writer:
 
 def run_tables(ns: argparse.Namespace, settings: Settings, mode: str) -> int:
     """Run ``mode`` (check, fix or format) over the table files of the command line."""
-    from .check import utf8_stream
+    from .terminal import utf8_stream
 
     return TableRun(ns, settings, mode, utf8_stream(sys.stdout), utf8_stream(sys.stderr)).run()

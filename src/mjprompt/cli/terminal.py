@@ -9,8 +9,9 @@ visible stand-ins instead, one column each, so carets under a source line still 
 from __future__ import annotations
 
 import re
+from typing import TextIO
 
-__all__ = ["printable"]
+__all__ = ["printable", "utf8_stream"]
 
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 
@@ -29,3 +30,11 @@ def printable(text: str) -> str:
     if text.isprintable():
         return text
     return _CONTROL.sub(_picture, text)
+
+
+def utf8_stream(stream: TextIO) -> TextIO:
+    """The stream writing UTF-8 (JSON and SARIF must be), never failing on a character."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(encoding="utf-8", errors="backslashreplace")
+    return stream

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .callback_body import parse_callback_body
 from .errors import (
     APIError,
     AuthenticationError,
@@ -102,6 +103,7 @@ __all__ = [
     "TransportError",
     "UnknownTaskError",
     "WaitTimeoutError",
+    "parse_callback_body",
     "task_id_problem",
 ]
 

@@ -27,7 +27,7 @@ from urllib.parse import unquote, urlparse
 import attrs
 
 from ..cli.discovery import file_kind
-from ..cli.location import Finding, Origin, Region, locate
+from ..cli.location import FileFinding, Origin, Region, locate
 from ..cli.sources import Problem, PromptItem, Source, read_source
 from ..cli.suppression import Directive
 from ..diagnostics import Diagnostic, Severity, Span
@@ -265,7 +265,7 @@ class Document:
 
     @staticmethod
     def _related(
-        origin: Origin, text: str, f: Finding, parsed: Any, lineno: int, width: int
+        origin: Origin, text: str, f: FileFinding, parsed: Any, lineno: int, width: int
     ) -> Iterator[tuple[int, int, str]]:
         d = f.diagnostic
         for span, message in related_spans(parsed, d):

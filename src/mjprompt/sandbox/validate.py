@@ -25,6 +25,7 @@ import attrs
 from .. import evolink
 from ..callbacks import callback_url_problem
 from ..diagnostics import Edit, Severity, line_col
+from ..findings_text import FindingLine
 from ..lint import lint
 from ..parsing import parse_lenient
 from ..payload import delete_params, strip_api_flags
@@ -52,11 +53,6 @@ def _bad(message: str, param: str | None) -> ApiError:
     return invalid_request(message, param=param)
 
 
-def _where(text: str, offset: int) -> str:
-    line, column = line_col(text, offset)
-    return f"column {column}" if line == 1 else f"line {line}, column {column}"
-
-
 def _original_offset(offset: int, deleted: tuple[Edit, ...]) -> int:
     """Map an offset in the text without speed flags back to the text as received."""
     for edit in deleted:
@@ -74,10 +70,11 @@ def _check_prompt(prompt: str, speed: str | None) -> None:
         if d.severity is not Severity.ERROR:
             continue
         if d.span.start >= len(text):
-            where = f"with model_params.speed {speed!r}"
-        else:
-            where = "at " + _where(prompt, _original_offset(d.span.start, deleted))
-        raise _bad(f"prompt: {d.code} {d.message} ({where})", "prompt")
+            found = FindingLine(d.code, d.severity.value, d.message, "prompt").text()
+            raise _bad(f"{found} (with model_params.speed {speed!r})", "prompt")
+        line, column = line_col(prompt, _original_offset(d.span.start, deleted))
+        found = FindingLine(d.code, d.severity.value, d.message, "prompt", line, column).text()
+        raise _bad(found, "prompt")
 
 
 def _check_callback(url: object, allow_loopback: bool) -> str:

@@ -6,7 +6,8 @@ from typing import TextIO
 
 import attrs
 
-from ..location import Finding
+from ...findings_text import position_text
+from ..location import FileFinding
 from ..sources import Problem
 from ..terminal import printable
 
@@ -35,11 +36,8 @@ class Summary:
 
 def problem_text(problem: Problem) -> str:
     """``path:line:col: error: message`` (position parts left out when unknown)."""
-    where = printable(problem.path) if problem.path is not None else "<prompt>"
-    if problem.line is not None:
-        where += f":{problem.line}"
-        if problem.column is not None:
-            where += f":{problem.column}"
+    label = printable(problem.path) if problem.path is not None else "<prompt>"
+    where = position_text(label, problem.line, problem.column)
     return f"{where}: error: {printable(problem.message)}"
 
 
@@ -66,7 +64,7 @@ class Reporter:
     def start(self) -> None:
         """Called once before anything else."""
 
-    def finding(self, finding: Finding) -> None:
+    def finding(self, finding: FileFinding) -> None:
         """One diagnostic, in input order."""
 
     def problem(self, problem: Problem) -> None:

@@ -8,7 +8,7 @@ and in properties also ``:`` and ``,``).
 from __future__ import annotations
 
 from ...diagnostics import Severity
-from ..location import Finding
+from ..location import FileFinding
 from ..sources import Problem
 from .base import Reporter
 
@@ -31,7 +31,7 @@ def _command(level: str, properties: list[tuple[str, object]], message: str) -> 
 
 
 class GithubReporter(Reporter):
-    def finding(self, finding: Finding) -> None:
+    def finding(self, finding: FileFinding) -> None:
         d = finding.diagnostic
         r = finding.region
         props: list[tuple[str, object]] = []

@@ -17,7 +17,7 @@ import hashlib
 from collections import Counter
 
 from ...diagnostics import Severity
-from ..location import Finding
+from ..location import FileFinding
 from .base import Reporter, Summary
 from .json_array import dumps
 
@@ -33,7 +33,7 @@ class GitlabReporter(Reporter):
         self.out.write("[")
         self._seen: Counter[str] = Counter()
 
-    def finding(self, finding: Finding) -> None:
+    def finding(self, finding: FileFinding) -> None:
         d = finding.diagnostic
         r = finding.region
         path = finding.path if finding.path is not None else "<prompt>"

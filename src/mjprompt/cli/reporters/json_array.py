@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..location import Finding
+from ..location import FileFinding
 from .base import Reporter, Summary
 
 __all__ = ["JsonReporter", "dumps"]
@@ -31,7 +31,7 @@ class JsonReporter(Reporter):
     def start(self) -> None:
         self.out.write("[")
 
-    def finding(self, finding: Finding) -> None:
+    def finding(self, finding: FileFinding) -> None:
         self.out.write(("\n  " if self._count == 0 else ",\n  ") + dumps(finding.to_json()))
         self._count += 1
 

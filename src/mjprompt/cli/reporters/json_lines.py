@@ -3,7 +3,7 @@ format's objects, without the array around them), for ``jq`` and log pipelines."
 
 from __future__ import annotations
 
-from ..location import Finding
+from ..location import FileFinding
 from .base import Reporter
 from .json_array import dumps
 
@@ -11,5 +11,5 @@ __all__ = ["JsonLinesReporter"]
 
 
 class JsonLinesReporter(Reporter):
-    def finding(self, finding: Finding) -> None:
+    def finding(self, finding: FileFinding) -> None:
         self.out.write(dumps(finding.to_json()) + "\n")

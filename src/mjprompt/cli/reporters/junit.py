@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
-from ..location import Finding
+from ..location import FileFinding
 from ..terminal import printable
 from .base import Reporter, Summary
 
@@ -29,9 +29,9 @@ def _attr(text: str) -> str:
 
 class JunitReporter(Reporter):
     def start(self) -> None:
-        self._files: dict[str, list[Finding]] = {}
+        self._files: dict[str, list[FileFinding]] = {}
 
-    def finding(self, finding: Finding) -> None:
+    def finding(self, finding: FileFinding) -> None:
         path = finding.path if finding.path is not None else "<prompt>"
         self._files.setdefault(path, []).append(finding)
 

@@ -21,7 +21,7 @@ from urllib.parse import quote
 from ... import __version__
 from ...diagnostics import Severity
 from ...rules import Rule
-from ..location import Finding, Region
+from ..location import FileFinding, Region
 from ..rules import all_rules
 from ..sources import Problem
 from .base import Reporter, Summary
@@ -97,7 +97,7 @@ class SarifReporter(Reporter):
         self.out.write(f'"originalUriBaseIds": {dumps({SRCROOT: {"uri": root}})}, ')
         self.out.write('"columnKind": "unicodeCodePoints", "results": [')
 
-    def finding(self, finding: Finding) -> None:
+    def finding(self, finding: FileFinding) -> None:
         d = finding.diagnostic
         result: dict[str, Any] = {
             "ruleId": d.code,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TextIO
 
-from ..location import Finding
+from ..location import FileFinding
 from .base import Reporter, Summary
 
 __all__ = ["StatisticsReporter"]
@@ -26,7 +26,7 @@ class StatisticsReporter(Reporter):
         self.names: dict[str, str] = {}
         self.fixable: Counter[tuple[str, str]] = Counter()
 
-    def finding(self, finding: Finding) -> None:
+    def finding(self, finding: FileFinding) -> None:
         d = finding.diagnostic
         key = (d.code, d.severity.value)
         self.counts[key] += 1

@@ -10,7 +10,8 @@ Colour only when asked (``--color``; by default when standard output is a termin
 from __future__ import annotations
 
 from ...diagnostics import Severity
-from ..location import Finding
+from ...findings_text import FindingLine
+from ..location import FileFinding
 from ..terminal import printable
 from .base import Reporter, Summary
 
@@ -72,17 +73,21 @@ class TextReporter(Reporter):
     def _paint(self, text: str, code: str) -> str:
         return f"{code}{text}{_RESET}" if self.color else text
 
-    def finding(self, finding: Finding) -> None:
+    def finding(self, finding: FileFinding) -> None:
         d = finding.diagnostic
         region = finding.region
-        path = printable(finding.path) if finding.path is not None else "<prompt>"
-        where = self._paint(f"{path}:{region.line}:{region.column}:", _BOLD)
-        code = self._paint(f"{d.code} {d.severity.value}", _BOLD + _SEVERITY_COLOR[d.severity])
-        self.out.write(f"{where} {code} {printable(d.message)}\n")
+        label = printable(finding.path) if finding.path is not None else "<prompt>"
+        line = FindingLine(
+            d.code, d.severity.value, printable(d.message), label, region.line, region.column
+        )
+        where, code, message = line.parts()
+        where = self._paint(where, _BOLD)
+        code = self._paint(code, _BOLD + _SEVERITY_COLOR[d.severity])
+        self.out.write(f"{where} {code} {message}\n")
         if self.show_source:
             self._source(finding)
 
-    def _source(self, finding: Finding) -> None:
+    def _source(self, finding: FileFinding) -> None:
         region = finding.region
         if region.line != finding.origin.line:
             return  # a prompt given with -p over several lines: no single source line
