@@ -94,18 +94,19 @@ def test_next_line_suppression_follows_the_comment():
     d.change((0, 0), (0, 0), "# mjprompt: disable-next-line MJ301\n")
     assert d.diagnostics() == []
     d.change((0, 0), (0, 35), "# mjprompt: disable-next-line MJ101")
-    assert [f["code"] for f in d.diagnostics()] == ["MJ301"]
+    # MJ101 silences nothing there: the comment is an unused suppression (MJ901)
+    assert [f["code"] for f in d.diagnostics()] == ["MJ901", "MJ301"]
 
 
 def test_editing_a_comment_above_other_comments_updates_the_prompt_line():
     # The directive covers the next prompt line across the note, so an edit to it (or
     # a blank line put between) must refresh the prompt line two lines below.
     d = doc("# mjprompt: disable-next-line MJ101\n# note\na cat --foo 1\n")
-    assert [f["code"] for f in d.diagnostics()] == ["MJ301"]
+    assert [f["code"] for f in d.diagnostics()] == ["MJ901", "MJ301"]
     d.change((0, 30), (0, 35), "MJ301")
     assert d.diagnostics() == []
     d.change((1, 6), (1, 6), "\n")
-    assert [f["code"] for f in d.diagnostics()] == ["MJ301"]
+    assert [f["code"] for f in d.diagnostics()] == ["MJ901", "MJ301"]
     d.change((1, 6), (2, 0), "")
     assert d.diagnostics() == []
 

@@ -26,6 +26,7 @@ from ..rules.base import PROFILES
 
 __all__ = [
     "LANGUAGE_ID",
+    "MAX_DIAGNOSTICS",
     "Settings",
     "SettingsError",
     "is_prompt_file",
@@ -35,6 +36,12 @@ __all__ = [
 
 # The language id editors are told to give prompt files.
 LANGUAGE_ID = "mjprompt"
+# The most diagnostics one document shows at a time (0: no limit). LSP sends all of a
+# document's diagnostics again after every edit, about 300 bytes each: a file with a
+# finding on each of 100,000 lines would move 30 MB through the pipe per keystroke,
+# which alone takes longer than the 20 ms an edit may take. Past the limit the findings
+# shown are those of the lines around the last edit (see Document.window).
+MAX_DIAGNOSTICS = 10_000
 
 
 class SettingsError(Exception):
@@ -56,6 +63,7 @@ class Settings:
     json_key: str = "prompt"
     config_path: str | None = None
     include: tuple[str, ...] = DEFAULT_INCLUDE
+    max_diagnostics: int = MAX_DIAGNOSTICS
 
 
 def project_config(path: str | None) -> Config:
@@ -95,6 +103,9 @@ def settings_for(path: str | None, options: Mapping[str, Any] | None) -> Setting
     key = options.get("jsonKey", config.get("json-key", "prompt"))
     if not isinstance(key, str):
         raise SettingsError("initializationOptions.jsonKey must be a string")
+    limit = options.get("maxDiagnostics", MAX_DIAGNOSTICS)
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+        raise SettingsError("initializationOptions.maxDiagnostics must be a whole number >= 0")
     choice = attrs.evolve(
         choice,
         profile=profile,
@@ -110,6 +121,7 @@ def settings_for(path: str | None, options: Mapping[str, Any] | None) -> Setting
         json_key=key,
         config_path=config.path,
         include=tuple(config.get("include", DEFAULT_INCLUDE)),
+        max_diagnostics=limit,
     )
 
 
