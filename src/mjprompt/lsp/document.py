@@ -11,7 +11,15 @@ only the lines it touched (:attr:`Document.reads` counts them); a JSON document 
 again whole, with the lint results of unchanged prompts taken from a cache. Each line
 keeps its findings serialised as JSON with a placeholder for the line number, so that
 publishing the diagnostics of a 100,000-line file is one string join per line that has
-findings, not a rebuild of every diagnostic.
+findings, not a rebuild of every diagnostic. When a file has more findings than the
+settings' ``max_diagnostics``, only the blocks of lines around the last edit are shown
+(:meth:`Document.window`): sending them all again after each keystroke would cost more
+than the 20 ms an edit may take, in moving megabytes alone.
+
+Suppression comments are checked as ``mjprompt check`` checks them: a malformed one is
+an input problem on its line, an unused one MJ901 (:mod:`.unused`); an edit refreshes
+the comments right above it, and a change in the set of codes found refreshes the
+``disable-file`` comments.
 """
 
 from __future__ import annotations

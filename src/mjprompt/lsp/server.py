@@ -6,9 +6,10 @@ is what a one-line edit of a 100,000-line file must not cost. The protocol subcl
 below therefore leaves ``didOpen``/``didChange``/``didClose`` to the handlers here.
 
 Diagnostics use the pull model when the client offers it (``textDocument/diagnostic``)
-and are pushed (``textDocument/publishDiagnostics``) otherwise. A push sends the
-document's pre-serialised diagnostics as they are (:meth:`Document.diagnostics_json`)
-instead of building and converting one object per diagnostic.
+and are pushed (``textDocument/publishDiagnostics``) otherwise. Both send the
+document's pre-serialised diagnostics as they are (:meth:`Document.diagnostics_chunks`,
+written by :meth:`MjpromptProtocol._write_raw`) instead of building and converting one
+object per diagnostic.
 
 Needs the ``[lsp]`` extra: ``pip install 'mjprompt[lsp]'``.
 """

@@ -8,7 +8,8 @@ extensions and ``per-file-ignores`` into the explicit list of codes that run on 
 file, as ``mjprompt check FILE`` chooses them. ``initializationOptions`` from the editor
 (``{"profile": "midjourney"}``, ``select``, ``ignore``) win over the file, as the
 command line does: they replace the file's ``select`` / ``ignore``, while its
-``extend-*`` and ``per-file-ignores`` still apply.
+``extend-*`` and ``per-file-ignores`` still apply. ``maxDiagnostics`` is the editor's
+alone: how many diagnostics a document shows at most.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ class Settings:
 
     ``select`` is the explicit list of codes that run on the file (None: every rule of
     the profile, as with no configuration at all); ``ignore`` is only set by callers
-    that build settings by hand.
+    that build settings by hand. ``max_diagnostics``: the most a document shows (0: all).
     """
 
     profile: str = "evolink"
