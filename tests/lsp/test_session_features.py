@@ -227,3 +227,15 @@ async def test_no_limit_shows_every_finding(client: LanguageClient, tmp_path: Pa
     uri = (tmp_path / "x.prompts").as_uri()
     found = await _open(client, uri, "a cat --foo 1\n" * 12_000)
     assert len(found) == 12_000
+
+
+async def test_a_json_prompt_file(client: LanguageClient, tmp_path: Path):
+    await start(client)
+    uri = (tmp_path / "x.prompts.json").as_uri()
+    text = '[\n  {"prompt": "🐈 猫 \\u00e9 —ar 2:3"},\n  "a dog --foo 1"\n]\n'
+    found = await _open(client, uri, text, language="json")
+    assert _codes(found) == [("MJ103", 1), ("MJ301", 2)]
+    assert text_at(text, found[0]["range"]) == "—ar"
+    (fix_all,) = await _actions(client, uri, 0, only=[types.CodeActionKind.SourceFixAll])
+    fixed = apply_text_edits(text, [_data(e) for e in _edits_of(fix_all, uri)])
+    assert fixed == text.replace("—ar", "--ar")  # the escape is kept as written
