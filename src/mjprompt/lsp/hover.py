@@ -11,9 +11,9 @@ import functools
 import re
 from typing import Any
 
+from ..cli.rules import all_rules
 from ..params import Kind, ParamSpec, lookup
 from ..parsing import parse_lenient
-from ..cli.rules import all_rules
 from .document import Document, rule_href
 from .verdict import verdict
 
