@@ -199,6 +199,7 @@ def test_incremental_edits_give_what_a_fresh_read_gives(lines, edits):
             d.diagnostics_json()
         fresh = Document(d.uri, d.store.text(), 1, Settings())
         assert json.loads(d.diagnostics_json()) == json.loads(fresh.diagnostics_json())
+        assert (d.found, d.safe_fixes) == (fresh.found, fresh.safe_fixes)
 
 
 @pytest.mark.parametrize(

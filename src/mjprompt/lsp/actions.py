@@ -121,11 +121,16 @@ FIX_ALL_TITLE = "Fix all safe mjprompt findings"
 
 
 def _has_safe_fix(doc: Document) -> bool:
-    return any(
-        f.diagnostic is not None and f.diagnostic.fix is not None and f.diagnostic.fix.safe
-        for index, entry in enumerate(doc.entries)
-        if entry.located
-        for f in doc.visible(index)
+    # Editors ask for code actions at every cursor move: the count kept by the document
+    # answers "none" for a large file without looking at its lines.
+    return (
+        doc.safe_fixes > 0
+        and any(
+            f.diagnostic is not None and f.diagnostic.fix is not None and f.diagnostic.fix.safe
+            for index, entry in enumerate(doc.entries)
+            if entry.located
+            for f in doc.visible(index)
+        )
     ) or any(doc.unused_at(index) is not None for index in doc.suppression_lines())
 
 

@@ -142,6 +142,16 @@ _EMPTY = LineEntry()
 _NONE: tuple[int, tuple[str, ...]] = (0, ())
 
 
+def _safe_fixes(entries: Iterable[LineEntry]) -> int:
+    """How many findings of ``entries`` have a safe fix."""
+    return sum(
+        1
+        for e in entries
+        for f in e.located
+        if f.diagnostic is not None and f.diagnostic.fix is not None and f.diagnostic.fix.safe
+    )
+
+
 def _codes(entries: Iterable[LineEntry]) -> list[str]:
     """The codes of the findings of ``entries`` (input problems have none)."""
     return [f.diagnostic.code for e in entries for f in e.located if f.diagnostic is not None]
@@ -190,6 +200,7 @@ class Document:
         self.focus = 0  # the line last edited: a capped publish shows the lines around it
         self.file_suppressions = FileSuppressions(())
         self.found = Counter[str]()  # the codes found in the file (before suppressions)
+        self.safe_fixes = 0  # findings with a safe fix (before suppressions)
         self._unused = False  # MJ901 runs here (set by reload)
         self._enabled: Callable[[str], bool] | None = None
         self._uri_json = json.dumps(uri)
@@ -205,6 +216,7 @@ class Document:
         else:
             self.entries = [self._read_line(i) for i in range(len(lines))]
         self.found = Counter(_codes(self.entries))
+        self.safe_fixes = _safe_fixes(self.entries)
         self._unused = self.kind == "text" and reports_unused(self.settings)
         self._enabled = enabled_for(self.settings) if self._unused else None
         self.file_suppressions = self._file_suppressions()
@@ -320,11 +332,14 @@ class Document:
         if self.kind == "json":
             self.entries = self._read_document()
             self.found = Counter(_codes(self.entries))
+            self.safe_fixes = _safe_fixes(self.entries)
         else:
             new_entries = [self._read_line(i) for i in range(lo, hi)]
             self.found.subtract(_codes(self.entries[lo : lo + change.removed]))
             self.found.update(_codes(new_entries))
             self.found = +self.found  # drop the codes no longer found
+            self.safe_fixes += _safe_fixes(new_entries)
+            self.safe_fixes -= _safe_fixes(self.entries[lo : lo + change.removed])
             self.entries[lo : lo + change.removed] = new_entries
         directive = any("disable-file" in line.lower() for line in (*old, *store.lines[lo:hi]))
         if directive and self.kind == "text":
