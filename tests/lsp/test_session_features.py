@@ -239,3 +239,34 @@ async def test_a_json_prompt_file(client: LanguageClient, tmp_path: Path):
     (fix_all,) = await _actions(client, uri, 0, only=[types.CodeActionKind.SourceFixAll])
     fixed = apply_text_edits(text, [_data(e) for e in _edits_of(fix_all, uri)])
     assert fixed == text.replace("—ar", "--ar")  # the escape is kept as written
+
+
+async def test_the_shown_findings_follow_the_cursor(client: LanguageClient, tmp_path: Path):
+    await start(client, {"maxDiagnostics": 600})
+    uri = (tmp_path / "x.prompts").as_uri()
+    await _open(client, uri, "a cat --foo 1\n" * 2000)
+    # What an editor asks when the cursor gets there; the new diagnostics are sent
+    # before the answer, so the client has them once it has the answer.
+    await _actions(client, uri, 1700)
+    *shown, note = [_data(d) for d in client.diagnostics[uri]]
+    assert {d["range"]["start"]["line"] for d in shown} == set(range(1536, 2000))
+    assert "lines 1,537-2,001" in note["message"]
+
+
+async def test_a_pulling_client_is_asked_to_pull_where_the_cursor_went(
+    client: LanguageClient, tmp_path: Path
+):
+    await start(client, {"maxDiagnostics": 600}, pull=True)
+    uri = (tmp_path / "x.prompts").as_uri()
+    await _open(client, uri, "a cat --foo 1\n" * 2000, wait=False)
+    params = types.DocumentDiagnosticParams(_doc(uri))
+    first = await client.text_document_diagnostic_async(params)
+    assert isinstance(first, types.RelatedFullDocumentDiagnosticReport)
+    assert max(d.range.start.line for d in first.items) == 511
+    await _actions(client, uri, 10)  # inside the lines shown: nothing changes
+    await _actions(client, uri, 1700)
+    assert client.diagnostic_refresh_count == 1
+    params.previous_result_id = first.result_id
+    moved = await client.text_document_diagnostic_async(params)
+    assert isinstance(moved, types.RelatedFullDocumentDiagnosticReport)
+    assert {d.range.start.line for d in moved.items[:-1]} == set(range(1536, 2000))

@@ -12,9 +12,9 @@ again whole, with the lint results of unchanged prompts taken from a cache. Each
 keeps its findings serialised as JSON with a placeholder for the line number, so that
 publishing the diagnostics of a 100,000-line file is one string join per line that has
 findings, not a rebuild of every diagnostic. When a file has more findings than the
-settings' ``max_diagnostics``, only the blocks of lines around the last edit are shown
-(:meth:`Document.window`): sending them all again after each keystroke would cost more
-than the 20 ms an edit may take, in moving megabytes alone.
+settings' ``max_diagnostics``, only the blocks of lines around the last edit (or the
+cursor) are shown (:meth:`Document.window`): sending them all again after each
+keystroke would cost more than the 20 ms an edit may take, in moving megabytes alone.
 
 Suppression comments are checked as ``mjprompt check`` checks them: a malformed one is
 an input problem on its line, an unused one MJ901 (:mod:`.unused`); an edit refreshes
@@ -197,7 +197,10 @@ class Document:
         self.parts: list[tuple[int, tuple[str, ...]]] = []
         # Per block of BLOCK lines: its JSON text and number of diagnostics (None: stale).
         self._blocks: list[tuple[bytes, int] | None] = []
-        self.focus = 0  # the line last edited: a capped publish shows the lines around it
+        self.focus = (
+            0  # the line last edited (or looked at): a capped publish shows the lines around it
+        )
+        self.moves = 0  # times the focus moved without an edit (it changes what is shown)
         self.file_suppressions = FileSuppressions(())
         self.found = Counter[str]()  # the codes found in the file (before suppressions)
         self.safe_fixes = 0  # findings with a safe fix (before suppressions)
@@ -530,7 +533,7 @@ class Document:
     def window(self) -> tuple[int, int, int, int]:
         """``(first line, end line, diagnostics there, diagnostics in all)`` of what is
         shown: every line, or when the file has more findings than the settings'
-        ``max_diagnostics``, the whole blocks of lines around the last edit that hold no
+        ``max_diagnostics``, the whole blocks of lines around the focus that hold no
         more than that (at least the edited line's block)."""
         blocks = self._all_blocks()
         total = sum(n for _, n in blocks)
@@ -553,6 +556,16 @@ class Document:
                 grew = True
         return lo * BLOCK, min(hi * BLOCK, len(self.parts)), shown, total
 
+    def look_at(self, index: int) -> bool:
+        """Move the focus to line ``index`` when it is outside the lines shown; True when
+        that changes what is shown (the diagnostics must then be sent again)."""
+        first, end, shown, total = self.window()
+        if shown == total or first <= index < end:
+            return False
+        self.focus = index
+        self.moves += 1
+        return True
+
     def diagnostics_chunks(self) -> list[bytes]:
         """The JSON of the diagnostics shown, in pieces to be joined with commas.
 
@@ -571,9 +584,9 @@ class Document:
         """An information diagnostic on the first line: which findings are left out."""
         message = (
             f"{total:,} findings in this file: the {shown:,} on lines {first + 1:,}-{end:,} "
-            f"(around the last edit) are shown; `mjprompt check` lists them all, and the "
-            f"editor option maxDiagnostics (now {self.settings.max_diagnostics:,}; 0: no "
-            f"limit) shows more."
+            f"(around the last edit or the cursor) are shown; `mjprompt check` lists them "
+            f"all, and the editor option maxDiagnostics (now "
+            f"{self.settings.max_diagnostics:,}; 0: no limit) shows more."
         )
         data = {
             "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},

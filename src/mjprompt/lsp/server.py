@@ -168,7 +168,17 @@ class MjpromptServer(LanguageServer):
         self.protocol.notify_raw(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, pieces)
 
     def result_id(self, doc: Document) -> str:
-        return f"{self.generation}:{doc.version}:{id(doc)}"
+        return f"{self.generation}:{doc.version}:{doc.moves}:{id(doc)}"
+
+    def look_at(self, doc: Document, index: int) -> None:
+        """The user is at line ``index``: in a file with more findings than are shown,
+        show those around it (sent again, or the client asked to pull again)."""
+        if not doc.look_at(index):
+            return
+        if not self.pull:
+            self.publish(doc)
+        elif self.refresh:
+            self.workspace_diagnostic_refresh(None)
 
 
 def _array(head: str, chunks: list[bytes], tail: str) -> list[bytes]:
@@ -283,6 +293,8 @@ def make_server() -> MjpromptServer:
         if doc is None:
             return None
         only = [str(k.value if hasattr(k, "value") else k) for k in params.context.only or ()]
+        if not only:  # the editor asks at every cursor move: the cursor is there
+            ls.look_at(doc, params.range.start.line)
         actions = code_actions(
             doc,
             ls.position(doc, params.range.start),

@@ -41,7 +41,7 @@ LANGUAGE_ID = "mjprompt"
 # document's diagnostics again after every edit, about 300 bytes each: a file with a
 # finding on each of 100,000 lines would move 30 MB through the pipe per keystroke,
 # which alone takes longer than the 20 ms an edit may take. Past the limit the findings
-# shown are those of the lines around the last edit (see Document.window).
+# shown are those of the lines around the last edit or the cursor (see Document.window).
 MAX_DIAGNOSTICS = 10_000
 
 
