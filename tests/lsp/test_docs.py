@@ -21,7 +21,15 @@ def test_page_lists_every_default_pattern():
 
 
 def test_page_names_the_options_and_action_kinds():
-    for name in ('"profile"', '"select"', '"ignore"', '"jsonKey"', FIX_ALL, UNSAFE):
+    for name in (
+        '"profile"',
+        '"select"',
+        '"ignore"',
+        '"jsonKey"',
+        "`maxDiagnostics`",
+        FIX_ALL,
+        UNSAFE,
+    ):
         assert name in PAGE, name
     editors = ("VS Code", "Neovim", "vim.lsp.config", "Helix", "languages.toml", "Zed", "Sublime")
     for editor in editors:

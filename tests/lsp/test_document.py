@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from unittest.mock import patch
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -94,18 +95,19 @@ def test_next_line_suppression_follows_the_comment():
     d.change((0, 0), (0, 0), "# mjprompt: disable-next-line MJ301\n")
     assert d.diagnostics() == []
     d.change((0, 0), (0, 35), "# mjprompt: disable-next-line MJ101")
-    assert [f["code"] for f in d.diagnostics()] == ["MJ301"]
+    # MJ101 silences nothing there: the comment is an unused suppression (MJ901)
+    assert [f["code"] for f in d.diagnostics()] == ["MJ901", "MJ301"]
 
 
 def test_editing_a_comment_above_other_comments_updates_the_prompt_line():
     # The directive covers the next prompt line across the note, so an edit to it (or
     # a blank line put between) must refresh the prompt line two lines below.
     d = doc("# mjprompt: disable-next-line MJ101\n# note\na cat --foo 1\n")
-    assert [f["code"] for f in d.diagnostics()] == ["MJ301"]
+    assert [f["code"] for f in d.diagnostics()] == ["MJ901", "MJ301"]
     d.change((0, 30), (0, 35), "MJ301")
     assert d.diagnostics() == []
     d.change((1, 6), (1, 6), "\n")
-    assert [f["code"] for f in d.diagnostics()] == ["MJ301"]
+    assert [f["code"] for f in d.diagnostics()] == ["MJ901", "MJ301"]
     d.change((1, 6), (2, 0), "")
     assert d.diagnostics() == []
 
@@ -167,29 +169,37 @@ _LINES = st.sampled_from(
         "",
         "# note",
         "a --s 1 --s 2",
+        # used or unused (MJ901) by what the lines around them hold
+        "# mjprompt: disable-next-line MJ301",
+        "# mjprompt: disable-file MJ3",
+        "# mjprompt: disable-next-line MJ-301",
     ]
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     st.lists(_LINES, min_size=1, max_size=20),
-    st.lists(st.tuples(st.integers(0, 20), _LINES, st.booleans()), max_size=6),
+    st.lists(st.tuples(st.integers(0, 20), _LINES, st.sampled_from("wid")), max_size=6),
 )
 def test_incremental_edits_give_what_a_fresh_read_gives(lines, edits):
-    # Blocks of two lines, published after every edit: cached blocks must be refreshed.
+    # Blocks of two lines, published after every edit: cached blocks must be refreshed,
+    # and so must the unused-suppression findings of comments above and below an edit.
     with patch.object(document, "BLOCK", 2):
         d = doc("\n".join(lines))
         d.diagnostics_json()
-        for line, new, whole in edits:
+        for line, new, how in edits:
             index = min(line, len(d.store) - 1)
-            if whole:
+            if how == "w":  # replace the whole line
                 d.change((index, 0), (index, len(d.store.lines[index])), new)
-            else:
+            elif how == "i":  # insert a line above it
                 d.change((index, 0), (index, 0), new + "\n")
+            elif index + 1 < len(d.store):  # delete it, terminator included
+                d.change((index, 0), (index + 1, 0), "")
             d.diagnostics_json()
         fresh = Document(d.uri, d.store.text(), 1, Settings())
         assert json.loads(d.diagnostics_json()) == json.loads(fresh.diagnostics_json())
+        assert (d.found, d.safe_fixes) == (fresh.found, fresh.safe_fixes)
 
 
 @pytest.mark.parametrize(
@@ -217,3 +227,39 @@ def test_full_replacement(name):
     d.replace_all("")
     assert d.diagnostics() == []
     assert len(d.store) == 1
+
+
+def test_a_file_comment_becomes_used_and_unused_with_the_findings_below():
+    d = doc("# mjprompt: disable-file MJ3\n# note\na cat\nb cat\n")
+    assert [f["code"] for f in d.diagnostics()] == ["MJ901"]
+    d.change((3, 0), (3, 5), "a --s 1 --s 2")  # MJ302: the comment silences it
+    assert d.diagnostics() == []
+    d.change((3, 0), (3, 13), "b cat")
+    assert [f["code"] for f in d.diagnostics()] == ["MJ901"]
+
+
+def test_a_next_line_comment_is_unused_once_its_prompt_is_clean():
+    d = doc("# mjprompt: disable-next-line MJ301\n# note\na cat --foo 1\n")
+    assert d.diagnostics() == []
+    d.change((2, 6), (2, 13), "")
+    (unused,) = d.diagnostics()
+    assert (unused["code"], unused["range"]["start"]["line"]) == ("MJ901", 0)
+    assert d.reads == 2  # the prompt line twice; the comments are not read as prompts
+
+
+def test_the_window_of_a_file_with_more_findings_than_the_limit():
+    d = doc("a cat --foo 1\n" * 3000, max_diagnostics=1100)
+    first, end, shown, total = d.window()
+    assert (first, end, shown, total) == (0, 1024, 1024, 3000)
+    d.change((2000, 6), (2000, 6), " ")
+    assert d.window() == (1536, 2560, 1024, 3000)
+    found = d.diagnostics()
+    assert len(found) == 1024 + 1
+    assert found[-1]["message"].startswith("3,000 findings in this file: the 1,024 on lines")
+    assert "code" not in found[-1] and found[-1]["severity"] == 3
+    # the last block (lines 2560-3000) is the focus's: it is shown with the ones above
+    d.change((2999, 0), (2999, 0), " ")
+    assert d.window() == (2048, 3001, 952, 3000)
+    d.settings = attrs.evolve(d.settings, max_diagnostics=0)
+    assert d.window() == (0, 3001, 3000, 3000)
+    assert len(d.diagnostics()) == 3000

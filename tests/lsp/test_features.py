@@ -243,3 +243,11 @@ def test_verdict_agrees_with_the_linter(profile):
         assert verdict(spec, profile).accepted is not refused, (prompt, found)
     assert lookup("style") is not None
     assert verdict(lookup("style"), profile).accepted is False
+
+
+def test_hover_on_an_unused_suppression_explains_mj901():
+    d = doc("# mjprompt: disable-next-line MJ101\na cat\n")
+    found = hover(d, 0, 5)
+    assert found is not None
+    assert "unused-suppression" in found["contents"]["value"]
+    assert "silences nothing" in found["contents"]["value"]

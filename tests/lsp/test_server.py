@@ -280,7 +280,8 @@ async def test_suppression_and_configuration_mean_what_they_mean_in_check(
 ):
     # One home: the CLI's suppression parser and config resolution. `disable-next-line`
     # covers the next *prompt* line across other comments; a blank line ends it; a
-    # malformed code list silences nothing; per-file-ignores of the nearest
+    # malformed code list silences nothing (and is an input error, as in check); a
+    # comment that silences nothing is MJ901; per-file-ignores of the nearest
     # mjprompt.toml apply.
     (tmp_path / "mjprompt.toml").write_text('[per-file-ignores]\n"legacy/*" = ["MJ105"]\n')
     (tmp_path / "legacy").mkdir()
@@ -297,13 +298,18 @@ async def test_suppression_and_configuration_mean_what_they_mean_in_check(
         "a bird --ar16:9\n"
     )
     found = await _open(client, (tmp_path / "x.prompts").as_uri(), text)
-    assert [(d["code"], d["range"]["start"]["line"]) for d in found] == [
+    assert [(d.get("code"), d["range"]["start"]["line"]) for d in found] == [
+        ("MJ901", 3),
         ("MJ301", 5),
+        (None, 6),
         ("MJ301", 7),
         ("MJ105", 8),
     ]
+    assert found[2]["message"].startswith("malformed suppression comment: `MJ-301`")
     legacy = await _open(client, (tmp_path / "legacy" / "x.prompts").as_uri(), text)
-    assert [(d["code"], d["range"]["start"]["line"]) for d in legacy] == [
+    assert [(d.get("code"), d["range"]["start"]["line"]) for d in legacy] == [
+        ("MJ901", 3),
         ("MJ301", 5),
+        (None, 6),
         ("MJ301", 7),
     ]

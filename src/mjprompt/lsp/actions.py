@@ -13,8 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from .document import Document, Located
-from .edits import fix_all_edits, text_edit
+from .edits import fix_all_edits, line_removal, text_edit
 from .suppress import NEXT_LINE, add_code, next_line_comment
+from .unused import UNUSED_CODE
 
 __all__ = ["FIX_ALL", "QUICKFIX", "UNSAFE", "code_actions", "fix_all_action"]
 
@@ -40,7 +41,10 @@ def _fix_action(doc: Document, index: int, f: Located) -> dict[str, Any] | None:
     title = f"{d.fix.description[:1].upper()}{d.fix.description[1:]} ({d.code})"
     if not safe:
         title = f"{title} [unsafe: may change the prompt's meaning]"
-    edits = [text_edit(doc, index, start, end, new) for start, end, new in f.edits]
+    if f.whole_line:
+        edits = [line_removal(doc, index)]
+    else:
+        edits = [text_edit(doc, index, start, end, new) for start, end, new in f.edits]
     return {
         "title": title,
         "kind": QUICKFIX if safe else UNSAFE,
@@ -52,8 +56,8 @@ def _fix_action(doc: Document, index: int, f: Located) -> dict[str, Any] | None:
 
 def _disable_action(doc: Document, index: int, f: Located) -> dict[str, Any] | None:
     code = f.code
-    if code is None or doc.kind != "text":
-        return None
+    if code is None or code == UNUSED_CODE or doc.kind != "text":
+        return None  # an unused suppression comment is not itself suppressed
     above = doc.store.line(index - 1) if index > 0 else ""
     if index > 0 and next_line_comment(above) is not None:
         new = add_code(above, code)
@@ -117,12 +121,17 @@ FIX_ALL_TITLE = "Fix all safe mjprompt findings"
 
 
 def _has_safe_fix(doc: Document) -> bool:
-    return any(
-        f.diagnostic is not None and f.diagnostic.fix is not None and f.diagnostic.fix.safe
-        for index, entry in enumerate(doc.entries)
-        if entry.located
-        for f in doc.visible(index)
-    )
+    # Editors ask for code actions at every cursor move: the count kept by the document
+    # answers "none" for a large file without looking at its lines.
+    return (
+        doc.safe_fixes > 0
+        and any(
+            f.diagnostic is not None and f.diagnostic.fix is not None and f.diagnostic.fix.safe
+            for index, entry in enumerate(doc.entries)
+            if entry.located
+            for f in doc.visible(index)
+        )
+    ) or any(doc.unused_at(index) is not None for index in doc.suppression_lines())
 
 
 def fix_all_action(doc: Document) -> dict[str, Any] | None:

@@ -11,7 +11,15 @@ only the lines it touched (:attr:`Document.reads` counts them); a JSON document 
 again whole, with the lint results of unchanged prompts taken from a cache. Each line
 keeps its findings serialised as JSON with a placeholder for the line number, so that
 publishing the diagnostics of a 100,000-line file is one string join per line that has
-findings, not a rebuild of every diagnostic.
+findings, not a rebuild of every diagnostic. When a file has more findings than the
+settings' ``max_diagnostics``, only the blocks of lines around the last edit (or the
+cursor) are shown (:meth:`Document.window`): sending them all again after each
+keystroke would cost more than the 20 ms an edit may take, in moving megabytes alone.
+
+Suppression comments are checked as ``mjprompt check`` checks them: a malformed one is
+an input problem on its line, an unused one MJ901 (:mod:`.unused`); an edit refreshes
+the comments right above it, and a change in the set of codes found refreshes the
+``disable-file`` comments.
 """
 
 from __future__ import annotations
@@ -20,7 +28,8 @@ import functools
 import io
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import Any
 from urllib.parse import unquote, urlparse
 
@@ -29,7 +38,7 @@ import attrs
 from ..cli.discovery import file_kind
 from ..cli.location import FileFinding, Origin, Region, locate
 from ..cli.sources import Problem, PromptItem, Source, read_source
-from ..cli.suppression import Directive
+from ..cli.suppression import Directive, parse_directive
 from ..diagnostics import Diagnostic, Severity, Span
 from ..lint import lint
 from ..parsing import parse_lenient
@@ -37,7 +46,14 @@ from .lines import LineStore
 from .positions import UTF16, to_units
 from .related import related_spans
 from .settings import Settings
-from .suppress import FileSuppressions, covered_by, is_comment, next_line_directives
+from .suppress import (
+    FileSuppressions,
+    covered_by,
+    directive_of,
+    is_comment,
+    next_line_directives,
+)
+from .unused import UNUSED_CODE, enabled_for, reports_unused, unused_finding
 
 __all__ = [
     "DOCS",
@@ -107,6 +123,7 @@ class Located:
     edits: tuple[tuple[int, int, str], ...] = ()
     related: tuple[tuple[int, int, str], ...] = ()
     prompt: int = 0  # index in the line's prompts
+    whole_line: bool = False  # the fix removes the line, terminator included
 
     @property
     def code(self) -> str | None:
@@ -122,6 +139,22 @@ class LineEntry:
 
 
 _EMPTY = LineEntry()
+_NONE: tuple[int, tuple[str, ...]] = (0, ())
+
+
+def _safe_fixes(entries: Iterable[LineEntry]) -> int:
+    """How many findings of ``entries`` have a safe fix."""
+    return sum(
+        1
+        for e in entries
+        for f in e.located
+        if f.diagnostic is not None and f.diagnostic.fix is not None and f.diagnostic.fix.safe
+    )
+
+
+def _codes(entries: Iterable[LineEntry]) -> list[str]:
+    """The codes of the findings of ``entries`` (input problems have none)."""
+    return [f.diagnostic.code for e in entries for f in e.located if f.diagnostic is not None]
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -160,9 +193,19 @@ class Document:
         self.store = LineStore(text)
         self.reads = 0  # lines read and linted since the document was opened
         self.entries: list[LineEntry] = []
-        self.parts: list[tuple[str, ...]] = []
-        self._blocks: list[bytes | None] = []
+        # Per line: how many diagnostics it shows, and their JSON cut at the line number.
+        self.parts: list[tuple[int, tuple[str, ...]]] = []
+        # Per block of BLOCK lines: its JSON text and number of diagnostics (None: stale).
+        self._blocks: list[tuple[bytes, int] | None] = []
+        self.focus = (
+            0  # the line last edited (or looked at): a capped publish shows the lines around it
+        )
+        self.moves = 0  # times the focus moved without an edit (it changes what is shown)
         self.file_suppressions = FileSuppressions(())
+        self.found = Counter[str]()  # the codes found in the file (before suppressions)
+        self.safe_fixes = 0  # findings with a safe fix (before suppressions)
+        self._unused = False  # MJ901 runs here (set by reload)
+        self._enabled: Callable[[str], bool] | None = None
         self._uri_json = json.dumps(uri)
         self.reload()
 
@@ -175,6 +218,10 @@ class Document:
             self.entries = self._read_document()
         else:
             self.entries = [self._read_line(i) for i in range(len(lines))]
+        self.found = Counter(_codes(self.entries))
+        self.safe_fixes = _safe_fixes(self.entries)
+        self._unused = self.kind == "text" and reports_unused(self.settings)
+        self._enabled = enabled_for(self.settings) if self._unused else None
         self.file_suppressions = self._file_suppressions()
         self.parts = [self._parts(i) for i in range(len(lines))]
         self._blocks = []
@@ -283,10 +330,19 @@ class Document:
         old = store.lines[first_old : last_old + 1]
         change = store.replace(start, end, text)
         lo, hi = change.first, change.first + change.added
+        self.focus = lo
+        present = set(self.found)
         if self.kind == "json":
             self.entries = self._read_document()
+            self.found = Counter(_codes(self.entries))
+            self.safe_fixes = _safe_fixes(self.entries)
         else:
             new_entries = [self._read_line(i) for i in range(lo, hi)]
+            self.found.subtract(_codes(self.entries[lo : lo + change.removed]))
+            self.found.update(_codes(new_entries))
+            self.found = +self.found  # drop the codes no longer found
+            self.safe_fixes += _safe_fixes(new_entries)
+            self.safe_fixes -= _safe_fixes(self.entries[lo : lo + change.removed])
             self.entries[lo : lo + change.removed] = new_entries
         directive = any("disable-file" in line.lower() for line in (*old, *store.lines[lo:hi]))
         if directive and self.kind == "text":
@@ -305,12 +361,40 @@ class Document:
             if not is_comment(store.lines[after]):
                 break
             after += 1
+        # The comment lines right above the edit: whether their `disable-next-line`
+        # directives are used (MJ901) depends on the prompt line below them.
+        first = lo
+        while self._unused and first > 0 and is_comment(store.lines[first - 1]):
+            first -= 1
+            self.parts[first] = self._parts(first)
         # Blocks from the edit on are stale: up to the lines re-read after it when the
         # number of lines stayed the same, all the rest when the lines below moved.
         last = after if change.added == change.removed else len(self._blocks) * BLOCK
-        del_from, del_to = lo // BLOCK, last // BLOCK + 1
-        for block in range(del_from, min(del_to, len(self._blocks))):
+        self._stale(first, last)
+        if self._unused and self.file_suppressions.directives and set(self.found) != present:
+            # A code came or went: the `disable-file` comments may be used or unused now.
+            for index in self._file_directive_lines():
+                self.parts[index] = self._parts(index)
+                self._stale(index, index)
+
+    def _stale(self, first: int, last: int) -> None:
+        """Forget the published blocks of lines ``first..last``."""
+        for block in range(first // BLOCK, min(last // BLOCK + 1, len(self._blocks))):
             self._blocks[block] = None
+
+    def suppression_lines(self) -> list[int]:
+        """The indexes of the lines that may hold a suppression comment (text files)."""
+        if self.kind != "text":
+            return []
+        return [i for i, line in enumerate(self.store.lines) if "mjprompt" in line]
+
+    def _file_directive_lines(self) -> list[int]:
+        """The indexes of the lines with a ``disable-file`` comment."""
+        return [
+            i
+            for i, line in enumerate(self.store.lines)
+            if "mjprompt" in line and (d := directive_of(line)) is not None and d.whole_file
+        ]
 
     def replace_all(self, text: str) -> None:
         """A full-text change."""
@@ -321,7 +405,7 @@ class Document:
 
     def suppressed(self, index: int, code: str | None) -> bool:
         """True when a suppression comment hides ``code`` on line ``index``."""
-        if code is None or self.kind != "text":
+        if code is None or code == UNUSED_CODE or self.kind != "text":
             return False
         return covered_by(self.directives_over(index), code)
 
@@ -334,7 +418,54 @@ class Document:
     def visible(self, index: int) -> list[Located]:
         """The findings shown on line ``index``."""
         entry = self.entries[index]
-        return [f for f in entry.located if not self.suppressed(index, f.code)]
+        shown = [f for f in entry.located if not self.suppressed(index, f.code)]
+        if self.kind == "text" and not entry.located and "mjprompt" in self.store.lines[index]:
+            note = self._comment_note(index)
+            if note is not None:
+                shown.append(note)
+        return shown
+
+    def _comment_note(self, index: int) -> Located | None:
+        """What ``mjprompt check`` says of a suppression comment: a malformed one is an
+        input error (it silences nothing), an unused one MJ901."""
+        line = self.store.lines[index]
+        if not is_comment(line):
+            return None
+        try:
+            parse_directive(line, index + 1)
+        except ValueError as exc:
+            message = f"malformed suppression comment: {exc}"
+            return Located(None, message, 0, max(1, len(line)))
+        return self.unused_at(index)
+
+    def unused_at(self, index: int) -> Located | None:
+        """The MJ901 finding of line ``index`` when it is an unused suppression comment.
+
+        It is never suppressed itself, as in ``mjprompt check`` (which reports it after
+        the file's other findings have been silenced).
+        """
+        line = self.store.lines[index]
+        if not self._unused or self._enabled is None or "mjprompt" not in line:
+            return None
+        directive = directive_of(line, index + 1)
+        if directive is None:
+            return None
+        if directive.whole_file:
+            found: Collection[str] = self.found.keys()
+        else:
+            target = index + 1
+            while target < len(self.store) and is_comment(self.store.lines[target]):
+                target += 1
+            covered = target < len(self.store) and not self.store.lines[target].isspace()
+            covered = covered and bool(self.store.lines[target])
+            found = _codes(self.entries[target : target + 1]) if covered else []
+        result = unused_finding(directive, found, self._enabled)
+        if result is None:
+            return None
+        d, whole_line = result
+        assert d.fix is not None
+        edits = tuple((e.start, e.end, e.replacement) for e in d.fix.edits)
+        return Located(d, d.message, d.span.start, d.span.end, edits, whole_line=whole_line)
 
     def lsp_range(self, index: int, start: int, end: int) -> dict[str, Any]:
         line = self.store.lines[index]
@@ -368,44 +499,102 @@ class Document:
             out["relatedInformation"] = related
         return out
 
-    def _parts(self, index: int) -> tuple[str, ...]:
+    def _parts(self, index: int) -> tuple[int, tuple[str, ...]]:
         shown = self.visible(index)
         if not shown:
-            return ()
+            return _NONE
         # Compact: a large file's diagnostics are sent again after every edit.
         body = ",".join(
             json.dumps(self.lsp_diagnostic(index, f, _LINE), separators=(",", ":")) for f in shown
         )
-        return tuple(body.split(_LINE_JSON))
+        return len(shown), tuple(body.split(_LINE_JSON))
 
-    def _block(self, block: int) -> bytes:
-        parts = self.parts
+    def _block(self, block: int) -> tuple[bytes, int]:
+        parts = self.parts[block * BLOCK : (block + 1) * BLOCK]
         first = block * BLOCK
-        pieces = [
-            str(i).join(parts[i]) for i in range(first, min(first + BLOCK, len(parts))) if parts[i]
-        ]
+        pieces = [str(first + i).join(p[1]) for i, p in enumerate(parts) if p[0]]
         # json.dumps writes ASCII only, so the text is its own UTF-8.
-        return ",".join(pieces).encode("ascii")
+        return ",".join(pieces).encode("ascii"), sum(p[0] for p in parts)
+
+    def _all_blocks(self) -> list[tuple[bytes, int]]:
+        count = -(-len(self.parts) // BLOCK)
+        blocks = self._blocks
+        if len(blocks) != count:
+            del blocks[count:]
+            blocks.extend([None] * (count - len(blocks)))
+        out = []
+        for block in range(count):
+            built = blocks[block]
+            if built is None:
+                built = blocks[block] = self._block(block)
+            out.append(built)
+        return out
+
+    def window(self) -> tuple[int, int, int, int]:
+        """``(first line, end line, diagnostics there, diagnostics in all)`` of what is
+        shown: every line, or when the file has more findings than the settings'
+        ``max_diagnostics``, the whole blocks of lines around the focus that hold no
+        more than that (at least the edited line's block)."""
+        blocks = self._all_blocks()
+        total = sum(n for _, n in blocks)
+        limit = self.settings.max_diagnostics
+        if not limit or total <= limit:
+            return 0, len(self.parts), total, total
+        lo = min(self.focus // BLOCK, len(blocks) - 1)
+        hi = lo + 1
+        shown = blocks[lo][1]
+        grew = True
+        while grew:  # widen by a block below, then above, while the limit allows
+            grew = False
+            if hi < len(blocks) and shown + blocks[hi][1] <= limit:
+                shown += blocks[hi][1]
+                hi += 1
+                grew = True
+            if lo > 0 and shown + blocks[lo - 1][1] <= limit:
+                lo -= 1
+                shown += blocks[lo][1]
+                grew = True
+        return lo * BLOCK, min(hi * BLOCK, len(self.parts)), shown, total
+
+    def look_at(self, index: int) -> bool:
+        """Move the focus to line ``index`` when it is outside the lines shown; True when
+        that changes what is shown (the diagnostics must then be sent again)."""
+        first, end, shown, total = self.window()
+        if shown == total or first <= index < end:
+            return False
+        self.focus = index
+        self.moves += 1
+        return True
 
     def diagnostics_chunks(self) -> list[bytes]:
         """The JSON of the diagnostics shown, in pieces to be joined with commas.
 
         The pieces are kept between calls: publishing after a one-line edit rebuilds one
         piece and sends the others as they are, without joining them into one string.
+        When the window leaves findings out, a last piece says how many and where.
         """
-        count = -(-len(self.parts) // BLOCK)
-        blocks = self._blocks
-        if len(blocks) != count:
-            del blocks[count:]
-            blocks.extend([None] * (count - len(blocks)))
-        chunks = []
-        for block in range(count):
-            chunk = blocks[block]
-            if chunk is None:
-                chunk = blocks[block] = self._block(block)
-            if chunk:
-                chunks.append(chunk)
+        blocks = self._all_blocks()
+        first, end, shown, total = self.window()
+        chunks = [chunk for chunk, n in blocks[first // BLOCK : -(-end // BLOCK)] if n]
+        if shown < total:
+            chunks.append(self._left_out(first, end, shown, total))
         return chunks
+
+    def _left_out(self, first: int, end: int, shown: int, total: int) -> bytes:
+        """An information diagnostic on the first line: which findings are left out."""
+        message = (
+            f"{total:,} findings in this file: the {shown:,} on lines {first + 1:,}-{end:,} "
+            f"(around the last edit or the cursor) are shown; `mjprompt check` lists them "
+            f"all, and the editor option maxDiagnostics (now "
+            f"{self.settings.max_diagnostics:,}; 0: no limit) shows more."
+        )
+        data = {
+            "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+            "severity": 3,
+            "source": SOURCE,
+            "message": message,
+        }
+        return json.dumps(data, separators=(",", ":")).encode("ascii")
 
     def diagnostics_json(self) -> str:
         """The JSON array of every diagnostic shown, in line order."""

@@ -16,12 +16,27 @@ from ..parsing import parse_lenient
 from ..render import render
 from .document import Document, PromptAt
 
-__all__ = ["fix_all_edits", "format_edits", "text_edit"]
+__all__ = ["fix_all_edits", "format_edits", "line_removal", "text_edit"]
 
 
 def text_edit(doc: Document, index: int, start: int, end: int, new: str) -> dict[str, Any]:
     """A ``TextEdit`` replacing code-point columns ``start..end`` of line ``index``."""
     return {"range": doc.lsp_range(index, start, end), "newText": new}
+
+
+def line_removal(doc: Document, index: int) -> dict[str, Any]:
+    """A ``TextEdit`` removing line ``index`` with its terminator (the last line: with
+    the terminator before it)."""
+    lines = doc.store.lines
+    if index + 1 < len(lines):
+        rng = doc.lsp_range(index, 0, 0)
+        rng["end"] = {"line": index + 1, "character": 0}
+    elif index > 0:
+        rng = doc.lsp_range(index - 1, len(lines[index - 1]), len(lines[index - 1]))
+        rng["end"] = doc.lsp_range(index, 0, len(lines[index]))["end"]
+    else:
+        rng = doc.lsp_range(index, 0, len(lines[index]))
+    return {"range": rng, "newText": ""}
 
 
 def _rewrite(
@@ -74,4 +89,14 @@ def fix_all_edits(doc: Document, *, unsafe: bool = False) -> list[dict[str, Any]
             prompt.text, profile=s.profile, unsafe=unsafe, select=s.select, ignore=ignore
         ).text
 
-    return list(_rewrite(doc, 0, len(doc.entries) - 1, fixed))
+    edits = list(_rewrite(doc, 0, len(doc.entries) - 1, fixed))
+    # and, as `mjprompt fix` does, the unused suppression comments (MJ901) go
+    for index in doc.suppression_lines():
+        unused = doc.unused_at(index)
+        if unused is None:
+            continue
+        if unused.whole_line:
+            edits.append(line_removal(doc, index))
+        else:
+            edits.extend(text_edit(doc, index, *edit) for edit in unused.edits)
+    return edits

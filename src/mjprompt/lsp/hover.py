@@ -2,17 +2,18 @@
 
 Everything shown about a parameter comes from the one parameter table
 (:data:`mjprompt.params.PARAMS`); a rule's explanation is its docstring, the text of
-``mjprompt explain`` and ``docs/rules.md``.
+``mjprompt explain`` and ``docs/rules.md`` (MJ901, the CLI's own check, included).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
+from ..cli.rules import all_rules
 from ..params import Kind, ParamSpec, lookup
 from ..parsing import parse_lenient
-from ..rules import REGISTRY
 from .document import Document, rule_href
 from .verdict import verdict
 
@@ -73,9 +74,15 @@ def param_markdown(spec: ParamSpec, profile: str) -> str:
     return "  \n".join(lines)
 
 
+@functools.cache
+def _rules() -> dict[str, Any]:
+    # The registry and the CLI's own MJ901 (unused suppression), as `mjprompt explain`.
+    return all_rules()
+
+
 def rule_markdown(code: str, profile: str) -> str | None:
     """The hover text of a rule: its code, name, severity and documentation."""
-    r = REGISTRY.get(code.upper())
+    r = _rules().get(code.upper())
     if r is None:
         return None
     severity = r.severities.get(profile)

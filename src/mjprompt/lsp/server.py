@@ -6,9 +6,10 @@ is what a one-line edit of a 100,000-line file must not cost. The protocol subcl
 below therefore leaves ``didOpen``/``didChange``/``didClose`` to the handlers here.
 
 Diagnostics use the pull model when the client offers it (``textDocument/diagnostic``)
-and are pushed (``textDocument/publishDiagnostics``) otherwise. A push sends the
-document's pre-serialised diagnostics as they are (:meth:`Document.diagnostics_json`)
-instead of building and converting one object per diagnostic.
+and are pushed (``textDocument/publishDiagnostics``) otherwise. Both send the
+document's pre-serialised diagnostics as they are (:meth:`Document.diagnostics_chunks`,
+written by :meth:`MjpromptProtocol._write_raw`) instead of building and converting one
+object per diagnostic.
 
 Needs the ``[lsp]`` extra: ``pip install 'mjprompt[lsp]'``.
 """
@@ -50,6 +51,15 @@ def _to(data: Any, cls: Any) -> Any:
     return _CONVERTER.structure(data, cls)
 
 
+class RawResult:
+    """A request's result as JSON text in pieces (sent as they are, not converted)."""
+
+    __slots__ = ("pieces",)
+
+    def __init__(self, pieces: list[bytes]) -> None:
+        self.pieces = pieces
+
+
 class MjpromptProtocol(LanguageServerProtocol):
     """pygls's protocol without its own copy of the documents (the server keeps them)."""
 
@@ -77,20 +87,33 @@ class MjpromptProtocol(LanguageServerProtocol):
         yield from self._user(types.TEXT_DOCUMENT_DID_CLOSE, params)
 
     def notify_raw(self, method: str, params: list[bytes]) -> None:
-        """Send a notification whose params are JSON text, given as pieces in order.
+        """Send a notification whose params are JSON text, given as pieces in order."""
+        self._write_raw(f'{{"jsonrpc":"2.0","method":{json.dumps(method)},"params":', params)
+
+    def _send_response(
+        self, msg_id: Any, result: Any | None = None, error: Any | None = None
+    ) -> None:
+        if error is None and isinstance(result, RawResult):
+            self._result_types.pop(msg_id, None)
+            self._write_raw(f'{{"jsonrpc":"2.0","id":{json.dumps(msg_id)},"result":', result.pieces)
+            return
+        super()._send_response(msg_id, result, error)
+
+    def _write_raw(self, start: str, pieces: list[bytes]) -> None:
+        """Write one message: ``start``, the JSON pieces in order, and a closing brace.
 
         The pieces are written one after the other, never joined: the diagnostics of a
-        large file are tens of megabytes, kept in blocks by the document.
+        large file are megabytes, kept in blocks by the document.
         """
         if self.writer is None:
             return
-        head = f'{{"jsonrpc":"2.0","method":{json.dumps(method)},"params":'.encode()
-        length = len(head) + sum(len(p) for p in params) + 1
+        head = start.encode()
+        length = len(head) + sum(len(p) for p in pieces) + 1
         header = (
             f"Content-Length: {length}\r\n"
             f"Content-Type: {self.CONTENT_TYPE}; charset={self.CHARSET}\r\n\r\n"
         ).encode("ascii")
-        for piece in (header + head, *params, b"}"):
+        for piece in (header + head, *pieces, b"}"):
             result = self.writer.write(piece)
             if inspect.isawaitable(result):
                 future = asyncio.ensure_future(result)
@@ -140,17 +163,33 @@ class MjpromptServer(LanguageServer):
     def publish(self, doc: Document) -> None:
         if self.pull:
             return
-        head = f'{{"uri":{json.dumps(doc.uri)},"version":{doc.version},"diagnostics":['
-        pieces = [head.encode()]
-        for i, chunk in enumerate(doc.diagnostics_chunks()):
-            if i:
-                pieces.append(b",")
-            pieces.append(chunk)
-        pieces.append(b"]}")
+        head = f'{{"uri":{json.dumps(doc.uri)},"version":{doc.version},"diagnostics":'
+        pieces = _array(head, doc.diagnostics_chunks(), "}")
         self.protocol.notify_raw(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, pieces)
 
     def result_id(self, doc: Document) -> str:
-        return f"{self.generation}:{doc.version}:{id(doc)}"
+        return f"{self.generation}:{doc.version}:{doc.moves}:{id(doc)}"
+
+    def look_at(self, doc: Document, index: int) -> None:
+        """The user is at line ``index``: in a file with more findings than are shown,
+        show those around it (sent again, or the client asked to pull again)."""
+        if not doc.look_at(index):
+            return
+        if not self.pull:
+            self.publish(doc)
+        elif self.refresh:
+            self.workspace_diagnostic_refresh(None)
+
+
+def _array(head: str, chunks: list[bytes], tail: str) -> list[bytes]:
+    """``head``, a JSON array of ``chunks`` (each a comma-separated run), ``tail``."""
+    pieces = [head.encode() + b"["]
+    for i, chunk in enumerate(chunks):
+        if i:
+            pieces.append(b",")
+        pieces.append(chunk)
+    pieces.append(b"]" + tail.encode())
+    return pieces
 
 
 def _capability(caps: Any, *path: str) -> Any:
@@ -230,15 +269,16 @@ def make_server() -> MjpromptServer:
     )
     def diagnostic(
         ls: MjpromptServer, params: types.DocumentDiagnosticParams
-    ) -> types.DocumentDiagnosticReport:
+    ) -> types.DocumentDiagnosticReport | RawResult:
         doc = ls.documents.get(params.text_document.uri)
         if doc is None:
             return types.RelatedFullDocumentDiagnosticReport(items=[])
         result_id = ls.result_id(doc)
         if params.previous_result_id == result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
-        items = _to(doc.diagnostics(), list[types.Diagnostic])
-        return types.RelatedFullDocumentDiagnosticReport(items=items, result_id=result_id)
+        # The report as the push sends it: the document's JSON pieces, not converted.
+        head = f'{{"kind":"full","resultId":{json.dumps(result_id)},"items":'
+        return RawResult(_array(head, doc.diagnostics_chunks(), "}"))
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
@@ -253,6 +293,8 @@ def make_server() -> MjpromptServer:
         if doc is None:
             return None
         only = [str(k.value if hasattr(k, "value") else k) for k in params.context.only or ()]
+        if not only:  # the editor asks at every cursor move: the cursor is there
+            ls.look_at(doc, params.range.start.line)
         actions = code_actions(
             doc,
             ls.position(doc, params.range.start),

@@ -8,7 +8,8 @@ extensions and ``per-file-ignores`` into the explicit list of codes that run on 
 file, as ``mjprompt check FILE`` chooses them. ``initializationOptions`` from the editor
 (``{"profile": "midjourney"}``, ``select``, ``ignore``) win over the file, as the
 command line does: they replace the file's ``select`` / ``ignore``, while its
-``extend-*`` and ``per-file-ignores`` still apply.
+``extend-*`` and ``per-file-ignores`` still apply. ``maxDiagnostics`` is the editor's
+alone: how many diagnostics a document shows at most.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from ..rules.base import PROFILES
 
 __all__ = [
     "LANGUAGE_ID",
+    "MAX_DIAGNOSTICS",
     "Settings",
     "SettingsError",
     "is_prompt_file",
@@ -35,6 +37,12 @@ __all__ = [
 
 # The language id editors are told to give prompt files.
 LANGUAGE_ID = "mjprompt"
+# The most diagnostics one document shows at a time (0: no limit). LSP sends all of a
+# document's diagnostics again after every edit, about 300 bytes each: a file with a
+# finding on each of 100,000 lines would move 30 MB through the pipe per keystroke,
+# which alone takes longer than the 20 ms an edit may take. Past the limit the findings
+# shown are those of the lines around the last edit or the cursor (see Document.window).
+MAX_DIAGNOSTICS = 10_000
 
 
 class SettingsError(Exception):
@@ -47,7 +55,7 @@ class Settings:
 
     ``select`` is the explicit list of codes that run on the file (None: every rule of
     the profile, as with no configuration at all); ``ignore`` is only set by callers
-    that build settings by hand.
+    that build settings by hand. ``max_diagnostics``: the most a document shows (0: all).
     """
 
     profile: str = "evolink"
@@ -56,6 +64,7 @@ class Settings:
     json_key: str = "prompt"
     config_path: str | None = None
     include: tuple[str, ...] = DEFAULT_INCLUDE
+    max_diagnostics: int = MAX_DIAGNOSTICS
 
 
 def project_config(path: str | None) -> Config:
@@ -95,6 +104,9 @@ def settings_for(path: str | None, options: Mapping[str, Any] | None) -> Setting
     key = options.get("jsonKey", config.get("json-key", "prompt"))
     if not isinstance(key, str):
         raise SettingsError("initializationOptions.jsonKey must be a string")
+    limit = options.get("maxDiagnostics", MAX_DIAGNOSTICS)
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+        raise SettingsError("initializationOptions.maxDiagnostics must be a whole number >= 0")
     choice = attrs.evolve(
         choice,
         profile=profile,
@@ -110,6 +122,7 @@ def settings_for(path: str | None, options: Mapping[str, Any] | None) -> Setting
         json_key=key,
         config_path=config.path,
         include=tuple(config.get("include", DEFAULT_INCLUDE)),
+        max_diagnostics=limit,
     )
 
 
