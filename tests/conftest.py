@@ -25,6 +25,17 @@ if "MUTANT_UNDER_TEST" in os.environ:
     )
 
 
+@pytest.fixture(autouse=True)
+def _mutmut_phase_stays_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Outside a mutant (mutmut's "stats", "fail", ... phases) a child process must run
+    # the original code: in "stats" the child would record its calls, and mutmut's config
+    # is not found from the child's folder, so every CLI test would fail. mutmut keeps
+    # a copy of the phase in this process, so the test process is not affected.
+    phase = os.environ.get("MUTANT_UNDER_TEST")
+    if phase is not None and "__mutmut_" not in phase:
+        monkeypatch.delenv("MUTANT_UNDER_TEST")
+
+
 def load_corpus() -> list[str]:
     if not CORPUS.is_file():
         return []
