@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,17 +26,22 @@ if "MUTANT_UNDER_TEST" in os.environ:
     )
 
 
-def pytest_make_parametrize_id(config: pytest.Config, val: object, argname: str) -> str | None:
-    # mutmut runs the tests of a mutant by node id; an id holding `::` or brackets (an
-    # IPv6 URL) cannot be given back to pytest. Under mutmut only, such ids are spelled
-    # without them; a normal run keeps pytest's ids.
-    if "MUTANT_UNDER_TEST" not in os.environ or not isinstance(val, str):
-        return None
-    if not any(c in val for c in ":[]"):
-        return None
-    return val.replace(":", ";").replace("[", "(").replace("]", ")").encode(
-        "ascii", "backslashreplace"
-    ).decode()
+def _id_without_separators(ident: str) -> str:
+    return ident.replace(":", ";").replace("[", "(").replace("]", ")")
+
+
+if "MUTANT_UNDER_TEST" in os.environ:
+    # mutmut runs the tests of a mutant by node id, and an id holding `::` or brackets
+    # (an IPv6 URL) cannot be given back to pytest. Under mutmut only, every parametrize
+    # id is spelled without them; a normal run keeps pytest's ids.
+    from _pytest.python import IdMaker
+
+    _make_ids = IdMaker.make_unique_parameterset_ids
+
+    def _ids_without_separators(self: IdMaker) -> list[Any]:
+        return [_id_without_separators(i) if isinstance(i, str) else i for i in _make_ids(self)]
+
+    IdMaker.make_unique_parameterset_ids = _ids_without_separators  # type: ignore[method-assign]
 
 
 @pytest.fixture(autouse=True)
