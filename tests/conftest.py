@@ -27,12 +27,12 @@ if "MUTANT_UNDER_TEST" in os.environ:
 
 
 def _id_without_separators(ident: str) -> str:
-    return ident.replace(":", ";").replace("[", "(").replace("]", ")")
+    return ident.replace(":", ";").replace("[", "(").replace("]", ")").replace("\\", "|")
 
 
 if "MUTANT_UNDER_TEST" in os.environ:
     # mutmut runs the tests of a mutant by node id, and an id holding `::` or brackets
-    # (an IPv6 URL) cannot be given back to pytest. Under mutmut only, every parametrize
+    # (an IPv6 URL) or a backslash cannot be given back to pytest. Under mutmut only, every parametrize
     # id is spelled without them; a normal run keeps pytest's ids.
     from _pytest.python import IdMaker
 
