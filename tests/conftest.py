@@ -31,9 +31,9 @@ def _id_without_separators(ident: str) -> str:
 
 
 if "MUTANT_UNDER_TEST" in os.environ:
-    # mutmut runs the tests of a mutant by node id, and an id holding `::` or brackets
-    # (an IPv6 URL) or a backslash cannot be given back to pytest. Under mutmut only, every parametrize
-    # id is spelled without them; a normal run keeps pytest's ids.
+    # mutmut runs the tests of a mutant by node id, and an id holding `::`, brackets
+    # (an IPv6 URL) or a backslash cannot be given back to pytest. Under mutmut only,
+    # every parametrize id is spelled without them; a normal run keeps pytest's ids.
     from _pytest.python import IdMaker
 
     _make_ids = IdMaker.make_unique_parameterset_ids
