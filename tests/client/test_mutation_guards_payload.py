@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from mjprompt.payload import PayloadError, build_payload
+from mjprompt.payload import PayloadError, build_payload, payload_prompt
 
 
 def _refused_at(text: str) -> list[str]:
@@ -23,3 +23,25 @@ def test_an_oref_with_a_weight_is_refused() -> None:
     url = "https://example.com/x.png"
     assert any(url in under for under in _refused_at(f"a cat --oref {url}::2"))
     assert build_payload(f"a cat --oref {url}")["prompt"] == f"a cat --oref {url}"
+
+
+@pytest.mark.parametrize(
+    ("text", "sent"),
+    [("--fast --ar 1:1", "--ar 1:1"), ("--fast  --ar 1:1 ", "--ar 1:1 ")],
+)
+def test_a_speed_flag_at_the_start_goes_with_the_blanks_after_it(text: str, sent: str) -> None:
+    # payload._removal: the blanks after a leading flag skipped one by one (not `end = 1`,
+    # not two at a time), and the text's last blank never taken for one before the start.
+    assert payload_prompt(text) == (sent, "fast")
+
+
+def test_the_refusal_counts_its_errors_in_words() -> None:
+    # payload._describe: "1 error" without "(and 0 more)", "2 errors (and 1 more)".
+    with pytest.raises(PayloadError) as one:
+        build_payload("a cat --s 5000")
+    assert "has 1 error; not sent: 1:11: " in str(one.value)
+    assert "more)" not in str(one.value)
+    with pytest.raises(PayloadError) as two:
+        build_payload("a cat --s 5000 --chaos 500")
+    assert "has 2 errors; not sent: 1:11: " in str(two.value)
+    assert str(two.value).endswith(" (and 1 more)")
