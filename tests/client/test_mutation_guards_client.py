@@ -59,3 +59,93 @@ def test_poll_waits_span_both_ends_of_the_jitter(
     api.on("GET", path, *steps, kit.ok(kit.task_json("completed", 100)))
     driver("wait", kit.TASK_ID)
     assert fake_time.sleeps == pytest.approx([8.0, 12.0, 8.0])
+
+
+# --- the payment path: what a run will pay for ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "task_status", "retry_failed", "resubmit_unknown", "pays"),
+    [
+        ("failed", "failed", True, False, True),  # failed for sure, asked to retry
+        ("failed", "cancelled", True, False, True),
+        ("failed", None, True, False, True),  # journaled before the task existed
+        ("failed", "failed", False, False, False),  # not asked: reported, not bought
+        ("failed", "processing", True, False, False),  # not failed for sure: never rebought
+        ("unknown", None, True, False, False),
+        ("unknown", None, False, True, True),
+        ("created", None, True, True, False),
+    ],
+)
+def test_the_budget_counts_exactly_the_jobs_a_run_will_buy(
+    status: str, task_status: str | None, retry_failed: bool, resubmit_unknown: bool, pays: bool
+) -> None:
+    # batch._needs_post decides which jobs the budget check counts: a failed task is
+    # counted only when it failed for sure and --retry-failed was given (the condition
+    # negated, a rebuy goes uncounted and the budget is passed).
+    from mjprompt.client.batch import _needs_post
+    from mjprompt.client.journal import JobState
+
+    state = JobState(
+        key="k#0", status=status, task_status=task_status, task_id="task-1" if status else None
+    )
+    assert _needs_post(state, retry_failed, resubmit_unknown) is pays
+    assert _needs_post(None, retry_failed, resubmit_unknown) is True
+
+
+def test_planned_jobs_carry_the_callback_url() -> None:
+    # batch.plan_jobs: the callback URL reaches every payload (and so the job's key).
+    from mjprompt.client.batch import plan_jobs
+
+    hook = "https://example.com/hook"
+    jobs, refused = plan_jobs([("p:1", "a cat"), ("p:2", "a cat")], callback_url=hook)
+    assert refused == []
+    assert [j.payload.get("callback_url") for j in jobs] == [hook, hook]
+    plain, _ = plan_jobs([("p:1", "a cat")])
+    assert "callback_url" not in plain[0].payload
+    assert plain[0].key != jobs[0].key
+    assert jobs[0].key != jobs[1].key  # the same prompt twice is two jobs
+
+
+# --- safety: where a result link and its redirects may go ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("original", "location", "followed"),
+    [
+        ("https://img.example.com/a.png", "https://img.example.com:443/b.png", True),
+        ("https://img.example.com:443/a.png", "/b.png", True),
+        ("http://127.0.0.1/a.png", "http://127.0.0.1:80/b.png", True),
+        ("https://img.example.com/a.png", "https://img.example.com:8443/b.png", False),
+        ("https://img.example.com:8443/a.png", "https://img.example.com/b.png", False),
+        ("http://127.0.0.1:8080/a.png", "http://127.0.0.1/b.png", False),
+        ("https://img.example.com/a.png", "http://img.example.com/b.png", False),
+    ],
+)
+def test_a_redirect_keeps_scheme_host_and_port(
+    original: str, location: str, followed: bool
+) -> None:
+    # _core._origin: the default port of each scheme equals no port; any other port,
+    # given on either side, is another origin.
+    from mjprompt.client._core import redirect_target
+    from mjprompt.client.errors import DownloadError
+
+    if followed:
+        assert redirect_target(original, original, location).endswith("/b.png")
+    else:
+        with pytest.raises(DownloadError, match="redirected to another host"):
+            redirect_target(original, original, location)
+
+
+# --- reading the API's answers ----------------------------------------------------------
+
+
+def test_result_data_is_read_only_when_results_is_empty() -> None:
+    # task._results: `result_data` (a vendor shape) is the fallback, never an addition.
+    from mjprompt.client.task import Task
+
+    one, two = "https://img.example.com/1.png", "https://img.example.com/2.png"
+    fallback = {"id": "t", "status": "completed", "result_data": [{"image_url": one}]}
+    assert Task.from_json(fallback).results == (one,)
+    both = {**fallback, "results": [two]}
+    assert Task.from_json(both).results == (two,)
