@@ -77,3 +77,28 @@ def test_callback_body_refusals_say_why() -> None:
         parse_callback_body("[" * 100_000)
     with pytest.raises(CallbackError, match=r"^callback body must be a JSON object$"):
         parse_callback_body("[1]")
+
+
+def test_a_host_name_of_253_characters_is_the_longest() -> None:
+    # _host_problem: 253 characters pass, 254 do not.
+    host = ".".join(["a" * 63, "b" * 63, "c" * 63, "d" * 57]) + ".com"
+    assert len(host) == 253
+    assert callback_url_problem(f"https://{host}/hook") is None
+    problem = callback_url_problem(f"https://a{host}/hook")
+    assert problem == "host name is longer than 253 characters"
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("HTTP://example.com/hook", "callback_url must use https, not http"),
+        ("https://example.com:65536/hook", "invalid port '65536'"),
+        ("https://example.com:/hook", "invalid port ''"),
+        ("https://[2606:4700::1111]:/hook", "invalid port ''"),
+    ],
+)
+def test_scheme_and_port_refusals(url: str, problem: str) -> None:
+    # callback_url_problem: the scheme named in lower case, the port range ends at
+    # 65535, an empty port (after a name or an IPv6 literal) shown as ''.
+    assert callback_url_problem(url) == problem
+    assert callback_url_problem("https://example.com:65535/hook") is None

@@ -45,3 +45,30 @@ def test_the_refusal_counts_its_errors_in_words() -> None:
         build_payload("a cat --s 5000 --chaos 500")
     assert "has 2 errors; not sent: 1:11: " in str(two.value)
     assert str(two.value).endswith(" (and 1 more)")
+
+
+def test_speed_conflicts_name_both_sides() -> None:
+    # payload._plan: the first flag is named in PL001; PL002 has its rule name.
+    with pytest.raises(PayloadError) as flags:
+        build_payload("a cat --fast --turbo")
+    messages = [d.message for d in flags.value.diagnostics]
+    assert "`--turbo` contradicts `--fast`: choose one speed" in messages
+    with pytest.raises(PayloadError) as argument:
+        build_payload("a cat --fast", speed="turbo")
+    (diag,) = argument.value.diagnostics
+    assert (diag.rule, diag.message) == (
+        "speed-contradicts-argument",
+        "`--fast` contradicts speed='turbo'",
+    )
+
+
+def test_an_error_found_with_the_speed_flag_points_into_the_users_text() -> None:
+    # payload._plan: a finding of the probe (the text plus ` --turbo`) is clamped to
+    # the user's text, whose length is all an editor or a caret line can show.
+    text = "a cat --oref https://example.com/x.png"
+    with pytest.raises(PayloadError) as info:
+        build_payload(text, speed="turbo")
+    assert info.value.diagnostics
+    for d in info.value.diagnostics:
+        assert d.span.end <= len(text) and d.span.start <= d.span.end
+        assert d.message.endswith("(with speed='turbo')")
