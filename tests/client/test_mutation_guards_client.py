@@ -149,3 +149,57 @@ def test_result_data_is_read_only_when_results_is_empty() -> None:
     assert Task.from_json(fallback).results == (one,)
     both = {**fallback, "results": [two]}
     assert Task.from_json(both).results == (two,)
+
+
+def test_refused_links_are_shown_without_their_query() -> None:
+    # _core.check_results / redirect_target: a result link's query holds its signature;
+    # a refusal shows the link without it (and says which scheme was missing).
+    from mjprompt.client._core import check_results, redirect_target, result_url_problem
+    from mjprompt.client.errors import DownloadError
+    from mjprompt.client.task import Task
+
+    base = "https://api.evolink.ai"
+    assert result_url_problem("//img.example.com/x.png", base) == "not an https link (no scheme)"
+    task = Task.from_json(
+        {"id": "t1", "status": "completed", "results": ["https://10.0.0.1/x.png?sig=SECRET"]}
+    )
+    with pytest.raises(DownloadError) as refused:
+        check_results(task, base)
+    assert "'https://10.0.0.1/x.png'" in str(refused.value)
+    assert "SECRET" not in str(refused.value)
+    with pytest.raises(DownloadError) as moved:
+        redirect_target(
+            "https://img.example.com/a.png",
+            "https://img.example.com/a.png",
+            "https://evil.example.com/b.png?sig=SECRET",
+        )
+    assert "(https://evil.example.com/b.png)" in str(moved.value)
+    assert "SECRET" not in str(moved.value)
+
+
+def test_error_answers_keep_what_the_server_said() -> None:
+    # _core.error_for passes the HTTP reason on (the message of a body that is not
+    # JSON); errors.api_error_from_response keeps `param`; task errors their suggestion.
+    from mjprompt.client._core import error_for
+    from mjprompt.client.errors import api_error_from_response
+    from mjprompt.client.task import TaskErrorInfo
+
+    assert str(error_for(502, b"<html>", {}, "Bad Gateway", 0.0)) == "HTTP 502: Bad Gateway"
+    body = {"error": {"code": "invalid_request", "message": "bad", "param": "prompt"}}
+    assert api_error_from_response(400, body).param == "prompt"
+    info = TaskErrorInfo.from_json({"code": "content_policy", "suggestion": "rephrase"})
+    assert info is not None and info.suggestion == "rephrase"
+
+
+def test_the_key_holder_and_the_clients_say_what_they_are() -> None:
+    import pickle
+
+    from mjprompt.client import AsyncClient, Client
+    from mjprompt.client._core import Secret
+
+    with pytest.raises(TypeError, match=r"^the API key cannot be pickled$"):
+        pickle.dumps(Secret("sk-0123456789abcdef"))
+    key = "sk-0123456789abcdef"
+    assert repr(AsyncClient(key)) == "AsyncClient(base_url='https://api.evolink.ai', api_key=***)"
+    with Client(key) as client:
+        assert repr(client) == "Client(base_url='https://api.evolink.ai', api_key=***)"
