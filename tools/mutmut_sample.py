@@ -4,6 +4,7 @@
     python tools/mutmut_sample.py payload --sample 150 --seed 21
     python tools/mutmut_sample.py client --list       # the sample only, nothing run
     python tools/mutmut_sample.py client --all        # every mutant (hours here)
+    python tools/mutmut_sample.py client --survivors  # after new tests: the rest again
 
 A full run of a target takes hours on the shared 2-core machine (a mutant that survives
 runs every test that reaches its function), so the score is measured on a sample drawn
@@ -171,6 +172,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=21)
     parser.add_argument("--all", action="store_true", help="every mutant of the target")
     parser.add_argument("--list", action="store_true", help="print the sample, run nothing")
+    parser.add_argument(
+        "--survivors",
+        action="store_true",
+        help="run again only the sampled mutants not killed in the last run (after new tests)",
+    )
     parser.add_argument("--scratch", type=Path, default=None, help="where the copy is made")
     args = parser.parse_args(argv)
     target = TARGETS[args.target]
@@ -182,7 +188,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.list:
         print("\n".join(names))
         return 0
-    subprocess.run([mutmut, "run", "--max-children", "1", *names], cwd=copy, check=False)
+    todo = names
+    if args.survivors:
+        last = _meta(copy, target)
+        todo = [n for n in names if last.get(n) not in _KILLED]
+    if todo:
+        subprocess.run([mutmut, "run", "--max-children", "1", *todo], cwd=copy, check=False)
     codes = _meta(copy, target)
     killed = [n for n in names if codes.get(n) in _KILLED]
     survived = [n for n in names if codes.get(n) in _SURVIVED]
