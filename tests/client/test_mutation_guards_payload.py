@@ -72,3 +72,52 @@ def test_an_error_found_with_the_speed_flag_points_into_the_users_text() -> None
     for d in info.value.diagnostics:
         assert d.span.end <= len(text) and d.span.start <= d.span.end
         assert d.message.endswith("(with speed='turbo')")
+
+
+def test_a_lone_surrogate_is_refused_where_it_is() -> None:
+    # build_payload: the not-text refusal says where, in the same words as the others.
+    text = "a \udcff cat"
+    with pytest.raises(PayloadError) as info:
+        build_payload(text)
+    (diag,) = info.value.diagnostics
+    assert (diag.code, diag.span.start, diag.span.end) == ("PL007", 2, 3)
+    assert str(info.value).startswith("the prompt has 1 error; not sent: 1:3: PL007 ")
+    assert "0xff" in str(info.value) and info.value.text == text
+
+
+def test_argument_refusals_carry_their_diagnostic() -> None:
+    # build_payload / _check_speed: a bad speed or callback URL refuses with one
+    # diagnostic (code, rule, the reason, at the start).
+    with pytest.raises(PayloadError) as speed:
+        build_payload("a cat", speed="slow")
+    (diag,) = speed.value.diagnostics
+    assert (diag.code, diag.rule, diag.span.start, diag.span.end) == (
+        "PL003",
+        "invalid-speed",
+        0,
+        0,
+    )
+    with pytest.raises(PayloadError) as hook:
+        build_payload("a cat", callback_url="http://example.com/hook")
+    (diag,) = hook.value.diagnostics
+    assert (diag.code, diag.rule) == ("PL004", "invalid-callback-url")
+    assert (diag.message, diag.span.start, diag.span.end) == (
+        "callback_url must use https, not http",
+        0,
+        0,
+    )
+
+
+def test_the_length_guard_names_the_part_beyond_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    # build_payload's own 8192 guard (the rules normally report first): its diagnostic
+    # covers from the limit to the end, under its rule name.
+    from mjprompt import payload
+
+    text = "a" * (payload.MAX_PROMPT_LENGTH + 5)
+    plan = payload._Plan(prompt=text, speed=None, removed=(), diagnostics=())
+    monkeypatch.setattr(payload, "_plan", lambda text, speed: plan)
+    with pytest.raises(PayloadError) as info:
+        build_payload(text)
+    (diag,) = info.value.diagnostics
+    assert (diag.code, diag.rule) == ("PL005", "prompt-too-long")
+    assert (diag.span.start, diag.span.end) == (payload.MAX_PROMPT_LENGTH, len(text))
