@@ -203,3 +203,46 @@ def test_the_key_holder_and_the_clients_say_what_they_are() -> None:
     assert repr(AsyncClient(key)) == "AsyncClient(base_url='https://api.evolink.ai', api_key=***)"
     with Client(key) as client:
         assert repr(client) == "Client(base_url='https://api.evolink.ai', api_key=***)"
+
+
+_LOGS_IN_A_FRESH_PROCESS = """
+import logging, sys
+from mjprompt.client import Client
+logging.basicConfig(stream=sys.stdout, level=logging.DEBUG, format="%(name)s %(message)s")
+with Client("sk-fresh-0123456789abcdef"):
+    for name in ("httpx", "httpcore.connection", "httpcore.http11"):
+        logging.getLogger(name).debug("echo sk-fresh-0123456789abcdef")
+"""
+
+
+def test_a_new_process_scrubs_the_key_from_the_http_loggers() -> None:
+    # _core._guard_logs: the first client of a process puts the scrub filter on the
+    # loggers that quote requests (a test process already has it from earlier tests).
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _LOGS_IN_A_FRESH_PROCESS],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "EVOLINK_API_KEY": ""},
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert [line.split()[0] for line in lines] == [
+        "httpx",
+        "httpcore.connection",
+        "httpcore.http11",
+    ]
+    assert "sk-fresh" not in done.stdout
+    assert all(line.endswith("echo ***") for line in lines)
+
+
+def test_can_cancel_is_read_from_task_info() -> None:
+    from mjprompt.client.task import Task
+
+    task = Task.from_json({"id": "t", "status": "pending", "task_info": {"can_cancel": True}})
+    assert task.can_cancel is True
