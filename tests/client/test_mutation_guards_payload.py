@@ -121,3 +121,13 @@ def test_the_length_guard_names_the_part_beyond_the_limit(monkeypatch: pytest.Mo
     (diag,) = info.value.diagnostics
     assert (diag.code, diag.rule) == ("PL005", "prompt-too-long")
     assert (diag.span.start, diag.span.end) == (payload.MAX_PROMPT_LENGTH, len(text))
+    assert info.value.text == text  # what the spans refer to
+
+
+@pytest.mark.parametrize(("char", "byte"), [("\udc80", "0x80"), ("\udcff", "0xff")])
+def test_an_undecodable_byte_is_named_at_both_ends_of_its_range(char: str, byte: str) -> None:
+    # payload.surrogate_problem: U+DC80..U+DCFF are the bytes 0x80..0xff of a command
+    # line that was not UTF-8; the refusal names the byte.
+    with pytest.raises(PayloadError) as info:
+        build_payload("a " + char)
+    assert f"(an undecodable byte {byte} becomes one)" in str(info.value)
