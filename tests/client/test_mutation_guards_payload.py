@@ -131,3 +131,20 @@ def test_an_undecodable_byte_is_named_at_both_ends_of_its_range(char: str, byte:
     with pytest.raises(PayloadError) as info:
         build_payload("a " + char)
     assert f"(an undecodable byte {byte} becomes one)" in str(info.value)
+
+
+def test_nothing_left_to_send_is_refused_over_the_whole_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # payload._plan's own empty-prompt guard (the rules normally report an empty prompt
+    # first): with a rule set that reports nothing, `--fast` alone leaves nothing to send.
+    from mjprompt import payload
+
+    monkeypatch.setattr(payload, "lint", lambda *args, **kwargs: [])
+    monkeypatch.setattr(payload, "_excused_codes", lambda: frozenset())
+    text = "--fast  --v 7"
+    with pytest.raises(PayloadError) as info:
+        build_payload(text)
+    (diag,) = info.value.diagnostics
+    assert (diag.code, diag.message) == ("PL006", "nothing is left to send")
+    assert (diag.span.start, diag.span.end) == (0, len(text))
