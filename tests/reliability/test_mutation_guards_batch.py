@@ -8,6 +8,7 @@ stands against. The hostile gateway of ``hostile_gateway.py`` serves the tasks.
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +83,21 @@ def test_a_saved_job_is_journaled_with_its_task_and_files(gateway: Any, tmp_path
     assert second.resumed
     assert [e for _, e, _ in events] == ["queued", "saved"]
     assert gateway.tasks_created == 1
+    # the `saved` line names its task itself: a damaged journal salvages a task id from
+    # the line it is on (Journal._skip), and that is what stops a rerun from paying again
+    lines = [json.loads(x) for x in (tmp_path / "mjprompt-journal.jsonl").read_text().splitlines()]
+    saved = [x for x in lines if x["event"] == "saved"]
+    assert [x["task_id"] for x in saved] == [first.task_id]
+    assert saved[0]["files"] == first.files
+
+
+def test_a_journal_line_without_a_job_key_is_skipped_with_the_reason(tmp_path: Path) -> None:
+    # Journal._replay: the warning says why the line was skipped.
+    (tmp_path / "mjprompt-journal.jsonl").write_text('{"event": "created", "task_id": "t"}\n')
+    with Journal.open(tmp_path) as journal:
+        assert journal.skipped_lines == 1
+        [warning] = journal.warnings
+    assert warning.endswith(":1: line skipped: no job key")
 
 
 def test_a_timeout_says_what_this_run_paid(gateway: Any, tmp_path: Path) -> None:
