@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import httpx
 import pytest
 
 from mjprompt.client import Polling
@@ -246,3 +247,57 @@ def test_can_cancel_is_read_from_task_info() -> None:
 
     task = Task.from_json({"id": "t", "status": "pending", "task_info": {"can_cancel": True}})
     assert task.can_cancel is True
+
+
+# --- downloads and waits: what the user is told ------------------------------------------
+
+
+def _done(kit: Any, url: str) -> Any:
+    from mjprompt.client.task import Task
+
+    return Task.from_json(kit.task_json("completed", 100, results=[url]))
+
+
+def test_an_expired_link_says_how_long_links_live(
+    driver: Any, api: Any, kit: Any, tmp_path: Any
+) -> None:
+    # _download_failure: the advice is part of the message.
+    from mjprompt.client import DownloadError
+
+    api.on("GET", "/r/0", httpx.Response(410, text="gone"))
+    with pytest.raises(DownloadError) as info:
+        driver("download", _done(kit, "https://cdn.example/r/0"), tmp_path)
+    assert str(info.value).endswith(
+        "answered 410: the link has expired or the image is gone "
+        "(result links are valid for 24 hours)"
+    )
+
+
+def test_a_refused_download_connection_names_the_link(
+    driver: Any, api: Any, kit: Any, tmp_path: Any
+) -> None:
+    # _download_one: a transport error says which link it was on.
+    from mjprompt.client import DownloadError, EvolinkError
+
+    api.on("GET", "/r/0", httpx.ConnectError("connection refused"))
+    with pytest.raises((DownloadError, EvolinkError)) as info:
+        driver("download", _done(kit, "https://cdn.example/r/0?sig=SECRET"), tmp_path)
+    assert "https://cdn.example/r/0" in str(info.value)
+    assert "SECRET" not in str(info.value)
+
+
+def test_a_failed_query_is_logged_with_its_error(
+    driver: Any, api: Any, kit: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    # WaitState.after_error: the log line names the task and the error.
+    import logging
+
+    path = f"/v1/tasks/{kit.TASK_ID}"
+    api.on("GET", path, kit.error(503, "service_unavailable"), kit.ok(kit.task_json("completed")))
+    with caplog.at_level(logging.INFO, logger="mjprompt"):
+        driver("wait", kit.TASK_ID)
+    lines = [r.getMessage() for r in caplog.records if "will retry" in r.getMessage()]
+    assert lines and lines[0].startswith(f"query of {kit.TASK_ID} failed, will retry: ")
+    assert "None" not in lines[0] and len(lines[0]) > len(
+        f"query of {kit.TASK_ID} failed, will retry: "
+    )
