@@ -282,7 +282,7 @@ def test_a_refused_download_connection_names_the_link(
     api.on("GET", "/r/0", httpx.ConnectError("connection refused"))
     with pytest.raises((DownloadError, EvolinkError)) as info:
         driver("download", _done(kit, "https://cdn.example/r/0?sig=SECRET"), tmp_path)
-    assert "https://cdn.example/r/0" in str(info.value)
+    assert "cannot connect to https://cdn.example/r/0 (ConnectError" in str(info.value)
     assert "SECRET" not in str(info.value)
 
 
