@@ -74,6 +74,7 @@ TARGETS: dict[str, Target] = {
             "tests/reliability/test_hostile_gateway.py",
             "tests/reliability/test_journal_hostile.py",
             "tests/reliability/test_secrets.py",
+            "tests/reliability/test_mutation_guards_batch.py",
             # a peak-memory bound on a child process: under mutmut the child also
             # imports mutmut (the trampolines), which passes the bound by itself
             "--deselect=tests/reliability/test_journal_hostile.py::"
