@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,6 +24,35 @@ if "MUTANT_UNDER_TEST" in os.environ:
     os.environ["PYTHONPATH"] = os.pathsep.join(
         filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])
     )
+
+
+def _id_without_separators(ident: str) -> str:
+    return ident.replace(":", ";").replace("[", "(").replace("]", ")").replace("\\", "|")
+
+
+if "MUTANT_UNDER_TEST" in os.environ:
+    # mutmut runs the tests of a mutant by node id, and an id holding `::`, brackets
+    # (an IPv6 URL) or a backslash cannot be given back to pytest. Under mutmut only,
+    # every parametrize id is spelled without them; a normal run keeps pytest's ids.
+    from _pytest.python import IdMaker
+
+    _make_ids = IdMaker.make_unique_parameterset_ids
+
+    def _ids_without_separators(self: IdMaker) -> list[Any]:
+        return [_id_without_separators(i) if isinstance(i, str) else i for i in _make_ids(self)]
+
+    IdMaker.make_unique_parameterset_ids = _ids_without_separators  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def _mutmut_phase_stays_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Outside a mutant (mutmut's "stats", "fail", ... phases) a child process must run
+    # the original code: in "stats" the child would record its calls, and mutmut's config
+    # is not found from the child's folder, so every CLI test would fail. mutmut keeps
+    # a copy of the phase in this process, so the test process is not affected.
+    phase = os.environ.get("MUTANT_UNDER_TEST")
+    if phase is not None and "__mutmut_" not in phase:
+        monkeypatch.delenv("MUTANT_UNDER_TEST")
 
 
 def load_corpus() -> list[str]:

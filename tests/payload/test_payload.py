@@ -140,12 +140,14 @@ def test_overlapping_removals_at_the_start_do_not_corrupt() -> None:
 
 
 def test_other_versions_are_not_removed() -> None:
-    # Whether `--v 6` is refused is the linter's call; it is never silently dropped.
-    try:
-        body = build_payload("a cat --v 6")
-    except PayloadError:
-        return
-    assert "--v 6" in body["prompt"]
+    # `--v 6` is never silently dropped (that would buy a V7 image nobody asked for):
+    # the endpoint is V7 only, so the prompt is refused at `--v 6`, and the text that
+    # would be sent keeps it.
+    text = "a cat --v 6"
+    with pytest.raises(PayloadError) as caught:
+        build_payload(text)
+    assert any(d.span.start >= text.index("--v") for d in caught.value.diagnostics)
+    assert payload_module.payload_prompt(text)[0] == text
 
 
 def test_bad_callback_url_is_refused() -> None:
