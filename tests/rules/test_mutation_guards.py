@@ -247,3 +247,59 @@ def test_read_number() -> None:
 )
 def test_read_sref_item(raw: str, item: SrefItem) -> None:
     assert read_sref_item(raw) == item
+
+
+def test_a_bracketed_reference_url_is_reported_without_its_bracket() -> None:
+    assert found("a cat --sref <http://e.com/s.png>") == [
+        (
+            "MJ204",
+            14,
+            32,
+            "warning",
+            "`http://e.com/s.png` uses `http://`; use an `https://` link",
+            None,
+        )
+    ]
+
+
+def test_a_ratio_exactly_one_percent_off_a_simple_one_takes_it() -> None:
+    # 1:0.99 is 100:99, exactly 1% from 1:1: within the tolerance, so `1:1` is offered.
+    ((code, _, _, _, message, edits),) = found("a cat --ar 1:0.99")
+    assert code == "MJ306" and message.endswith("write `1:1`") and edits == [(11, 17, "1:1")]
+
+
+def test_fixes_say_what_they_do_and_whether_they_are_safe() -> None:
+    (q,) = mjprompt.lint("a cat --q 3")
+    assert q.fix is not None and q.fix.safe is False and q.fix.description == "write `4`"
+    (w,) = mjprompt.lint("a cat --sref 123 ::2")
+    assert w.fix is not None and w.fix.safe is True
+    assert w.fix.description == "attach the weight to its item"
+
+
+def test_three_minus_signs_are_named_as_written() -> None:
+    (d,) = mjprompt.lint("a cat \u2212\u2212\u2212ar 16:9")
+    assert d.message == (
+        "`\u2212\u2212\u2212ar` is written with `\u2212\u2212\u2212`, not two ASCII hyphens; "
+        "a parameter starts with `--`"
+    )
+
+
+def test_only_characters_beyond_the_bmp_count_twice_in_utf16() -> None:
+    # U+FFFF is one UTF-16 unit; an emoji is two. 6000 characters, the midjourney limit.
+    bmp = "x" * 5990 + "\uffff" * 10
+    astral = "x" * 5990 + "\U0001f600" * 10
+    assert "MJ209" not in {d.code for d in mjprompt.lint(bmp, profile="midjourney")}
+    assert "MJ209" in {d.code for d in mjprompt.lint(astral, profile="midjourney")}
+
+
+def test_select_and_ignore_by_prefix_name_and_all() -> None:
+    from mjprompt.parsing import parse_lenient
+    from mjprompt.rules import lint_prompt
+
+    p = parse_lenient("a cat --foo 1 --ar 1:1 --ar 2:3")
+    assert [d.code for d in lint_prompt(p)] == ["MJ301", "MJ302"]
+    assert [d.code for d in lint_prompt(p, ignore=["MJ302"])] == ["MJ301"]
+    assert [d.code for d in lint_prompt(p, select=[" duplicate-parameter "])] == ["MJ302"]
+    assert [d.code for d in lint_prompt(p, select=["all"], ignore=["mj301"])] == ["MJ302"]
+    assert [d.code for d in lint_prompt(p, select=["unknown-parameter"])] == ["MJ301"]
+    assert lint_prompt(p, select=["MJ9"]) == []
