@@ -303,3 +303,11 @@ def test_select_and_ignore_by_prefix_name_and_all() -> None:
     assert [d.code for d in lint_prompt(p, select=["all"], ignore=["mj301"])] == ["MJ302"]
     assert [d.code for d in lint_prompt(p, select=["unknown-parameter"])] == ["MJ301"]
     assert lint_prompt(p, select=["MJ9"]) == []
+
+
+def test_an_invalid_choice_lists_the_choices() -> None:
+    (d,) = mjprompt.lint("a cat --q high")
+    assert (d.code, d.message) == (
+        "MJ303",
+        "Invalid value `high` for `--q`: expected one of `1`, `2`, `4`",
+    )
