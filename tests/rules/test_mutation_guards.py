@@ -293,8 +293,8 @@ def test_only_characters_beyond_the_bmp_count_twice_in_utf16() -> None:
 
 
 def test_select_and_ignore_by_prefix_name_and_all() -> None:
+    from mjprompt.lint import lint_prompt
     from mjprompt.parsing import parse_lenient
-    from mjprompt.rules import lint_prompt
 
     p = parse_lenient("a cat --foo 1 --ar 1:1 --ar 2:3")
     assert [d.code for d in lint_prompt(p)] == ["MJ301", "MJ302"]

@@ -35,7 +35,6 @@ def test_images_text_weights_and_parameters(engine: str) -> None:
     assert [getattr(t, "weight", "chunk") for t in p.text] == ["chunk", 2.0, "chunk", None]
     assert p.text_span == Span(42, 56)
     assert p.text_source == "a cat::2 dog::"
-    assert p.has_text
     ar, s, no = p.params
     assert (ar.name, ar.raw, ar.span, ar.name_span, ar.glued) == (
         "ar",
@@ -90,7 +89,7 @@ def test_marker_styles_through_lark(text: str, style: MarkerStyle) -> None:
 
 def test_a_prompt_without_text_has_no_text_span() -> None:
     p = parse_lenient("--ar 16:9")
-    assert p.text == () and p.text_span is None and p.text_source == "" and not p.has_text
+    assert p.text == () and p.text_span is None and p.text_source == ""
 
 
 def test_permutations_in_text_and_values_outermost_first() -> None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from mjprompt.payload import PayloadError, build_payload, payload_prompt
+from mjprompt.parsing import parse_lenient
+from mjprompt.payload import PayloadError, build_payload, delete_params, strip_api_flags
 
 
 def _refused_at(text: str) -> list[str]:
@@ -32,7 +33,11 @@ def test_an_oref_with_a_weight_is_refused() -> None:
 def test_a_speed_flag_at_the_start_goes_with_the_blanks_after_it(text: str, sent: str) -> None:
     # payload._removal: the blanks after a leading flag skipped one by one (not `end = 1`,
     # not two at a time), and the text's last blank never taken for one before the start.
-    assert payload_prompt(text) == (sent, "fast")
+    # (payload.delete_params: the flag goes with the linter's own delete_token fix.)
+    prompt = parse_lenient(text)
+    stripped = strip_api_flags(prompt)
+    assert [p.name for p, _ in stripped.speeds] == ["fast"]
+    assert delete_params(text, [p for p, _ in stripped.speeds])[0] == sent
 
 
 def test_the_refusal_counts_its_errors_in_words() -> None:
@@ -140,8 +145,7 @@ def test_nothing_left_to_send_is_refused_over_the_whole_text(
     # first): with a rule set that reports nothing, `--fast` alone leaves nothing to send.
     from mjprompt import payload
 
-    monkeypatch.setattr(payload, "lint", lambda *args, **kwargs: [])
-    monkeypatch.setattr(payload, "_excused_codes", lambda: frozenset())
+    monkeypatch.setattr(payload, "lint_with_plan", lambda *args, **kwargs: [])
     text = "--fast  --v 7"
     with pytest.raises(PayloadError) as info:
         build_payload(text)

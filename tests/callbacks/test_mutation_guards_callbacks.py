@@ -10,10 +10,10 @@ import pytest
 from mjprompt.callbacks import (
     CallbackError,
     callback_url_problem,
-    parse_callback_body,
     signed_callback_url,
     verify_callback_url,
 )
+from mjprompt.client import parse_callback_body
 
 KEY = "k" * 16  # the shortest key allowed
 
