@@ -561,7 +561,7 @@ NEEDS_IMAGE = "@image"  # at least one image prompt URL
 NEEDS_TEXT = "@text"  # a text prompt (checked on prompts that have images; else MJ201)
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, kw_only=True)
 class Requirement:
     """``param`` needs ``needs`` (a canonical name, ``@image`` or ``@text``)."""
 
@@ -573,7 +573,7 @@ class Requirement:
     source: str
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, kw_only=True)
 class Conflict:
     """``first`` (with one of ``first_values``, any if empty) cannot go with ``second``."""
 
@@ -588,88 +588,128 @@ class Conflict:
 
 
 REQUIREMENTS: tuple[Requirement, ...] = (
-    Requirement("sw", "sref", E, E, "Cannot use `--sw` without a `--sref`", "EVO; OFF; ERR-KIN"),
-    Requirement("sv", "sref", E, E, "Cannot use `--sv` without a `--sref`", "EVO; OFF"),
-    Requirement("ow", "oref", E, E, "Cannot use `--ow` without an `--oref`", "EVO; OFF MJ-OMNI"),
     Requirement(
-        "iw",
-        NEEDS_IMAGE,
-        E,
-        W,
-        "Cannot use `--iw` without an image prompt: it weights the leading image URL(s)",
-        "EVO",
+        param="sw",
+        needs="sref",
+        evolink=E,
+        midjourney=E,
+        message="Cannot use `--sw` without a `--sref`",
+        source="EVO; OFF; ERR-KIN",
     ),
     Requirement(
-        "sref",
-        NEEDS_TEXT,
-        E,
-        E,
-        "`--sref` needs a text prompt; an image-only prompt cannot use it",
-        "EVO; OFF",
+        param="sv",
+        needs="sref",
+        evolink=E,
+        midjourney=E,
+        message="Cannot use `--sv` without a `--sref`",
+        source="EVO; OFF",
     ),
     Requirement(
-        "oref",
-        NEEDS_TEXT,
-        E,
-        E,
-        "`--oref` needs a text prompt; an image-only prompt cannot use it",
-        "EVO; OFF MJ-OMNI",
+        param="ow",
+        needs="oref",
+        evolink=E,
+        midjourney=E,
+        message="Cannot use `--ow` without an `--oref`",
+        source="EVO; OFF MJ-OMNI",
     ),
     Requirement(
-        "stylize",
-        NEEDS_TEXT,
-        E,
-        W,
-        "`--stylize` does nothing on an image-only prompt (evolink: incompatible)",
-        "EVO; 3P",
+        param="iw",
+        needs=NEEDS_IMAGE,
+        evolink=E,
+        midjourney=W,
+        message="Cannot use `--iw` without an image prompt: it weights the leading image URL(s)",
+        source="EVO",
     ),
     Requirement(
-        "weird",
-        NEEDS_TEXT,
-        E,
-        W,
-        "`--weird` does nothing on an image-only prompt (evolink: incompatible)",
-        "EVO; 3P",
+        param="sref",
+        needs=NEEDS_TEXT,
+        evolink=E,
+        midjourney=E,
+        message="`--sref` needs a text prompt; an image-only prompt cannot use it",
+        source="EVO; OFF",
+    ),
+    Requirement(
+        param="oref",
+        needs=NEEDS_TEXT,
+        evolink=E,
+        midjourney=E,
+        message="`--oref` needs a text prompt; an image-only prompt cannot use it",
+        source="EVO; OFF MJ-OMNI",
+    ),
+    Requirement(
+        param="stylize",
+        needs=NEEDS_TEXT,
+        evolink=E,
+        midjourney=W,
+        message="`--stylize` does nothing on an image-only prompt (evolink: incompatible)",
+        source="EVO; 3P",
+    ),
+    Requirement(
+        param="weird",
+        needs=NEEDS_TEXT,
+        evolink=E,
+        midjourney=W,
+        message="`--weird` does nothing on an image-only prompt (evolink: incompatible)",
+        source="EVO; 3P",
     ),
 )
 
 CONFLICTS: tuple[Conflict, ...] = (
     Conflict(
-        "oref",
-        "quality",
-        E,
-        E,
-        "`--oref` is not compatible with `--q 4`",
-        "OFF MJ-OMNI; EVO",
+        first="oref",
+        second="quality",
+        evolink=E,
+        midjourney=E,
+        message="`--oref` is not compatible with `--q 4`",
+        source="OFF MJ-OMNI; EVO",
         second_values=("4",),
     ),
     Conflict(
-        "oref", "draft", E, E, "`--oref` is not compatible with Draft mode (`--draft`)", "OFF; EVO"
+        first="oref",
+        second="draft",
+        evolink=E,
+        midjourney=E,
+        message="`--oref` is not compatible with Draft mode (`--draft`)",
+        source="OFF; EVO",
     ),
     Conflict(
-        "oref",
-        "turbo",
-        E,
-        W,
-        "`--oref` works only in Fast mode on evolink, not with `--turbo`",
-        "EVO",
+        first="oref",
+        second="turbo",
+        evolink=E,
+        midjourney=W,
+        message="`--oref` works only in Fast mode on evolink, not with `--turbo`",
+        source="EVO",
     ),
-    Conflict("draft", "tile", E, W, "Draft mode does not support `--tile`", "EVO"),
     Conflict(
-        "stealth",
-        "public",
-        None,
-        E,
-        "`--stealth` and `--public` contradict each other: a job has one visibility",
-        "an inference: a job has one visibility (no first-party text)",
+        first="draft",
+        second="tile",
+        evolink=E,
+        midjourney=W,
+        message="Draft mode does not support `--tile`",
+        source="EVO",
     ),
-    Conflict("seed", "turbo", W, W, "`--seed` is not reliable in Turbo mode", "EVO"),
     Conflict(
-        "repeat",
-        "relax",
-        None,
-        E,
-        "`--repeat` runs only in Fast or Turbo mode, not with `--relax`",
-        "OFF GPU-Speed",
+        first="stealth",
+        second="public",
+        evolink=None,
+        midjourney=E,
+        message="`--stealth` and `--public` contradict each other: a job has one visibility",
+        source="an inference: a job has one visibility (no first-party text)",
+    ),
+    Conflict(
+        first="seed",
+        second="turbo",
+        evolink=W,
+        midjourney=W,
+        message="`--seed` is not reliable in Turbo mode",
+        source="EVO",
+    ),
+    Conflict(
+        first="repeat",
+        second="relax",
+        evolink=None,
+        midjourney=E,
+        message="`--repeat` runs only in Fast or Turbo mode, not with `--relax`",
+        source="OFF GPU-Speed",
     ),
 )

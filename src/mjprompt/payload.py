@@ -224,14 +224,14 @@ def _diag(code: str, rule: str, message: str, span: Span) -> Diagnostic:
 
 
 @attrs.frozen
-class _Plan:
+class _Outgoing:
     prompt: str  # the text to send
     speed: str | None
     removed: tuple[Span, ...]  # spans of the tokens removed (in the user's text)
     diagnostics: tuple[Diagnostic, ...]  # errors that refuse the prompt
 
 
-def _plan(text: str, speed: str | None) -> _Plan:
+def _outgoing(text: str, speed: str | None) -> _Outgoing:
     checked = _check(text, speed)
     stripped = checked.stripped
     found: list[Diagnostic] = []
@@ -282,7 +282,7 @@ def _plan(text: str, speed: str | None) -> _Plan:
             _diag(EMPTY_PROMPT, "empty-prompt", "nothing is left to send", Span(0, len(text)))
         )
     found.sort(key=lambda d: (d.span.start, d.span.end, d.code))
-    return _Plan(sent, effective, tuple(p.span for p in stripped.removed), tuple(found))
+    return _Outgoing(sent, effective, tuple(p.span for p in stripped.removed), tuple(found))
 
 
 def _check_speed(speed: object) -> str | None:
@@ -321,10 +321,10 @@ def build_payload(
                 f"invalid callback_url: {problem}",
                 [_diag(INVALID_CALLBACK_URL, "invalid-callback-url", problem, Span(0, 0))],
             )
-    plan = _plan(text, wanted)
-    if plan.diagnostics:
-        raise PayloadError(_describe(text, plan.diagnostics), plan.diagnostics, text)
-    if len(plan.prompt) > MAX_PROMPT_LENGTH:
+    out = _outgoing(text, wanted)
+    if out.diagnostics:
+        raise PayloadError(_describe(text, out.diagnostics), out.diagnostics, text)
+    if len(out.prompt) > MAX_PROMPT_LENGTH:
         # The linter reports this on the user's text; after removals it can only shrink,
         # so this guards against a rule set that does not check the length.
         span = Span(MAX_PROMPT_LENGTH, len(text))
@@ -335,9 +335,9 @@ def build_payload(
             span,
         )
         raise PayloadError(_describe(text, [diag]), [diag], text)
-    body: dict[str, Any] = {"model": MODEL, "prompt": plan.prompt}
-    if plan.speed is not None:
-        body["model_params"] = {"speed": plan.speed}
+    body: dict[str, Any] = {"model": MODEL, "prompt": out.prompt}
+    if out.speed is not None:
+        body["model_params"] = {"speed": out.speed}
     if callback_url is not None:
         body["callback_url"] = callback_url
     return body

@@ -53,7 +53,7 @@ def test_the_refusal_counts_its_errors_in_words() -> None:
 
 
 def test_speed_conflicts_name_both_sides() -> None:
-    # payload._plan: the first flag is named in PL001; PL002 has its rule name.
+    # payload._outgoing: the first flag is named in PL001; PL002 has its rule name.
     with pytest.raises(PayloadError) as flags:
         build_payload("a cat --fast --turbo")
     messages = [d.message for d in flags.value.diagnostics]
@@ -68,7 +68,7 @@ def test_speed_conflicts_name_both_sides() -> None:
 
 
 def test_an_error_found_with_the_speed_flag_points_into_the_users_text() -> None:
-    # payload._plan: a finding of the probe (the text plus ` --turbo`) is clamped to
+    # payload._outgoing: a finding of the probe (the text plus ` --turbo`) is clamped to
     # the user's text, whose length is all an editor or a caret line can show.
     text = "a cat --oref https://example.com/x.png"
     with pytest.raises(PayloadError) as info:
@@ -119,8 +119,8 @@ def test_the_length_guard_names_the_part_beyond_the_limit(monkeypatch: pytest.Mo
     from mjprompt import payload
 
     text = "a" * (payload.MAX_PROMPT_LENGTH + 5)
-    plan = payload._Plan(prompt=text, speed=None, removed=(), diagnostics=())
-    monkeypatch.setattr(payload, "_plan", lambda text, speed: plan)
+    plan = payload._Outgoing(prompt=text, speed=None, removed=(), diagnostics=())
+    monkeypatch.setattr(payload, "_outgoing", lambda text, speed: plan)
     with pytest.raises(PayloadError) as info:
         build_payload(text)
     (diag,) = info.value.diagnostics
@@ -141,7 +141,7 @@ def test_an_undecodable_byte_is_named_at_both_ends_of_its_range(char: str, byte:
 def test_nothing_left_to_send_is_refused_over_the_whole_text(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # payload._plan's own empty-prompt guard (the rules normally report an empty prompt
+    # payload._outgoing's own empty-prompt guard (the rules normally report an empty prompt
     # first): with a rule set that reports nothing, `--fast` alone leaves nothing to send.
     from mjprompt import payload
 
