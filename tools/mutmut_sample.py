@@ -85,6 +85,8 @@ TARGETS: dict[str, Target] = {
     "payload": Target(
         files=("src/mjprompt/payload.py", "src/mjprompt/callbacks.py"),
         tests=(
+            "tests/payload",
+            "tests/callbacks",
             "tests/client",
             "tests/reliability/test_ssrf.py",
             "tests/reliability/test_ssrf_table.py",
