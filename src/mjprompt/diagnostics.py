@@ -17,11 +17,14 @@ from typing import Any, NamedTuple
 from ._immutable import Immutable, setters
 
 __all__ = [
+    "INFO",
     "Diagnostic",
+    "E",
     "Edit",
     "Fix",
     "Severity",
     "Span",
+    "W",
     "apply_edits",
     "line_col",
 ]
@@ -43,6 +46,9 @@ class Severity(str, enum.Enum):
 
 
 _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+# The severities as the parameter table and the rule modules write them (once, here).
+E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 
 class Span(Immutable):

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 import attrs
 
-from .diagnostics import Severity
+from .diagnostics import E, Severity, W
 
 __all__ = [
     "CONFLICTS",
@@ -554,7 +554,6 @@ def suggestion_names() -> tuple[str, ...]:
 # the contract of the API) and a warning in the midjourney profile; an inference or a
 # soft interaction is a warning. ``None`` = not checked in that profile.
 
-E, W = Severity.ERROR, Severity.WARNING
 
 # Pseudo-names a requirement can need besides a canonical parameter name.
 NEEDS_IMAGE = "@image"  # at least one image prompt URL

@@ -15,7 +15,7 @@ from typing import NamedTuple, TypeAlias
 import attrs
 
 from ..ast import Parameter, Prompt
-from ..diagnostics import Edit, Fix, Severity, Span
+from ..diagnostics import INFO, E, Edit, Fix, Severity, Span, W
 from ..profiles import BY_NAME as PROFILE_ROWS
 from ..profiles import NAMES as PROFILES
 from ..profiles import Profile, profile_named
@@ -41,8 +41,6 @@ __all__ = [
     "variant",
 ]
 
-# The severities, as the rule modules write them.
-E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 _CODE = re.compile(r"MJ\d{3}")
 _NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
