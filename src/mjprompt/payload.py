@@ -45,6 +45,7 @@ from .parsing import parse_lenient
 from .rules import REGISTRY
 from .rules.base import delete_token
 from .rules.common import without_punctuation
+from .surrogates import surrogate_problem
 
 __all__ = [
     "MODEL",
@@ -69,23 +70,6 @@ INVALID_CALLBACK_URL = "PL004"
 PROMPT_TOO_LONG = "PL005"
 EMPTY_PROMPT = "PL006"
 NOT_TEXT = "PL007"
-
-
-def surrogate_problem(text: str) -> tuple[int, str] | None:
-    """(index, message) of the first lone surrogate in ``text``; None if there is none.
-
-    A lone surrogate is not a character: it cannot be encoded as UTF-8 (so it cannot be
-    sent) and it is what Python makes of a byte that was not UTF-8 in a command-line
-    argument (``\\udcff`` for 0xff) or of a ``\\udXXX`` escape in JSON.
-    """
-    for index, char in enumerate(text):
-        code = ord(char)
-        if 0xD800 <= code <= 0xDFFF:
-            why = f"U+{code:04X}, a lone surrogate, which is not a character"
-            if 0xDC80 <= code <= 0xDCFF:
-                why += f" (an undecodable byte 0x{code - 0xDC00:02x} becomes one)"
-            return index, why
-    return None
 
 
 class PayloadError(ValueError):

@@ -49,7 +49,7 @@ def _check_text(entry: PromptEntry) -> None:
     """A usage error (exit 2) with the position for a prompt that is not text: a byte
     that was not UTF-8 in the argument, or a lone surrogate from a JSON escape."""
     from ..diagnostics import line_col
-    from ..payload import surrogate_problem
+    from ..surrogates import surrogate_problem
 
     bad = surrogate_problem(entry.text)
     if bad is not None:

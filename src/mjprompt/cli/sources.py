@@ -396,7 +396,7 @@ def read_source(
     """The items of one input, framed by ``FileStart`` and ``FileEnd``."""
     yield FileStart(source)
     if source.kind == "prompt":
-        from ..payload import surrogate_problem
+        from ..surrogates import surrogate_problem
 
         # A byte of the argument that was not UTF-8 arrives as a lone surrogate: not
         # text, so not a prompt to lint (and one that could never be sent).
