@@ -211,7 +211,6 @@ def _diag(code: str, rule: str, message: str, span: Span) -> Diagnostic:
 class _Outgoing:
     prompt: str  # the text to send
     speed: str | None
-    removed: tuple[Span, ...]  # spans of the tokens removed (in the user's text)
     diagnostics: tuple[Diagnostic, ...]  # errors that refuse the prompt
 
 
@@ -266,7 +265,7 @@ def _outgoing(text: str, speed: str | None) -> _Outgoing:
             _diag(EMPTY_PROMPT, "empty-prompt", "nothing is left to send", Span(0, len(text)))
         )
     found.sort(key=lambda d: (d.span.start, d.span.end, d.code))
-    return _Outgoing(sent, effective, tuple(p.span for p in stripped.removed), tuple(found))
+    return _Outgoing(sent, effective, tuple(found))
 
 
 def _check_speed(speed: object) -> str | None:

@@ -92,7 +92,7 @@ def test_payload_guards_the_8192_limit_even_if_the_rules_do_not(
     # The linter normally reports an over-long prompt; the payload guard must hold on its
     # own (a rule set without the length rule), so a plan with no diagnostics is forced (M26).
     long_prompt = "a" * (payload.MAX_PROMPT_LENGTH + 1)
-    plan = payload._Outgoing(prompt=long_prompt, speed=None, removed=(), diagnostics=())
+    plan = payload._Outgoing(prompt=long_prompt, speed=None, diagnostics=())
     monkeypatch.setattr(payload, "_outgoing", lambda text, speed: plan)
     with pytest.raises(payload.PayloadError, match="8192"):
         payload.build_payload(long_prompt)

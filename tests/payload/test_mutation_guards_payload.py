@@ -119,7 +119,7 @@ def test_the_length_guard_names_the_part_beyond_the_limit(monkeypatch: pytest.Mo
     from mjprompt import payload
 
     text = "a" * (payload.MAX_PROMPT_LENGTH + 5)
-    plan = payload._Outgoing(prompt=text, speed=None, removed=(), diagnostics=())
+    plan = payload._Outgoing(prompt=text, speed=None, diagnostics=())
     monkeypatch.setattr(payload, "_outgoing", lambda text, speed: plan)
     with pytest.raises(PayloadError) as info:
         build_payload(text)
@@ -145,7 +145,7 @@ def test_nothing_left_to_send_is_refused_over_the_whole_text(
     # first): with a rule set that reports nothing, `--fast` alone leaves nothing to send.
     from mjprompt import payload
 
-    monkeypatch.setattr(payload, "lint_with_plan", lambda *args, **kwargs: [])
+    monkeypatch.setattr(payload, "_lint", lambda prompt: [])
     text = "--fast  --v 7"
     with pytest.raises(PayloadError) as info:
         build_payload(text)
