@@ -8,19 +8,19 @@ Do not edit: run ``python tools/gen_scanner.py`` after changing the grammar
 from __future__ import annotations
 
 # sha256 of the grammar text these tables were generated from.
-GRAMMAR_SHA256 = "ebc50ca1cc61bc184fb6944cd2f74d10baa08a525f447c60bef84f6695353ae9"
+GRAMMAR_SHA256 = "66de325c7540d1b95ccb59e1b5601583a711b548f14cdfeb2ba69e6ee6fd357e"
 
 # Each terminal the scanner may meet: Lark's compiled regular expression.
 PATTERNS: dict[str, str] = {
     "COMMA": ",",
     "IMAGE": "(?i:<https?:\\/\\/[^\\s>]*>|https?:\\/\\/[^\\s]+)",
     "LBRACE": "\\{",
-    "LOOSE_PARAM": "\\s*(?<!\\S)(?=(?:–|−|-\\s+-\\s*)[A-Za-z])(?:-{2,}|—|–|−|-\\s+-\\s*)[A-Za-z]*[^\\s{}]*(?:\\s+(?!(?=[-—–−])(?:(?:-{2,}|—|–|−|-\\s+-\\s*)[A-Za-z]|-{2,}(?=\\s*$|\\s+(?:-{2,}|—))))(?:[^\\s{}\\\\]+|\\\\\\S?)+)*",
+    "LOOSE_PARAM": "\\s*(?<!\\S)(?=(?:–|−|-\\s+-\\s*)[A-Za-z]|-{2,}\\s+(?:–|−|-\\s+-\\s*)[A-Za-z])(?:-{2,}|—|–|−|-\\s+-\\s*)[A-Za-z]*[^\\s{}]*(?:\\s+(?!(?=[-—–−])(?:(?:-{2,}|—|–|−|-\\s+-\\s*)[A-Za-z]|-{2,}(?=\\s*$|\\s+(?:-{2,}|—|(?:–|−|-\\s+-\\s*)[A-Za-z]))))(?:[^\\s{}\\\\]+|\\\\\\S?)+)*",
     "OPTION_TEXT": "(?:\\\\[\\s\\S]?|[^\\s{},\\\\])(?:\\\\[\\s\\S]?|[^{},\\\\]+)*",
-    "PARAM": "\\s*(?<!\\S)(?=[-—])(?=(?:-{2,}|—)[A-Za-z]|-{2,}(?=\\s*$|\\s+(?:-{2,}|—)))(?:-{2,}|—|–|−|-\\s+-\\s*)[A-Za-z]*[^\\s{}]*(?:\\s+(?!(?=[-—–−])(?:(?:-{2,}|—|–|−|-\\s+-\\s*)[A-Za-z]|-{2,}(?=\\s*$|\\s+(?:-{2,}|—))))(?:[^\\s{}\\\\]+|\\\\\\S?)+)*",
+    "PARAM": "\\s*(?<!\\S)(?=[-—])(?=(?:-{2,}|—)[A-Za-z]|-{2,}(?=\\s*$|\\s+(?:-{2,}|—)))(?:-{2,}|—|–|−|-\\s+-\\s*)[A-Za-z]*[^\\s{}]*(?:\\s+(?!(?=[-—–−])(?:(?:-{2,}|—|–|−|-\\s+-\\s*)[A-Za-z]|-{2,}(?=\\s*$|\\s+(?:-{2,}|—|(?:–|−|-\\s+-\\s*)[A-Za-z]))))(?:[^\\s{}\\\\]+|\\\\\\S?)+)*",
     "RBRACE": "\\}",
     "TEXT": "(?:[^\\s{}:\\\\]+|\\\\\\S?|:(?!:))+(?:\\s+(?!(?=[-—])(?:(?:-{2,}|—)[A-Za-z]|-{2,}(?=\\s*$|\\s+(?:-{2,}|—))))(?:[^\\s{}:\\\\]+|\\\\\\S?|:(?!:))+)*",
-    "VALUE_TAIL": "(?:[^\\s{}\\\\]+|\\\\\\S?)+(?:\\s+(?!(?=[-—–−])(?:(?:-{2,}|—|–|−|-\\s+-\\s*)[A-Za-z]|-{2,}(?=\\s*$|\\s+(?:-{2,}|—))))(?:[^\\s{}\\\\]+|\\\\\\S?)+)*",
+    "VALUE_TAIL": "(?:[^\\s{}\\\\]+|\\\\\\S?)+(?:\\s+(?!(?=[-—–−])(?:(?:-{2,}|—|–|−|-\\s+-\\s*)[A-Za-z]|-{2,}(?=\\s*$|\\s+(?:-{2,}|—|(?:–|−|-\\s+-\\s*)[A-Za-z]))))(?:[^\\s{}\\\\]+|\\\\\\S?)+)*",
     "WEIGHT": "::(?:-?\\d*\\.?\\d+)?",
     "WS": "\\s+",
 }
@@ -38,7 +38,7 @@ PHASES: dict[str, tuple[tuple[str, ...], bool]] = {
     "start": (("IMAGE", "PARAM", "WEIGHT", "TEXT", "WS", "LBRACE", "RBRACE"), True),
     "images": (("IMAGE", "PARAM", "WEIGHT", "TEXT", "WS", "LBRACE", "RBRACE"), True),
     "text": (("PARAM", "WEIGHT", "TEXT", "WS", "LBRACE", "RBRACE"), True),
-    "params": (("PARAM", "LOOSE_PARAM", "VALUE_TAIL", "WS", "LBRACE", "RBRACE"), True),
+    "params": (("LOOSE_PARAM", "PARAM", "VALUE_TAIL", "WS", "LBRACE", "RBRACE"), True),
     "options": (("OPTION_TEXT", "WS", "COMMA", "LBRACE", "RBRACE"), False),
 }
 

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 import mjprompt
@@ -68,8 +68,23 @@ def _param_keys(text: str) -> list[tuple[str, str]]:
     return sorted((p.canonical or p.name, p.value_text) for p in parse_lenient(text).params)
 
 
+# A hyphen run before an en-dash parameter was read as the previous parameter's value,
+# but as a nameless parameter once render had written the en dash as `--`: the grammar
+# now reads a bare run before any marker of the parameter block the same way.
+HYPHEN_RUN_SEAMS = (
+    "--ASPECT -- \u2013P",
+    "-- -- \u2013A",
+    "--ar 1:1 --- \u2212s 5",
+    "--ar -- - -x",
+)
+
+
 @SETTINGS
 @given(prompts())
+@example(HYPHEN_RUN_SEAMS[0])
+@example(HYPHEN_RUN_SEAMS[1])
+@example(HYPHEN_RUN_SEAMS[2])
+@example(HYPHEN_RUN_SEAMS[3])
 def test_render_is_idempotent(text: str) -> None:
     once = mjprompt.render(parse_lenient(text))
     assert mjprompt.render(parse_lenient(once)) == once
@@ -77,6 +92,10 @@ def test_render_is_idempotent(text: str) -> None:
 
 @SETTINGS
 @given(prompts())
+@example(HYPHEN_RUN_SEAMS[0])
+@example(HYPHEN_RUN_SEAMS[1])
+@example(HYPHEN_RUN_SEAMS[2])
+@example(HYPHEN_RUN_SEAMS[3])
 def test_render_keeps_parameters(text: str) -> None:
     # parse() refuses only an unclosed `{` (which swallows what follows it); the property
     # is stated for prompts that parse.
