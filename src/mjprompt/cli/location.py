@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import attrs
-
+from .._record import Record
 from ..diagnostics import Diagnostic, Edit, line_col
 from .jsonscan import encode_fragment, literal_offsets
 
@@ -22,8 +21,7 @@ _EOL = ("\n", "\r")
 _LINE_WINDOW = 1 << 16
 
 
-@attrs.frozen(slots=True)
-class Origin:
+class Origin(Record):
     """The place of one prompt.
 
     ``path`` is the path as shown (None for ``-p`` prompts). ``line`` is the 1-based file
@@ -34,12 +32,24 @@ class Origin:
     document ``text`` is the whole document, shared by all its prompts).
     """
 
+    __slots__ = ("path", "line", "column", "raw", "text", "line_start")  # noqa: RUF023 - field order
     path: str | None
     line: int
     column: int
-    raw: str | None = None
-    text: str = ""
-    line_start: int = 0
+    raw: str | None
+    text: str
+    line_start: int
+
+    def __init__(
+        self,
+        path: str | None,
+        line: int,
+        column: int,
+        raw: str | None = None,
+        text: str = "",
+        line_start: int = 0,
+    ) -> None:
+        self._set_fields(path, line, column, raw, text, line_start)
 
     def source_line(self) -> str:
         """The text of the file line where the prompt starts (no line terminator)."""
@@ -83,26 +93,39 @@ class _Mapper:
         return origin.line + line - 1, col
 
 
-@attrs.frozen(slots=True)
-class Region:
+class Region(Record):
     """A file region: 1-based start and exclusive end positions."""
 
+    __slots__ = ("line", "column", "end_line", "end_column")  # noqa: RUF023 - field order
     line: int
     column: int
     end_line: int
     end_column: int
 
+    def __init__(self, line: int, column: int, end_line: int, end_column: int) -> None:
+        self._set_fields(line, column, end_line, end_column)
 
-@attrs.frozen(slots=True)
-class FileFinding:
+
+class FileFinding(Record):
     """A diagnostic placed in its file."""
 
+    __slots__ = ("diagnostic", "origin", "prompt", "region", "edits")  # noqa: RUF023 - field order
     diagnostic: Diagnostic
     origin: Origin
     prompt: str
     region: Region
     # Each fix edit as a file region and the text to write there (already escaped).
     edits: tuple[tuple[Region, str], ...]
+
+    def __init__(
+        self,
+        diagnostic: Diagnostic,
+        origin: Origin,
+        prompt: str,
+        region: Region,
+        edits: tuple[tuple[Region, str], ...],
+    ) -> None:
+        self._set_fields(diagnostic, origin, prompt, region, edits)
 
     @property
     def path(self) -> str | None:
