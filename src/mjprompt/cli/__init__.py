@@ -106,13 +106,15 @@ def _top_parser() -> argparse.ArgumentParser:
 def _dispatch(args: list[str]) -> int:
     parser = _top_parser()
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    wanted = next((a for a in args if not a.startswith("-")), None)
-    wanted_module = COMMANDS[wanted][0] if wanted in COMMANDS else None
-    for name, (module, help_text) in COMMANDS.items():
-        if module == wanted_module:
-            if name == wanted:
-                importlib.import_module(module).register(sub)
-        else:
+    at = next((i for i, a in enumerate(args) if not a.startswith("-")), None)
+    wanted = args[at] if at is not None else None
+    if wanted in COMMANDS and not {"-h", "--help"} & set(args[:at]):
+        # Only the command being run (and those its module registers with it): the
+        # others' parsers would serve the list of commands in the top-level help, which
+        # this run does not print, and each costs argparse's gettext lookups.
+        importlib.import_module(COMMANDS[wanted][0]).register(sub)
+    else:
+        for name, (_, help_text) in COMMANDS.items():
             sub.add_parser(name, help=help_text, add_help=False)
     ns = parser.parse_args(args)
     func = getattr(ns, "func", None)
