@@ -268,7 +268,7 @@ def cold_start(peer: Peer | PeerUnavailable, repeat: int, workdir: Path) -> dict
         }
     result: dict[str, Any] = {"repeat": repeat, "commands": rows}
     imports = import_summary(
-        import_rows(["-m", "mjprompt", "check", "--isolated", "-p", ONE_PROMPT]), 25
+        import_rows(["-m", "mjprompt", "check", "--isolated", "-p", ONE_PROMPT], runs=5), 25
     )
     result["imports"] = imports
     base = rows["python -c pass"]["min_ms"]
@@ -543,7 +543,7 @@ def show(results: dict[str, Any]) -> None:
                 f"{row['min_ms'] / base:>8.2f}  {row['exit_codes']}"
             )
         if "imports" in c:
-            print('   imports of check -p "…" (python -X importtime, one run):')
+            print('   imports of check -p "…" (python -X importtime, least of 5 runs):')
             show_imports(c["imports"])
     if "memory" in results:
         mem = results["memory"]
