@@ -22,7 +22,7 @@ import math
 import re
 from collections.abc import Iterator, Sequence
 
-from ._record import Record
+from ._record import Record, setters
 from .ast import Option, OptionText, Permutation, Prompt
 from .diagnostics import Span
 from .parsing import parse
@@ -153,7 +153,16 @@ class _Piece(Record):
     def __init__(
         self, text: str, start: int, end: int, exact: bool, group: Span | None = None
     ) -> None:
-        self._set_fields(text, start, end, exact, group)
+        _set_piece_text(self, text)
+        _set_piece_start(self, start)
+        _set_piece_end(self, end)
+        _set_piece_exact(self, exact)
+        _set_piece_group(self, group)
+
+
+_set_piece_text, _set_piece_start, _set_piece_end, _set_piece_exact, _set_piece_group = setters(
+    _Piece, *_Piece.__slots__
+)
 
 
 _Alternative = tuple[_Piece, ...]
@@ -238,7 +247,11 @@ class Expansion(Record):
         pieces: tuple[_Piece, ...],
         starts: tuple[int, ...],
     ) -> None:
-        self._set_fields(index, text, choices, pieces, starts)
+        _set_expansion_index(self, index)
+        _set_expansion_text(self, text)
+        _set_expansion_choices(self, choices)
+        _set_expansion_pieces(self, pieces)
+        _set_expansion_starts(self, starts)
 
     def _at(self, offset: int) -> int:
         i = bisect.bisect_right(self._starts, offset) - 1
@@ -267,6 +280,15 @@ class Expansion(Record):
         start = first.group.start if first.group else self._map(i, span.start, end=False)
         stop = last.group.end if last.group else self._map(j, span.end, end=True)
         return Span(min(start, stop), max(start, stop))
+
+
+(
+    _set_expansion_index,
+    _set_expansion_text,
+    _set_expansion_choices,
+    _set_expansion_pieces,
+    _set_expansion_starts,
+) = setters(Expansion, *Expansion.__slots__)
 
 
 def _build(index: int, pieces: list[_Piece], choices: tuple[str, ...]) -> Expansion:

@@ -20,7 +20,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from .._record import Record
+from .._record import Record, setters
 from ..diagnostics import Diagnostic
 from ..lint import fix, lint, lint_many
 from .sources import Item, PromptItem
@@ -68,11 +68,18 @@ class PromptResult(Record):
     def __init__(
         self, text: str | None, diagnostics: tuple[Diagnostic, ...], applied: int = 0
     ) -> None:
-        self._set_fields(text, diagnostics, applied)
+        _set_result_text(self, text)
+        _set_result_diagnostics(self, diagnostics)
+        _set_result_applied(self, applied)
 
     # Pickled as a constructor call (workers send one per prompt; see Diagnostic).
     def __reduce__(self) -> tuple[type[PromptResult], tuple[Any, ...]]:
         return self.__class__, (self.text, self.diagnostics, self.applied)
+
+
+_set_result_text, _set_result_diagnostics, _set_result_applied = setters(
+    PromptResult, *PromptResult.__slots__
+)
 
 
 _CLEAN = PromptResult(None, ())

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._record import Record
+from .._record import Record, setters
 from ..diagnostics import Diagnostic, Edit, line_col
 from .jsonscan import encode_fragment, literal_offsets
 
@@ -49,7 +49,12 @@ class Origin(Record):
         text: str = "",
         line_start: int = 0,
     ) -> None:
-        self._set_fields(path, line, column, raw, text, line_start)
+        _set_origin_path(self, path)
+        _set_origin_line(self, line)
+        _set_origin_column(self, column)
+        _set_origin_raw(self, raw)
+        _set_origin_text(self, text)
+        _set_origin_line_start(self, line_start)
 
     def source_line(self) -> str:
         """The text of the file line where the prompt starts (no line terminator)."""
@@ -64,6 +69,16 @@ class Origin(Record):
     def encode(self, replacement: str) -> str:
         """How ``replacement`` is written in the file at this prompt (JSON-escaped or not)."""
         return replacement if self.raw is None else encode_fragment(replacement)
+
+
+(
+    _set_origin_path,
+    _set_origin_line,
+    _set_origin_column,
+    _set_origin_raw,
+    _set_origin_text,
+    _set_origin_line_start,
+) = setters(Origin, *Origin.__slots__)
 
 
 class _Mapper:
@@ -103,7 +118,15 @@ class Region(Record):
     end_column: int
 
     def __init__(self, line: int, column: int, end_line: int, end_column: int) -> None:
-        self._set_fields(line, column, end_line, end_column)
+        _set_region_line(self, line)
+        _set_region_column(self, column)
+        _set_region_end_line(self, end_line)
+        _set_region_end_column(self, end_column)
+
+
+_set_region_line, _set_region_column, _set_region_end_line, _set_region_end_column = setters(
+    Region, *Region.__slots__
+)
 
 
 class FileFinding(Record):
@@ -125,7 +148,11 @@ class FileFinding(Record):
         region: Region,
         edits: tuple[tuple[Region, str], ...],
     ) -> None:
-        self._set_fields(diagnostic, origin, prompt, region, edits)
+        _set_finding_diagnostic(self, diagnostic)
+        _set_finding_origin(self, origin)
+        _set_finding_prompt(self, prompt)
+        _set_finding_region(self, region)
+        _set_finding_edits(self, edits)
 
     @property
     def path(self) -> str | None:
@@ -139,6 +166,15 @@ class FileFinding(Record):
         data["end_line"] = self.region.end_line
         data["end_column"] = self.region.end_column
         return data
+
+
+(
+    _set_finding_diagnostic,
+    _set_finding_origin,
+    _set_finding_prompt,
+    _set_finding_region,
+    _set_finding_edits,
+) = setters(FileFinding, *FileFinding.__slots__)
 
 
 def _region(mapper: _Mapper, start: int, end: int) -> Region:

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from .._record import Record
+from .._record import Record, setters
 from ..evolink import MAX_PROMPT_LENGTH
 from .decoding import BOM, InvalidUtf8, decode_utf8
 from .jsonscan import JSONDecodeError, scan_array, scan_line
@@ -100,7 +100,10 @@ class Verbatim(Record):
     text: str
 
     def __init__(self, text: str) -> None:
-        self._set_fields(text)
+        _set_verbatim_text(self, text)
+
+
+(_set_verbatim_text,) = setters(Verbatim, "text")
 
 
 class Suppressions(Record):
@@ -142,7 +145,15 @@ class PromptItem(Record):
     def __init__(
         self, text: str, origin: Origin, suppress: tuple[str, ...] = (), job: Any = None
     ) -> None:
-        self._set_fields(text, origin, suppress, job)
+        _set_item_text(self, text)
+        _set_item_origin(self, origin)
+        _set_item_suppress(self, suppress)
+        _set_item_job(self, job)
+
+
+_set_item_text, _set_item_origin, _set_item_suppress, _set_item_job = setters(
+    PromptItem, *PromptItem.__slots__
+)
 
 
 class Problem(Record):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from .._record import Record
+from .._record import Record, setters
 from ..ast import Parameter, Ratio, Value
 from ..params import Kind, ParamSpec, Status
 from ..values import read_int
@@ -58,7 +58,15 @@ class ValueVerdict(Record):
         detail: str = "",
         ratio: Ratio | None = None,
     ) -> None:
-        self._set_fields(problem, tokens, detail, ratio)
+        _set_verdict_problem(self, problem)
+        _set_verdict_tokens(self, tokens)
+        _set_verdict_detail(self, detail)
+        _set_verdict_ratio(self, ratio)
+
+
+_set_verdict_problem, _set_verdict_tokens, _set_verdict_detail, _set_verdict_ratio = setters(
+    ValueVerdict, *ValueVerdict.__slots__
+)
 
 
 def _num(x: float) -> str:
