@@ -20,7 +20,7 @@ and pure functions over the documented bodies:
   error envelope, whose ``code`` is an integer on that endpoint and a string elsewhere;
   :class:`MalformedCreditsResponse` for anything else).
 
-It imports only the standard library and ``attrs`` (no ``httpx``, no parser), so the
+It imports only the standard library (no ``httpx``, no parser, no attrs), so the
 linter, the sandbox and the client can all read it cheaply. The prompt's flags are read
 with small patterns, the way the gateway sees them (ASCII ``--name``), not with the
 prompt parser; the sources are the keys of ``shared/spec/evolink-api.md`` §0 and
@@ -34,7 +34,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import attrs
+from ._record import Record
 
 __all__ = [
     "BASE_URL",
@@ -159,8 +159,7 @@ LINK_LIFETIME_HOURS = 24  # how long a result link stays valid (changed from 30 
 # --- the documented error tables (evolink-api.md §4) ----------------------------------
 
 
-@attrs.frozen
-class ErrorRow:
+class ErrorRow(Record):
     """One row of a documented error table: ``{"error": {"code", "type", "message"}}``.
 
     ``code`` is a string on the generation and task endpoints, the HTTP status as an
@@ -168,10 +167,16 @@ class ErrorRow:
     of the latter.
     """
 
+    __slots__ = ("code", "type", "message", "fallback_suggestion")  # noqa: RUF023 - field order
     code: str | int
     type: str
     message: str
-    fallback_suggestion: str | None = None
+    fallback_suggestion: str | None
+
+    def __init__(
+        self, code: str | int, type: str, message: str, fallback_suggestion: str | None = None
+    ) -> None:
+        self._set_fields(code, type, message, fallback_suggestion)
 
 
 # status -> row for POST /v1/images/generations (§4.1)
@@ -255,13 +260,16 @@ class TaskErrorCode:
     UNKNOWN_ERROR = "unknown_error"
 
 
-@attrs.frozen
-class TaskErrorRow:
+class TaskErrorRow(Record):
     """One documented task error: its message (title, then advice) and whether the
     documentation's advice is to retry the same request later (the server-side rows)."""
 
+    __slots__ = ("message", "retryable")
     message: str
     retryable: bool
+
+    def __init__(self, message: str, retryable: bool) -> None:
+        self._set_fields(message, retryable)
 
 
 _T = TaskErrorCode
@@ -308,13 +316,16 @@ SECONDARY = "secondary"  # a vendor summary, third-party site or Midjourney's ow
 INFERRED = "inferred"  # our reading of documented facts (no source states the number)
 
 
-@attrs.frozen
-class Source:
+class Source(Record):
     """Where a fact comes from (the keys of evolink-api.md §0 and v7-syntax.md)."""
 
+    __slots__ = ("key", "title", "status")  # noqa: RUF023 - field order
     key: str
     title: str
     status: str  # DOCUMENTED or SECONDARY
+
+    def __init__(self, key: str, title: str, status: str) -> None:
+        self._set_fields(key, title, status)
 
 
 SOURCES: dict[str, Source] = {
@@ -331,16 +342,27 @@ SOURCES: dict[str, Source] = {
 }
 
 
-@attrs.frozen
-class CostRow:
+class CostRow(Record):
     """One value of the cost model, with what it applies to and why we believe it."""
 
+    __slots__ = ("applies_to", "value", "kind", "status", "sources", "note")  # noqa: RUF023 - field order
     applies_to: str  # e.g. "speed fast", "--q 2"
     value: float  # credits (kind "credits") or a multiplier (kind "factor")
     kind: str  # "credits" or "factor"
     status: str  # DOCUMENTED, SECONDARY or INFERRED
     sources: tuple[str, ...]
     note: str
+
+    def __init__(
+        self,
+        applies_to: str,
+        value: float,
+        kind: str,
+        status: str,
+        sources: tuple[str, ...],
+        note: str,
+    ) -> None:
+        self._set_fields(applies_to, value, kind, status, sources, note)
 
 
 # Credits per call by speed. The numbers are the vendor price list converted at the
@@ -414,20 +436,22 @@ _FLAG = re.compile(r"(?<!\S)--([A-Za-z][A-Za-z0-9_-]*)(?:[ \t\r\n]+([^\s-][^\s]*
 _PERMUTATION = re.compile(r"\{[^{}]*,[^{}]*\}")
 
 
-@attrs.frozen
-class Factor:
+class Factor(Record):
     """One multiplier applied to an estimate (``--q 2`` x2, ``--oref`` x2)."""
 
+    __slots__ = ("label", "multiplier", "status")
     label: str
     multiplier: float
     status: str
+
+    def __init__(self, label: str, multiplier: float, status: str) -> None:
+        self._set_fields(label, multiplier, status)
 
     def to_json(self) -> dict[str, Any]:
         return {"label": self.label, "multiplier": self.multiplier, "status": self.status}
 
 
-@attrs.frozen
-class Estimate:
+class Estimate(Record):
     """The credits one call will probably reserve. It is an estimate, never a price:
     after creation the task's ``usage.credits_reserved`` is the truth.
 
@@ -435,12 +459,24 @@ class Estimate:
     speed's absolute price is used, which is always today).
     """
 
+    __slots__ = ("credits", "speed", "base", "factors", "notes", "status")  # noqa: RUF023 - field order
     credits: float
     speed: str
     base: float  # credits of the speed alone
-    factors: tuple[Factor, ...] = ()
-    notes: tuple[str, ...] = ()
-    status: str = SECONDARY
+    factors: tuple[Factor, ...]
+    notes: tuple[str, ...]
+    status: str
+
+    def __init__(
+        self,
+        credits: float,
+        speed: str,
+        base: float,
+        factors: tuple[Factor, ...] = (),
+        notes: tuple[str, ...] = (),
+        status: str = SECONDARY,
+    ) -> None:
+        self._set_fields(credits, speed, base, factors, notes, status)
 
     @property
     def is_estimate(self) -> bool:
@@ -565,18 +601,27 @@ def _number(value: object) -> float | None:
     return number if math.isfinite(number) else None
 
 
-@attrs.frozen
-class Usage:
+class Usage(Record):
     """``usage`` of a create/query/callback body; every field may be missing.
 
     ``credits_reserved`` is documented on creation; ``credits_used`` and ``cost`` are
     undocumented fields evolink's own client reads after completion [MCP].
     """
 
-    billing_rule: str | None = None
-    credits_reserved: float | None = None
-    credits_used: float | None = None
-    user_group: str | None = None
+    __slots__ = ("billing_rule", "credits_reserved", "credits_used", "user_group")
+    billing_rule: str | None
+    credits_reserved: float | None
+    credits_used: float | None
+    user_group: str | None
+
+    def __init__(
+        self,
+        billing_rule: str | None = None,
+        credits_reserved: float | None = None,
+        credits_used: float | None = None,
+        user_group: str | None = None,
+    ) -> None:
+        self._set_fields(billing_rule, credits_reserved, credits_used, user_group)
 
 
 def parse_usage(body: object) -> Usage:
@@ -640,17 +685,37 @@ class MalformedCreditsResponse(CreditsResponseError):
         self.problem = problem
 
 
-@attrs.frozen
-class Balance:
+class Balance(Record):
     """The balances of ``GET /v1/credits``: the key's (``token``) and the account's
     (``user``). ``available`` is what can be spent with this key."""
 
+    __slots__ = (  # noqa: RUF023 - field order
+        "user_remaining",
+        "user_used",
+        "token_remaining",
+        "token_used",
+        "token_unlimited",
+        "message",
+    )
     user_remaining: float
     user_used: float
     token_remaining: float
     token_used: float
     token_unlimited: bool
-    message: str = ""
+    message: str
+
+    def __init__(
+        self,
+        user_remaining: float,
+        user_used: float,
+        token_remaining: float,
+        token_used: float,
+        token_unlimited: bool,
+        message: str = "",
+    ) -> None:
+        self._set_fields(
+            user_remaining, user_used, token_remaining, token_used, token_unlimited, message
+        )
 
     @property
     def available(self) -> float:

@@ -22,8 +22,7 @@ import math
 import re
 from collections.abc import Iterator, Sequence
 
-import attrs
-
+from ._record import Record, setters
 from .ast import Option, OptionText, Permutation, Prompt
 from .diagnostics import Span
 from .parsing import parse
@@ -136,8 +135,7 @@ def count_expansions(prompt: Prompt) -> int:
 # -- pieces --------------------------------------------------------------------------
 
 
-@attrs.frozen(slots=True)
-class _Piece:
+class _Piece(Record):
     """A run of expansion text and where it came from.
 
     ``exact`` pieces are copied verbatim (offset i maps to ``start + i``); the others
@@ -145,11 +143,26 @@ class _Piece:
     the top-level permutation the piece came from, or ``None`` outside permutations.
     """
 
+    __slots__ = ("text", "start", "end", "exact", "group")  # noqa: RUF023 - field order
     text: str
     start: int
     end: int
     exact: bool
-    group: Span | None = None
+    group: Span | None
+
+    def __init__(
+        self, text: str, start: int, end: int, exact: bool, group: Span | None = None
+    ) -> None:
+        _set_piece_text(self, text)
+        _set_piece_start(self, start)
+        _set_piece_end(self, end)
+        _set_piece_exact(self, exact)
+        _set_piece_group(self, group)
+
+
+_set_piece_text, _set_piece_start, _set_piece_end, _set_piece_exact, _set_piece_group = setters(
+    _Piece, *_Piece.__slots__
+)
 
 
 _Alternative = tuple[_Piece, ...]
@@ -177,7 +190,7 @@ def _strip(pieces: Sequence[_Piece]) -> _Alternative:
         text = first.text.lstrip()
         cut = len(first.text) - len(text)
         if text:
-            out[0] = attrs.evolve(first, text=text, start=first.start + cut)
+            out[0] = first.replace(text=text, start=first.start + cut)
         else:
             out.pop(0)
     while out and out[-1].text[-1:].isspace():
@@ -185,7 +198,7 @@ def _strip(pieces: Sequence[_Piece]) -> _Alternative:
         text = last.text.rstrip()
         cut = len(last.text) - len(text)
         if text:
-            out[-1] = attrs.evolve(last, text=text, end=last.end - cut)
+            out[-1] = last.replace(text=text, end=last.end - cut)
         else:
             out.pop()
     return tuple(out)
@@ -216,15 +229,29 @@ def _group_alternatives(group: Permutation) -> Iterator[_Alternative]:
 # -- expansions ----------------------------------------------------------------------
 
 
-@attrs.frozen(slots=True)
-class Expansion:
+class Expansion(Record):
     """One expanded prompt, with the way back to the original's offsets."""
 
+    __slots__ = ("index", "text", "choices", "pieces", "_starts")  # noqa: RUF023 - field order
     index: int  # 1-based
     text: str
     choices: tuple[str, ...]  # the text chosen for each top-level group, in order
     pieces: tuple[_Piece, ...]
     _starts: tuple[int, ...]  # offset in ``text`` where each piece starts
+
+    def __init__(
+        self,
+        index: int,
+        text: str,
+        choices: tuple[str, ...],
+        pieces: tuple[_Piece, ...],
+        starts: tuple[int, ...],
+    ) -> None:
+        _set_expansion_index(self, index)
+        _set_expansion_text(self, text)
+        _set_expansion_choices(self, choices)
+        _set_expansion_pieces(self, pieces)
+        _set_expansion_starts(self, starts)
 
     def _at(self, offset: int) -> int:
         i = bisect.bisect_right(self._starts, offset) - 1
@@ -255,6 +282,15 @@ class Expansion:
         return Span(min(start, stop), max(start, stop))
 
 
+(
+    _set_expansion_index,
+    _set_expansion_text,
+    _set_expansion_choices,
+    _set_expansion_pieces,
+    _set_expansion_starts,
+) = setters(Expansion, *Expansion.__slots__)
+
+
 def _build(index: int, pieces: list[_Piece], choices: tuple[str, ...]) -> Expansion:
     kept = tuple(p for p in pieces if p.text)
     starts: list[int] = []
@@ -282,7 +318,7 @@ def expansions(prompt: Prompt) -> list[Expansion]:
     tail = _Piece(source[pos:], pos, len(source), True)
     per_group = [
         [
-            tuple(attrs.evolve(p, group=g.span) for p in alternative)
+            tuple(p.replace(group=g.span) for p in alternative)
             for alternative in _group_alternatives(g)
         ]
         for g in groups

@@ -17,8 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TypeAlias
 
-import attrs
-
+from ._record import Record
 from .ast import Prompt
 from .diagnostics import Diagnostic, Edit, Severity, apply_edits
 from .expand import (
@@ -347,13 +346,18 @@ def _lint_batches(texts: Iterator[str], plan: Plan, batch: int) -> Iterator[list
             yield lint_with_plan(prompt, plan)
 
 
-@attrs.frozen
-class FixResult:
+class FixResult(Record):
     """The fixed text, the diagnostics whose fixes were applied, and what remains."""
 
+    __slots__ = ("text", "applied", "remaining")  # noqa: RUF023 - field order
     text: str
     applied: tuple[Diagnostic, ...]
     remaining: tuple[Diagnostic, ...]
+
+    def __init__(
+        self, text: str, applied: tuple[Diagnostic, ...], remaining: tuple[Diagnostic, ...]
+    ) -> None:
+        self._set_fields(text, applied, remaining)
 
     @property
     def changed(self) -> bool:

@@ -10,8 +10,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 
-import attrs
-
+from ._record import Record
 from .diagnostics import E, Severity, W
 
 __all__ = [
@@ -78,27 +77,86 @@ BOTH = frozenset({EVOLINK, MIDJOURNEY})
 NATIVE = frozenset({MIDJOURNEY})
 
 
-@attrs.frozen(slots=True, kw_only=True)
-class ParamSpec:
+class ParamSpec(Record):
     """One row of the parameter table, written with keywords (a row is read by name)."""
 
+    __slots__ = (  # noqa: RUF023 - field order
+        "name",
+        "display",
+        "kind",
+        "arity",
+        "aliases",
+        "status",
+        "minimum",
+        "maximum",
+        "choices",
+        "default",
+        "profiles",
+        "replacement",
+        "cost",
+        "cost_values",
+        "note",
+        "source",
+        "order",
+    )
     name: str  # canonical name, without the marker
     display: str  # the spelling the renderer writes (Midjourney's own echo of a prompt)
     kind: Kind
     arity: Arity
-    aliases: tuple[str, ...] = ()
-    status: Status = Status.VALID
-    minimum: float | None = None
-    maximum: float | None = None
-    choices: tuple[str, ...] = ()
-    default: str | None = None
-    profiles: frozenset[str] = BOTH  # where the parameter is supported
-    replacement: str | None = None  # what to use instead when it is removed/unsupported
-    cost: str | None = None  # an info note on GPU cost (MJ601)
-    cost_values: tuple[str, ...] = ()  # only these values cost more; empty = any use
-    note: str = ""
-    source: str = ""
-    order: int = 100  # position in canonical rendering
+    aliases: tuple[str, ...]
+    status: Status
+    minimum: float | None
+    maximum: float | None
+    choices: tuple[str, ...]
+    default: str | None
+    profiles: frozenset[str]  # where the parameter is supported
+    replacement: str | None  # what to use instead when it is removed/unsupported
+    cost: str | None  # an info note on GPU cost (MJ601)
+    cost_values: tuple[str, ...]  # only these values cost more; empty = any use
+    note: str
+    source: str
+    order: int  # position in canonical rendering
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        display: str,
+        kind: Kind,
+        arity: Arity,
+        aliases: tuple[str, ...] = (),
+        status: Status = Status.VALID,
+        minimum: float | None = None,
+        maximum: float | None = None,
+        choices: tuple[str, ...] = (),
+        default: str | None = None,
+        profiles: frozenset[str] = BOTH,
+        replacement: str | None = None,
+        cost: str | None = None,
+        cost_values: tuple[str, ...] = (),
+        note: str = "",
+        source: str = "",
+        order: int = 100,
+    ) -> None:
+        self._set_fields(
+            name,
+            display,
+            kind,
+            arity,
+            aliases,
+            status,
+            minimum,
+            maximum,
+            choices,
+            default,
+            profiles,
+            replacement,
+            cost,
+            cost_values,
+            note,
+            source,
+            order,
+        )
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -560,10 +618,10 @@ NEEDS_IMAGE = "@image"  # at least one image prompt URL
 NEEDS_TEXT = "@text"  # a text prompt (checked on prompts that have images; else MJ201)
 
 
-@attrs.frozen(slots=True, kw_only=True)
-class Requirement:
+class Requirement(Record):
     """``param`` needs ``needs`` (a canonical name, ``@image`` or ``@text``)."""
 
+    __slots__ = ("param", "needs", "evolink", "midjourney", "message", "source")  # noqa: RUF023 - field order
     param: str
     needs: str
     evolink: Severity | None
@@ -571,19 +629,56 @@ class Requirement:
     message: str
     source: str
 
+    def __init__(
+        self,
+        *,
+        param: str,
+        needs: str,
+        evolink: Severity | None,
+        midjourney: Severity | None,
+        message: str,
+        source: str,
+    ) -> None:
+        self._set_fields(param, needs, evolink, midjourney, message, source)
 
-@attrs.frozen(slots=True, kw_only=True)
-class Conflict:
+
+class Conflict(Record):
     """``first`` (with one of ``first_values``, any if empty) cannot go with ``second``."""
 
+    __slots__ = (  # noqa: RUF023 - field order
+        "first",
+        "second",
+        "evolink",
+        "midjourney",
+        "message",
+        "source",
+        "first_values",
+        "second_values",
+    )
     first: str
     second: str
     evolink: Severity | None
     midjourney: Severity | None
     message: str
     source: str
-    first_values: tuple[str, ...] = ()
-    second_values: tuple[str, ...] = ()
+    first_values: tuple[str, ...]
+    second_values: tuple[str, ...]
+
+    def __init__(
+        self,
+        *,
+        first: str,
+        second: str,
+        evolink: Severity | None,
+        midjourney: Severity | None,
+        message: str,
+        source: str,
+        first_values: tuple[str, ...] = (),
+        second_values: tuple[str, ...] = (),
+    ) -> None:
+        self._set_fields(
+            first, second, evolink, midjourney, message, source, first_values, second_values
+        )
 
 
 REQUIREMENTS: tuple[Requirement, ...] = (

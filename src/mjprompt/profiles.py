@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import attrs
-
 from . import evolink
+from ._record import Record
 from .diagnostics import Severity
 from .params import EVOLINK, MIDJOURNEY
 
@@ -22,16 +21,25 @@ __all__ = ["BY_NAME", "NAMES", "OFF", "Profile", "profile_named"]
 OFF = None  # a rule that does not run in a profile
 
 
-@attrs.frozen(slots=True)
-class Profile:
+class Profile(Record):
     """One profile: its name, length limit, speed flags and per-rule severities."""
 
+    __slots__ = ("name", "max_length", "speed_flags", "severities")  # noqa: RUF023 - field order
     name: str
     max_length: int  # characters of the whole prompt (MJ208, MJ209)
     # The flags that choose one GPU mode: two of them in one prompt conflict (MJ409).
     speed_flags: tuple[str, ...]
     # Rules whose severity here differs from the rule's own; OFF: the rule does not run.
     severities: Mapping[str, Severity | None]
+
+    def __init__(
+        self,
+        name: str,
+        max_length: int,
+        speed_flags: tuple[str, ...],
+        severities: Mapping[str, Severity | None],
+    ) -> None:
+        self._set_fields(name, max_length, speed_flags, severities)
 
     def severity(self, code: str, default: Severity) -> Severity | None:
         """The severity of a rule in this profile (None: the rule does not run)."""

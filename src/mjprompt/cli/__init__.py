@@ -19,6 +19,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from ..evolink import MODEL
 from .errors import UsageError
@@ -47,10 +48,54 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+def _columns() -> int:
+    # What shutil.get_terminal_size() gives argparse: $COLUMNS, else the terminal's width
+    # (of the real standard output), else 80.
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    stdout = sys.__stdout__
+    try:
+        return (stdout is not None and os.get_terminal_size(stdout.fileno()).columns) or 80
+    except (AttributeError, ValueError, OSError):  # closed, detached, not a terminal
+        return 80
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter at argparse's width, found without importing ``shutil``.
+
+    argparse builds a formatter for every ``add_argument`` (to check the metavar) and
+    imports ``shutil`` (with zlib, bz2 and lzma) for its width: a few milliseconds of a
+    one-prompt check's start (issue 17).
+    """
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        width = _columns() - 2 if width is None else width  # argparse keeps 2 columns free
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` whose help formatter is :class:`_HelpFormatter` (the
+    commands' parsers, made by ``add_subparsers``, are of this class too)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
+
+
 def _top_parser() -> argparse.ArgumentParser:
     from .. import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="mjprompt",
         description=f"Parse, lint, fix and send Midjourney V7 prompts (evolink.ai {MODEL}).",
     )
@@ -61,13 +106,15 @@ def _top_parser() -> argparse.ArgumentParser:
 def _dispatch(args: list[str]) -> int:
     parser = _top_parser()
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    wanted = next((a for a in args if not a.startswith("-")), None)
-    wanted_module = COMMANDS[wanted][0] if wanted in COMMANDS else None
-    for name, (module, help_text) in COMMANDS.items():
-        if module == wanted_module:
-            if name == wanted:
-                importlib.import_module(module).register(sub)
-        else:
+    at = next((i for i, a in enumerate(args) if not a.startswith("-")), None)
+    wanted = args[at] if at is not None else None
+    if wanted in COMMANDS and not {"-h", "--help"} & set(args[:at]):
+        # Only the command being run (and those its module registers with it): the
+        # others' parsers would serve the list of commands in the top-level help, which
+        # this run does not print, and each costs argparse's gettext lookups.
+        importlib.import_module(COMMANDS[wanted][0]).register(sub)
+    else:
+        for name, (_, help_text) in COMMANDS.items():
             sub.add_parser(name, help=help_text, add_help=False)
     ns = parser.parse_args(args)
     func = getattr(ns, "func", None)

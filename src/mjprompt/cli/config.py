@@ -26,8 +26,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-import attrs
-
+from .._record import Record
 from ..profiles import NAMES as PROFILES
 
 __all__ = [
@@ -124,12 +123,15 @@ KEYS: dict[str, Callable[[Any], Any]] = {
 }
 
 
-@attrs.frozen
-class Config:
+class Config(Record):
     """Validated settings (keys of :data:`KEYS`) and the file they came from."""
 
+    __slots__ = ("path", "values")
     path: str | None
-    values: dict[str, Any] = attrs.field(factory=dict)
+    values: dict[str, Any]
+
+    def __init__(self, path: str | None, values: dict[str, Any] | None = None) -> None:
+        self._set_fields(path, {} if values is None else values)
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.values.get(key, default)

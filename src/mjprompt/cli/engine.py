@@ -20,8 +20,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-import attrs
-
+from .._record import Record, setters
 from ..diagnostics import Diagnostic
 from ..lint import fix, lint, lint_many
 from .sources import Item, PromptItem
@@ -37,28 +36,50 @@ CHUNK = 512
 IN_FLIGHT_PER_WORKER = 3
 
 
-@attrs.frozen(slots=True)
-class LintJob:
+class LintJob(Record):
     """What to do with each prompt: ``check``, ``fix`` or ``format``, and the settings."""
 
+    __slots__ = ("mode", "profile", "select", "ignore", "unsafe")  # noqa: RUF023 - field order
     mode: str
-    profile: str = "evolink"
-    select: tuple[str, ...] | None = None
-    ignore: tuple[str, ...] | None = None
-    unsafe: bool = False
+    profile: str
+    select: tuple[str, ...] | None
+    ignore: tuple[str, ...] | None
+    unsafe: bool
+
+    def __init__(
+        self,
+        mode: str,
+        profile: str = "evolink",
+        select: tuple[str, ...] | None = None,
+        ignore: tuple[str, ...] | None = None,
+        unsafe: bool = False,
+    ) -> None:
+        self._set_fields(mode, profile, select, ignore, unsafe)
 
 
-@attrs.frozen(slots=True)
-class PromptResult:
+class PromptResult(Record):
     """The result for one prompt: its new text (fix/format), diagnostics, fixes applied."""
 
+    __slots__ = ("text", "diagnostics", "applied")  # noqa: RUF023 - field order
     text: str | None
     diagnostics: tuple[Diagnostic, ...]
-    applied: int = 0
+    applied: int
+
+    def __init__(
+        self, text: str | None, diagnostics: tuple[Diagnostic, ...], applied: int = 0
+    ) -> None:
+        _set_result_text(self, text)
+        _set_result_diagnostics(self, diagnostics)
+        _set_result_applied(self, applied)
 
     # Pickled as a constructor call (workers send one per prompt; see Diagnostic).
     def __reduce__(self) -> tuple[type[PromptResult], tuple[Any, ...]]:
         return self.__class__, (self.text, self.diagnostics, self.applied)
+
+
+_set_result_text, _set_result_diagnostics, _set_result_applied = setters(
+    PromptResult, *PromptResult.__slots__
+)
 
 
 _CLEAN = PromptResult(None, ())

@@ -15,7 +15,7 @@ import json.decoder
 import re
 from collections.abc import Callable, Iterator
 
-import attrs
+from .._record import Record
 
 __all__ = [
     "Element",
@@ -38,8 +38,7 @@ _DECODER = json.JSONDecoder()
 _scanstring: Callable[[str, int, bool], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
 
 
-@attrs.frozen(slots=True)
-class Element:
+class Element(Record):
     """One element that should hold a prompt.
 
     ``value`` is the decoded prompt and ``start``/``end`` delimit the string literal's
@@ -48,10 +47,14 @@ class Element:
     ``start`` at the element.
     """
 
+    __slots__ = ("value", "start", "end", "problem")  # noqa: RUF023 - field order
     value: str | None
     start: int
     end: int
-    problem: str | None = None
+    problem: str | None
+
+    def __init__(self, value: str | None, start: int, end: int, problem: str | None = None) -> None:
+        self._set_fields(value, start, end, problem)
 
 
 def _skip_ws(text: str, pos: int) -> int:

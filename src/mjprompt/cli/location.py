@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import attrs
-
+from .._record import Record, setters
 from ..diagnostics import Diagnostic, Edit, line_col
 from .jsonscan import encode_fragment, literal_offsets
 
@@ -22,8 +21,7 @@ _EOL = ("\n", "\r")
 _LINE_WINDOW = 1 << 16
 
 
-@attrs.frozen(slots=True)
-class Origin:
+class Origin(Record):
     """The place of one prompt.
 
     ``path`` is the path as shown (None for ``-p`` prompts). ``line`` is the 1-based file
@@ -34,12 +32,29 @@ class Origin:
     document ``text`` is the whole document, shared by all its prompts).
     """
 
+    __slots__ = ("path", "line", "column", "raw", "text", "line_start")  # noqa: RUF023 - field order
     path: str | None
     line: int
     column: int
-    raw: str | None = None
-    text: str = ""
-    line_start: int = 0
+    raw: str | None
+    text: str
+    line_start: int
+
+    def __init__(
+        self,
+        path: str | None,
+        line: int,
+        column: int,
+        raw: str | None = None,
+        text: str = "",
+        line_start: int = 0,
+    ) -> None:
+        _set_origin_path(self, path)
+        _set_origin_line(self, line)
+        _set_origin_column(self, column)
+        _set_origin_raw(self, raw)
+        _set_origin_text(self, text)
+        _set_origin_line_start(self, line_start)
 
     def source_line(self) -> str:
         """The text of the file line where the prompt starts (no line terminator)."""
@@ -54,6 +69,16 @@ class Origin:
     def encode(self, replacement: str) -> str:
         """How ``replacement`` is written in the file at this prompt (JSON-escaped or not)."""
         return replacement if self.raw is None else encode_fragment(replacement)
+
+
+(
+    _set_origin_path,
+    _set_origin_line,
+    _set_origin_column,
+    _set_origin_raw,
+    _set_origin_text,
+    _set_origin_line_start,
+) = setters(Origin, *Origin.__slots__)
 
 
 class _Mapper:
@@ -83,26 +108,51 @@ class _Mapper:
         return origin.line + line - 1, col
 
 
-@attrs.frozen(slots=True)
-class Region:
+class Region(Record):
     """A file region: 1-based start and exclusive end positions."""
 
+    __slots__ = ("line", "column", "end_line", "end_column")  # noqa: RUF023 - field order
     line: int
     column: int
     end_line: int
     end_column: int
 
+    def __init__(self, line: int, column: int, end_line: int, end_column: int) -> None:
+        _set_region_line(self, line)
+        _set_region_column(self, column)
+        _set_region_end_line(self, end_line)
+        _set_region_end_column(self, end_column)
 
-@attrs.frozen(slots=True)
-class FileFinding:
+
+_set_region_line, _set_region_column, _set_region_end_line, _set_region_end_column = setters(
+    Region, *Region.__slots__
+)
+
+
+class FileFinding(Record):
     """A diagnostic placed in its file."""
 
+    __slots__ = ("diagnostic", "origin", "prompt", "region", "edits")  # noqa: RUF023 - field order
     diagnostic: Diagnostic
     origin: Origin
     prompt: str
     region: Region
     # Each fix edit as a file region and the text to write there (already escaped).
     edits: tuple[tuple[Region, str], ...]
+
+    def __init__(
+        self,
+        diagnostic: Diagnostic,
+        origin: Origin,
+        prompt: str,
+        region: Region,
+        edits: tuple[tuple[Region, str], ...],
+    ) -> None:
+        _set_finding_diagnostic(self, diagnostic)
+        _set_finding_origin(self, origin)
+        _set_finding_prompt(self, prompt)
+        _set_finding_region(self, region)
+        _set_finding_edits(self, edits)
 
     @property
     def path(self) -> str | None:
@@ -116,6 +166,15 @@ class FileFinding:
         data["end_line"] = self.region.end_line
         data["end_column"] = self.region.end_column
         return data
+
+
+(
+    _set_finding_diagnostic,
+    _set_finding_origin,
+    _set_finding_prompt,
+    _set_finding_region,
+    _set_finding_edits,
+) = setters(FileFinding, *FileFinding.__slots__)
 
 
 def _region(mapper: _Mapper, start: int, end: int) -> Region:

@@ -11,8 +11,7 @@ import argparse
 import os
 from typing import Any, TextIO
 
-import attrs
-
+from .._record import Record
 from ..diagnostics import Severity
 from ..profiles import NAMES as PROFILES
 from ..rules import REGISTRY
@@ -168,8 +167,7 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-@attrs.frozen
-class Settings:
+class Settings(Record):
     """Everything a run needs, resolved from the command line and the configuration.
 
     ``select`` is the explicit list of codes that run on inputs without a file of their
@@ -177,23 +175,82 @@ class Settings:
     :meth:`choice_for` gives the choice of any file (nearest configuration wins).
     """
 
-    profile: str = "evolink"
-    select: tuple[str, ...] | None = None
-    ignore: tuple[str, ...] | None = None
-    choices: Any = None  # a ChoiceFinder (None: every file uses `select`)
-    fail_on: Severity = Severity.ERROR
-    output_format: str = "text"
-    show_source: bool = False
-    unsafe_fixes: bool = False
-    json_key: str = "prompt"
-    include: tuple[str, ...] = DEFAULT_INCLUDE
-    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
-    jobs: int = 0
-    quiet: bool = False
-    statistics: bool = False
-    force_exclude: bool = False
-    respect_gitignore: bool = True
-    exit_zero: bool = False
+    __slots__ = (  # noqa: RUF023 - field order
+        "profile",
+        "select",
+        "ignore",
+        "choices",
+        "fail_on",
+        "output_format",
+        "show_source",
+        "unsafe_fixes",
+        "json_key",
+        "include",
+        "exclude",
+        "jobs",
+        "quiet",
+        "statistics",
+        "force_exclude",
+        "respect_gitignore",
+        "exit_zero",
+    )
+    profile: str
+    select: tuple[str, ...] | None
+    ignore: tuple[str, ...] | None
+    choices: Any  # a ChoiceFinder (None: every file uses `select`)
+    fail_on: Severity
+    output_format: str
+    show_source: bool
+    unsafe_fixes: bool
+    json_key: str
+    include: tuple[str, ...]
+    exclude: tuple[str, ...]
+    jobs: int
+    quiet: bool
+    statistics: bool
+    force_exclude: bool
+    respect_gitignore: bool
+    exit_zero: bool
+
+    def __init__(
+        self,
+        profile: str = "evolink",
+        select: tuple[str, ...] | None = None,
+        ignore: tuple[str, ...] | None = None,
+        choices: Any = None,
+        fail_on: Severity = Severity.ERROR,
+        output_format: str = "text",
+        show_source: bool = False,
+        unsafe_fixes: bool = False,
+        json_key: str = "prompt",
+        include: tuple[str, ...] = DEFAULT_INCLUDE,
+        exclude: tuple[str, ...] = DEFAULT_EXCLUDE,
+        jobs: int = 0,
+        quiet: bool = False,
+        statistics: bool = False,
+        force_exclude: bool = False,
+        respect_gitignore: bool = True,
+        exit_zero: bool = False,
+    ) -> None:
+        self._set_fields(
+            profile,
+            select,
+            ignore,
+            choices,
+            fail_on,
+            output_format,
+            show_source,
+            unsafe_fixes,
+            json_key,
+            include,
+            exclude,
+            jobs,
+            quiet,
+            statistics,
+            force_exclude,
+            respect_gitignore,
+            exit_zero,
+        )
 
 
 def _check_selectors(option: str, selectors: tuple[str, ...] | None) -> None:

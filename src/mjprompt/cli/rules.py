@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import difflib
-import json
 import sys
 from typing import Any
 
@@ -93,6 +91,8 @@ def run_rules(ns: argparse.Namespace) -> int:
     ]
     out = sys.stdout
     if ns.format == "json":
+        import json
+
         out.write(json.dumps([rule_json(r) for r in chosen], indent=2, ensure_ascii=False))
         out.write("\n")
         return 0
@@ -124,6 +124,8 @@ def find_rule(key: str) -> Rule:
             if lookalike in rules:
                 close.append(lookalike)
         guess = key.upper() if key[:2].upper() == "MJ" else key
+        import difflib
+
         close += [c for c in difflib.get_close_matches(guess, names, 3) if c not in close]
         hint = f"; did you mean {', '.join(close[:3])}?" if close else ""
         raise UsageError(f"no rule `{key}`{hint} (see `mjprompt rules`)")

@@ -17,8 +17,6 @@ import stat
 from collections.abc import Iterator, Sequence
 from typing import BinaryIO, TextIO
 
-import attrs
-
 from ..diagnostics import Diagnostic, Severity
 from .discovery import file_kind, walk
 from .engine import LintJob, PromptResult, process
@@ -148,18 +146,20 @@ def _special_kind(path: str) -> str | None:
     return "a special file"
 
 
-@attrs.define
 class _File:
     """What a rewrite collects for one input."""
 
-    source: Source
-    old: list[str] = attrs.field(factory=list)
-    new: list[str] = attrs.field(factory=list)
-    changed: bool = False
-    problems: int = 0
-    line: int = 0  # the file line of the last prompt, and how much the rewrite has
-    delta: int = 0  # shifted columns on it (several JSON prompts can share one line)
-    directive_at: dict[int, int] = attrs.field(factory=dict)  # line -> index in `new`
+    __slots__ = ("changed", "delta", "directive_at", "line", "new", "old", "problems", "source")
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.old: list[str] = []
+        self.new: list[str] = []
+        self.changed = False
+        self.problems = 0
+        self.line = 0  # the file line of the last prompt, and how much the rewrite has
+        self.delta = 0  # shifted columns on it (several JSON prompts can share one line)
+        self.directive_at: dict[int, int] = {}  # line -> index in `new`
 
 
 class Runner:
@@ -210,7 +210,7 @@ class Runner:
                     tracker = Tracker(item.directives)
                 elif isinstance(item, PromptItem) and (tracker is not None or job is not None):
                     codes = tracker.codes_for(item.origin.line) if tracker is not None else ()
-                    item = attrs.evolve(item, suppress=codes, job=job)
+                    item = item.replace(suppress=codes, job=job)
                 yield item
 
     def _job_for(self, source: Source) -> LintJob | None:

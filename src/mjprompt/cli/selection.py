@@ -16,8 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
-import attrs
-
+from .._record import Record
 from .config import Config, config_for
 
 __all__ = ["RuleChoice", "codes_for", "specificity"]
@@ -39,17 +38,39 @@ def _best(selectors: Iterable[str], code: str, name: str) -> int:
     return max((specificity(s, code, name) for s in selectors), default=-1)
 
 
-@attrs.frozen
-class RuleChoice:
+class RuleChoice(Record):
     """The rule selection of one configuration plus the command line."""
 
-    profile: str = "evolink"
-    select: tuple[str, ...] | None = None
-    extend_select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    extend_ignore: tuple[str, ...] = ()
-    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    base: str = ""  # the directory per-file-ignores patterns are relative to
+    __slots__ = (  # noqa: RUF023 - field order
+        "profile",
+        "select",
+        "extend_select",
+        "ignore",
+        "extend_ignore",
+        "per_file_ignores",
+        "base",
+    )
+    profile: str
+    select: tuple[str, ...] | None
+    extend_select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    extend_ignore: tuple[str, ...]
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...]
+    base: str  # the directory per-file-ignores patterns are relative to
+
+    def __init__(
+        self,
+        profile: str = "evolink",
+        select: tuple[str, ...] | None = None,
+        extend_select: tuple[str, ...] = (),
+        ignore: tuple[str, ...] = (),
+        extend_ignore: tuple[str, ...] = (),
+        per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = (),
+        base: str = "",
+    ) -> None:
+        self._set_fields(
+            profile, select, extend_select, ignore, extend_ignore, per_file_ignores, base
+        )
 
     @classmethod
     def from_config(cls, config: Config) -> RuleChoice:

@@ -18,8 +18,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-import attrs
-
+from .._record import Record, setters
 from ..evolink import MAX_PROMPT_LENGTH
 from .decoding import BOM, InvalidUtf8, decode_utf8
 from .jsonscan import JSONDecodeError, scan_array, scan_line
@@ -51,57 +50,85 @@ MAX_LINE_BYTES = 1 << 20
 MAX_DOCUMENT_BYTES = 256 << 20
 
 
-@attrs.frozen(slots=True)
-class Source:
+class Source(Record):
     """One input: a file path, ``-`` (stdin), or a prompt given with ``-p``.
 
     ``path`` is what is shown; ``kind`` is ``text``, ``jsonl``, ``json`` or ``prompt``;
     ``root`` is the directory whose walk found the file (a rewrite must stay inside it).
     """
 
+    __slots__ = ("path", "kind", "prompt", "line", "stdin", "root")  # noqa: RUF023 - field order
     path: str | None
     kind: str
-    prompt: str = ""
-    line: int = 1
-    stdin: bool = False
-    root: str | None = None
+    prompt: str
+    line: int
+    stdin: bool
+    root: str | None
+
+    def __init__(
+        self,
+        path: str | None,
+        kind: str,
+        prompt: str = "",
+        line: int = 1,
+        stdin: bool = False,
+        root: str | None = None,
+    ) -> None:
+        self._set_fields(path, kind, prompt, line, stdin, root)
 
 
-@attrs.frozen(slots=True)
-class FileStart:
+class FileStart(Record):
+    __slots__ = ("source",)
     source: Source
 
+    def __init__(self, source: Source) -> None:
+        self._set_fields(source)
 
-@attrs.frozen(slots=True)
-class FileEnd:
+
+class FileEnd(Record):
+    __slots__ = ("source",)
     source: Source
 
+    def __init__(self, source: Source) -> None:
+        self._set_fields(source)
 
-@attrs.frozen(slots=True)
-class Verbatim:
+
+class Verbatim(Record):
     """File text that is not a prompt (kept as written)."""
 
+    __slots__ = ("text",)
     text: str
 
+    def __init__(self, text: str) -> None:
+        _set_verbatim_text(self, text)
 
-@attrs.frozen(slots=True)
-class Suppressions:
+
+(_set_verbatim_text,) = setters(Verbatim, "text")
+
+
+class Suppressions(Record):
     """The suppression comments of a text file (read before its prompts, so that a
     ``disable-file`` line anywhere applies to every prompt)."""
 
+    __slots__ = ("directives",)
     directives: tuple[Directive, ...]
 
+    def __init__(self, directives: tuple[Directive, ...]) -> None:
+        self._set_fields(directives)
 
-@attrs.frozen(slots=True)
-class DirectiveLine:
+
+class DirectiveLine(Record):
     """The text of a suppression comment line, kept so that ``fix`` can remove it."""
 
+    __slots__ = ("text", "line")  # noqa: RUF023 - field order
     text: str
     line: int
 
+    def __init__(self, text: str, line: int) -> None:
+        self._set_fields(text, line)
 
-@attrs.frozen(slots=True)
-class PromptItem:
+
+class PromptItem(Record):
     """A prompt, its place, and what silences findings on it.
 
     ``suppress`` holds the codes its suppression comments silence (``ALL`` for every
@@ -109,20 +136,39 @@ class PromptItem:
     run's (see :mod:`.engine`).
     """
 
+    __slots__ = ("text", "origin", "suppress", "job")  # noqa: RUF023 - field order
     text: str
     origin: Origin
-    suppress: tuple[str, ...] = ()
-    job: Any = None
+    suppress: tuple[str, ...]
+    job: Any
+
+    def __init__(
+        self, text: str, origin: Origin, suppress: tuple[str, ...] = (), job: Any = None
+    ) -> None:
+        _set_item_text(self, text)
+        _set_item_origin(self, origin)
+        _set_item_suppress(self, suppress)
+        _set_item_job(self, job)
 
 
-@attrs.frozen(slots=True)
-class Problem:
+_set_item_text, _set_item_origin, _set_item_suppress, _set_item_job = setters(
+    PromptItem, *PromptItem.__slots__
+)
+
+
+class Problem(Record):
     """An input error (exit code 2): unreadable file, invalid UTF-8 or JSON, a bad element."""
 
+    __slots__ = ("path", "line", "column", "message")  # noqa: RUF023 - field order
     path: str | None
     line: int | None
     column: int | None
     message: str
+
+    def __init__(
+        self, path: str | None, line: int | None, column: int | None, message: str
+    ) -> None:
+        self._set_fields(path, line, column, message)
 
 
 Item = FileStart | FileEnd | Verbatim | PromptItem | Problem | Suppressions | DirectiveLine

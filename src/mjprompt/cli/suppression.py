@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-import attrs
+from .._record import Record
 
 __all__ = [
     "NEXT_LINE",
@@ -67,8 +67,7 @@ _DIRECTIVE = re.compile(
 _CODE = re.compile(r"[A-Za-z]+[0-9]*")
 
 
-@attrs.frozen(slots=True)
-class Directive:
+class Directive(Record):
     """One suppression comment: its 1-based line, kind, and codes (empty = every rule).
 
     ``target`` is the prompt line a ``disable-next-line`` covers (None when no prompt
@@ -76,12 +75,24 @@ class Directive:
     where the code list starts; ``text`` is the whole line (no line terminator).
     """
 
+    __slots__ = ("line", "kind", "codes", "text", "codes_column", "target")  # noqa: RUF023 - field order
     line: int
     kind: str
     codes: tuple[str, ...]
     text: str
-    codes_column: int = 0
-    target: int | None = None
+    codes_column: int
+    target: int | None
+
+    def __init__(
+        self,
+        line: int,
+        kind: str,
+        codes: tuple[str, ...],
+        text: str,
+        codes_column: int = 0,
+        target: int | None = None,
+    ) -> None:
+        self._set_fields(line, kind, codes, text, codes_column, target)
 
     @property
     def whole_file(self) -> bool:
@@ -129,7 +140,7 @@ def directives_of(lines: Iterable[str]) -> tuple[list[Directive], list[tuple[int
             continue
         if not stripped.startswith("#"):
             for index in pending:
-                out[index] = attrs.evolve(out[index], target=number)
+                out[index] = out[index].replace(target=number)
             pending.clear()
             continue
         try:

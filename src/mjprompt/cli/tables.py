@@ -27,8 +27,7 @@ from collections import Counter, deque
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, TextIO
 
-import attrs
-
+from .._record import Record
 from ..diagnostics import Severity
 from .engine import Entry, LintJob, PromptResult, run_chunk
 from .errors import UsageError
@@ -123,13 +122,16 @@ def _pick_column(path: str, names: list[str], wanted: str | None) -> str:
     )
 
 
-@attrs.frozen
-class _Reader:
+class _Reader(Record):
     """One table file: its prompt column and a way to read it in batches."""
 
+    __slots__ = ("path", "kind", "column")  # noqa: RUF023 - field order
     path: str
     kind: str  # parquet | csv
     column: str
+
+    def __init__(self, path: str, kind: str, column: str) -> None:
+        self._set_fields(path, kind, column)
 
     def batches(self, whole: bool) -> Iterator[Any]:
         """Record batches of the prompt column only, or (``whole``) of every column."""
@@ -316,16 +318,18 @@ def _findings(path: str, row: int, text: str, outcome: PromptResult) -> Iterator
         yield FileFinding(d, origin, text, region, edits)
 
 
-@attrs.define
 class _Totals:
     """What a table run counts beside the reporter's summary."""
 
-    codes: Counter[str] = attrs.field(factory=Counter)
-    names: dict[str, tuple[str, str]] = attrs.field(factory=dict)
-    parameters: Counter[str] = attrs.field(factory=Counter)
-    rows: int = 0
-    nulls: int = 0
-    changed_rows: int = 0
+    __slots__ = ("changed_rows", "codes", "names", "nulls", "parameters", "rows")
+
+    def __init__(self) -> None:
+        self.codes: Counter[str] = Counter()
+        self.names: dict[str, tuple[str, str]] = {}
+        self.parameters: Counter[str] = Counter()
+        self.rows = 0
+        self.nulls = 0
+        self.changed_rows = 0
 
 
 class TableRun:

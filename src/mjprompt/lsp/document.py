@@ -279,7 +279,7 @@ class Document:
                 continue
             origin: Origin = item.origin
             if shift:
-                origin = attrs.evolve(origin, column=origin.column + shift)
+                origin = origin.replace(column=origin.column + shift)
             start = origin.column
             end = start + (len(origin.raw) if origin.raw is not None else len(item.text))
             prompts.append(PromptAt(item.text, start, end, origin.raw))

@@ -107,8 +107,7 @@ def settings_for(path: str | None, options: Mapping[str, Any] | None) -> Setting
     limit = options.get("maxDiagnostics", MAX_DIAGNOSTICS)
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
         raise SettingsError("initializationOptions.maxDiagnostics must be a whole number >= 0")
-    choice = attrs.evolve(
-        choice,
+    choice = choice.replace(
         profile=profile,
         select=select if select is not None else choice.select,
         ignore=ignore if ignore is not None else choice.ignore,

@@ -7,13 +7,11 @@ the rule finds, why, a failing and a passing example, and whether its fix is saf
 
 from __future__ import annotations
 
-import inspect
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import NamedTuple, TypeAlias
 
-import attrs
-
+from .._record import Record
 from ..ast import Parameter, Prompt
 from ..diagnostics import INFO, E, Edit, Fix, Severity, Span, W
 from ..profiles import BY_NAME as PROFILE_ROWS
@@ -115,8 +113,7 @@ RuleFunc: TypeAlias = Callable[[Context], Iterable[Report]]
 Trigger: TypeAlias = str | tuple[str, ...] | ParameterCheck | ImageCheck
 
 
-@attrs.frozen(slots=True)
-class Variant:
+class Variant(Record):
     """Findings of a rule that carry another severity than the rule's own.
 
     ``when`` says which findings, in words (`mjprompt explain`, docs/rules.md);
@@ -126,8 +123,12 @@ class Variant:
     (tests/rules/test_catalog.py checks the cases against it).
     """
 
+    __slots__ = ("when", "severities")  # noqa: RUF023 - field order
     when: str
     severities: Mapping[str, Severity]
+
+    def __init__(self, when: str, severities: Mapping[str, Severity]) -> None:
+        self._set_fields(when, severities)
 
 
 def variant(when: str, *, evolink: Severity | None, midjourney: Severity | None) -> Variant:
@@ -139,19 +140,32 @@ def variant(when: str, *, evolink: Severity | None, midjourney: Severity | None)
 _ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
 
-@attrs.frozen(slots=True)
-class Rule:
+class Rule(Record):
     """A registered rule."""
 
+    __slots__ = ("code", "name", "func", "severities", "fix", "variants", "triggers", "api_strips")  # noqa: RUF023 - field order
     code: str
     name: str
     func: RuleFunc
     severities: Mapping[str, Severity]  # profile -> severity; absent = does not run
     fix: str | None  # "safe", "unsafe", "safe/unsafe" or None
-    variants: tuple[Variant, ...] = ()  # findings whose severity differs
+    variants: tuple[Variant, ...]  # findings whose severity differs
     # Alternatives, any of which the prompt must have for the rule to run; none: always.
-    triggers: tuple[Trigger, ...] = ()
-    api_strips: bool = False  # it reports a flag the evolink API removes from the prompt
+    triggers: tuple[Trigger, ...]
+    api_strips: bool  # it reports a flag the evolink API removes from the prompt
+
+    def __init__(
+        self,
+        code: str,
+        name: str,
+        func: RuleFunc,
+        severities: Mapping[str, Severity],
+        fix: str | None,
+        variants: tuple[Variant, ...] = (),
+        triggers: tuple[Trigger, ...] = (),
+        api_strips: bool = False,
+    ) -> None:
+        self._set_fields(code, name, func, severities, fix, variants, triggers, api_strips)
 
     def possible(self, profile: str) -> tuple[Severity, ...]:
         """Every severity a finding of this rule can have in ``profile`` (most severe
@@ -182,6 +196,8 @@ class Rule:
 
     @property
     def doc(self) -> str:
+        import inspect  # the catalog's and `explain`'s need; a check never reads it
+
         return inspect.cleandoc(self.func.__doc__ or "")
 
     @property

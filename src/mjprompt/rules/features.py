@@ -21,8 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
-import attrs
-
+from .._record import Record
 from ..ast import ImageRef, Parameter, Prompt, TextChunk, TextPart, Weight
 from ..params import PARAMS
 from ..profiles import BY_NAME as PROFILE_ROWS
@@ -119,16 +118,19 @@ def feature_names(bits: int) -> set[str]:
 ParameterTest = Callable[[Parameter, str], bool]
 
 
-@attrs.frozen(slots=True)
-class ParameterCheck:
+class ParameterCheck(Record):
     """A trigger that is a rule's own test of each parameter (``any_parameter``).
 
     ``names``: the canonical names of the parameters it looks at (None: every parameter,
     unknown names included). Rules that share a check share its bit and its runs.
     """
 
+    __slots__ = ("test", "names")  # noqa: RUF023 - field order
     test: ParameterTest
-    names: frozenset[str] | None = None
+    names: frozenset[str] | None
+
+    def __init__(self, test: ParameterTest, names: frozenset[str] | None = None) -> None:
+        self._set_fields(test, names)
 
 
 def any_parameter(test: ParameterTest, *, names: Iterable[str] | None = None) -> ParameterCheck:
@@ -136,11 +138,14 @@ def any_parameter(test: ParameterTest, *, names: Iterable[str] | None = None) ->
     return ParameterCheck(test, None if names is None else frozenset(names))
 
 
-@attrs.frozen(slots=True)
-class ImageCheck:
+class ImageCheck(Record):
     """A trigger that is a rule's own test of each image prompt's URL (``any_image``)."""
 
+    __slots__ = ("test",)
     test: Callable[[str], bool]
+
+    def __init__(self, test: Callable[[str], bool]) -> None:
+        self._set_fields(test)
 
 
 def any_image(test: Callable[[str], bool]) -> ImageCheck:

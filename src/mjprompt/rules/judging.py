@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-import attrs
-
+from .._record import Record, setters
 from ..ast import Parameter, Ratio, Value
 from ..params import Kind, ParamSpec, Status
 from ..values import read_int
@@ -39,18 +38,35 @@ _KIND_WORDS = {
 _TYPED = frozenset({Kind.INT, Kind.FLOAT, Kind.RATIO, Kind.WORD, Kind.VERSION})
 
 
-@attrs.frozen(slots=True)
-class ValueVerdict:
+class ValueVerdict(Record):
     """What is wrong with (or notable about) a parameter's value, and the tokens judged.
 
     ``detail``: the message (invalid, out of range), or the value's text (not allowed,
     costly). ``ratio``: the ratio read, for a ``"ratio"`` verdict.
     """
 
+    __slots__ = ("problem", "tokens", "detail", "ratio")  # noqa: RUF023 - field order
     problem: Problem
     tokens: tuple[Value, ...]
-    detail: str = ""
-    ratio: Ratio | None = None
+    detail: str
+    ratio: Ratio | None
+
+    def __init__(
+        self,
+        problem: Problem,
+        tokens: tuple[Value, ...],
+        detail: str = "",
+        ratio: Ratio | None = None,
+    ) -> None:
+        _set_verdict_problem(self, problem)
+        _set_verdict_tokens(self, tokens)
+        _set_verdict_detail(self, detail)
+        _set_verdict_ratio(self, ratio)
+
+
+_set_verdict_problem, _set_verdict_tokens, _set_verdict_detail, _set_verdict_ratio = setters(
+    ValueVerdict, *ValueVerdict.__slots__
+)
 
 
 def _num(x: float) -> str:

@@ -6,12 +6,10 @@ range and choices come from its row, never from the rule.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import itertools
 import re
 from collections.abc import Iterable, Iterator
-from fractions import Fraction
 
 from ..ast import Parameter, Ratio, SrefItem, Value
 from ..diagnostics import Edit, Fix, Span
@@ -53,6 +51,8 @@ def unknown_parameter(ctx: Context) -> Iterable[Report]:
 @functools.lru_cache(maxsize=1024)
 def did_you_mean(name: str) -> str | None:
     # Datasets repeat the same custom names (`--ll`, `--zineq`): compute each once.
+    import difflib  # imported on the first unknown name (cold start)
+
     close = difflib.get_close_matches(name, _names(), n=1, cutoff=0.75)
     return close[0] if close else None
 
@@ -252,6 +252,8 @@ def nearest_ratio(width: float, height: float) -> tuple[int, int]:
     Tries denominators 1..32 in turn (so 1.78:1 gives 16:9 and 2.35:1 gives 7:3); when
     none is that close, the exact ratio in lowest terms (1.39:1 gives 139:100).
     """
+    from fractions import Fraction  # only decimal ratios come here (cold start)
+
     target = Fraction(str(width)) / Fraction(str(height))
     for limit in range(1, 33):
         approx = target.limit_denominator(limit)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import TextIO
 
-import attrs
-
 from ...findings_text import position_text
 from ..location import FileFinding
 from ..sources import Problem
@@ -14,20 +12,37 @@ from ..terminal import printable
 __all__ = ["Reporter", "Summary", "problem_text"]
 
 
-@attrs.define
 class Summary:
-    """Counts over a whole run."""
+    """Counts over a whole run (each starts at 0; the runner adds to them)."""
 
-    files: int = 0
-    prompts: int = 0
-    errors: int = 0
-    warnings: int = 0
-    infos: int = 0
-    fixable: int = 0  # findings with a safe fix
-    unsafe_fixable: int = 0  # findings with only an unsafe fix
-    fixed: int = 0  # fixes applied (fix mode)
-    changed_files: int = 0  # files rewritten, or that would be (fix/format)
-    problems: int = 0  # input errors
+    __slots__ = (  # noqa: RUF023 - field order
+        "files",
+        "prompts",
+        "errors",
+        "warnings",
+        "infos",
+        "fixable",
+        "unsafe_fixable",
+        "fixed",
+        "changed_files",
+        "problems",
+    )
+
+    def __init__(self) -> None:
+        self.files = 0
+        self.prompts = 0
+        self.errors = 0
+        self.warnings = 0
+        self.infos = 0
+        self.fixable = 0  # findings with a safe fix
+        self.unsafe_fixable = 0  # findings with only an unsafe fix
+        self.fixed = 0  # fixes applied (fix mode)
+        self.changed_files = 0  # files rewritten, or that would be (fix/format)
+        self.problems = 0  # input errors
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{name}={getattr(self, name)}" for name in self.__slots__)
+        return f"Summary({counts})"
 
     @property
     def findings(self) -> int:
