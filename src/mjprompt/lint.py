@@ -239,11 +239,11 @@ def lint_with_plan(
         runs = plan.for_features(present)
     if runs:
         ctx = Context(prompt, plan.profile)
-        out = [
-            Diagnostic(code, name, severity or default, message, span, fix)
-            for func, code, name, default in runs
-            for span, message, fix, severity in func(ctx)
-        ]
+        out: list[Diagnostic] = []
+        # A loop, not a comprehension: 0.17 us less per prompt (3.11 calls a comprehension).
+        for func, code, name, default in runs:
+            for span, message, fix, severity in func(ctx):
+                out.append(Diagnostic(code, name, severity or default, message, span, fix))
         if len(out) > 1:
             out.sort(key=_POSITION)
     else:

@@ -29,6 +29,8 @@ def _names_of(status: Status) -> tuple[str, ...]:
 
 
 def _version_text(values: tuple[object, ...]) -> str:
+    if len(values) == 1 and values[0].__class__ is Value:  # `--v 7`: no list, no join
+        return without_punctuation(values[0].raw)
     return " ".join([without_punctuation(v.raw) for v in values if isinstance(v, Value)])
 
 
@@ -128,7 +130,8 @@ def _style_not_reported(p: Parameter) -> bool:
     if p.spec is None or p.spec.name != "style":
         return False
     tokens = value_tokens(p)
-    return p.has_permutation or bool(tokens and tokens[0].raw.lower() == "raw")
+    # A token list is empty when the values hold a group: test the tokens first.
+    return bool(tokens and tokens[0].raw.lower() == "raw") or p.has_permutation
 
 
 @rule(
@@ -183,7 +186,8 @@ def style_raw(ctx: Context) -> Iterator[Report]:
     """
     for p in ctx.named("style"):
         tokens = value_tokens(p)
-        if len(tokens) >= 1 and tokens[0].raw.lower() == "raw" and not p.has_permutation:
+        # `value_tokens` is empty when the values hold a group (judged per expansion).
+        if tokens and tokens[0].raw.lower() == "raw":
             span = Span(p.span.start, tokens[0].span.end)
             yield Report(
                 span,
