@@ -350,12 +350,11 @@ def _text(text: Sequence[TextPart], source: str, needs: int) -> int:
                 has |= _URL_IN_TEXT
             return has
     for part in text:
-        cls = part.__class__
-        if cls is TextChunk:
+        if part.__class__ is TextChunk:
             raw = part.raw
             if "-" in raw and "--" in raw:  # the first test is a memchr: most texts fail it
                 has |= _DOUBLE_HYPHEN
-        elif cls is Weight:
+        elif part.__class__ is Weight:
             has |= _WEIGHTS
     last = text[-1]
     if needs & _DASH_WORD and last.__class__ is TextChunk and _dash_word(last.raw):
