@@ -96,7 +96,12 @@ class Context:
         """
         if self._index is not None:
             return self._index.get(canonical, [])
-        return [p for p in self.prompt.params if p.spec is not None and p.spec.name == canonical]
+        found = []  # a loop: 3.11 runs a comprehension as a call of its own
+        for p in self.prompt.params:
+            spec = p.spec
+            if spec is not None and spec.name == canonical:
+                found.append(p)
+        return found
 
     def has(self, canonical: str) -> bool:
         return canonical in self.by_canonical
@@ -268,7 +273,7 @@ def replace_span(span: Span, text: str, description: str, *, safe: bool = True) 
 def delete_token(source: str, span: Span, description: str, *, safe: bool = True) -> Fix:
     """Delete ``span`` together with the whitespace before it (or after, at the start)."""
     start = span.start
-    while start > 0 and source[start - 1].isspace():
+    while start and source[start - 1].isspace():
         start -= 1
     end = span.end
     if start == 0:

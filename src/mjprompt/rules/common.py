@@ -25,6 +25,10 @@ __all__ = [
 PUNCT_ONLY = re.compile(r"[,;|.:!?]+")
 # Sentence punctuation after a value (`--ar 16:9.`, `--s 250,`), and `|`.
 TRAILING_PUNCT = re.compile(r"[,;|.!]+$")
+# The characters the two expressions can start or end a match with: a set lookup
+# first, the expression only for the few tokens that start or end with one.
+_PUNCT_START = frozenset(",;|.:!?")
+_PUNCT_END = frozenset(",;|.!\n")
 
 
 def flag(spec_or_name: ParamSpec | str, written: str | None = None) -> str:
@@ -59,15 +63,21 @@ def value_tokens(p: Parameter) -> list[Value]:
     """
     out: list[Value] = []
     for v in p.values:
-        if not isinstance(v, Value):
+        if v.__class__ is not Value:
             return []
-        if not PUNCT_ONLY.fullmatch(v.raw):
+        raw = v.raw
+        # Most values are words and numbers: the expression runs only on a token that
+        # starts with punctuation.
+        if raw[:1] not in _PUNCT_START or not PUNCT_ONLY.fullmatch(raw):
             out.append(v)
     return out
 
 
 def without_punctuation(raw: str) -> str:
     """A value token without the trailing sentence punctuation MJ108 reports."""
+    # Nearly every token ends in neither (`$` also matches before a final line break).
+    if raw[-1:] not in _PUNCT_END:
+        return raw
     return TRAILING_PUNCT.sub("", raw)
 
 

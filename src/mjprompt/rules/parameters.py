@@ -329,7 +329,18 @@ def _sref_tokens(p: Parameter) -> list[tuple[Value, SrefItem]]:
     return [(t, read_sref_item(without_punctuation(t.raw))) for t in value_tokens(p)]
 
 
-@rule("MJ308", "invalid-sref-item", E, triggers=("sref",))
+def _has_invalid_sref_item(p: Parameter, profile: str) -> bool:
+    # The rule's own detection on one parameter (remembered per parameter text): most
+    # `--sref`s of a dataset are valid, and reading their items costs ~5 us a prompt.
+    return any(True for _ in _invalid_sref_items([p]))
+
+
+@rule(
+    "MJ308",
+    "invalid-sref-item",
+    E,
+    triggers=(any_parameter(_has_invalid_sref_item, names=("sref",)),),
+)
 def invalid_sref_item(ctx: Context) -> Iterable[Report]:
     """A `--sref` item that is not an image URL, a numeric style code or `random`.
 
