@@ -55,6 +55,7 @@ __all__ = ["compile_tables", "forget_parameter_tokens", "scan"]
     _SKIP,
     _IMAGE,
     _TEXT,
+    _TEXT_RUN,  # TEXT matched by its first word and the plain run after it (see below)
     _WEIGHT,
     _PARAM,
     _OPEN,  # `{`: a permutation group starts
@@ -64,7 +65,7 @@ __all__ = ["compile_tables", "forget_parameter_tokens", "scan"]
     _STRAY,  # `}` outside any group
     _TAIL,  # values after a group or a stray `}` in the parameters
     _GIVE_UP,
-) = range(12)
+) = range(13)
 _TEXT_MOVES = {
     "TEXT": (_TEXT, "text"),
     "WEIGHT": (_WEIGHT, "text"),
@@ -108,12 +109,96 @@ _TEXT_PHASE, _PARAMS_PHASE, _OPTIONS_PHASE = (
 )
 
 _Match = Callable[[str, int], "re.Match[str] | None"]
-# One phase: the match of its terminals as one alternation, and per alternative (by
-# the match's ``lastindex``, from 1) the action and the next phase's index.
-_Phase = tuple[_Match, tuple[tuple[int, int], ...]]
+# One phase: the match of its terminals as one alternation, per alternative (by the
+# match's ``lastindex``, from 1) the action and the next phase's index, and the step
+# of a text run (below) when the phase has one.
+_Phase = tuple[_Match, tuple[tuple[int, int], ...], _Match | None]
 
 
 _Phases = dict[str, tuple[tuple[str, ...], bool]]
+
+
+# -- text runs ---------------------------------------------------------------------------
+#
+# TEXT is most of a prompt, and its regular expression, WORD (TEXT_GAP WORD)*, costs the
+# regex engine a repeat iteration and a lookahead per word: 3.8 of the 6.1 µs the
+# terminals cost per corpus prompt. Most of a text is plain: words of characters that
+# are neither whitespace nor in WORD's excluded set ({, }, :, \) nor one that may start
+# a marker after a gap (TEXT_GAP's lookahead starts with (?=[-—])), separated by
+# spaces. TEXT always takes such a stretch whole, up to its last non-space character
+# (each gap in it is followed by a plain character, which cannot start a marker), and
+# after it TEXT is in the same state as after any word character. A character class
+# repeat takes that stretch at a few ns per character. So the scanner matches TEXT as
+#
+#   head = UNIT (?:[P ]*[P])?          in the phase's alternation, in TEXT's place
+#   step = (?:TEXT_GAP)? UNIT (?:[P ]*[P])?     repeated while it matches
+#
+# where UNIT is one repetition of WORD's group and P the plain characters. The head
+# matches wherever TEXT does (both start with UNIT), so the alternation picks the same
+# terminal; head and steps end where TEXT ends. UNIT and TEXT_GAP are the grammar's own
+# sub-terminals (from the tables); only P is derived here, from WORD's and TEXT_GAP's
+# character classes. When the tables' TEXT is not of that shape, the full TEXT pattern
+# is used (`text_run_patterns` returns None; a test checks the current grammar's is).
+
+# Every character `\s` matches except the space (str.isspace(); a test checks the list
+# against the regex engine on every code point).
+_WHITESPACE_BUT_SPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+    "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_CLASS = r"(?:[^\]\\]|\\.)*"  # the inside of a character class, up to its `]`
+_WORD_SHAPE = re.compile(rf"\(\?:\[\^\\s(?P<excluded>{_CLASS})\]\+\|.*\)\+", re.DOTALL)
+_GAP_SHAPE = re.compile(rf"\\s\+\(\?!(?P<look>\(\?=\[(?P<starts>{_CLASS})\]\).*)\)", re.DOTALL)
+
+
+def _class_chars(inside: str) -> str | None:
+    """The characters a class's inside lists one by one (``None`` for ranges, classes
+    like ``\\s`` or anything else this does not read)."""
+    chars: list[str] = []
+    i = 0
+    while i < len(inside):
+        c = inside[i]
+        if c == "\\":
+            escaped = inside[i + 1 : i + 2]
+            if escaped == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", inside[i + 2 : i + 6]):
+                chars.append(chr(int(inside[i + 2 : i + 6], 16)))
+                i += 6
+                continue
+            if not escaped or escaped.isalnum():
+                return None
+            chars.append(escaped)
+            i += 2
+            continue
+        if c in "[^" or (c == "-" and 0 < i < len(inside) - 1):
+            return None
+        chars.append(c)
+        i += 1
+    return "".join(chars)
+
+
+def text_run_patterns(patterns: dict[str, str], sub: dict[str, str]) -> tuple[str, str] | None:
+    """The head and step patterns of a text run (see above), or ``None`` when TEXT is
+    not WORD (TEXT_GAP WORD)* with WORD = (?:[^\\s…]+|…)+ and TEXT_GAP = \\s+(?!(?=[…])…)."""
+    word, gap = sub.get("WORD", ""), sub.get("TEXT_GAP", "")
+    if patterns.get("TEXT") != f"{word}(?:{gap}{word})*":
+        return None
+    word_shape, gap_shape = _WORD_SHAPE.fullmatch(word), _GAP_SHAPE.fullmatch(gap)
+    if word_shape is None or gap_shape is None:
+        return None
+    try:  # the `+` and the `)` matched above close WORD's group and TEXT_GAP's (?!
+        re.compile(word[3:-2])
+        re.compile(gap_shape["look"])
+    except re.error:
+        return None
+    excluded = _class_chars(word_shape["excluded"])
+    starts = _class_chars(gap_shape["starts"])
+    if excluded is None or starts is None:
+        return None
+    special = "".join(re.escape(c) for c in sorted(set(excluded + starts)))
+    plain = f"[^\\s{special}]"
+    plain_or_space = f"[^{_WHITESPACE_BUT_SPACE}{special}]"
+    unit = f"{word[:-1]}(?:{plain_or_space}*{plain})?"
+    return unit, f"(?:{gap})?{unit}"
 
 
 def compile_tables(
@@ -121,6 +206,7 @@ def compile_tables(
     phases: _Phases,
     ignore: tuple[str, ...],
     retyped: tuple[str, ...],
+    sub_patterns: dict[str, str] | None = None,
 ) -> tuple[tuple[_Phase, ...], tuple[bool, ...]]:
     """Each phase's terminals compiled as one alternation in Lark's order, their moves,
     and whether the input may end there.
@@ -128,9 +214,10 @@ def compile_tables(
     ``(A)|(B)|…`` matched at a position gives what trying ``A``, then ``B``… one by one
     gives: nothing follows the alternation, so the first alternative that matches at all
     is taken, with the match it has alone (Lark's contextual lexer builds the same
-    alternation for each of its states). One call per token instead of one per terminal
-    tried (12.2 calls for 4.6 tokens per corpus prompt). The patterns must have no
-    groups of their own, so that ``lastindex`` names the terminal.
+    alternation for each of its states). The patterns must have no groups of their own,
+    so that ``lastindex`` names the terminal. TEXT is matched as a text run when its
+    pattern has the shape :func:`text_run_patterns` reads (``sub_patterns``: the
+    tables' sub-terminals).
 
     Takes the tables as arguments so that the tests can build a scanner from altered
     tables and check that the differential tests catch it.
@@ -139,21 +226,29 @@ def compile_tables(
     for name, pattern in patterns.items():
         if re.compile(pattern).groups:
             raise ValueError(f"terminal {name}: a capturing group breaks the alternation")
+    run = text_run_patterns(patterns, tables.SUB_PATTERNS if sub_patterns is None else sub_patterns)
     steps: list[_Phase] = []
     may_end: list[bool] = []
     for phase in names:
         order, end_ok = phases[phase]
         moves: list[tuple[int, int]] = [(_GIVE_UP, 0)]  # lastindex starts at 1
+        alternatives: list[str] = []
+        text_step: _Match | None = None
         for kind in order:
+            alternatives.append(patterns[kind])
             if kind in ignore and kind not in retyped:
                 moves.append((_SKIP, names.index(phase)))
                 continue
             action, nxt = _MOVES[phase].get(kind, (_GIVE_UP, phase))
             if kind in retyped:  # Lark may change the token's type: not ours
                 action = _GIVE_UP
+            elif action == _TEXT and run is not None:
+                alternatives[-1] = run[0]
+                action = _TEXT_RUN
+                text_step = re.compile(run[1]).match
             moves.append((action, names.index(nxt)))
-        alternation = "|".join(f"({patterns[kind]})" for kind in order)
-        steps.append((re.compile(alternation).match, tuple(moves)))
+        alternation = "|".join(f"({a})" for a in alternatives)
+        steps.append((re.compile(alternation).match, tuple(moves), text_step))
         may_end.append(end_ok)
     return tuple(steps), tuple(may_end)
 
@@ -299,7 +394,7 @@ def scan(text: str) -> Prompt | None:
     pos = 0
     size = len(text)
     while pos < size:
-        match, moves = _STEPS[phase]
+        match, moves, text_step = _STEPS[phase]
         m = match(text, pos)
         if m is None:
             return None  # no terminal matches: Lark reports or recovers
@@ -307,7 +402,14 @@ def scan(text: str) -> Prompt | None:
         end = m.end()
         if end == pos or action == _GIVE_UP:
             return None
-        if action == _TEXT:
+        if action == _TEXT_RUN:
+            assert text_step is not None  # compile_tables gives it with the action
+            more = text_step(text, end)
+            while more is not None:
+                end = more.end()
+                more = text_step(text, end)
+            parts.append(TextChunk(Span(pos, end), text[pos:end]))
+        elif action == _TEXT:
             parts.append(TextChunk(Span(pos, end), m.group()))
         elif action == _PARAM:
             param_token = m.group()
