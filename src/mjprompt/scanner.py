@@ -260,30 +260,55 @@ _VALUES = re.compile(tables.SUB_PATTERNS["VALUE"]).finditer
 
 
 # A PARAM token's parts relative to the token: the whitespace skipped before the marker,
-# the marker and its style, the name and where it ends, each value (start, end, text),
-# the table row and the parsed value. Everything in it is immutable.
+# the parameter as written (the token without that whitespace), the marker and its
+# style, the name and where it starts and ends, where the parameter ends, each value
+# (start, end, text), the table row and the parsed value. Everything in it is immutable.
 _Shape = tuple[
-    int, str, MarkerStyle, str, int, int, tuple[tuple[int, int, str], ...], ParamSpec | None, object
+    int,
+    str,
+    str,
+    MarkerStyle,
+    str,
+    int,
+    int,
+    int,
+    tuple[tuple[int, int, str], ...],
+    ParamSpec | None,
+    object,
 ]
 
 
-def _split(token: str) -> _Shape | None:
+def _split(token: str) -> _Shape:
     head = _HEAD(token)
-    if head is None:  # pragma: no cover - a PARAM token starts with MARKER NAME
-        return None
+    assert head is not None  # a PARAM token starts with MARKER NAME
+    skip = head.start(1)
     marker, name = head.group(1, 2)
     name_end = head.end()
     values = tuple((m.start(), m.end(), m.group()) for m in _VALUES(token, name_end))
     spec = lookup(name) if name else None
     value = None if spec is None else parse_value(spec, [v[2] for v in values])
-    style = marker_style(marker)
-    return (head.start(1), marker, style, name, head.start(2), name_end, values, spec, value)
+    end = values[-1][1] if values else name_end
+    raw = token[skip:] if skip else token
+    return (
+        skip,
+        raw,
+        marker,
+        marker_style(marker),
+        name,
+        head.start(2),
+        name_end,
+        end,
+        values,
+        spec,
+        value,
+    )
 
 
 # Parameter tokens repeat across the prompts of a dataset (`--ar 16:9`, `--v 7`): their
 # split and parsed value are kept, keyed by the token text. Bounded in entries and in
 # token length, and it holds only immutable values, so a caller cannot observe it except
-# as speed.
+# as speed. (The nodes share the memo's `raw` string, whose hash is then computed once:
+# the rules' own memo is keyed by it.)
 _memo_split = functools.lru_cache(maxsize=4096)(_split)
 _MEMO_MAX_CHARS = 200
 
@@ -293,24 +318,25 @@ def forget_parameter_tokens() -> None:
     _memo_split.cache_clear()
 
 
-def _parameter(token: str, base: int) -> Parameter | None:
+def _parameter(token: str, base: int) -> Parameter:
     """The node of one PARAM (or LOOSE_PARAM) token at ``base``, as Lark's transformer
     builds it for a parameter without braces."""
     shape = _memo_split(token) if len(token) <= _MEMO_MAX_CHARS else _split(token)
-    if shape is None:  # pragma: no cover - see _split
-        return None
-    skip, marker, style, name, name_start, name_end, words, spec, value = shape
-    values = tuple([Value(Span(base + start, base + end), word) for start, end, word in words])
+    skip, raw, marker, style, name, name_start, name_end, end, words, spec, value = shape
+    # Most parameters have one value or none: no loop for them.
+    values: tuple[Value, ...]
+    if not words:
+        values = ()
+    elif len(words) == 1:
+        start, stop, word = words[0]
+        values = (Value(Span(base + start, base + stop), word),)
+    else:
+        values = tuple(
+            [Value(Span(base + start, base + stop), word) for start, stop, word in words]
+        )
+    name_span = Span(base + name_start, base + name_end)
     return Parameter(
-        span=Span(base + skip, values[-1].span.end if values else base + name_end),
-        raw=token[skip:] if skip else token,
-        marker=marker,
-        marker_style=style,
-        name=name,
-        name_span=Span(base + name_start, base + name_end),
-        spec=spec,
-        values=values,
-        value=value,
+        Span(base + skip, base + end), raw, marker, style, name, name_span, spec, values, value
     )
 
 
@@ -322,9 +348,7 @@ _Tail = Permutation | StrayBrace | tuple[int, str]
 def _parameter_with_tails(token: str, base: int, tails: list[_Tail], text: str) -> Parameter:
     """The node of a parameter followed by groups, stray braces or more values, as
     Lark's transformer builds it (``mjprompt.parser._Builder.finish``)."""
-    shape = _split(token)
-    assert shape is not None  # the token was taken by _parameter first
-    skip, marker, style, name, name_start, name_end, words, spec, _value = shape
+    skip, _raw, marker, style, name, name_start, name_end, _end, words, spec, _value = _split(token)
     values: list[ValuePart] = [
         Value(Span(base + start, base + end), word) for start, end, word in words
     ]
@@ -414,10 +438,7 @@ def scan(text: str) -> Prompt | None:
         elif action == _PARAM:
             param_token = m.group()
             param_base = pos
-            param = _parameter(param_token, pos)
-            if param is None:
-                return None
-            params.append(param)
+            params.append(_parameter(param_token, pos))
         elif action == _IMAGE:
             images.append(ImageRef(Span(pos, end), m.group()))
         elif action == _WEIGHT:
