@@ -219,9 +219,26 @@ class Parameter(Immutable):
     ``spec`` is the row of the parameter table the name resolves to (through aliases,
     case-insensitively), or ``None`` for an unknown name. ``value`` is the parsed value
     (see :mod:`mjprompt.values`), or ``None`` when the values do not parse.
+
+    ``name_span`` and ``values`` are built on first use for a parameter the scanner made
+    (:meth:`at`): most are never asked for their value nodes (the rules read ``raw``,
+    ``spec`` and ``value``), and building them was a third of a scan. They are fields like
+    the others: equality, hashing, ``repr`` and pickling read them.
     """
 
     __slots__ = (  # noqa: RUF023 - the fields' order
+        "span",
+        "raw",
+        "marker",
+        "marker_style",
+        "name",
+        "_name_span",
+        "spec",
+        "_values",
+        "value",
+        "_offsets",
+    )
+    _fields = (
         "span",
         "raw",
         "marker",
@@ -237,10 +254,13 @@ class Parameter(Immutable):
     marker: str
     marker_style: MarkerStyle
     name: str
-    name_span: Span
+    _name_span: Span
     spec: ParamSpec | None
-    values: tuple[ValuePart, ...]
+    _values: tuple[ValuePart, ...]
     value: object
+    # Where the name and the values are, for a parameter made by `at`: the position of
+    # the token, and the name's and each value's offsets in it (and each value's text).
+    _offsets: tuple[int, int, int, tuple[tuple[int, int, str], ...]]
 
     def __init__(
         self,
@@ -263,6 +283,52 @@ class Parameter(Immutable):
         _set_param_spec(self, spec)
         _set_param_values(self, values)
         _set_param_value(self, value)
+
+    @classmethod
+    def at(
+        cls,
+        span: Span,
+        raw: str,
+        marker: str,
+        marker_style: MarkerStyle,
+        name: str,
+        spec: ParamSpec | None,
+        value: object,
+        offsets: tuple[int, int, int, tuple[tuple[int, int, str], ...]],
+    ) -> Parameter:
+        """A parameter whose name span and values are built when first read, from
+        ``offsets``: ``(base, name_start, name_end, ((start, end, text), ...))``, each
+        position relative to ``base``; every value is a :class:`Value`."""
+        self = cls.__new__(cls)
+        _set_param_span(self, span)
+        _set_param_raw(self, raw)
+        _set_param_marker(self, marker)
+        _set_param_marker_style(self, marker_style)
+        _set_param_name(self, name)
+        _set_param_spec(self, spec)
+        _set_param_value(self, value)
+        _set_param_offsets(self, offsets)
+        return self
+
+    @property
+    def name_span(self) -> Span:
+        try:
+            return self._name_span
+        except AttributeError:  # made by `at`: built once, on first use
+            base, start, end, _values = self._offsets
+            span = Span(base + start, base + end)
+            _set_param_name_span(self, span)
+            return span
+
+    @property
+    def values(self) -> tuple[ValuePart, ...]:
+        try:
+            return self._values
+        except AttributeError:  # made by `at`: built once, on first use
+            base, _start, _end, words = self._offsets
+            values = tuple([Value(Span(base + s, base + e), text) for s, e, text in words])
+            _set_param_values(self, values)
+            return values
 
     @property
     def canonical(self) -> str | None:
@@ -370,6 +436,7 @@ class Prompt(Immutable):
     _set_param_spec,
     _set_param_values,
     _set_param_value,
+    _set_param_offsets,
 ) = setters(Parameter, *Parameter.__slots__)
 _set_source, _set_images, _set_text, _set_params = setters(
     Prompt, "source", "images", "text", "params"

@@ -320,23 +320,18 @@ def forget_parameter_tokens() -> None:
 
 def _parameter(token: str, base: int) -> Parameter:
     """The node of one PARAM (or LOOSE_PARAM) token at ``base``, as Lark's transformer
-    builds it for a parameter without braces."""
+    builds it for a parameter without braces (its value nodes built on first use)."""
     shape = _memo_split(token) if len(token) <= _MEMO_MAX_CHARS else _split(token)
     skip, raw, marker, style, name, name_start, name_end, end, words, spec, value = shape
-    # Most parameters have one value or none: no loop for them.
-    values: tuple[Value, ...]
-    if not words:
-        values = ()
-    elif len(words) == 1:
-        start, stop, word = words[0]
-        values = (Value(Span(base + start, base + stop), word),)
-    else:
-        values = tuple(
-            [Value(Span(base + start, base + stop), word) for start, stop, word in words]
-        )
-    name_span = Span(base + name_start, base + name_end)
-    return Parameter(
-        Span(base + skip, base + end), raw, marker, style, name, name_span, spec, values, value
+    return Parameter.at(
+        Span(base + skip, base + end),
+        raw,
+        marker,
+        style,
+        name,
+        spec,
+        value,
+        (base, name_start, name_end, words),
     )
 
 
