@@ -412,8 +412,9 @@ def scan(text: str) -> Prompt | None:
     phase = 0
     pos = 0
     size = len(text)
+    steps = _STEPS
     while pos < size:
-        match, moves, text_step = _STEPS[phase]
+        match, moves, text_step = steps[phase]
         m = match(text, pos)
         if m is None:
             return None  # no terminal matches: Lark reports or recovers
@@ -421,24 +422,27 @@ def scan(text: str) -> Prompt | None:
         end = m.end()
         if end == pos or action == _GIVE_UP:
             return None
-        if action == _TEXT_RUN:
+        # The common tokens first, by how often a corpus prompt has them.
+        if action == _PARAM:
+            param_token = m.group()
+            param_base = pos
+            params.append(_parameter(param_token, pos))
+        elif action == _TEXT_RUN:
             assert text_step is not None  # compile_tables gives it with the action
             more = text_step(text, end)
             while more is not None:
                 end = more.end()
                 more = text_step(text, end)
             parts.append(TextChunk(Span(pos, end), text[pos:end]))
-        elif action == _TEXT:
-            parts.append(TextChunk(Span(pos, end), m.group()))
-        elif action == _PARAM:
-            param_token = m.group()
-            param_base = pos
-            params.append(_parameter(param_token, pos))
-        elif action == _IMAGE:
-            images.append(ImageRef(Span(pos, end), m.group()))
+        elif action == _SKIP:
+            pass
         elif action == _WEIGHT:
             parts.append(Weight(Span(pos, end), m.group()))
-        elif action != _SKIP:
+        elif action == _IMAGE:
+            images.append(ImageRef(Span(pos, end), m.group()))
+        elif action == _TEXT:
+            parts.append(TextChunk(Span(pos, end), m.group()))
+        else:
             # Braces: rare, so kept out of the common path above.
             tail: _Tail | None = None
             if action == _OPTION_TEXT:
@@ -481,4 +485,4 @@ def scan(text: str) -> Prompt | None:
         return None
     for index, (token, base, more) in tails.items():
         params[index] = _parameter_with_tails(token, base, more, text)
-    return Prompt(text, tuple(images), tuple(parts), tuple(params))
+    return Prompt(text, tuple(images) if images else (), tuple(parts), tuple(params))
