@@ -429,10 +429,10 @@ def scan(text: str) -> Prompt | None:
             params.append(_parameter(param_token, pos))
         elif action == _TEXT_RUN:
             assert text_step is not None  # compile_tables gives it with the action
-            more = text_step(text, end)
-            while more is not None:
-                end = more.end()
-                more = text_step(text, end)
+            step = text_step(text, end)
+            while step is not None:
+                end = step.end()
+                step = text_step(text, end)
             parts.append(TextChunk(Span(pos, end), text[pos:end]))
         elif action == _SKIP:
             pass
