@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
+from typing import Final
 
 from . import _scanner_tables as tables
 from .ast import (
@@ -51,21 +52,20 @@ __all__ = ["compile_tables", "forget_parameter_tokens", "scan"]
 # What a matched terminal does in a phase: skip it, take it (and enter a phase), or give
 # up. The phases the scanner knows and the moves between them are fixed here; the
 # terminals and their order come from the tables.
-(
-    _SKIP,
-    _IMAGE,
-    _TEXT,
-    _TEXT_RUN,  # TEXT matched by its first word and the plain run after it (see below)
-    _WEIGHT,
-    _PARAM,
-    _OPEN,  # `{`: a permutation group starts
-    _OPTION_TEXT,
-    _COMMA,
-    _CLOSE,  # `}` inside a group: it ends
-    _STRAY,  # `}` outside any group
-    _TAIL,  # values after a group or a stray `}` in the parameters
-    _GIVE_UP,
-) = range(13)
+# (Final: the compiled build inlines them.)
+_SKIP: Final = 0
+_IMAGE: Final = 1
+_TEXT: Final = 2
+_TEXT_RUN: Final = 3  # TEXT matched by its first word and the plain run after it (see below)
+_WEIGHT: Final = 4
+_PARAM: Final = 5
+_OPEN: Final = 6  # `{`: a permutation group starts
+_OPTION_TEXT: Final = 7
+_COMMA: Final = 8
+_CLOSE: Final = 9  # `}` inside a group: it ends
+_STRAY: Final = 10  # `}` outside any group
+_TAIL: Final = 11  # values after a group or a stray `}` in the parameters
+_GIVE_UP: Final = 12
 _TEXT_MOVES = {
     "TEXT": (_TEXT, "text"),
     "WEIGHT": (_WEIGHT, "text"),
@@ -104,9 +104,12 @@ _AFTER_GROUP = tuple(
         "options": "options",
     }.values()
 )
-_TEXT_PHASE, _PARAMS_PHASE, _OPTIONS_PHASE = (
+_TEXT_PHASE: Final = 2
+_PARAMS_PHASE: Final = 3
+_OPTIONS_PHASE: Final = 4
+assert tuple(
     _PHASE_INDEX[n] for n in ("text", "params", "options")
-)
+) == (_TEXT_PHASE, _PARAMS_PHASE, _OPTIONS_PHASE)
 
 _Match = Callable[[str, int], "re.Match[str] | None"]
 # One phase: the match of its terminals as one alternation, per alternative (by the
@@ -310,7 +313,7 @@ def _split(token: str) -> _Shape:
 # as speed. (The nodes share the memo's `raw` string, whose hash is then computed once:
 # the rules' own memo is keyed by it.)
 _memo_split = functools.lru_cache(maxsize=4096)(_split)
-_MEMO_MAX_CHARS = 200
+_MEMO_MAX_CHARS: Final = 200
 
 
 def forget_parameter_tokens() -> None:
