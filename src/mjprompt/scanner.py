@@ -107,9 +107,11 @@ _AFTER_GROUP = tuple(
 _TEXT_PHASE: Final = 2
 _PARAMS_PHASE: Final = 3
 _OPTIONS_PHASE: Final = 4
-assert tuple(
-    _PHASE_INDEX[n] for n in ("text", "params", "options")
-) == (_TEXT_PHASE, _PARAMS_PHASE, _OPTIONS_PHASE)
+assert tuple(_PHASE_INDEX[n] for n in ("text", "params", "options")) == (
+    _TEXT_PHASE,
+    _PARAMS_PHASE,
+    _OPTIONS_PHASE,
+)
 
 _Match = Callable[[str, int], "re.Match[str] | None"]
 # One phase: the match of its terminals as one alternation, per alternative (by the
