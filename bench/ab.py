@@ -7,8 +7,8 @@ Each tree is measured in its own fresh interpreter (two versions of a package ca
 share one), alternating tree by tree, round by round; each process also times the regex
 split (bench/floor.py) over the same prompts, so every figure is a ratio to the floor of
 its own process and load changes between processes cancel out. Times are the process's
-CPU time. The best ratio of each tree over the rounds is reported. This is how the per-candidate table of
-``bench/README.md`` was measured.
+CPU time. The best ratio of each tree over the rounds is reported. This is how the
+per-candidate table of ``bench/README.md`` was measured.
 """
 
 from __future__ import annotations

@@ -222,7 +222,7 @@ def test_text_runs_equal_the_whole_text_pattern(
     # TEXT token is then matched by the grammar's whole TEXT pattern.
     texts = [*corpus, *(t + " \u2014x -- y::2 a-b" for t in corpus[:300])]
     fast = [scan(t) for t in texts]
-    steps, may_end = scanner.compile_tables(
+    steps, _ = scanner.compile_tables(
         tables.PATTERNS, tables.PHASES, tables.IGNORE, tables.RETYPED, {}
     )
     assert all(step is None for _, _, step in steps)
