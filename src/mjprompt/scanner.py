@@ -2,10 +2,12 @@
 
 The tables in :mod:`mjprompt._scanner_tables` are written by ``tools/gen_scanner.py``
 from ``grammar/prompt.lark`` through Lark: for each phase of a prompt (start, after
-images, after text, after parameters) the terminals Lark's contextual lexer tries, in
-Lark's priority order, with Lark's compiled patterns. :func:`scan` replays that order
-token by token with ``pattern.match(text, pos)`` (no single backtracking master regex)
-and builds the AST directly, with the same nodes the Lark transformer builds.
+images, after text, after parameters, inside braces) the terminals Lark's contextual
+lexer tries, in Lark's priority order, with Lark's compiled patterns. :func:`scan` replays
+that order token by token: per phase one alternation of those patterns, matched at the
+current position (what Lark's lexer itself does in each state; never one regex over the
+whole prompt), and builds the AST directly, with the same nodes the Lark transformer
+builds. TEXT, most of a prompt, is matched as a text run (see "text runs" below).
 
 The scanner takes image URLs, text with ``::`` weights and escapes, parameters with any
 marker the grammar knows (``--``, em dash, and the malformed ones the syntax rules
