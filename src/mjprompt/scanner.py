@@ -58,16 +58,15 @@ __all__ = ["compile_tables", "forget_parameter_tokens", "scan"]
 _SKIP: Final = 0
 _IMAGE: Final = 1
 _TEXT: Final = 2
-_TEXT_RUN: Final = 3  # TEXT matched by its first word and the plain run after it (see below)
-_WEIGHT: Final = 4
-_PARAM: Final = 5
-_OPEN: Final = 6  # `{`: a permutation group starts
-_OPTION_TEXT: Final = 7
-_COMMA: Final = 8
-_CLOSE: Final = 9  # `}` inside a group: it ends
-_STRAY: Final = 10  # `}` outside any group
-_TAIL: Final = 11  # values after a group or a stray `}` in the parameters
-_GIVE_UP: Final = 12
+_WEIGHT: Final = 3
+_PARAM: Final = 4
+_OPEN: Final = 5  # `{`: a permutation group starts
+_OPTION_TEXT: Final = 6
+_COMMA: Final = 7
+_CLOSE: Final = 8  # `}` inside a group: it ends
+_STRAY: Final = 9  # `}` outside any group
+_TAIL: Final = 10  # values after a group or a stray `}` in the parameters
+_GIVE_UP: Final = 11
 _TEXT_MOVES = {
     "TEXT": (_TEXT, "text"),
     "WEIGHT": (_WEIGHT, "text"),
@@ -116,10 +115,9 @@ assert tuple(_PHASE_INDEX[n] for n in ("text", "params", "options")) == (
 )
 
 _Match = Callable[[str, int], "re.Match[str] | None"]
-# One phase: the match of its terminals as one alternation, per alternative (by the
-# match's ``lastindex``, from 1) the action and the next phase's index, and the step
-# of a text run (below) when the phase has one.
-_Phase = tuple[_Match, tuple[tuple[int, int], ...], _Match | None]
+# One phase: the match of its terminals as one alternation, and per alternative (by the
+# match's ``lastindex``, from 1) the action and the next phase's index.
+_Phase = tuple[_Match, tuple[tuple[int, int], ...]]
 
 
 _Phases = dict[str, tuple[tuple[str, ...], bool]]
@@ -135,17 +133,20 @@ _Phases = dict[str, tuple[tuple[str, ...], bool]]
 # spaces. TEXT always takes such a stretch whole, up to its last non-space character
 # (each gap in it is followed by a plain character, which cannot start a marker), and
 # after it TEXT is in the same state as after any word character. A character class
-# repeat takes that stretch at a few ns per character. So the scanner matches TEXT as
+# repeat takes that stretch at a few ns per character. So the scanner matches TEXT with
 #
-#   head = UNIT (?:[P ]*[P])?          in the phase's alternation, in TEXT's place
-#   step = (?:TEXT_GAP)? UNIT (?:[P ]*[P])?     repeated while it matches
+#   RUN = UNIT (?:[P ]*[P])?           a unit of WORD, then plain characters and spaces
+#   TEXT as text runs = RUN (?:(?:TEXT_GAP)? RUN)*
 #
-# where UNIT is one repetition of WORD's group and P the plain characters. The head
-# matches wherever TEXT does (both start with UNIT), so the alternation picks the same
-# terminal; head and steps end where TEXT ends. UNIT and TEXT_GAP are the grammar's own
+# where UNIT is one repetition of WORD's group and P the plain characters: the engine
+# repeats once per special character (a dash, a colon, a tab…) instead of once per word.
+# It matches wherever TEXT does (both start with UNIT), so the alternation picks the same
+# terminal, and it ends where TEXT ends (every repetition is greedy and nothing follows
+# it: the first way it matches is the longest). UNIT and TEXT_GAP are the grammar's own
 # sub-terminals (from the tables); only P is derived here, from WORD's and TEXT_GAP's
-# character classes. When the tables' TEXT is not of that shape, the full TEXT pattern
-# is used (`text_run_patterns` returns None; a test checks the current grammar's is).
+# character classes. When the tables' TEXT is not of that shape, the whole TEXT pattern
+# is used (`text_run_pattern` returns None; a test checks the current grammar's is).
+# Measured with bench/ab.py: parse 0.27x -> 0.35x the regex floor (bench/README.md).
 
 # Every character `\s` matches except the space (str.isspace(); a test checks the list
 # against the regex engine on every code point).
@@ -183,8 +184,8 @@ def _class_chars(inside: str) -> str | None:
     return "".join(chars)
 
 
-def text_run_patterns(patterns: dict[str, str], sub: dict[str, str]) -> tuple[str, str] | None:
-    """The head and step patterns of a text run (see above), or ``None`` when TEXT is
+def text_run_pattern(patterns: dict[str, str], sub: dict[str, str]) -> str | None:
+    """TEXT's pattern as text runs (see above), or ``None`` when TEXT is
     not WORD (TEXT_GAP WORD)* with WORD = (?:[^\\s…]+|…)+ and TEXT_GAP = \\s+(?!(?=[…])…)."""
     word, gap = sub.get("WORD", ""), sub.get("TEXT_GAP", "")
     if patterns.get("TEXT") != f"{word}(?:{gap}{word})*":
@@ -204,8 +205,8 @@ def text_run_patterns(patterns: dict[str, str], sub: dict[str, str]) -> tuple[st
     special = "".join(re.escape(c) for c in sorted(set(excluded + starts)))
     plain = f"[^\\s{special}]"
     plain_or_space = f"[^{_WHITESPACE_BUT_SPACE}{special}]"
-    unit = f"{word[:-1]}(?:{plain_or_space}*{plain})?"
-    return unit, f"(?:{gap})?{unit}"
+    run = f"{word[:-1]}(?:{plain_or_space}*{plain})?"
+    return f"{run}(?:(?:{gap})?{run})*"
 
 
 def compile_tables(
@@ -222,9 +223,9 @@ def compile_tables(
     gives: nothing follows the alternation, so the first alternative that matches at all
     is taken, with the match it has alone (Lark's contextual lexer builds the same
     alternation for each of its states). The patterns must have no groups of their own,
-    so that ``lastindex`` names the terminal. TEXT is matched as a text run when its
-    pattern has the shape :func:`text_run_patterns` reads (``sub_patterns``: the
-    tables' sub-terminals).
+    so that ``lastindex`` names the terminal. TEXT is matched as text runs when its
+    pattern has the shape :func:`text_run_pattern` reads (``sub_patterns``: the tables'
+    sub-terminals).
 
     Takes the tables as arguments so that the tests can build a scanner from altered
     tables and check that the differential tests catch it.
@@ -233,29 +234,24 @@ def compile_tables(
     for name, pattern in patterns.items():
         if re.compile(pattern).groups:
             raise ValueError(f"terminal {name}: a capturing group breaks the alternation")
-    run = text_run_patterns(patterns, tables.SUB_PATTERNS if sub_patterns is None else sub_patterns)
+    run = text_run_pattern(patterns, tables.SUB_PATTERNS if sub_patterns is None else sub_patterns)
     steps: list[_Phase] = []
     may_end: list[bool] = []
     for phase in names:
         order, end_ok = phases[phase]
         moves: list[tuple[int, int]] = [(_GIVE_UP, 0)]  # lastindex starts at 1
         alternatives: list[str] = []
-        text_step: _Match | None = None
         for kind in order:
-            alternatives.append(patterns[kind])
+            alternatives.append(run if kind == "TEXT" and run is not None else patterns[kind])
             if kind in ignore and kind not in retyped:
                 moves.append((_SKIP, names.index(phase)))
                 continue
             action, nxt = _MOVES[phase].get(kind, (_GIVE_UP, phase))
             if kind in retyped:  # Lark may change the token's type: not ours
                 action = _GIVE_UP
-            elif action == _TEXT and run is not None:
-                alternatives[-1] = run[0]
-                action = _TEXT_RUN
-                text_step = re.compile(run[1]).match
             moves.append((action, names.index(nxt)))
         alternation = "|".join(f"({a})" for a in alternatives)
-        steps.append((re.compile(alternation).match, tuple(moves), text_step))
+        steps.append((re.compile(alternation).match, tuple(moves)))
         may_end.append(end_ok)
     return tuple(steps), tuple(may_end)
 
@@ -421,7 +417,7 @@ def scan(text: str) -> Prompt | None:
     size = len(text)
     steps = _STEPS
     while pos < size:
-        match, moves, text_step = steps[phase]
+        match, moves = steps[phase]
         m = match(text, pos)
         if m is None:
             return None  # no terminal matches: Lark reports or recovers
@@ -434,21 +430,14 @@ def scan(text: str) -> Prompt | None:
             param_token = m.group()
             param_base = pos
             params.append(_parameter(param_token, pos))
-        elif action == _TEXT_RUN:
-            assert text_step is not None  # compile_tables gives it with the action
-            step = text_step(text, end)
-            while step is not None:
-                end = step.end()
-                step = text_step(text, end)
-            parts.append(TextChunk(Span(pos, end), text[pos:end]))
+        elif action == _TEXT:
+            parts.append(TextChunk(Span(pos, end), m.group()))
         elif action == _SKIP:
             pass
         elif action == _WEIGHT:
             parts.append(Weight(Span(pos, end), m.group()))
         elif action == _IMAGE:
             images.append(ImageRef(Span(pos, end), m.group()))
-        elif action == _TEXT:
-            parts.append(TextChunk(Span(pos, end), m.group()))
         else:
             # Braces: rare, so kept out of the common path above.
             tail: _Tail | None = None

@@ -251,7 +251,7 @@ def test_an_altered_table_is_caught(
     steps, may_end = scanner.compile_tables(patterns, phases, tables.IGNORE, tables.RETYPED, sub)
     if sub is not None:  # the mutant is in the text runs, not in the whole TEXT pattern
         assert sub != tables.SUB_PATTERNS
-        assert scanner.text_run_patterns(patterns, sub) is not None
+        assert scanner.text_run_pattern(patterns, sub) is not None
     monkeypatch.setattr(scanner, "_STEPS", steps)
     monkeypatch.setattr(scanner, "_MAY_END", may_end)
     # The corpus plus the shapes the valid strategy writes (images, params-only prompts).

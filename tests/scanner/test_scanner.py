@@ -176,7 +176,7 @@ def test_whitespace_is_skipped_only_when_lark_ignores_it(monkeypatch: pytest.Mon
     assert scan("  a cat  ") is None
 
 
-# -- text runs (scanner.text_run_patterns) ---------------------------------------------------
+# -- text runs (scanner.text_run_pattern) ---------------------------------------------------
 
 
 def test_the_whitespace_list_is_the_regex_engines() -> None:
@@ -187,10 +187,12 @@ def test_the_whitespace_list_is_the_regex_engines() -> None:
 def test_the_grammar_s_text_is_scanned_as_text_runs() -> None:
     # If this fails after a grammar change, TEXT is no longer of the shape the text runs
     # read: the scanner still agrees with Lark (it matches the whole TEXT pattern), only
-    # slower. Adapt `text_run_patterns` to the new shape.
-    assert scanner.text_run_patterns(tables.PATTERNS, tables.SUB_PATTERNS) is not None
-    text_phases = [i for i, (_, moves, step) in enumerate(scanner._STEPS) if step is not None]
-    assert len(text_phases) == 3  # start, images, text
+    # slower. Adapt `text_run_pattern` to the new shape.
+    run = scanner.text_run_pattern(tables.PATTERNS, tables.SUB_PATTERNS)
+    assert run is not None
+    alternations = [match.__self__.pattern for match, _ in scanner._STEPS]  # type: ignore[attr-defined]
+    assert sum(run in a for a in alternations) == 3  # start, images, text
+    assert not any(tables.PATTERNS["TEXT"] in a for a in alternations)
 
 
 @pytest.mark.parametrize(
@@ -205,14 +207,14 @@ def test_the_grammar_s_text_is_scanned_as_text_runs() -> None:
 def test_text_of_another_shape_is_matched_whole(name: str, pattern: str) -> None:
     sub = {**tables.SUB_PATTERNS, name: pattern}
     patterns = {**tables.PATTERNS, "TEXT": f"{sub['WORD']}(?:{sub['TEXT_GAP']}{sub['WORD']})*"}
-    assert scanner.text_run_patterns(patterns, sub) is None
+    assert scanner.text_run_pattern(patterns, sub) is None
     steps, _ = scanner.compile_tables(patterns, tables.PHASES, tables.IGNORE, (), sub)
-    assert all(step is None for _, _, step in steps)
+    assert patterns["TEXT"] in steps[0][0].__self__.pattern  # type: ignore[attr-defined]
 
 
 def test_a_text_pattern_that_is_not_word_and_gaps_is_matched_whole() -> None:
     patterns = {**tables.PATTERNS, "TEXT": r"[^\s{}:]+"}
-    assert scanner.text_run_patterns(patterns, tables.SUB_PATTERNS) is None
+    assert scanner.text_run_pattern(patterns, tables.SUB_PATTERNS) is None
 
 
 def test_text_runs_equal_the_whole_text_pattern(
@@ -225,7 +227,7 @@ def test_text_runs_equal_the_whole_text_pattern(
     steps, _ = scanner.compile_tables(
         tables.PATTERNS, tables.PHASES, tables.IGNORE, tables.RETYPED, {}
     )
-    assert all(step is None for _, _, step in steps)
+    assert tables.PATTERNS["TEXT"] in steps[0][0].__self__.pattern  # type: ignore[attr-defined]
     monkeypatch.setattr(scanner, "_STEPS", steps)
     assert [scan(t) for t in texts] == fast
 
