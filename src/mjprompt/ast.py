@@ -220,14 +220,15 @@ class Parameter(Immutable):
     case-insensitively), or ``None`` for an unknown name. ``value`` is the parsed value
     (see :mod:`mjprompt.values`), or ``None`` when the values do not parse.
 
-    ``name_span`` and ``values`` are built on first use for a parameter the scanner made
-    (:meth:`at`): most are never asked for their value nodes (the rules read ``raw``,
-    ``spec`` and ``value``), and building them was a third of a scan. They are fields like
-    the others: equality, hashing, ``repr`` and pickling read them.
+    ``span``, ``name_span`` and ``values`` are built on first use for a parameter the
+    scanner made (:meth:`at`): most are never asked for their positions or value nodes
+    (the rules read ``raw``, ``spec`` and ``value``), and building them was a third of a
+    scan. They are fields like the others: equality, hashing, ``repr`` and pickling read
+    them.
     """
 
     __slots__ = (  # noqa: RUF023 - the fields' order
-        "span",
+        "_span",
         "raw",
         "marker",
         "marker_style",
@@ -249,7 +250,7 @@ class Parameter(Immutable):
         "values",
         "value",
     )
-    span: Span
+    _span: Span
     raw: str
     marker: str
     marker_style: MarkerStyle
@@ -258,9 +259,9 @@ class Parameter(Immutable):
     spec: ParamSpec | None
     _values: tuple[ValuePart, ...]
     value: object
-    # Where the name and the values are, for a parameter made by `at`: the position of
-    # the token, and the name's and each value's offsets in it (and each value's text).
-    _offsets: tuple[int, int, int, tuple[tuple[int, int, str], ...]]
+    # Where the parameter, its name and its values are, for one made by `at`: the
+    # position of its token, and offsets in the token (and each value's text).
+    _offsets: tuple[int, int, int, int, int, tuple[tuple[int, int, str], ...]]
 
     def __init__(
         self,
@@ -287,20 +288,18 @@ class Parameter(Immutable):
     @classmethod
     def at(
         cls,
-        span: Span,
         raw: str,
         marker: str,
         marker_style: MarkerStyle,
         name: str,
         spec: ParamSpec | None,
         value: object,
-        offsets: tuple[int, int, int, tuple[tuple[int, int, str], ...]],
+        offsets: tuple[int, int, int, int, int, tuple[tuple[int, int, str], ...]],
     ) -> Parameter:
-        """A parameter whose name span and values are built when first read, from
-        ``offsets``: ``(base, name_start, name_end, ((start, end, text), ...))``, each
-        position relative to ``base``; every value is a :class:`Value`."""
+        """A parameter whose span, name span and values are built when first read, from
+        ``offsets``: ``(base, start, end, name_start, name_end, ((start, end, text),
+        ...))``, each position relative to ``base``; every value is a :class:`Value`."""
         self = cls.__new__(cls)
-        _set_param_span(self, span)
         _set_param_raw(self, raw)
         _set_param_marker(self, marker)
         _set_param_marker_style(self, marker_style)
@@ -311,11 +310,21 @@ class Parameter(Immutable):
         return self
 
     @property
+    def span(self) -> Span:
+        try:
+            return self._span
+        except AttributeError:  # made by `at`: built once, on first use
+            base, start, end, _name_start, _name_end, _values = self._offsets
+            span = Span(base + start, base + end)
+            _set_param_span(self, span)
+            return span
+
+    @property
     def name_span(self) -> Span:
         try:
             return self._name_span
         except AttributeError:  # made by `at`: built once, on first use
-            base, start, end, _values = self._offsets
+            base, _start, _end, start, end, _values = self._offsets
             span = Span(base + start, base + end)
             _set_param_name_span(self, span)
             return span
@@ -325,7 +334,7 @@ class Parameter(Immutable):
         try:
             return self._values
         except AttributeError:  # made by `at`: built once, on first use
-            base, _start, _end, words = self._offsets
+            base, _start, _end, _name_start, _name_end, words = self._offsets
             values = tuple([Value(Span(base + s, base + e), text) for s, e, text in words])
             _set_param_values(self, values)
             return values

@@ -323,19 +323,12 @@ def forget_parameter_tokens() -> None:
 
 def _parameter(token: str, base: int) -> Parameter:
     """The node of one PARAM (or LOOSE_PARAM) token at ``base``, as Lark's transformer
-    builds it for a parameter without braces (its value nodes built on first use)."""
+    builds it for a parameter without braces (its positions and value nodes built on
+    first use)."""
     shape = _memo_split(token) if len(token) <= _MEMO_MAX_CHARS else _split(token)
     skip, raw, marker, style, name, name_start, name_end, end, words, spec, value = shape
-    return Parameter.at(
-        Span(base + skip, base + end),
-        raw,
-        marker,
-        style,
-        name,
-        spec,
-        value,
-        (base, name_start, name_end, words),
-    )
+    offsets = (base, skip, end, name_start, name_end, words)
+    return Parameter.at(raw, marker, style, name, spec, value, offsets)
 
 
 # What follows a parameter's own token: a permutation, a stray `}`, or a VALUE_TAIL
