@@ -354,7 +354,11 @@ class Parameter(Immutable):
 
     @property
     def has_permutation(self) -> bool:
-        return any(isinstance(v, Permutation) for v in self.values)
+        try:
+            values = self._values
+        except AttributeError:  # made by `at`, from a token without braces: no group
+            return False
+        return any(isinstance(v, Permutation) for v in values)
 
     def value_words(self) -> list[list[ValuePart]]:
         """Value parts grouped into words: parts that touch (`{1:1, 2:3}px`) are one."""
