@@ -269,3 +269,11 @@ def test_a_scanned_parameter_builds_its_values_once_and_equals_larks() -> None:
     assert pickle.loads(pickle.dumps(fresh.params[0])) == no  # before its values were read
     with pytest.raises(AttributeError, match="immutable"):
         ar.values = ()  # type: ignore[misc]
+
+
+def test_a_terminal_with_a_capturing_group_is_refused() -> None:
+    # The alternation names the terminal by its group number (lastindex).
+    with pytest.raises(ValueError, match="capturing group"):
+        scanner.compile_tables(
+            {**tables.PATTERNS, "WS": r"(\s)+"}, tables.PHASES, tables.IGNORE, tables.RETYPED
+        )
