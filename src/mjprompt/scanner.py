@@ -142,10 +142,11 @@ _Phases = dict[str, tuple[tuple[str, ...], bool]]
 # repeats once per special character (a dash, a colon, a tab…) instead of once per word.
 # It matches wherever TEXT does (both start with UNIT), so the alternation picks the same
 # terminal, and it ends where TEXT ends (every repetition is greedy and nothing follows
-# it: the first way it matches is the longest). UNIT and TEXT_GAP are the grammar's own
-# sub-terminals (from the tables); only P is derived here, from WORD's and TEXT_GAP's
-# character classes. When the tables' TEXT is not of that shape, the whole TEXT pattern
-# is used (`text_run_pattern` returns None; a test checks the current grammar's is).
+# it, so the engine keeps the first way it matches, as it does for TEXT). UNIT and
+# TEXT_GAP are the grammar's own sub-terminals (from the tables); only P is derived
+# here, from WORD's and TEXT_GAP's character classes. When the tables' TEXT is not of
+# that shape, the whole TEXT pattern is used (`text_run_pattern` returns None; a test
+# checks the current grammar's is).
 # Measured with bench/ab.py: parse 0.27x -> 0.35x the regex floor (bench/README.md).
 
 # Every character `\s` matches except the space (str.isspace(); a test checks the list
