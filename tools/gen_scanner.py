@@ -86,8 +86,9 @@ PHASES: dict[str, tuple[tuple[str, ...], ...]] = {
     ),
 }
 
-# Sub-terminals the scanner uses to split a PARAM token, as the Lark transformer does.
-SUB_TERMINALS = ("MARKER", "NAME", "VALUE")
+# Sub-terminals the scanner uses: MARKER, NAME and VALUE to split a PARAM token, as the
+# Lark transformer does; WORD and TEXT_GAP, of which TEXT is made, for its text runs.
+SUB_TERMINALS = ("MARKER", "NAME", "VALUE", "WORD", "TEXT_GAP")
 
 
 class GenerationError(RuntimeError):
@@ -119,7 +120,7 @@ def _phase_lexer(lark: Lark, state: int) -> tuple[tuple[str, ...], tuple[str, ..
 
 def _sub_patterns(lark: Lark) -> dict[str, str]:
     """The sub-terminals' regular expressions, compiled by Lark (flags included)."""
-    # Sub-terminals are folded into PARAM and dropped from `Lark.terminals`; compiling
+    # Sub-terminals are folded into PARAM and TEXT and dropped from `Lark.terminals`; compiling
     # the loaded grammar again while keeping them yields their own definitions.
     grammar: Any = lark.grammar
     terminals, _rules, _ignore = grammar.compile(lark.options.start, set(SUB_TERMINALS))
@@ -170,7 +171,8 @@ def generate(grammar: str) -> str:
     lines += [
         "}",
         "",
-        "# Sub-terminals of PARAM, used to split it into marker, name and values.",
+        "# Sub-terminals: of PARAM, to split it into marker, name and values; of TEXT, for",
+        "# the scanner's text runs.",
         "SUB_PATTERNS: dict[str, str] = {",
     ]
     lines += [f"    {name!r}: {pattern!r}," for name, pattern in _sub_patterns(lark).items()]

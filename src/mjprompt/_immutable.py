@@ -6,6 +6,10 @@ them through the slots' own descriptors (fetched once with :func:`setters`), whi
 about a third cheaper, and need no class generation at import (cold start). Assigning
 or deleting a field afterwards raises, as on an attrs frozen class.
 
+A class may list its fields itself (``_fields``) when some of them are properties filled
+on first use from private slots (``ast.Parameter``'s values): equality, hashing,
+``repr`` and pickling then read them through the properties.
+
 Equality compares the class and the fields (a ``TextChunk`` never equals a ``Value``
 with the same span and text); hashing, ``repr`` (``Name(field=value, ...)``, as attrs
 writes it) and pickling (``__reduce__``: a constructor call, which ``check --jobs``
@@ -22,7 +26,8 @@ __all__ = ["Immutable", "setters"]
 
 
 class Immutable:
-    """Fields are the names in ``__slots__`` (a subclass's own, after its bases')."""
+    """Fields are the names in ``__slots__`` (a subclass's own, after its bases'), unless
+    the class sets ``_fields`` itself."""
 
     __slots__ = ()
     _fields: ClassVar[tuple[str, ...]] = ()
@@ -31,9 +36,10 @@ class Immutable:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        fields: list[str] = []
-        for klass in reversed(cls.__mro__):
-            fields.extend(klass.__dict__.get("__slots__", ()))
+        fields: list[str] = list(cls.__dict__.get("_fields", ()))
+        if not fields:
+            for klass in reversed(cls.__mro__):
+                fields.extend(klass.__dict__.get("__slots__", ()))
         cls._fields = tuple(fields)
         if len(fields) < 2:  # attrgetter of one name returns the value, not a tuple
             raise TypeError(f"{cls.__name__}: an Immutable has at least two fields")

@@ -25,11 +25,14 @@ PATTERNS: dict[str, str] = {
     "WS": "\\s+",
 }
 
-# Sub-terminals of PARAM, used to split it into marker, name and values.
+# Sub-terminals: of PARAM, to split it into marker, name and values; of TEXT, for
+# the scanner's text runs.
 SUB_PATTERNS: dict[str, str] = {
     "MARKER": "(?:-{2,}|—|–|−|-\\s+-\\s*)",
     "NAME": "[A-Za-z]*",
     "VALUE": "(?:[^\\s{}\\\\]+|\\\\\\S?)+",
+    "WORD": "(?:[^\\s{}:\\\\]+|\\\\\\S?|:(?!:))+",
+    "TEXT_GAP": "\\s+(?!(?=[-—])(?:(?:-{2,}|—)[A-Za-z]|-{2,}(?=\\s*$|\\s+(?:-{2,}|—))))",
 }
 
 # Per phase: the terminals the contextual lexer tries, in Lark's priority order,

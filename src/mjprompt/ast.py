@@ -219,9 +219,27 @@ class Parameter(Immutable):
     ``spec`` is the row of the parameter table the name resolves to (through aliases,
     case-insensitively), or ``None`` for an unknown name. ``value`` is the parsed value
     (see :mod:`mjprompt.values`), or ``None`` when the values do not parse.
+
+    ``span``, ``name_span`` and ``values`` are built on first use for a parameter the
+    scanner made (:meth:`at`): most are never asked for their positions or value nodes
+    (the rules read ``raw``, ``spec`` and ``value``), and building them was a third of a
+    scan. They are fields like the others: equality, hashing, ``repr`` and pickling read
+    them.
     """
 
     __slots__ = (  # noqa: RUF023 - the fields' order
+        "_span",
+        "raw",
+        "marker",
+        "marker_style",
+        "name",
+        "_name_span",
+        "spec",
+        "_values",
+        "value",
+        "_offsets",
+    )
+    _fields = (
         "span",
         "raw",
         "marker",
@@ -232,15 +250,18 @@ class Parameter(Immutable):
         "values",
         "value",
     )
-    span: Span
+    _span: Span
     raw: str
     marker: str
     marker_style: MarkerStyle
     name: str
-    name_span: Span
+    _name_span: Span
     spec: ParamSpec | None
-    values: tuple[ValuePart, ...]
+    _values: tuple[ValuePart, ...]
     value: object
+    # Where the parameter, its name and its values are, for one made by `at`: the
+    # position of its token, and offsets in the token (and each value's text).
+    _offsets: tuple[int, int, int, int, int, tuple[tuple[int, int, str], ...]]
 
     def __init__(
         self,
@@ -264,6 +285,60 @@ class Parameter(Immutable):
         _set_param_values(self, values)
         _set_param_value(self, value)
 
+    @classmethod
+    def at(
+        cls,
+        raw: str,
+        marker: str,
+        marker_style: MarkerStyle,
+        name: str,
+        spec: ParamSpec | None,
+        value: object,
+        offsets: tuple[int, int, int, int, int, tuple[tuple[int, int, str], ...]],
+    ) -> Parameter:
+        """A parameter whose span, name span and values are built when first read, from
+        ``offsets``: ``(base, start, end, name_start, name_end, ((start, end, text),
+        ...))``, each position relative to ``base``; every value is a :class:`Value`."""
+        self = cls.__new__(cls)
+        _set_param_raw(self, raw)
+        _set_param_marker(self, marker)
+        _set_param_marker_style(self, marker_style)
+        _set_param_name(self, name)
+        _set_param_spec(self, spec)
+        _set_param_value(self, value)
+        _set_param_offsets(self, offsets)
+        return self
+
+    @property
+    def span(self) -> Span:
+        try:
+            return self._span
+        except AttributeError:  # made by `at`: built once, on first use
+            base, start, end, _name_start, _name_end, _values = self._offsets
+            span = Span(base + start, base + end)
+            _set_param_span(self, span)
+            return span
+
+    @property
+    def name_span(self) -> Span:
+        try:
+            return self._name_span
+        except AttributeError:  # made by `at`: built once, on first use
+            base, _start, _end, start, end, _values = self._offsets
+            span = Span(base + start, base + end)
+            _set_param_name_span(self, span)
+            return span
+
+    @property
+    def values(self) -> tuple[ValuePart, ...]:
+        try:
+            return self._values
+        except AttributeError:  # made by `at`: built once, on first use
+            base, _start, _end, _name_start, _name_end, words = self._offsets
+            values = tuple([Value(Span(base + s, base + e), text) for s, e, text in words])
+            _set_param_values(self, values)
+            return values
+
     @property
     def canonical(self) -> str | None:
         return None if self.spec is None else self.spec.name
@@ -279,7 +354,11 @@ class Parameter(Immutable):
 
     @property
     def has_permutation(self) -> bool:
-        return any(isinstance(v, Permutation) for v in self.values)
+        try:
+            values = self._values
+        except AttributeError:  # made by `at`, from a token without braces: no group
+            return False
+        return any(isinstance(v, Permutation) for v in values)
 
     def value_words(self) -> list[list[ValuePart]]:
         """Value parts grouped into words: parts that touch (`{1:1, 2:3}px`) are one."""
@@ -370,6 +449,7 @@ class Prompt(Immutable):
     _set_param_spec,
     _set_param_values,
     _set_param_value,
+    _set_param_offsets,
 ) = setters(Parameter, *Parameter.__slots__)
 _set_source, _set_images, _set_text, _set_params = setters(
     Prompt, "source", "images", "text", "params"

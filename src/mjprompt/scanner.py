@@ -2,10 +2,12 @@
 
 The tables in :mod:`mjprompt._scanner_tables` are written by ``tools/gen_scanner.py``
 from ``grammar/prompt.lark`` through Lark: for each phase of a prompt (start, after
-images, after text, after parameters) the terminals Lark's contextual lexer tries, in
-Lark's priority order, with Lark's compiled patterns. :func:`scan` replays that order
-token by token with ``pattern.match(text, pos)`` (no single backtracking master regex)
-and builds the AST directly, with the same nodes the Lark transformer builds.
+images, after text, after parameters, inside braces) the terminals Lark's contextual
+lexer tries, in Lark's priority order, with Lark's compiled patterns. :func:`scan` replays
+that order token by token: per phase one alternation of those patterns, matched at the
+current position (what Lark's lexer itself does in each state; never one regex over the
+whole prompt), and builds the AST directly, with the same nodes the Lark transformer
+builds. TEXT, most of a prompt, is matched as a text run (see "text runs" below).
 
 The scanner takes image URLs, text with ``::`` weights and escapes, parameters with any
 marker the grammar knows (``--``, em dash, and the malformed ones the syntax rules
@@ -23,6 +25,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
+from typing import Final
 
 from . import _scanner_tables as tables
 from .ast import (
@@ -51,20 +54,19 @@ __all__ = ["compile_tables", "forget_parameter_tokens", "scan"]
 # What a matched terminal does in a phase: skip it, take it (and enter a phase), or give
 # up. The phases the scanner knows and the moves between them are fixed here; the
 # terminals and their order come from the tables.
-(
-    _SKIP,
-    _IMAGE,
-    _TEXT,
-    _WEIGHT,
-    _PARAM,
-    _OPEN,  # `{`: a permutation group starts
-    _OPTION_TEXT,
-    _COMMA,
-    _CLOSE,  # `}` inside a group: it ends
-    _STRAY,  # `}` outside any group
-    _TAIL,  # values after a group or a stray `}` in the parameters
-    _GIVE_UP,
-) = range(12)
+# (Final: the compiled build inlines them.)
+_SKIP: Final = 0
+_IMAGE: Final = 1
+_TEXT: Final = 2
+_WEIGHT: Final = 3
+_PARAM: Final = 4
+_OPEN: Final = 5  # `{`: a permutation group starts
+_OPTION_TEXT: Final = 6
+_COMMA: Final = 7
+_CLOSE: Final = 8  # `}` inside a group: it ends
+_STRAY: Final = 9  # `}` outside any group
+_TAIL: Final = 10  # values after a group or a stray `}` in the parameters
+_GIVE_UP: Final = 11
 _TEXT_MOVES = {
     "TEXT": (_TEXT, "text"),
     "WEIGHT": (_WEIGHT, "text"),
@@ -103,15 +105,109 @@ _AFTER_GROUP = tuple(
         "options": "options",
     }.values()
 )
-_TEXT_PHASE, _PARAMS_PHASE, _OPTIONS_PHASE = (
-    _PHASE_INDEX[n] for n in ("text", "params", "options")
+_TEXT_PHASE: Final = 2
+_PARAMS_PHASE: Final = 3
+_OPTIONS_PHASE: Final = 4
+assert tuple(_PHASE_INDEX[n] for n in ("text", "params", "options")) == (
+    _TEXT_PHASE,
+    _PARAMS_PHASE,
+    _OPTIONS_PHASE,
 )
 
 _Match = Callable[[str, int], "re.Match[str] | None"]
-_Step = tuple[_Match, int, int]  # (pattern.match, action, next phase index)
+# One phase: the match of its terminals as one alternation, and per alternative (by the
+# match's ``lastindex``, from 1) the action and the next phase's index.
+_Phase = tuple[_Match, tuple[tuple[int, int], ...]]
 
 
 _Phases = dict[str, tuple[tuple[str, ...], bool]]
+
+
+# -- text runs ---------------------------------------------------------------------------
+#
+# TEXT is most of a prompt, and its regular expression, WORD (TEXT_GAP WORD)*, costs the
+# regex engine a repeat iteration and a lookahead per word: 3.8 of the 6.1 µs the
+# terminals cost per corpus prompt. Most of a text is plain: words of characters that
+# are neither whitespace nor in WORD's excluded set ({, }, :, \) nor one that may start
+# a marker after a gap (TEXT_GAP's lookahead starts with (?=[-—])), separated by
+# spaces. TEXT always takes such a stretch whole, up to its last non-space character
+# (each gap in it is followed by a plain character, which cannot start a marker), and
+# after it TEXT is in the same state as after any word character. A character class
+# repeat takes that stretch at a few ns per character. So the scanner matches TEXT with
+#
+#   RUN = UNIT (?:[P ]*[P])?           a unit of WORD, then plain characters and spaces
+#   TEXT as text runs = RUN (?:(?:TEXT_GAP)? RUN)*
+#
+# where UNIT is one repetition of WORD's group and P the plain characters: the engine
+# repeats once per special character (a dash, a colon, a tab…) instead of once per word.
+# It matches wherever TEXT does (both start with UNIT), so the alternation picks the same
+# terminal, and it ends where TEXT ends (every repetition is greedy and nothing follows
+# it, so the engine keeps the first way it matches, as it does for TEXT). UNIT and
+# TEXT_GAP are the grammar's own sub-terminals (from the tables); only P is derived
+# here, from WORD's and TEXT_GAP's character classes. When the tables' TEXT is not of
+# that shape, the whole TEXT pattern is used (`text_run_pattern` returns None; a test
+# checks the current grammar's is).
+# Measured with bench/ab.py: parse 0.27x -> 0.35x the regex floor (bench/README.md).
+
+# Every character `\s` matches except the space (str.isspace(); a test checks the list
+# against the regex engine on every code point).
+_WHITESPACE_BUT_SPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+    "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_CLASS = r"(?:[^\]\\]|\\.)*"  # the inside of a character class, up to its `]`
+_WORD_SHAPE = re.compile(rf"\(\?:\[\^\\s(?P<excluded>{_CLASS})\]\+\|.*\)\+", re.DOTALL)
+_GAP_SHAPE = re.compile(rf"\\s\+\(\?!(?P<look>\(\?=\[(?P<starts>{_CLASS})\]\).*)\)", re.DOTALL)
+
+
+def _class_chars(inside: str) -> str | None:
+    """The characters a class's inside lists one by one (``None`` for ranges, classes
+    like ``\\s`` or anything else this does not read)."""
+    chars: list[str] = []
+    i = 0
+    while i < len(inside):
+        c = inside[i]
+        if c == "\\":
+            escaped = inside[i + 1 : i + 2]
+            if escaped == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", inside[i + 2 : i + 6]):
+                chars.append(chr(int(inside[i + 2 : i + 6], 16)))
+                i += 6
+                continue
+            if not escaped or escaped.isalnum():
+                return None
+            chars.append(escaped)
+            i += 2
+            continue
+        if c in "[^" or (c == "-" and 0 < i < len(inside) - 1):
+            return None
+        chars.append(c)
+        i += 1
+    return "".join(chars)
+
+
+def text_run_pattern(patterns: dict[str, str], sub: dict[str, str]) -> str | None:
+    """TEXT's pattern as text runs (see above), or ``None`` when TEXT is
+    not WORD (TEXT_GAP WORD)* with WORD = (?:[^\\s…]+|…)+ and TEXT_GAP = \\s+(?!(?=[…])…)."""
+    word, gap = sub.get("WORD", ""), sub.get("TEXT_GAP", "")
+    if patterns.get("TEXT") != f"{word}(?:{gap}{word})*":
+        return None
+    word_shape, gap_shape = _WORD_SHAPE.fullmatch(word), _GAP_SHAPE.fullmatch(gap)
+    if word_shape is None or gap_shape is None:
+        return None
+    try:  # the `+` and the `)` matched above close WORD's group and TEXT_GAP's (?!
+        re.compile(word[3:-2])
+        re.compile(gap_shape["look"])
+    except re.error:
+        return None
+    excluded = _class_chars(word_shape["excluded"])
+    starts = _class_chars(gap_shape["starts"])
+    if excluded is None or starts is None:
+        return None
+    special = "".join(re.escape(c) for c in sorted(set(excluded + starts)))
+    plain = f"[^\\s{special}]"
+    plain_or_space = f"[^{_WHITESPACE_BUT_SPACE}{special}]"
+    run = f"{word[:-1]}(?:{plain_or_space}*{plain})?"
+    return f"{run}(?:(?:{gap})?{run})*"
 
 
 def compile_tables(
@@ -119,28 +215,43 @@ def compile_tables(
     phases: _Phases,
     ignore: tuple[str, ...],
     retyped: tuple[str, ...],
-) -> tuple[tuple[tuple[_Step, ...], ...], tuple[bool, ...]]:
-    """Each phase's steps in Lark's order, and whether the input may end there.
+    sub_patterns: dict[str, str] | None = None,
+) -> tuple[tuple[_Phase, ...], tuple[bool, ...]]:
+    """Each phase's terminals compiled as one alternation in Lark's order, their moves,
+    and whether the input may end there.
+
+    ``(A)|(B)|…`` matched at a position gives what trying ``A``, then ``B``… one by one
+    gives: nothing follows the alternation, so the first alternative that matches at all
+    is taken, with the match it has alone (Lark's contextual lexer builds the same
+    alternation for each of its states). The patterns must have no groups of their own,
+    so that ``lastindex`` names the terminal. TEXT is matched as text runs when its
+    pattern has the shape :func:`text_run_pattern` reads (``sub_patterns``: the tables'
+    sub-terminals).
 
     Takes the tables as arguments so that the tests can build a scanner from altered
     tables and check that the differential tests catch it.
     """
     names = list(_PHASE_INDEX)
-    compiled = {name: re.compile(p).match for name, p in patterns.items()}
-    steps: list[tuple[_Step, ...]] = []
+    run = text_run_pattern(patterns, tables.SUB_PATTERNS if sub_patterns is None else sub_patterns)
+    steps: list[_Phase] = []
     may_end: list[bool] = []
     for phase in names:
         order, end_ok = phases[phase]
-        row: list[_Step] = []
+        moves: list[tuple[int, int]] = [(_GIVE_UP, 0)]  # lastindex starts at 1
+        alternatives: list[str] = []
         for kind in order:
+            alternatives.append(run if kind == "TEXT" and run is not None else patterns[kind])
             if kind in ignore and kind not in retyped:
-                row.append((compiled[kind], _SKIP, names.index(phase)))
+                moves.append((_SKIP, names.index(phase)))
                 continue
             action, nxt = _MOVES[phase].get(kind, (_GIVE_UP, phase))
             if kind in retyped:  # Lark may change the token's type: not ours
                 action = _GIVE_UP
-            row.append((compiled[kind], action, names.index(nxt)))
-        steps.append(tuple(row))
+            moves.append((action, names.index(nxt)))
+        alternation = re.compile("|".join(f"({a})" for a in alternatives))
+        if alternation.groups != len(alternatives):
+            raise ValueError(f"phase {phase}: a terminal with a capturing group breaks it")
+        steps.append((alternation.match, tuple(moves)))
         may_end.append(end_ok)
     return tuple(steps), tuple(may_end)
 
@@ -152,32 +263,57 @@ _VALUES = re.compile(tables.SUB_PATTERNS["VALUE"]).finditer
 
 
 # A PARAM token's parts relative to the token: the whitespace skipped before the marker,
-# the marker and its style, the name and where it ends, each value (start, end, text),
-# the table row and the parsed value. Everything in it is immutable.
+# the parameter as written (the token without that whitespace), the marker and its
+# style, the name and where it starts and ends, where the parameter ends, each value
+# (start, end, text), the table row and the parsed value. Everything in it is immutable.
 _Shape = tuple[
-    int, str, MarkerStyle, str, int, int, tuple[tuple[int, int, str], ...], ParamSpec | None, object
+    int,
+    str,
+    str,
+    MarkerStyle,
+    str,
+    int,
+    int,
+    int,
+    tuple[tuple[int, int, str], ...],
+    ParamSpec | None,
+    object,
 ]
 
 
-def _split(token: str) -> _Shape | None:
+def _split(token: str) -> _Shape:
     head = _HEAD(token)
-    if head is None:  # pragma: no cover - a PARAM token starts with MARKER NAME
-        return None
+    assert head is not None  # a PARAM token starts with MARKER NAME
+    skip = head.start(1)
     marker, name = head.group(1, 2)
     name_end = head.end()
     values = tuple((m.start(), m.end(), m.group()) for m in _VALUES(token, name_end))
     spec = lookup(name) if name else None
     value = None if spec is None else parse_value(spec, [v[2] for v in values])
-    style = marker_style(marker)
-    return (head.start(1), marker, style, name, head.start(2), name_end, values, spec, value)
+    end = values[-1][1] if values else name_end
+    raw = token[skip:] if skip else token
+    return (
+        skip,
+        raw,
+        marker,
+        marker_style(marker),
+        name,
+        head.start(2),
+        name_end,
+        end,
+        values,
+        spec,
+        value,
+    )
 
 
 # Parameter tokens repeat across the prompts of a dataset (`--ar 16:9`, `--v 7`): their
 # split and parsed value are kept, keyed by the token text. Bounded in entries and in
 # token length, and it holds only immutable values, so a caller cannot observe it except
-# as speed.
+# as speed. (The nodes share the memo's `raw` string, whose hash is then computed once:
+# the rules' own memo is keyed by it.)
 _memo_split = functools.lru_cache(maxsize=4096)(_split)
-_MEMO_MAX_CHARS = 200
+_MEMO_MAX_CHARS: Final = 200
 
 
 def forget_parameter_tokens() -> None:
@@ -185,25 +321,14 @@ def forget_parameter_tokens() -> None:
     _memo_split.cache_clear()
 
 
-def _parameter(token: str, base: int) -> Parameter | None:
+def _parameter(token: str, base: int) -> Parameter:
     """The node of one PARAM (or LOOSE_PARAM) token at ``base``, as Lark's transformer
-    builds it for a parameter without braces."""
+    builds it for a parameter without braces (its positions and value nodes built on
+    first use)."""
     shape = _memo_split(token) if len(token) <= _MEMO_MAX_CHARS else _split(token)
-    if shape is None:  # pragma: no cover - see _split
-        return None
-    skip, marker, style, name, name_start, name_end, words, spec, value = shape
-    values = tuple([Value(Span(base + start, base + end), word) for start, end, word in words])
-    return Parameter(
-        span=Span(base + skip, values[-1].span.end if values else base + name_end),
-        raw=token[skip:] if skip else token,
-        marker=marker,
-        marker_style=style,
-        name=name,
-        name_span=Span(base + name_start, base + name_end),
-        spec=spec,
-        values=values,
-        value=value,
-    )
+    skip, raw, marker, style, name, name_start, name_end, end, words, spec, value = shape
+    offsets = (base, skip, end, name_start, name_end, words)
+    return Parameter.at(raw, marker, style, name, spec, value, offsets)
 
 
 # What follows a parameter's own token: a permutation, a stray `}`, or a VALUE_TAIL
@@ -214,9 +339,7 @@ _Tail = Permutation | StrayBrace | tuple[int, str]
 def _parameter_with_tails(token: str, base: int, tails: list[_Tail], text: str) -> Parameter:
     """The node of a parameter followed by groups, stray braces or more values, as
     Lark's transformer builds it (``mjprompt.parser._Builder.finish``)."""
-    shape = _split(token)
-    assert shape is not None  # the token was taken by _parameter first
-    skip, marker, style, name, name_start, name_end, words, spec, _value = shape
+    skip, _raw, marker, style, name, name_start, name_end, _end, words, spec, _value = _split(token)
     values: list[ValuePart] = [
         Value(Span(base + start, base + end), word) for start, end, word in words
     ]
@@ -285,31 +408,30 @@ def scan(text: str) -> Prompt | None:
     phase = 0
     pos = 0
     size = len(text)
+    steps = _STEPS
     while pos < size:
-        for step in _STEPS[phase]:
-            m = step[0](text, pos)
-            if m is not None:
-                break
-        else:
+        match, moves = steps[phase]
+        m = match(text, pos)
+        if m is None:
             return None  # no terminal matches: Lark reports or recovers
-        action = step[1]
+        action, next_phase = moves[m.lastindex or 0]
         end = m.end()
         if end == pos or action == _GIVE_UP:
             return None
-        if action == _TEXT:
-            parts.append(TextChunk(Span(pos, end), m.group()))
-        elif action == _PARAM:
+        # The common tokens first, by how often a corpus prompt has them.
+        if action == _PARAM:
             param_token = m.group()
             param_base = pos
-            param = _parameter(param_token, pos)
-            if param is None:
-                return None
-            params.append(param)
-        elif action == _IMAGE:
-            images.append(ImageRef(Span(pos, end), m.group()))
+            params.append(_parameter(param_token, pos))
+        elif action == _TEXT:
+            parts.append(TextChunk(Span(pos, end), m.group()))
+        elif action == _SKIP:
+            pass
         elif action == _WEIGHT:
             parts.append(Weight(Span(pos, end), m.group()))
-        elif action != _SKIP:
+        elif action == _IMAGE:
+            images.append(ImageRef(Span(pos, end), m.group()))
+        else:
             # Braces: rare, so kept out of the common path above.
             tail: _Tail | None = None
             if action == _OPTION_TEXT:
@@ -346,10 +468,10 @@ def scan(text: str) -> Prompt | None:
                 tails[index][2].append(tail)
             if action == _CLOSE:
                 continue
-        phase = step[2]
+        phase = next_phase
         pos = end
     if not _MAY_END[phase]:
         return None
     for index, (token, base, more) in tails.items():
         params[index] = _parameter_with_tails(token, base, more, text)
-    return Prompt(text, tuple(images), tuple(parts), tuple(params))
+    return Prompt(text, tuple(images) if images else (), tuple(parts), tuple(params))

@@ -214,6 +214,11 @@ def _without(order: tuple[str, ...], name: str) -> tuple[str, ...]:
 
 
 _TEXT_FIRST = ("TEXT", *_without(tables.PHASES["start"][0], "TEXT"))
+# A text gap that no longer stops before an em dash marker, written into TEXT too, so
+# that the scanner still reads TEXT as text runs (built from the altered sub-terminal).
+_GAP_NO_EM_DASH = tables.SUB_PATTERNS["TEXT_GAP"].replace("(?=[-\u2014])", "(?=[-])", 1)
+_WORD = tables.SUB_PATTERNS["WORD"]
+_SUB_NO_EM_DASH = {**tables.SUB_PATTERNS, "TEXT_GAP": _GAP_NO_EM_DASH}
 _MUTANTS = {
     "TEXT split per word": ({**tables.PATTERNS, "TEXT": r"[^\s{}:]+"}, tables.PHASES),
     "no IMAGE at the start": (
@@ -229,7 +234,12 @@ _MUTANTS = {
         {**tables.PATTERNS, "PARAM": r"\s*(?<!\S)--[A-Za-z]+"},
         {**tables.PHASES, "params": (("PARAM", "WS"), True)},
     ),
+    "text runs through an em dash marker": (
+        {**tables.PATTERNS, "TEXT": f"{_WORD}(?:{_GAP_NO_EM_DASH}{_WORD})*"},
+        tables.PHASES,
+    ),
 }
+_MUTANT_SUB_PATTERNS = {"text runs through an em dash marker": _SUB_NO_EM_DASH}
 
 
 @pytest.mark.parametrize("mutant", sorted(_MUTANTS))
@@ -237,7 +247,11 @@ def test_an_altered_table_is_caught(
     mutant: str, corpus: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     patterns, phases = _MUTANTS[mutant]
-    steps, may_end = scanner.compile_tables(patterns, phases, tables.IGNORE, tables.RETYPED)
+    sub = _MUTANT_SUB_PATTERNS.get(mutant)
+    steps, may_end = scanner.compile_tables(patterns, phases, tables.IGNORE, tables.RETYPED, sub)
+    if sub is not None:  # the mutant is in the text runs, not in the whole TEXT pattern
+        assert sub != tables.SUB_PATTERNS
+        assert scanner.text_run_pattern(patterns, sub) is not None
     monkeypatch.setattr(scanner, "_STEPS", steps)
     monkeypatch.setattr(scanner, "_MAY_END", may_end)
     # The corpus plus the shapes the valid strategy writes (images, params-only prompts).
@@ -247,6 +261,7 @@ def test_an_altered_table_is_caught(
         "--ar 16:9 --v 7",
         "a cat --ar 16:9",
         "a {red cat, blue dog} bird --ar {1:1, 2:3}",
+        "a cat \u2014ar 16:9",
     ]
     # Caught: either a text on which the two engines differ, or (a table that makes the
     # scanner decline everything) the coverage floor of test_scanner_takes_most_of_the_corpus.

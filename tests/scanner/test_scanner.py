@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import pickle
+import re
+import sys
 
 import pytest
 
 from mjprompt import _scanner_tables as tables
 from mjprompt import scanner
 from mjprompt.ast import MarkerStyle, TextChunk
+from mjprompt.diagnostics import Span
 from mjprompt.parser import parse_lenient as lark_parse
 from mjprompt.scanner import scan
 
@@ -171,3 +174,106 @@ def test_whitespace_is_skipped_only_when_lark_ignores_it(monkeypatch: pytest.Mon
     assert scan("  a cat  ") is not None
     _use(monkeypatch, tables.PATTERNS, ignore=())
     assert scan("  a cat  ") is None
+
+
+# -- text runs (scanner.text_run_pattern) ---------------------------------------------------
+
+
+def test_the_whitespace_list_is_the_regex_engines() -> None:
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert set(re.findall(r"\s", every)) - {" "} == set(scanner._WHITESPACE_BUT_SPACE)
+
+
+def test_the_grammar_s_text_is_scanned_as_text_runs() -> None:
+    # If this fails after a grammar change, TEXT is no longer of the shape the text runs
+    # read: the scanner still agrees with Lark (it matches the whole TEXT pattern), only
+    # slower. Adapt `text_run_pattern` to the new shape.
+    run = scanner.text_run_pattern(tables.PATTERNS, tables.SUB_PATTERNS)
+    assert run is not None
+    alternations = [match.__self__.pattern for match, _ in scanner._STEPS]  # type: ignore[attr-defined]
+    assert sum(run in a for a in alternations) == 3  # start, images, text
+    assert not any(tables.PATTERNS["TEXT"] in a for a in alternations)
+
+
+@pytest.mark.parametrize(
+    ("name", "pattern"),
+    [
+        ("WORD", r"[^\s{}:\\]+"),  # not a repeated group
+        ("TEXT_GAP", r"\s+"),  # no lookahead
+        ("WORD", r"(?:[^\s{}:a-z]+|\\\S?|:(?!:))+"),  # a range in the class
+        ("TEXT_GAP", r"\s+(?!(?=[\d])--)"),  # a class of classes
+    ],
+)
+def test_text_of_another_shape_is_matched_whole(name: str, pattern: str) -> None:
+    sub = {**tables.SUB_PATTERNS, name: pattern}
+    patterns = {**tables.PATTERNS, "TEXT": f"{sub['WORD']}(?:{sub['TEXT_GAP']}{sub['WORD']})*"}
+    assert scanner.text_run_pattern(patterns, sub) is None
+    steps, _ = scanner.compile_tables(patterns, tables.PHASES, tables.IGNORE, (), sub)
+    assert patterns["TEXT"] in steps[0][0].__self__.pattern  # type: ignore[attr-defined]
+
+
+def test_a_text_pattern_that_is_not_word_and_gaps_is_matched_whole() -> None:
+    patterns = {**tables.PATTERNS, "TEXT": r"[^\s{}:]+"}
+    assert scanner.text_run_pattern(patterns, tables.SUB_PATTERNS) is None
+
+
+def test_text_runs_equal_the_whole_text_pattern(
+    corpus: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The same tables with the text runs off (no sub-terminals to read them from): every
+    # TEXT token is then matched by the grammar's whole TEXT pattern.
+    texts = [*corpus, *(t + " \u2014x -- y::2 a-b" for t in corpus[:300])]
+    fast = [scan(t) for t in texts]
+    steps, _ = scanner.compile_tables(
+        tables.PATTERNS, tables.PHASES, tables.IGNORE, tables.RETYPED, {}
+    )
+    assert tables.PATTERNS["TEXT"] in steps[0][0].__self__.pattern  # type: ignore[attr-defined]
+    monkeypatch.setattr(scanner, "_STEPS", steps)
+    assert [scan(t) for t in texts] == fast
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a cat",
+        "a sci-fi cat, close-up --ar 1:1",
+        "a cat  \u2003 on a mat\u00a0 -- dog",
+        "a: b:c ::2 d\\ e \\{f\\}",
+        "x " * 50 + "--v 7",
+        "one-two-three four—five –six \u2212seven - - eight",
+        "a cat   ",
+        "a cat\t--ar 1:1\n",
+    ],
+)
+def test_text_runs_equal_lark(text: str) -> None:
+    prompt = scan(text)
+    assert prompt is not None
+    assert prompt == lark_parse(text)
+
+
+# -- parameters built by the scanner (Parameter.at) ------------------------------------------
+
+
+def test_a_scanned_parameter_builds_its_values_once_and_equals_larks() -> None:
+    text = "a cat --no red, blue --ar 16:9 --tile"
+    prompt = scan(text)
+    assert prompt is not None
+    no, ar, tile = prompt.params
+    assert no.values is no.values and no.name_span is no.name_span
+    assert [v.raw for v in no.values] == ["red,", "blue"]
+    assert no.name_span == Span(8, 10) and tile.values == ()
+    lark = lark_parse(text)
+    assert prompt == lark and hash(ar) == hash(lark.params[1]) and repr(ar) == repr(lark.params[1])
+    fresh = scan(text)
+    assert fresh is not None
+    assert pickle.loads(pickle.dumps(fresh.params[0])) == no  # before its values were read
+    with pytest.raises(AttributeError, match="immutable"):
+        ar.values = ()  # type: ignore[misc]
+
+
+def test_a_terminal_with_a_capturing_group_is_refused() -> None:
+    # The alternation names the terminal by its group number (lastindex).
+    with pytest.raises(ValueError, match="capturing group"):
+        scanner.compile_tables(
+            {**tables.PATTERNS, "WS": r"(\s)+"}, tables.PHASES, tables.IGNORE, tables.RETYPED
+        )
