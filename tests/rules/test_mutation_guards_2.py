@@ -11,6 +11,8 @@ import pytest
 
 import mjprompt
 from mjprompt.diagnostics import Edit
+from mjprompt.parsing import parse_lenient
+from mjprompt.render import render
 
 Found = tuple[str, int, int, str, str]
 
@@ -100,3 +102,17 @@ def test_words_after_the_parameters_are_moved_by_an_unsafe_fix_that_says_so() ->
 )
 def test_a_removed_parameter_says_why_and_what_to_use(text: str, expected: Found) -> None:
     assert found(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "rendered", "lower"),
+    [("a cat --HD", "a cat --hd", "--hd"), ("a cat --H 300", "a cat --height 300", "--h")],
+)
+def test_a_removed_parameter_is_formatted_under_its_own_name(
+    text: str, rendered: str, lower: str
+) -> None:
+    # `mjprompt format` writes a parameter's own name (an alias as the name it stands for).
+    assert render(parse_lenient(text)) == rendered
+    assert [(d.code, d.message) for d in mjprompt.lint(text) if d.code == "MJ106"] == [
+        ("MJ106", f"parameter names are lower case: write `{lower}`")
+    ]
