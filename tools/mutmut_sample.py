@@ -13,17 +13,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-_RENAMED = {"--all": ["--sample", "0"], "--scratch": ["--workdir"]}
-
 
 def translate(argv: Sequence[str]) -> list[str]:
     """The old options spelled as tools/mutation_sample.py takes them."""
     out: list[str] = []
     for arg in argv:
-        name, eq, value = arg.partition("=")
-        if name in _RENAMED:
-            new = _RENAMED[name]
-            out.extend(new[:-1] + [new[-1] + eq + value] if eq else new)
+        if arg == "--all":
+            out += ["--sample", "0"]
+        elif arg == "--scratch" or arg.startswith("--scratch="):
+            out.append("--workdir" + arg.removeprefix("--scratch"))
         else:
             out.append(arg)
     return out
