@@ -45,16 +45,19 @@ def run_once(
     *,
     timeout: float = 10.0,
     client: dict[str, Any] | None = None,
+    key: str = KEY,
     **flags: Any,
 ) -> list[JobResult]:
     """One run over ``out``'s journal: ``prompts`` (default: ``PROMPT``) labelled
     ``p:1``, ``p:2``...; ``timeout`` is the run's; ``client`` the settings of
-    ``client_options``; ``flags`` go to ``run_batch`` (``retry_failed``, ``on_event``...)."""
+    ``client_options``; ``flags`` go to ``run_batch`` (``retry_failed``, ``on_event``...).
+    ``gateway`` is the hostile gateway (its ``url``) or a sandbox (its ``base_url``)."""
+    url = gateway.base_url if hasattr(gateway, "base_url") else gateway.url
     jobs, refused = plan_jobs([(f"p:{i + 1}", p) for i, p in enumerate(prompts or [PROMPT])])
     assert not refused
 
     async def go() -> list[JobResult]:
-        async with AsyncClient(KEY, base_url=gateway.url, **(client or client_options())) as c:
+        async with AsyncClient(key, base_url=url, **(client or client_options())) as c:
             with Journal.open(out) as journal:
                 return await run_batch(c, jobs, journal, out, timeout=timeout, **flags)
 
