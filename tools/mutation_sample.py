@@ -103,6 +103,7 @@ TARGETS: dict[str, Target] = {
             "tests/reliability/test_journal_hostile.py",
             "tests/reliability/test_secrets.py",
             "tests/reliability/test_mutation_guards_batch.py",
+            "tests/reliability/test_mutation_guards_batch_2.py",
         ),
         seed=21,
         # a peak-memory bound on a child process: under mutmut the child also imports

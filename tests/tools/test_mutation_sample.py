@@ -61,6 +61,9 @@ def test_the_client_target_holds_the_money_path() -> None:
     tests = ms.TARGETS["client"].tests
     assert "tests/reliability/test_double_spend.py" in tests
     assert "tests/reliability/test_mutation_guards_batch.py" in tests
+    # every guard file written against the client's mutants runs with the client target
+    guards = sorted(ROOT.glob("tests/reliability/test_mutation_guards_batch*.py"))
+    assert guards and all(g.relative_to(ROOT).as_posix() in tests for g in guards)
 
 
 def test_the_ignored_tests_exist() -> None:
