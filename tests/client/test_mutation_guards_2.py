@@ -15,7 +15,7 @@ import pytest
 
 from mjprompt.client import ConfigurationError, DownloadError, _core
 from mjprompt.client import journal as journal_module
-from mjprompt.client.errors import MalformedResponseError, TaskError
+from mjprompt.client.errors import MalformedResponseError, ResponseTooLargeError, TaskError
 from mjprompt.client.journal import Journal, JournalError
 from mjprompt.client.task import Task, TaskErrorInfo
 
@@ -84,6 +84,21 @@ def test_one_redirect_more_is_refused(driver: Any, api: Any, kit: Any, tmp_path:
     api.on("GET", f"/r/{hops}", httpx.Response(200, content=PNG))
     with pytest.raises(DownloadError, match=f"more than {_core.MAX_REDIRECTS} redirects"):
         driver("download", _done(kit, "https://cdn.example/r/0"), tmp_path)
+
+
+def test_the_declared_length_reaches_the_body_reader() -> None:
+    # reader_headers 22: the length passed under another name is never read, so a body
+    # declared too long is read up to the limit instead of refused before its first byte.
+    response = httpx.Response(200, headers={"Content-Length": "99"}, stream=httpx.ByteStream(b""))
+    assert _core.reader_headers(response) == {
+        "content-encoding": "identity",
+        "content-length": "99",
+    }
+    assert "content-length" not in _core.reader_headers(response, length=False)
+    with pytest.raises(ResponseTooLargeError, match="more than 10 bytes"):
+        _core.BodyReader(
+            _core.reader_headers(response), limit=10, deadline=1e9, clock=lambda: 0.0, where="W"
+        )
 
 
 # --- redirects and result links -------------------------------------------------------

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mjprompt_tests_batch_runs import run_once  # loaded by conftest.py
+from mjprompt_tests_batch_runs import PROMPT, run_once  # loaded by conftest.py
 
 from mjprompt.client import Polling, Retrying
 from mjprompt.client.batch import JobResult, plan_jobs
@@ -131,6 +131,21 @@ def test_the_journal_replays_the_credits_of_a_job(sandbox: Sandbox, tmp_path: Pa
         [state] = list(journal)
     assert state.credits_reserved == pytest.approx(RESERVED)
     assert state.credits_used is not None and state.credits_used > 0
+    # _run_job 44: the rerun reports the saved job, resumed, with what it reserved
+    [again] = run(sandbox, tmp_path, ["a red fox"])
+    assert again.status == "saved" and again.resumed
+    assert again.reserved == pytest.approx(RESERVED)
+    assert again.used == pytest.approx(state.credits_used)
+
+
+def test_an_error_without_a_code_has_none(sandbox: Sandbox, tmp_path: Path) -> None:
+    # _code 9: a refusal without an error code (a proxy's HTML 403 page) is code None,
+    # not the text "None".
+    sandbox.inject("html", path="/v1/tasks/", method="GET", count=None, status=403)
+    [result] = run(sandbox, tmp_path, ["a red fox"], timeout=2.0)
+    assert result.status == "error" and result.error
+    assert result.code is None
+    assert result.to_json()["code"] is None
 
 
 def test_an_error_that_is_no_text_is_not_replayed(tmp_path: Path) -> None:
@@ -155,6 +170,28 @@ def test_a_budget_below_one_credit_is_a_budget(sandbox: Sandbox, tmp_path: Path)
     with pytest.raises(ValueError, match="budget must be a number of credits, 0 or more"):
         run(sandbox, tmp_path, ["a red fox"], budget=-0.5)
     assert not sandbox.requests.matching("POST", "/v1/images/generations")
+
+
+def test_a_task_journaled_failed_by_an_earlier_version_is_waited_for_as_resumed(
+    gateway: Any, tmp_path: Path
+) -> None:
+    # _run_job 83: a job journaled `failed` with a status that is no failure (what an
+    # earlier version wrote) is waited for, and reported as resumed: no POST of this run.
+    [job], _ = plan_jobs([("p:1", PROMPT)])
+    task, _ = gateway.create("mjp-bbbbbbbbbbbbbbbbbbbb")
+    with Journal.open(tmp_path) as journal:
+        journal.record(
+            "submitting",
+            job.key,
+            payload=dict(job.payload),
+            idempotency_key="mjp-bbbbbbbbbbbbbbbbbbbb",
+        )
+        journal.record("created", job.key, task_id=task["id"])
+        journal.record("failed", job.key, task_id=task["id"], task_status="generating")
+    [result] = run_once(gateway, tmp_path)
+    assert result.status == "saved", result.error
+    assert result.resumed and result.task_id == task["id"]
+    assert gateway.posts == []
 
 
 def test_four_jobs_run_at_once_by_default(sandbox: Sandbox, tmp_path: Path) -> None:
