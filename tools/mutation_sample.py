@@ -23,7 +23,8 @@ files are mutated (``only_mutate``), only its tests run, Hypothesis gets a fixed
 left out (``IGNORED_TESTS``). Then ``mutmut run --max-children JOBS NAME...`` runs the
 sample. The copy is made afresh for each run; ``--survivors`` keeps it (mutmut's cache
 of stats and results in ``mutants/``), refreshes its sources and tests, and runs only the
-sampled mutants the last run did not kill.
+sampled mutants the last run did not kill. mutmut forgets its results when its
+configuration changes, so the verdicts are also kept in ``<workdir>/verdicts.json``.
 
 The counts come from mutmut's own results (``mutants/**/*.meta``): killed (a test failed,
 or the tests ran past mutmut's time limit), survived, and no tests (nothing in the test
@@ -61,6 +62,7 @@ __all__ = [
     "Target",
     "draw",
     "main",
+    "merged",
     "mutant_names",
     "mutmut_section",
     "target_files",
@@ -290,6 +292,24 @@ def results(repo: Path, files: Sequence[Path]) -> dict[str, str]:
     return verdicts
 
 
+def merged(current: dict[str, str], earlier: dict[str, str]) -> dict[str, str]:
+    """mutmut's verdicts, with the earlier ones kept where mutmut now has none.
+
+    mutmut forgets every result ("not checked") when its configuration changes (a test
+    file added to a target), so a ``--survivors`` run would count the kills of the run
+    before it as unchecked; the tool keeps its own copy (``<workdir>/verdicts.json``)."""
+    out = dict(earlier)
+    out.update({n: v for n, v in current.items() if v != "not checked" or n not in earlier})
+    return out
+
+
+def _load(path: Path) -> dict[str, str]:
+    if not path.is_file():
+        return {}
+    data = json.loads(path.read_text("utf-8"))
+    return {str(k): str(v) for k, v in data.items()}
+
+
 def _mutmut() -> str:
     exe = Path(sys.executable).with_name("mutmut")
     return str(exe) if exe.exists() else "mutmut"
@@ -329,17 +349,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     workdir = args.workdir or _workdir(args.target)
     repo = workdir / "repo"
+    saved = workdir / "verdicts.json"
     if not args.tally:
-        todo = sample
-        if args.survivors:
-            last = results(repo, files)
-            todo = [n for n in sample if last.get(n) not in _KILLS]
+        last = merged(results(repo, files), _load(saved)) if args.survivors else {}
+        todo = [n for n in sample if last.get(n) not in _KILLS]
         repo = prepare(workdir, target, files, keep=args.survivors)
+        if not args.survivors and saved.exists():
+            saved.unlink()
         print(f"{len(todo)} of {len(names)} mutants (seed {seed}) in {repo}", flush=True)
         if todo:
             command = [_mutmut(), "run", "--max-children", str(max(1, args.jobs)), *todo]
             subprocess.run(command, cwd=repo, check=False)
-    verdicts = results(repo, files)
+    verdicts = merged(results(repo, files), _load(saved))
+    if workdir.is_dir():
+        saved.write_text(json.dumps(verdicts, indent=0, sort_keys=True), "utf-8")
     counts = Counter(verdicts.get(n, "not checked") for n in sample)
     for name in sample:
         if verdicts.get(name) not in _KILLS:

@@ -144,3 +144,15 @@ def test_the_old_command_names_its_options_the_new_way() -> None:
         "3",
     ]
     assert old.translate(["--scratch=/d"]) == ["--workdir=/d"]
+
+
+def test_verdicts_mutmut_forgot_are_kept_from_the_last_run() -> None:
+    # mutmut resets every result to "not checked" when its configuration changes.
+    earlier = {"a": "killed", "b": "survived", "c": "timeout"}
+    current = {"a": "not checked", "b": "killed", "c": "survived", "d": "not checked"}
+    assert ms.merged(current, earlier) == {
+        "a": "killed",  # forgotten by mutmut: the last run's verdict
+        "b": "killed",  # rerun: the new verdict
+        "c": "survived",
+        "d": "not checked",
+    }
