@@ -87,7 +87,9 @@ def test_a_size_of_zero_or_not_smaller_takes_every_name(size: int) -> None:
     assert ms.draw(["c", "a", "b"], size, 1) == ["a", "b", "c"]
 
 
-def test_the_names_are_mutmuts_own(tmp_path: Path) -> None:
+def test_the_names_are_mutmuts_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # mutmut reads its configuration from the working folder (the checkout's pyproject)
+    monkeypatch.chdir(ROOT)
     (tmp_path / "src" / "pkg").mkdir(parents=True)
     (tmp_path / "src" / "pkg" / "m.py").write_text("def f(a, b):\n    return a + b\n", "utf-8")
     names = ms.mutant_names([Path("src/pkg/m.py")], tmp_path)
