@@ -4,6 +4,8 @@ importable, so the helpers are handed out by fixtures).
 - ``run_cli``: the real command line in a child process (``python -m mjprompt``) with a
   hard timeout, its exit code, output, CPU time and peak memory (``os.wait4``), and the
   checks every run must pass: no traceback, the process ended by itself.
+- ``mjprompt_tests_hostile_gateway`` (hostile_gateway.py) and ``mjprompt_tests_batch_runs``
+  (batch_runs.py): modules loaded here under those names, for the tests to import.
 """
 
 from __future__ import annotations
@@ -131,17 +133,18 @@ def env_without_api() -> dict[str, str]:
     return clean_env()
 
 
-# The hostile gateway (hostile_gateway.py) is loaded once, here, under a fixed name, so
-# that the test modules can `import mjprompt_tests_hostile_gateway as hg` (conftest runs
-# first; the tests are not a package under --import-mode=importlib).
+# The helper modules are loaded once, here, under fixed names, so that the test modules
+# can `import mjprompt_tests_hostile_gateway as hg` (conftest runs first; the tests are
+# not a package under --import-mode=importlib): the hostile gateway (hostile_gateway.py)
+# and one run of the batch runner against it (batch_runs.py).
 GATEWAY_MODULE = "mjprompt_tests_hostile_gateway"
-if GATEWAY_MODULE not in sys.modules:
-    _spec = importlib.util.spec_from_file_location(
-        GATEWAY_MODULE, Path(__file__).with_name("hostile_gateway.py")
-    )
-    assert _spec is not None and _spec.loader is not None
-    sys.modules[GATEWAY_MODULE] = importlib.util.module_from_spec(_spec)
-    _spec.loader.exec_module(sys.modules[GATEWAY_MODULE])
+BATCH_RUNS_MODULE = "mjprompt_tests_batch_runs"
+for _name, _file in ((GATEWAY_MODULE, "hostile_gateway.py"), (BATCH_RUNS_MODULE, "batch_runs.py")):
+    if _name not in sys.modules:
+        _spec = importlib.util.spec_from_file_location(_name, Path(__file__).with_name(_file))
+        assert _spec is not None and _spec.loader is not None
+        sys.modules[_name] = importlib.util.module_from_spec(_spec)
+        _spec.loader.exec_module(sys.modules[_name])
 
 
 @pytest.fixture

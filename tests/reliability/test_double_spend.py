@@ -10,7 +10,6 @@ run — before the fix the job was journaled ``not_taken`` and the plain run POS
 
 from __future__ import annotations
 
-import asyncio
 import os
 import tempfile
 from pathlib import Path
@@ -20,41 +19,10 @@ import mjprompt_tests_hostile_gateway as hg  # loaded by conftest.py
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from mjprompt_tests_batch_runs import KEY, PROMPT, run_once  # loaded by conftest.py
 
-from mjprompt.client import AsyncClient, Polling, Retrying
-from mjprompt.client.batch import JobResult, plan_jobs, run_batch
+from mjprompt.client.batch import plan_jobs
 from mjprompt.client.journal import Journal
-
-KEY = "sk-hostile-0123456789abcdef"
-PROMPT = "a lighthouse in a storm --ar 3:2"
-
-
-async def _nosleep(seconds: float) -> None:
-    await asyncio.sleep(0)
-
-
-def run_once(
-    gateway: Any, out: Path, prompts: list[str] | None = None, **flags: Any
-) -> list[JobResult]:
-    """One run of the batch over ``out``'s journal (a new client, as a new process)."""
-    jobs, refused = plan_jobs([(f"p:{i + 1}", p) for i, p in enumerate(prompts or [PROMPT])])
-    assert not refused
-
-    async def go() -> list[JobResult]:
-        client = AsyncClient(
-            KEY,
-            base_url=gateway.url,
-            timeout=5.0,
-            retrying=Retrying(attempts=2, base=0.0, cap=0.0),
-            polling=Polling(minimum=0.0, floor=0.0, first_default=0.0),
-            sleep=_nosleep,
-        )
-        async with client:
-            with Journal.open(out) as journal:
-                return await run_batch(client, jobs, journal, out, timeout=10.0, **flags)
-
-    return asyncio.run(go())
-
 
 REFUSALS = {
     "429": hg.Reply(429, hg.error_body("rate_limit_exceeded"), (("Retry-After", "0"),)),

@@ -13,45 +13,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from mjprompt_tests_batch_runs import client_options, run_once  # loaded by conftest.py
 
-from mjprompt.client import AsyncClient, Polling, Retrying
-from mjprompt.client.batch import JobResult, plan_jobs, run_batch
+from mjprompt.client import Polling
+from mjprompt.client.batch import JobResult
 from mjprompt.client.journal import Journal
-
-KEY = "sk-hostile-0123456789abcdef"
-PROMPT = "a lighthouse in a storm --ar 3:2"
-
-
-async def _nosleep(seconds: float) -> None:
-    await asyncio.sleep(0)
 
 
 def run(
     gateway: Any, out: Path, events: list[tuple[str, str, Any]] | None = None, **flags: Any
 ) -> list[JobResult]:
-    jobs, refused = plan_jobs([("p:1", PROMPT)])
-    assert not refused
+    """One run of the prompt ``p:1`` over ``out``'s journal (batch_runs.run_once), its
+    events (label, event, task) appended to ``events``."""
 
     def on_event(job: Any, event: str, task: Any) -> None:
         if events is not None:
             events.append((job.label, event, task))
 
-    async def go() -> list[JobResult]:
-        client = AsyncClient(
-            KEY,
-            base_url=gateway.url,
-            timeout=5.0,
-            retrying=Retrying(attempts=2, base=0.0, cap=0.0),
-            polling=Polling(minimum=0.0, floor=0.0, first_default=0.0),
-            sleep=_nosleep,
-        )
-        async with client:
-            with Journal.open(out) as journal:
-                return await run_batch(
-                    client, jobs, journal, out, timeout=10.0, on_event=on_event, **flags
-                )
-
-    return asyncio.run(go())
+    return run_once(gateway, out, on_event=on_event, **flags)
 
 
 def test_a_run_reports_each_step_with_its_task(gateway: Any, tmp_path: Path) -> None:
@@ -104,24 +83,21 @@ def test_a_timeout_says_what_this_run_paid(gateway: Any, tmp_path: Path) -> None
     # _run_job: a job created in this run and still running at the deadline carries the
     # estimate of what it costs (the summary adds it up); a resumed one carries none.
     gateway.statuses = ["processing"] * 10_000
-    jobs, _ = plan_jobs([("p:1", PROMPT)])
+    # real waits of 50 ms between polls, the client's own retrying
+    client = client_options(
+        retrying=None,
+        polling=Polling(minimum=0.05, maximum=0.05, floor=0.05, first_default=0.05),
+        sleep=asyncio.sleep,
+    )
 
-    async def go(timeout: float) -> JobResult:
-        client = AsyncClient(
-            KEY,
-            base_url=gateway.url,
-            timeout=5.0,
-            polling=Polling(minimum=0.05, maximum=0.05, floor=0.05, first_default=0.05),
-        )
-        async with client:
-            with Journal.open(tmp_path) as journal:
-                [result] = await run_batch(client, jobs, journal, tmp_path, timeout=timeout)
-                return result
+    def go(timeout: float) -> JobResult:
+        [result] = run_once(gateway, tmp_path, timeout=timeout, client=client)
+        return result
 
-    first = asyncio.run(go(0.3))
+    first = go(0.3)
     assert first.status == "timeout"
     assert first.estimated is not None and first.estimated > 0
-    second = asyncio.run(go(0.2))
+    second = go(0.2)
     assert second.status == "timeout" and second.resumed
     assert second.estimated is None
     assert gateway.tasks_created == 1
