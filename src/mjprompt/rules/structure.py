@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..ast import Parameter, TextChunk, Value, Weight
+from ..ast import Parameter, Permutation, TextChunk, Value, Weight
 from ..diagnostics import Edit, Fix, Span
 from ..expand import DEFAULT_LIMIT, MAX_NESTING, count_expansions, group_count, nesting_depth
 from ..parsing import iter_permutations
@@ -388,13 +388,23 @@ def permutations_unsupported(ctx: Context) -> None:
     for group in ctx.prompt.permutations():
         if not group.closed:
             continue  # MJ111
-        n = group_count(group)
+        n = _option_count(group)
         what = f"makes {n} prompts" if n != 1 else "has one option"
         ctx.report(
             group.span,
             f"permutations `{{…}}` are not supported by the evolink API (this group {what}); "
             "run `mjprompt expand` and send each prompt",
         )
+
+
+def _option_count(group: Permutation) -> int:
+    """How many prompts a group makes: its options, when none holds a nested group (most
+    groups: 0.3 us instead of 1.3 for `group_count`'s walk); else `group_count`."""
+    for option in group.options:
+        for part in option.parts:
+            if part.__class__ is Permutation:
+                return group_count(group)
+    return len(group.options)
 
 
 @rule("MJ212", "too-many-jobs", E, triggers=(BRACES,))
