@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 from mjprompt.ast import Value
 from mjprompt.braces import iter_permutations, unclosed_brace_errors
+from mjprompt.expand import group_count
 from mjprompt.lint import lint_with_plan, plan_for
 from mjprompt.parsing import parse_lenient
-from mjprompt.expand import group_count
 from mjprompt.rules import PROFILES, common, features, structure, syntax
 
 # Every dash of DASHES, every kind of whitespace the expressions' `\s` knows (ASCII,

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import functools
 import itertools
-import re
 from collections.abc import Iterable, Iterator
 
+from .._lazy_re import lazy_pattern
 from ..ast import Parameter, Ratio, SrefItem, Value
 from ..diagnostics import Edit, Fix, Span
 from ..params import Kind, suggestion_names
@@ -25,7 +25,7 @@ __all__ = ["MAX_ASPECT", "MAX_SREFS", "did_you_mean", "nearest_ratio"]
 MAX_SREFS = 20  # `--sref` items, evolink only (v7-syntax.md D7)
 
 
-_WEIGHT_ONLY = re.compile(r"::-?(?:\d+\.?\d*|\.\d+)")
+_WEIGHT_ONLY = lazy_pattern(r"::-?(?:\d+\.?\d*|\.\d+)")
 
 
 @functools.lru_cache(maxsize=1)

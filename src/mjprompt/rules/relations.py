@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
+from .._lazy_re import lazy_pattern
 from ..ast import Parameter
 from ..diagnostics import Severity
 from ..params import CONFLICTS, NEEDS_IMAGE, NEEDS_TEXT, REQUIREMENTS, Conflict, Requirement
@@ -21,7 +22,7 @@ from .features import IMAGES, NO_TEXT
 __all__ = ["MOODBOARD"]
 
 # Moodboard codes are `m`-prefixed (v7-syntax.md §5.6); the exact form is assumed.
-MOODBOARD = re.compile(r"m\d+", re.IGNORECASE)
+MOODBOARD = lazy_pattern(r"m\d+", re.IGNORECASE)
 _SREF_CODE_VERSIONS = ("4", "6")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from .._lazy_re import lazy_pattern
 from ..ast import Parameter, Permutation, TextChunk, Value, Weight
 from ..diagnostics import Edit, Fix, Span
 from ..expand import DEFAULT_LIMIT, MAX_NESTING, count_expansions, group_count, nesting_depth
@@ -24,10 +25,10 @@ from .features import (
 )
 from .syntax import IMAGINE_PREFIX
 
-_URL_IN_TEXT = re.compile(r"(?<!\S)<?https?://[^\s>]+>?", re.IGNORECASE)
+_URL_IN_TEXT = lazy_pattern(r"(?<!\S)<?https?://[^\s>]+>?", re.IGNORECASE)
 # A local file at the start of the prompt: a file:// URL, or a word that ends in an
 # image extension and is no URL (`C:\pics\cat.png`, `./cat.jpg`, `cat.webp`).
-_LOCAL_PATH = re.compile(
+_LOCAL_PATH = lazy_pattern(
     r"(?:file://\S*|(?![a-z][a-z0-9+.-]*://)\S*\.(?:png|gif|webp|jpe?g))(?=\s|$)",
     re.IGNORECASE,
 )
@@ -37,7 +38,7 @@ __all__ = ["IMAGE_URL", "MAX_IMAGES"]
 MAX_IMAGES = 20  # image prompts, evolink only (v7-syntax.md D7)
 # Image prompt URLs: the official extensions, optionally followed by a query string or
 # fragment (Discord CDN links), and Midjourney's own short links (v7-syntax.md §2.2).
-IMAGE_URL = re.compile(
+IMAGE_URL = lazy_pattern(
     r"https?://(?:s\.mj\.run/\S+|[^\s?#]+\.(?:png|gif|webp|jpe?g)(?:[?#]\S*)?)",
     re.IGNORECASE,
 )
@@ -93,13 +94,13 @@ def single_image_without_text(ctx: Context) -> None:
 
 # Links to web pages people paste instead of the image: a Midjourney job page, a
 # Discord message link (the image is an attachment of the message).
-_WEB_PAGE = re.compile(
+_WEB_PAGE = lazy_pattern(
     r"https?://(?:www\.)?(?:midjourney\.com/jobs/|(?:ptb\.|canary\.)?discord(?:app)?\.com/channels/)",
     re.IGNORECASE,
 )
 # Image formats that neither Midjourney's list nor evolink's includes (v7-syntax.md §2.2:
 # `.png`, `.gif`, `.webp`, `.jpg`, `.jpeg`).
-OTHER_FORMAT = re.compile(
+OTHER_FORMAT = lazy_pattern(
     r"https?://[^\s?#]+\.(heic|heif|avif|tiff?|bmp|svg|ico|jxl|psd|dng|raw)(?:[?#]\S*)?",
     re.IGNORECASE,
 )

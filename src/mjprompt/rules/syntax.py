@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from .._lazy_re import lazy_pattern
 from ..ast import MarkerStyle, Parameter, StrayBrace, TextChunk, Value, ValuePart
 from ..diagnostics import Edit, Fix, Span
 from ..params import Arity, Kind, ParamSpec, lookup
@@ -44,7 +45,7 @@ def _head_span(p: Parameter) -> Span:
 # A marker written wrongly, in the text: one to three dashes glued to a name, `- - ar`,
 # or a bare `--` and a space before the name (`-- ar`). A real `--ar` or `—ar` after
 # whitespace never reaches the text: the grammar makes it a parameter.
-_TEXT_MARKER = re.compile(
+_TEXT_MARKER = lazy_pattern(
     rf"(?<!\S)(?P<marker>-\s+-\s*|-{{2,3}}\s+|[{DASHES}]{{1,3}})(?P<name>[A-Za-z]+)(?=\s|$)"
 )
 _DASH_NAMES = {
@@ -179,7 +180,7 @@ def _dash_words(raw: str) -> Iterator[int]:
                 yield i
 
 
-_ANY_DASH = re.compile(f"[{DASHES}]")
+_ANY_DASH = lazy_pattern(f"[{DASHES}]")
 
 
 def _extra_words(p: Parameter) -> list[list[ValuePart]]:
@@ -237,7 +238,7 @@ def _misspelled_marker(p: Parameter, profile: str) -> bool:
 
 
 _DASH_SET = frozenset(DASHES)
-_SPACED_DASH = re.compile(rf"(?<!\S)[{DASHES}]")
+_SPACED_DASH = lazy_pattern(rf"(?<!\S)[{DASHES}]")
 
 
 @rule(
@@ -356,7 +357,7 @@ def em_dash_marker(ctx: Context) -> None:
             )
 
 
-_GLUED = re.compile(r"(?<=\S)(--)([A-Za-z]+)")
+_GLUED = lazy_pattern(r"(?<=\S)(--)([A-Za-z]+)")
 
 
 def _glued_markers(chunk: TextChunk | Value) -> Iterator[tuple[int, str, str]]:
@@ -588,7 +589,7 @@ _LOOKALIKE = {
     "\u02d0": ":",
     "\ufe55": ":",
 }
-_LOOKALIKE_RE = re.compile("[" + re.escape("".join(_LOOKALIKE)) + "]")
+_LOOKALIKE_RE = lazy_pattern("[" + re.escape("".join(_LOOKALIKE)) + "]")
 
 
 def _non_ascii_value(p: Parameter, profile: str) -> bool:
@@ -684,7 +685,7 @@ def unmatched_brace(ctx: Context) -> None:
 
 
 # `/imagine`, `/imagine:` or `/imagine prompt:` and the spaces after it.
-IMAGINE_PREFIX = re.compile(r"/imagine(?=\s|:|$)(?:\s+prompt\b\s*:?|\s*:)?\s*", re.IGNORECASE)
+IMAGINE_PREFIX = lazy_pattern(r"/imagine(?=\s|:|$)(?:\s+prompt\b\s*:?|\s*:)?\s*", re.IGNORECASE)
 
 
 @rule("MJ113", "imagine-prefix", W, fix="safe", triggers=(SLASH,))
