@@ -68,7 +68,9 @@ class Context:
         self.source = prompt.source
         self._index: dict[str, list[Parameter]] | None = None
         self.found: list[Diagnostic] = []
-        self.running: Running = ("", "", Severity.INFO)
+        # `running` is set by the driver before each rule: unset, `report` fails loudly
+        # instead of filing a finding under no code (a default cost 0.1-0.2 us).
+        self.running: Running
 
     def report(
         self, span: Span, message: str, fix: Fix | None = None, severity: Severity | None = None
