@@ -1,13 +1,14 @@
-"""The lookups a rule's context offers agree with each other, built or not."""
+"""The lookups a rule's context offers agree with each other, built or not; what it reports."""
 
 from __future__ import annotations
 
 import pytest
 
+from mjprompt.diagnostics import Diagnostic, Severity, Span
 from mjprompt.params import PARAMS
 from mjprompt.parser import parse_lenient
 from mjprompt.profiles import profile_named
-from mjprompt.rules.base import Context
+from mjprompt.rules.base import Context, replace_span
 
 _NAMES = [spec.name for spec in PARAMS]
 
@@ -49,3 +50,17 @@ def test_a_context_takes_a_profile_or_its_name() -> None:
     assert Context(prompt, profile_named("evolink")).profile.max_length == 8192
     with pytest.raises(ValueError, match="unknown profile 'discord'"):
         Context(prompt, "discord")
+
+
+def test_report_files_a_diagnostic_of_the_running_rule() -> None:
+    ctx = Context(parse_lenient("a cat --v 7"), "evolink")
+    with pytest.raises(AttributeError, match="running"):
+        ctx.report(Span(0, 1), "no rule runs")  # only the driver calls rules
+    ctx.running = ("MJ999", "test-only", Severity.WARNING)
+    fix = replace_span(Span(2, 5), "dog", "write dog")
+    ctx.report(Span(2, 5), "a cat", fix)
+    ctx.report(Span(0, 1), "an a", severity=Severity.ERROR)
+    assert ctx.found == [
+        Diagnostic("MJ999", "test-only", Severity.WARNING, "a cat", Span(2, 5), fix),
+        Diagnostic("MJ999", "test-only", Severity.ERROR, "an a", Span(0, 1), None),
+    ]

@@ -16,9 +16,10 @@ from hypothesis import strategies as st
 
 from mjprompt.ast import Value
 from mjprompt.braces import iter_permutations, unclosed_brace_errors
+from mjprompt.expand import group_count
 from mjprompt.lint import lint_with_plan, plan_for
 from mjprompt.parsing import parse_lenient
-from mjprompt.rules import PROFILES, common, features, syntax
+from mjprompt.rules import PROFILES, common, features, structure, syntax
 
 # Every dash of DASHES, every kind of whitespace the expressions' `\s` knows (ASCII,
 # the separators 0x1c-0x1f, non-breaking and ideographic spaces), and word characters.
@@ -87,6 +88,19 @@ def test_top_level_groups_tell_whether_some_group_is_unclosed(text: str) -> None
     some_unclosed = any(not g.closed for g in iter_permutations(prompt))
     assert some_unclosed == (not all(g.closed for g in prompt.permutations()))
     assert bool(unclosed_brace_errors(prompt)) == some_unclosed
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_BRACE_PIECES, max_size=12).map("".join))
+def test_a_groups_option_count_is_group_count(text: str) -> None:
+    # MJ211's shortcut for groups without a nested group, nested ones included here.
+    for group in parse_lenient(text).permutations():
+        assert structure._option_count(group) == group_count(group)
+
+
+def test_option_count_sees_a_nested_group() -> None:
+    (group,) = parse_lenient("a {b {c, d, e}, f} g").permutations()
+    assert structure._option_count(group) == group_count(group) == 4
 
 
 @pytest.mark.parametrize("profile", PROFILES)

@@ -10,7 +10,7 @@ from mjprompt.diagnostics import Severity
 from mjprompt.lint import lint_with_plan, plan_for, selected_rules
 from mjprompt.parser import parse_lenient
 from mjprompt.rules import PROFILES
-from mjprompt.rules.base import Context, Report
+from mjprompt.rules.base import Context
 
 
 def _with_triggers(text: str, profile: str) -> list[tuple[str, int, int, str]]:
@@ -20,11 +20,10 @@ def _with_triggers(text: str, profile: str) -> list[tuple[str, int, int, str]]:
 
 def _without_triggers(text: str, profile: str) -> list[tuple[str, int, int, str]]:
     ctx = Context(parse_lenient(text), profile)
-    return sorted(
-        (r.code, rep.span.start, rep.span.end, rep.message)
-        for r in selected_rules(profile)
-        for rep in r.func(ctx)
-    )
+    for r in selected_rules(profile):
+        ctx.running = (r.code, r.name, r.severities[profile])
+        r.func(ctx)
+    return sorted((d.code, d.span.start, d.span.end, d.message) for d in ctx.found)
 
 
 @pytest.mark.parametrize("profile", PROFILES)
@@ -170,9 +169,8 @@ def test_a_misspelled_trigger_fails_when_registered() -> None:
     assert "MJ999" not in REGISTRY
 
 
-def _documented(ctx: Context) -> list[Report]:
+def _documented(ctx: Context) -> None:
     """A rule function for the registration test."""
-    return []
 
 
 def test_every_rule_in_the_profile_table_exists() -> None:

@@ -8,14 +8,13 @@ list of those modules. Which rules run, on which prompts, is the lint driver's
 from __future__ import annotations
 
 from . import cost, models, parameters, relations, structure, syntax
-from .base import PROFILES, REGISTRY, Context, Report, Rule, RuleFunc, rule
+from .base import PROFILES, REGISTRY, Context, Rule, RuleFunc, rule
 
 __all__ = [
     "FAMILIES",
     "PROFILES",
     "REGISTRY",
     "Context",
-    "Report",
     "Rule",
     "RuleFunc",
     "rule",

@@ -1,6 +1,8 @@
 """The rule model: a rule is a function with a code, a name and per-profile severities.
 
-Rules are registered with the :func:`rule` decorator into :data:`REGISTRY`. A rule's
+Rules are registered with the :func:`rule` decorator into :data:`REGISTRY`. A rule
+reports each finding with :meth:`Context.report` (where, what, and optionally a fix and
+another severity); it returns nothing. A rule's
 docstring is its documentation (``mjprompt explain``, ``docs/rules.md``): it says what
 the rule finds, why, a failing and a passing example, and whether its fix is safe.
 """
@@ -9,11 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import NamedTuple, TypeAlias
+from typing import TypeAlias
 
 from .._record import Record
 from ..ast import Parameter, Prompt
-from ..diagnostics import INFO, E, Edit, Fix, Severity, Span, W
+from ..diagnostics import INFO, Diagnostic, E, Edit, Fix, Severity, Span, W
 from ..profiles import BY_NAME as PROFILE_ROWS
 from ..profiles import NAMES as PROFILES
 from ..profiles import Profile, profile_named
@@ -25,7 +27,6 @@ __all__ = [
     "REGISTRY",
     "Context",
     "E",
-    "Report",
     "Rule",
     "RuleFunc",
     "Trigger",
@@ -44,33 +45,44 @@ _CODE = re.compile(r"MJ\d{3}")
 _NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
-class Report(NamedTuple):
-    """What a rule yields: where, what, and optionally a fix or a severity override.
-
-    A named tuple rather than an attrs class: rules build one per finding and the
-    driver unpacks it at once into a :class:`~mjprompt.diagnostics.Diagnostic`.
-    """
-
-    span: Span
-    message: str
-    fix: Fix | None = None
-    severity: Severity | None = None
+# The rule that runs, as the driver tells the context: its code, name and severity in
+# the profile. A finding of the rule carries them.
+Running: TypeAlias = tuple[str, str, Severity]
 
 
 class Context:
-    """What a rule sees: the parsed prompt, the profile, and shared lookups.
+    """What a rule sees: the parsed prompt, the profile, and shared lookups; and where it
+    reports its findings (:meth:`report`).
 
     ``by_canonical`` (the known parameters by canonical name, aliases joined, in order)
     is built when a rule first asks for it: most prompts run no rule that does.
+    ``found`` holds the findings of the rules run so far; ``running`` is the rule that
+    runs (the driver sets it before calling each rule).
     """
 
-    __slots__ = ("_index", "profile", "prompt", "source")
+    __slots__ = ("_index", "found", "profile", "prompt", "running", "source")
 
     def __init__(self, prompt: Prompt, profile: str | Profile) -> None:
         self.prompt = prompt
         self.profile = profile_named(profile) if isinstance(profile, str) else profile
         self.source = prompt.source
         self._index: dict[str, list[Parameter]] | None = None
+        self.found: list[Diagnostic] = []
+        # `running` is set by the driver before each rule: unset, `report` fails loudly
+        # instead of filing a finding under no code (a default cost 0.1-0.2 us).
+        self.running: Running
+
+    def report(
+        self, span: Span, message: str, fix: Fix | None = None, severity: Severity | None = None
+    ) -> None:
+        """Report a finding of the running rule: where, what, and optionally a fix and a
+        severity other than the rule's (declared as a :class:`Variant`).
+
+        The finding is the :class:`~mjprompt.diagnostics.Diagnostic` that ``lint``
+        returns, built here once: a rule builds nothing else per finding.
+        """
+        code, name, default = self.running
+        self.found.append(Diagnostic(code, name, severity or default, message, span, fix))
 
     @property
     def by_canonical(self) -> Mapping[str, list[Parameter]]:
@@ -111,7 +123,8 @@ class Context:
         return found[0] if found else None
 
 
-RuleFunc: TypeAlias = Callable[[Context], Iterable[Report]]
+# A rule reports its findings through `Context.report`.
+RuleFunc: TypeAlias = Callable[[Context], None]
 # What a rule needs to have anything to report: a feature (a canonical parameter name or
 # an `@` name of rules/features.py), several that must all be there, or the rule's own
 # test of each parameter or image prompt (:func:`any_parameter`, :func:`any_image`).
@@ -123,8 +136,9 @@ class Variant(Record):
 
     ``when`` says which findings, in words (`mjprompt explain`, docs/rules.md);
     ``severities`` gives their severity per profile (absent: never in that profile).
-    A rule that sets :attr:`Report.severity` declares each of its overrides here, so
-    that what ``rules`` and ``explain`` print is everything a finding can be
+    A rule that reports a finding with another ``severity`` (:meth:`Context.report`)
+    declares each of its overrides here, so that what ``rules`` and ``explain`` print is
+    everything a finding can be
     (tests/rules/test_catalog.py checks the cases against it).
     """
 

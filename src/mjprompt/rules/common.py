@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Sequence
 
+from .._lazy_re import lazy_pattern
 from ..ast import Parameter, Value
 from ..diagnostics import Span
 from ..params import ParamSpec
@@ -22,9 +22,9 @@ __all__ = [
     "without_punctuation",
 ]
 
-PUNCT_ONLY = re.compile(r"[,;|.:!?]+")
+PUNCT_ONLY = lazy_pattern(r"[,;|.:!?]+")
 # Sentence punctuation after a value (`--ar 16:9.`, `--s 250,`), and `|`.
-TRAILING_PUNCT = re.compile(r"[,;|.!]+$")
+TRAILING_PUNCT = lazy_pattern(r"[,;|.!]+$")
 # The characters the two expressions can start or end a match with: a set lookup
 # first, the expression only for the few tokens that start or end with one.
 _PUNCT_START = frozenset(",;|.:!?")

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from ..ast import Parameter
 from ..params import PARAMS, Status
-from .base import INFO, Context, Report, any_parameter, rule
+from .base import INFO, Context, any_parameter, rule
 from .judging import judge_value
 
 __all__: list[str] = []
@@ -42,7 +40,7 @@ _COSTLY_NAMES = tuple(s.name for s in PARAMS if s.cost is not None)
 
 
 @rule("MJ601", "cost-note", INFO, triggers=(any_parameter(_costs_more, names=_COSTLY_NAMES),))
-def cost_note(ctx: Context) -> Iterator[Report]:
+def cost_note(ctx: Context) -> None:
     """A parameter that makes the job cost more (the `cost` column of the table).
 
     `--q 2` and `--q 4` cost more GPU time, `--oref` doubles the cost, Turbo mode costs
@@ -59,4 +57,4 @@ def cost_note(ctx: Context) -> Iterator[Report]:
         what = _costly(p, ctx.profile.name)
         if what is not None:
             assert p.spec is not None
-            yield Report(p.span, f"cost: `{what}` {p.spec.cost}")
+            ctx.report(p.span, f"cost: `{what}` {p.spec.cost}")

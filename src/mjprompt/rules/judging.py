@@ -8,9 +8,9 @@ Shared by the rules that report each verdict (MJ303-MJ307 in ``parameters``, MJ6
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
+from .._lazy_re import lazy_pattern
 from .._record import Record, setters
 from ..ast import Parameter, Ratio, Value
 from ..params import Kind, ParamSpec, Status
@@ -23,8 +23,8 @@ MAX_ASPECT = 14  # V7: at most 14:1 either way (v7-syntax.md §1)
 
 Problem = Literal["invalid", "out-of-range", "not-allowed", "ratio", "costly"]
 
-_NUMBER = re.compile(r"-?(?:\d+(?:\.\d+)?|\.\d+)")
-_NEGATIVE_INT = re.compile(r"-\d+")
+_NUMBER = lazy_pattern(r"-?(?:\d+(?:\.\d+)?|\.\d+)")
+_NEGATIVE_INT = lazy_pattern(r"-\d+")
 _KIND_WORDS = {
     Kind.INT: "a whole number",
     Kind.FLOAT: "a number",

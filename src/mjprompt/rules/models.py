@@ -7,14 +7,13 @@ column of the parameter table; these rules only read it.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 
 from .. import evolink
 from ..ast import Parameter, Value
 from ..diagnostics import Span
 from ..params import PARAMS, Status
 from ..profiles import BY_NAME as PROFILE_ROWS
-from .base import INFO, Context, E, Report, W, any_parameter, delete_token, replace_span, rule
+from .base import INFO, Context, E, W, any_parameter, delete_token, replace_span, rule
 from .common import flag, value_tokens, without_punctuation
 
 __all__ = ["V7_TEXTS"]
@@ -52,7 +51,7 @@ def _selects_another(p: Parameter, profile: str) -> bool:
     triggers=(any_parameter(_selects_v7, names=("version",)),),
     api_strips=True,
 )
-def redundant_version(ctx: Context) -> Iterator[Report]:
+def redundant_version(ctx: Context) -> None:
     """`--v 7` in a prompt for the evolink API (evolink only).
 
     The `mj-v7` endpoint locks the model to V7 and removes `--v` from the prompt, so the
@@ -66,7 +65,7 @@ def redundant_version(ctx: Context) -> Iterator[Report]:
     for p in ctx.named("version"):
         text = _version_text(p.values)
         if text in V7_TEXTS:
-            yield Report(
+            ctx.report(
                 p.span,
                 f"`--{p.name} {text}` is redundant: the evolink API locks V7 and removes `--v`",
                 delete_token(ctx.source, p.span, f"delete `--{p.name}`"),
@@ -74,7 +73,7 @@ def redundant_version(ctx: Context) -> Iterator[Report]:
 
 
 @rule("MJ402", "other-version", E, triggers=(any_parameter(_selects_another, names=("version",)),))
-def other_version(ctx: Context) -> Iterator[Report]:
+def other_version(ctx: Context) -> None:
     """A `--v` other than 7 (`--v 6.1`, `--v 8.1`).
 
     This tool checks V7 prompts: another version is another model, with other
@@ -96,13 +95,13 @@ def other_version(ctx: Context) -> Iterator[Report]:
         extra = ""
         if ctx.has("oref"):
             extra = f"; `--oref` is not compatible with `--version {text}`"
-        yield Report(
+        ctx.report(
             p.span, f"`--{p.name} {text}` selects another model; this prompt must be V7{extra}"
         )
 
 
 @rule("MJ403", "niji-model", E, triggers=("niji",))
-def niji_model(ctx: Context) -> Iterator[Report]:
+def niji_model(ctx: Context) -> None:
     """`--niji`, the anime model line: not V7, and not available on evolink.
 
     With `--v 7` it asks for two models in one job.
@@ -116,7 +115,7 @@ def niji_model(ctx: Context) -> Iterator[Report]:
         message = "`--niji` selects the Niji model, not V7"
         if ctx.has("version"):
             message += "; `--v` and `--niji` are two model selectors in one job"
-        yield Report(p.span, message)
+        ctx.report(p.span, message)
 
 
 def _reported_removed(p: Parameter, profile: str) -> bool:
@@ -144,7 +143,7 @@ def _is_style_raw(p: Parameter, profile: str) -> bool:
     E,
     triggers=(any_parameter(_reported_removed, names=_names_of(Status.REMOVED)),),
 )
-def removed_parameter(ctx: Context) -> Iterator[Report]:
+def removed_parameter(ctx: Context) -> None:
     """A legacy, deprecated or other-version parameter (`--cref`, `--stop`, `--hd`).
 
     V7 does not have it; Midjourney answers with an error such as "`--cref` is not
@@ -173,7 +172,7 @@ def removed_parameter(ctx: Context) -> Iterator[Report]:
                 message += f" ({spec.note})"
             if spec.replacement:
                 message += f"; use `{spec.replacement}`"
-        yield Report(p.span, message)
+        ctx.report(p.span, message)
 
 
 @rule(
@@ -184,7 +183,7 @@ def removed_parameter(ctx: Context) -> Iterator[Report]:
     # Not every `--style` (`--style cute` is MJ404's): a quarter of the corpus's.
     triggers=(any_parameter(_is_style_raw, names=("style",)),),
 )
-def style_raw(ctx: Context) -> Iterator[Report]:
+def style_raw(ctx: Context) -> None:
     """`--style raw`, the older spelling of `--raw`.
 
     V7's documented form is `--raw`; `--style raw` comes from V5.1–V6.1 and its
@@ -200,7 +199,7 @@ def style_raw(ctx: Context) -> Iterator[Report]:
         # `value_tokens` is empty when the values hold a group (judged per expansion).
         if tokens and tokens[0].raw.lower() == "raw":
             span = Span(p.span.start, tokens[0].span.end)
-            yield Report(
+            ctx.report(
                 span,
                 "`--style raw` is written `--raw` in V7",
                 replace_span(span, "--raw", "write `--raw`"),
@@ -208,7 +207,7 @@ def style_raw(ctx: Context) -> Iterator[Report]:
 
 
 @rule("MJ406", "video-parameter", E, triggers=_names_of(Status.VIDEO))
-def video_parameter(ctx: Context) -> Iterator[Report]:
+def video_parameter(ctx: Context) -> None:
     """A video-only parameter (`--motion`, `--loop`, `--end`, `--bs`, `--video`).
 
     These belong to Midjourney's video jobs; an image prompt cannot use them.
@@ -220,7 +219,7 @@ def video_parameter(ctx: Context) -> Iterator[Report]:
     """
     for p in ctx.prompt.params:
         if p.spec is not None and p.spec.status is Status.VIDEO:
-            yield Report(p.span, f"`--{p.name}` is a video parameter; this is an image prompt")
+            ctx.report(p.span, f"`--{p.name}` is a video parameter; this is an image prompt")
 
 
 @rule(
@@ -232,7 +231,7 @@ def video_parameter(ctx: Context) -> Iterator[Report]:
         s.name for s in PARAMS if s.status is Status.VALID and set(PROFILE_ROWS) - s.profiles
     ),
 )
-def unsupported_in_profile(ctx: Context) -> Iterator[Report]:
+def unsupported_in_profile(ctx: Context) -> None:
     """A parameter the evolink API does not support (`--p`, `--repeat`, `--stealth`).
 
     These are valid in Midjourney itself but not available through the `mj-v7` API.
@@ -249,7 +248,7 @@ def unsupported_in_profile(ctx: Context) -> Iterator[Report]:
             and spec.status is Status.VALID
             and ctx.profile.name not in spec.profiles
         ):
-            yield Report(p.span, f"{flag(spec, p.name)} is not supported by the evolink API")
+            ctx.report(p.span, f"{flag(spec, p.name)} is not supported by the evolink API")
 
 
 @rule(
@@ -260,7 +259,7 @@ def unsupported_in_profile(ctx: Context) -> Iterator[Report]:
     triggers=evolink.STRIPPED_SPEED_FLAGS,
     api_strips=True,
 )
-def speed_flag(ctx: Context) -> Iterator[Report]:
+def speed_flag(ctx: Context) -> None:
     """`--fast`, `--turbo` or `--draft` in a prompt for the evolink API (evolink only).
 
     The API removes speed flags from the prompt; the speed is the request's
@@ -273,7 +272,7 @@ def speed_flag(ctx: Context) -> Iterator[Report]:
     """
     for name in evolink.STRIPPED_SPEED_FLAGS:
         for p in ctx.by_canonical.get(name, ()):
-            yield Report(
+            ctx.report(
                 p.span,
                 f'`--{p.name}` is removed by the API; use `model_params.speed` ("{name}") instead',
                 delete_token(ctx.source, p.span, f"delete `--{p.name}`"),
@@ -287,7 +286,7 @@ def speed_flag(ctx: Context) -> Iterator[Report]:
     triggers=tuple(itertools.combinations(_SPEED_FLAGS, 2)),  # two of them
     api_strips=True,
 )
-def conflicting_speeds(ctx: Context) -> Iterator[Report]:
+def conflicting_speeds(ctx: Context) -> None:
     """Two different speed modes in one prompt (`--relax --turbo`).
 
     A job runs in one GPU mode. In evolink, `--draft` is a speed too.
@@ -301,11 +300,11 @@ def conflicting_speeds(ctx: Context) -> Iterator[Report]:
     if len(found) > 1:
         found.sort(key=lambda p: p.span.start)
         listed = ", ".join(f"`--{p.name}`" for p in found)
-        yield Report(found[1].span, f"two speed modes in one prompt: {listed}; keep one")
+        ctx.report(found[1].span, f"two speed modes in one prompt: {listed}; keep one")
 
 
 @rule("MJ410", "relax-unsupported", E, triggers=("relax",))
-def relax_unsupported(ctx: Context) -> Iterator[Report]:
+def relax_unsupported(ctx: Context) -> None:
     """`--relax` in a prompt for the evolink API (evolink only).
 
     evolink: "V7 does not support relax mode"; its speeds are draft, fast and turbo.
@@ -316,7 +315,7 @@ def relax_unsupported(ctx: Context) -> Iterator[Report]:
     No fix: choose `model_params.speed` "fast" or "draft".
     """
     for p in ctx.by_canonical.get("relax", ()):
-        yield Report(
+        ctx.report(
             p.span,
             "`--relax` is not available on the evolink API (V7 has no relax mode there); "
             'use `model_params.speed` "fast" or "draft"',

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import functools
 import itertools
-import re
 from collections.abc import Iterable, Iterator
 
+from .._lazy_re import lazy_pattern
 from ..ast import Parameter, Ratio, SrefItem, Value
 from ..diagnostics import Edit, Fix, Span
 from ..params import Kind, suggestion_names
 from ..values import read_sref_item
-from .base import Context, E, Report, W, any_parameter, delete_token, replace_span, rule, variant
+from .base import Context, E, W, any_parameter, delete_token, replace_span, rule, variant
 from .common import flag, value_span, value_tokens, without_punctuation
 from .features import DUPLICATE, UNKNOWN, ParameterCheck
 from .judging import MAX_ASPECT, Problem, ValueVerdict, judge_value
@@ -25,7 +25,7 @@ __all__ = ["MAX_ASPECT", "MAX_SREFS", "did_you_mean", "nearest_ratio"]
 MAX_SREFS = 20  # `--sref` items, evolink only (v7-syntax.md D7)
 
 
-_WEIGHT_ONLY = re.compile(r"::-?(?:\d+\.?\d*|\.\d+)")
+_WEIGHT_ONLY = lazy_pattern(r"::-?(?:\d+\.?\d*|\.\d+)")
 
 
 @functools.lru_cache(maxsize=1)
@@ -34,7 +34,7 @@ def _names() -> tuple[str, ...]:
 
 
 @rule("MJ301", "unknown-parameter", E, fix="unsafe", triggers=(UNKNOWN,))
-def unknown_parameter(ctx: Context) -> Iterable[Report]:
+def unknown_parameter(ctx: Context) -> None:
     """A parameter name Midjourney does not know.
 
     Midjourney answers ``Unrecognized parameter(s): `--foo` `` and runs nothing. The
@@ -45,7 +45,9 @@ def unknown_parameter(ctx: Context) -> Iterable[Report]:
 
     Fix (unsafe: a guess): rename to the suggested parameter.
     """
-    return [_unknown(p) for p in ctx.prompt.params if p.spec is None and p.name]
+    for p in ctx.prompt.params:
+        if p.spec is None and p.name:
+            _report_unknown(ctx, p)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -57,7 +59,7 @@ def did_you_mean(name: str) -> str | None:
     return close[0] if close else None
 
 
-def _unknown(p: Parameter) -> Report:
+def _report_unknown(ctx: Context, p: Parameter) -> None:
     suggestion = did_you_mean(p.name.lower())
     close = [suggestion] if suggestion else []
     end = p.name_span.end
@@ -70,7 +72,7 @@ def _unknown(p: Parameter) -> Report:
     if close:
         message += f"; did you mean `--{close[0]}`?"
         fix = replace_span(p.name_span, close[0], f"rename to `--{close[0]}`", safe=False)
-    return Report(Span(p.span.start, end), message, fix)
+    ctx.report(Span(p.span.start, end), message, fix)
 
 
 @rule(
@@ -83,7 +85,7 @@ def _unknown(p: Parameter) -> Report:
     ),
     triggers=(DUPLICATE,),
 )
-def duplicate_parameter(ctx: Context) -> Iterable[Report]:
+def duplicate_parameter(ctx: Context) -> None:
     """The same parameter twice, also through an alias (`--s 100 --stylize 200`).
 
     No source says which one Midjourney would use, so the prompt is ambiguous: an
@@ -99,14 +101,14 @@ def duplicate_parameter(ctx: Context) -> Iterable[Report]:
     first one, which may not be what Midjourney would do with two.
     """
     if len(ctx.by_canonical) == len(ctx.prompt.params):
-        return ()  # fast path: no name twice (unknown names are not in the index)
-    return list(_duplicates(ctx))
+        return  # fast path: no name twice (unknown names are not in the index)
+    _report_duplicates(ctx)
 
 
 _LISTS = frozenset({Kind.SREF, Kind.CODES, Kind.TEXT})
 
 
-def _duplicates(ctx: Context) -> Iterator[Report]:
+def _report_duplicates(ctx: Context) -> None:
     for group in ctx.by_canonical.values():
         if len(group) < 2:
             continue
@@ -122,7 +124,7 @@ def _duplicates(ctx: Context) -> Iterator[Report]:
                 fix = _merge(ctx.source, first, p)
             listed = spec.kind in _LISTS
             advice = "" if same else ("; write the values once" if listed else "; keep one")
-            yield Report(
+            ctx.report(
                 p.span,
                 f"{flag(spec)} is given twice (`--{first.name}` and `--{p.name}`){advice}",
                 fix,
@@ -171,12 +173,13 @@ def _verdicts(ctx: Context, problem: Problem) -> Iterator[tuple[Parameter, Value
             yield p, found
 
 
-def _reports(ctx: Context, problem: Problem) -> list[Report]:
-    return [Report(value_span(p, v.tokens), v.detail) for p, v in _verdicts(ctx, problem)]
+def _report_verdicts(ctx: Context, problem: Problem) -> None:
+    for p, v in _verdicts(ctx, problem):
+        ctx.report(value_span(p, v.tokens), v.detail)
 
 
 @rule("MJ303", "invalid-value", E, triggers=(_any_value("invalid"),))
-def invalid_value(ctx: Context) -> Iterable[Report]:
+def invalid_value(ctx: Context) -> None:
     """A value that is not of the parameter's type (`--chaos high`, `--s 250.5`).
 
     Midjourney answers `Invalid value` for these. Whole-number parameters do not take
@@ -187,11 +190,11 @@ def invalid_value(ctx: Context) -> Iterable[Report]:
 
     No fix: the intended value is unknown.
     """
-    return _reports(ctx, "invalid")
+    _report_verdicts(ctx, "invalid")
 
 
 @rule("MJ304", "value-out-of-range", E, triggers=(_any_value("out-of-range"),))
-def value_out_of_range(ctx: Context) -> Iterable[Report]:
+def value_out_of_range(ctx: Context) -> None:
     """A number outside the parameter's range.
 
     Midjourney's own message: `` `--stylize` must be between 0 and 1000 ``. Ranges come
@@ -204,7 +207,7 @@ def value_out_of_range(ctx: Context) -> Iterable[Report]:
 
     No fix: the intended value is unknown.
     """
-    return _reports(ctx, "out-of-range")
+    _report_verdicts(ctx, "out-of-range")
 
 
 @rule(
@@ -215,7 +218,7 @@ def value_out_of_range(ctx: Context) -> Iterable[Report]:
     variants=(variant("`--q 3` (run as 4)", evolink=E, midjourney=W),),
     triggers=(_any_value("not-allowed"),),
 )
-def value_not_allowed(ctx: Context) -> Iterable[Report]:
+def value_not_allowed(ctx: Context) -> None:
     """A value outside the parameter's list of choices (`--q 3`, `--q .5`).
 
     V7's `--quality` takes 1, 2 or 4; `.25` and `.5` belong to V6 and earlier. `--q 3`
@@ -227,23 +230,25 @@ def value_not_allowed(ctx: Context) -> Iterable[Report]:
 
     Fix (unsafe, `--q 3` only): write `--q 4`, which Midjourney reportedly runs.
     """
-    return [_not_allowed(ctx, p, v) for p, v in _verdicts(ctx, "not-allowed")]
+    for p, v in _verdicts(ctx, "not-allowed"):
+        _report_not_allowed(ctx, p, v)
 
 
-def _not_allowed(ctx: Context, p: Parameter, v: ValueVerdict) -> Report:
+def _report_not_allowed(ctx: Context, p: Parameter, v: ValueVerdict) -> None:
     spec = p.spec
     assert spec is not None
     choices = ", ".join(spec.choices[:-1]) + f" or {spec.choices[-1]}"
     message = f"{flag(spec, p.name)} must be {choices} in V7, not `{v.tokens[0].raw}`"
     span = value_span(p, v.tokens)
     if spec.name == "quality" and v.detail == "3":
-        return Report(
+        ctx.report(
             span,
             message + " (Midjourney reportedly runs 3 as 4)",
             replace_span(span, "4", "write `4`", safe=False),
             severity=W if ctx.profile.name == "midjourney" else None,
         )
-    return Report(span, message)
+    else:
+        ctx.report(span, message)
 
 
 def nearest_ratio(width: float, height: float) -> tuple[int, int]:
@@ -267,7 +272,7 @@ def _too_wide(r: Ratio) -> bool:
 
 
 @rule("MJ306", "aspect-ratio-decimal", E, fix="unsafe", triggers=(_ANY_RATIO,))
-def aspect_ratio_decimal(ctx: Context) -> Iterable[Report]:
+def aspect_ratio_decimal(ctx: Context) -> None:
     """An aspect ratio with decimals (`--ar 1.78:1`).
 
     `--ar` takes two whole numbers: write `139:100`, not `1.39:1`.
@@ -278,7 +283,6 @@ def aspect_ratio_decimal(ctx: Context) -> Iterable[Report]:
     Fix (unsafe: the ratio changes slightly): the simplest whole-number ratio within 1%
     (`1.78:1` -> `16:9`), or the exact ratio in lowest terms.
     """
-    out = []
     for p, v in _verdicts(ctx, "ratio"):
         ratio, tokens = v.ratio, v.tokens
         assert ratio is not None
@@ -286,18 +290,15 @@ def aspect_ratio_decimal(ctx: Context) -> Iterable[Report]:
             continue
         w, h = nearest_ratio(ratio.width, ratio.height)
         span = value_span(p, tokens)
-        out.append(
-            Report(
-                span,
-                f"`--{p.name}` takes whole numbers, not `{tokens[0].raw}`: write `{w}:{h}`",
-                replace_span(span, f"{w}:{h}", f"write `{w}:{h}`", safe=False),
-            )
+        ctx.report(
+            span,
+            f"`--{p.name}` takes whole numbers, not `{tokens[0].raw}`: write `{w}:{h}`",
+            replace_span(span, f"{w}:{h}", f"write `{w}:{h}`", safe=False),
         )
-    return out
 
 
 @rule("MJ307", "aspect-ratio-limit", E, triggers=(_ANY_RATIO,))
-def aspect_ratio_limit(ctx: Context) -> Iterable[Report]:
+def aspect_ratio_limit(ctx: Context) -> None:
     """An aspect ratio with a zero side, or wider than V7's maximum of 14:1 (or 1:14).
 
     Fails: `a cat --ar 15:1`, `a cat --ar 1:20`, `a cat --ar 0:1`
@@ -305,23 +306,19 @@ def aspect_ratio_limit(ctx: Context) -> Iterable[Report]:
 
     No fix: the intended shape is unknown.
     """
-    out = []
     for p, v in _verdicts(ctx, "ratio"):
         ratio, tokens = v.ratio, v.tokens
         assert ratio is not None
         span = value_span(p, tokens)
         raw = tokens[0].raw
         if ratio.width <= 0 or ratio.height <= 0:
-            out.append(Report(span, f"`--{p.name}` needs two positive numbers, not `{raw}`"))
+            ctx.report(span, f"`--{p.name}` needs two positive numbers, not `{raw}`")
         elif _too_wide(ratio):
-            out.append(
-                Report(
-                    span,
-                    f"`--{p.name} {raw}` is wider than V7 allows: at most "
-                    f"{MAX_ASPECT}:1 or 1:{MAX_ASPECT}",
-                )
+            ctx.report(
+                span,
+                f"`--{p.name} {raw}` is wider than V7 allows: at most "
+                f"{MAX_ASPECT}:1 or 1:{MAX_ASPECT}",
             )
-    return out
 
 
 def _sref_tokens(p: Parameter) -> list[tuple[Value, SrefItem]]:
@@ -341,7 +338,7 @@ def _has_invalid_sref_item(p: Parameter, profile: str) -> bool:
     E,
     triggers=(any_parameter(_has_invalid_sref_item, names=("sref",)),),
 )
-def invalid_sref_item(ctx: Context) -> Iterable[Report]:
+def invalid_sref_item(ctx: Context) -> None:
     """A `--sref` item that is not an image URL, a numeric style code or `random`.
 
     Each item may carry a `::weight` (`URL::2`); the weight must be a number.
@@ -351,11 +348,12 @@ def invalid_sref_item(ctx: Context) -> Iterable[Report]:
 
     No fix.
     """
-    found = ctx.by_canonical.get("sref")
-    return list(_invalid_sref_items(found)) if found else ()
+    for span, message in _invalid_sref_items(ctx.by_canonical.get("sref", ())):
+        ctx.report(span, message)
 
 
-def _invalid_sref_items(found: list[Parameter]) -> Iterator[Report]:
+def _invalid_sref_items(found: Iterable[Parameter]) -> Iterator[tuple[Span, str]]:
+    # Where and what: the rule reports them, and its trigger tests whether there are any.
     for p in found:
         if p.has_permutation:
             continue
@@ -364,13 +362,13 @@ def _invalid_sref_items(found: list[Parameter]) -> Iterator[Report]:
             if item.kind == "invalid":
                 if _WEIGHT_ONLY.fullmatch(token.raw) and i > 0:
                     continue  # a spaced weight, MJ311
-                yield Report(
+                yield (
                     token.span,
                     f"`{item.text}` is not a `--sref` item: use an image URL, a numeric "
                     "style code or `random`",
                 )
             elif item.weight_raw is not None and item.weight is None:
-                yield Report(
+                yield (
                     token.span,
                     f"`::{item.weight_raw}` is not a weight: write `::` and a number, as in `::2`",
                 )
@@ -381,7 +379,7 @@ def _many_items(p: Parameter, profile: str) -> bool:
 
 
 @rule("MJ309", "too-many-srefs", E, triggers=(any_parameter(_many_items, names=("sref",)),))
-def too_many_srefs(ctx: Context) -> Iterable[Report]:
+def too_many_srefs(ctx: Context) -> None:
     """More than 20 `--sref` items (evolink only).
 
     The evolink guide caps style references at 20.
@@ -391,23 +389,19 @@ def too_many_srefs(ctx: Context) -> Iterable[Report]:
 
     No fix.
     """
-    out = []
     for p in ctx.by_canonical.get("sref", ()):
         if len(p.values) <= MAX_SREFS:
             continue
         items = [t for t in value_tokens(p) if not _WEIGHT_ONLY.fullmatch(t.raw)]
         if len(items) > MAX_SREFS:
-            out.append(
-                Report(
-                    Span(items[MAX_SREFS].span.start, items[-1].span.end),
-                    f"`--sref` has {len(items)} items; the evolink API accepts at most {MAX_SREFS}",
-                )
+            ctx.report(
+                Span(items[MAX_SREFS].span.start, items[-1].span.end),
+                f"`--sref` has {len(items)} items; the evolink API accepts at most {MAX_SREFS}",
             )
-    return out
 
 
 @rule("MJ310", "oref-one-url", E, triggers=("oref",))
-def oref_one_url(ctx: Context) -> Iterable[Report]:
+def oref_one_url(ctx: Context) -> None:
     """`--oref` with anything but exactly one image URL.
 
     Omni Reference takes one image; it takes no style codes.
@@ -418,12 +412,7 @@ def oref_one_url(ctx: Context) -> Iterable[Report]:
 
     No fix.
     """
-    found = ctx.by_canonical.get("oref")
-    return list(_oref_problems(found)) if found else ()
-
-
-def _oref_problems(found: list[Parameter]) -> Iterator[Report]:
-    for p in found:
+    for p in ctx.by_canonical.get("oref", ()):
         if p.has_permutation:
             continue
         tokens = value_tokens(p)
@@ -432,9 +421,9 @@ def _oref_problems(found: list[Parameter]) -> Iterator[Report]:
         first = read_sref_item(without_punctuation(tokens[0].raw))
         if first.kind != "url" or first.weight_raw is not None:
             what = "a style code" if first.kind == "code" else f"`{tokens[0].raw}`"
-            yield Report(tokens[0].span, f"`--oref` takes one image URL, not {what}")
+            ctx.report(tokens[0].span, f"`--oref` takes one image URL, not {what}")
         if len(tokens) > 1:
-            yield Report(
+            ctx.report(
                 Span(tokens[1].span.start, tokens[-1].span.end),
                 f"`--oref` takes exactly one image URL; it has {len(tokens)} values",
             )
@@ -451,7 +440,7 @@ def _weight_apart(p: Parameter, profile: str) -> bool:
     fix="safe",
     triggers=(any_parameter(_weight_apart, names=("sref",)),),
 )
-def spaced_sref_weight(ctx: Context) -> Iterable[Report]:
+def spaced_sref_weight(ctx: Context) -> None:
     """A `--sref` weight written apart from its item (`URL ::2`).
 
     Official examples attach the weight to the item (`URL::2`); apart, it may be read
@@ -462,18 +451,13 @@ def spaced_sref_weight(ctx: Context) -> Iterable[Report]:
 
     Fix (safe): attach the weight to the item before it.
     """
-    found = ctx.by_canonical.get("sref")
-    return list(_spaced_weights(found)) if found else ()
-
-
-def _spaced_weights(found: list[Parameter]) -> Iterator[Report]:
-    for p in found:
+    for p in ctx.by_canonical.get("sref", ()):
         if p.has_permutation:
             continue
         tokens = value_tokens(p)
         for prev, token in itertools.pairwise(tokens):
             if _WEIGHT_ONLY.fullmatch(token.raw) and not _WEIGHT_ONLY.fullmatch(prev.raw):
-                yield Report(
+                ctx.report(
                     token.span,
                     f"`{token.raw}` is apart from its `--sref` item; write `{prev.raw}{token.raw}`",
                     Fix(

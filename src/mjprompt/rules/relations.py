@@ -8,20 +8,21 @@ rules of different strength. The rest need a look inside values.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 
+from .._lazy_re import lazy_pattern
 from ..ast import Parameter
 from ..diagnostics import Severity
 from ..params import CONFLICTS, NEEDS_IMAGE, NEEDS_TEXT, REQUIREMENTS, Conflict, Requirement
 from ..values import read_sref_item
-from .base import Context, E, Report, Trigger, Variant, W, rule, variant
+from .base import Context, E, Trigger, Variant, W, rule, variant
 from .common import effective_value, number_text, value_tokens, without_punctuation
 from .features import IMAGES, NO_TEXT
 
 __all__ = ["MOODBOARD"]
 
 # Moodboard codes are `m`-prefixed (v7-syntax.md §5.6); the exact form is assumed.
-MOODBOARD = re.compile(r"m\d+", re.IGNORECASE)
+MOODBOARD = lazy_pattern(r"m\d+", re.IGNORECASE)
 _SREF_CODE_VERSIONS = ("4", "6")
 
 
@@ -76,7 +77,7 @@ def _pair(row: Requirement | Conflict) -> str:
     variants=_row_variants(REQUIREMENTS, _needs),
     triggers=REQUIREMENT_TRIGGERS,
 )
-def missing_dependency(ctx: Context) -> Iterator[Report]:
+def missing_dependency(ctx: Context) -> None:
     """A parameter used without what it depends on (`--sw` without `--sref`).
 
     Midjourney's own message is ``Cannot use `--sw` without a `--sref` ``. The rows
@@ -105,7 +106,7 @@ def missing_dependency(ctx: Context) -> Iterator[Report]:
         else:
             missing = not ctx.has(req.needs)
         if missing:
-            yield Report(params[0].span, req.message, severity=severity)
+            ctx.report(params[0].span, req.message, severity=severity)
 
 
 @rule(
@@ -115,7 +116,7 @@ def missing_dependency(ctx: Context) -> Iterator[Report]:
     variants=_row_variants(CONFLICTS, _pair),
     triggers=CONFLICT_TRIGGERS,
 )
-def conflicting_parameters(ctx: Context) -> Iterator[Report]:
+def conflicting_parameters(ctx: Context) -> None:
     """Two parameters that cannot be used together (`--oref` with `--q 4`).
 
     The rows and their severities are in the table below:
@@ -141,11 +142,11 @@ def conflicting_parameters(ctx: Context) -> Iterator[Report]:
         if a is None or b is None:
             continue
         later = a if a.span.start > b.span.start else b
-        yield Report(later.span, c.message, severity=severity)
+        ctx.report(later.span, c.message, severity=severity)
 
 
 @rule("MJ503", "sref-code-style-version", E, triggers=(("sv", "sref"),))
-def sref_code_style_version(ctx: Context) -> Iterator[Report]:
+def sref_code_style_version(ctx: Context) -> None:
     """Style codes or `--sref random` with a `--sv` other than 4 or 6.
 
     Numeric style codes reportedly work only with `--sv 4` (codes made before June
@@ -166,7 +167,7 @@ def sref_code_style_version(ctx: Context) -> Iterator[Report]:
         return
     kinds = {read_sref_item(without_punctuation(t.raw)).kind for t in value_tokens(sref)}
     if kinds & {"code", "random"}:
-        yield Report(
+        ctx.report(
             sv.span,
             f"`--sv {tokens[0].raw}` with style codes or `random`: codes work only with "
             "`--sv 4` or `--sv 6`",
@@ -182,7 +183,7 @@ def sref_code_style_version(ctx: Context) -> Iterator[Report]:
         ("sv", "profile"),
     ),
 )
-def moodboard_style_reference(ctx: Context) -> Iterator[Report]:
+def moodboard_style_reference(ctx: Context) -> None:
     """`--sw` or `--sv` together with a moodboard code in `--p`.
 
     Midjourney's docs say `--sw` and `--sv` cannot be used with moodboards ([OFF]
@@ -201,7 +202,7 @@ def moodboard_style_reference(ctx: Context) -> Iterator[Report]:
         for token in value_tokens(p):
             if MOODBOARD.fullmatch(token.raw):
                 names = " and ".join(f"`--{w.name}`" for w in weights)
-                yield Report(
+                ctx.report(
                     token.span,
                     f"`{token.raw}` looks like a moodboard code; {names} cannot be used "
                     "with moodboards",
@@ -242,7 +243,7 @@ def _number(ctx: Context, name: str) -> tuple[Parameter, float] | None:
         ("exp", "profile"),
     ),
 )
-def soft_interaction(ctx: Context) -> Iterator[Report]:
+def soft_interaction(ctx: Context) -> None:
     """Parameters that work together but weaken each other.
 
     - A high `--stylize` (500 or more) or `--exp` (above 25) with `--oref` and no
@@ -269,7 +270,7 @@ def soft_interaction(ctx: Context) -> Iterator[Report]:
         for found, limit, strict in ((stylize, HIGH_STYLIZE, False), (exp, HIGH_EXP, True)):
             if found is not None and (found[1] > limit if strict else found[1] >= limit):
                 p = found[0]
-                yield Report(
+                ctx.report(
                     p.span,
                     f"`--{p.name} {number_text(found[1])}` with `--oref`: a high "
                     f"`--{p.name}` pulls away from the reference; raise `--ow` above "
@@ -277,7 +278,7 @@ def soft_interaction(ctx: Context) -> Iterator[Report]:
                 )
     very_high = stylize is not None and stylize[1] >= VERY_HIGH_STYLIZE
     if ow is not None and ow[1] > UNPREDICTABLE_OW and not very_high:
-        yield Report(
+        ctx.report(
             ow[0].span,
             f"`--ow {number_text(ow[1])}` above {UNPREDICTABLE_OW} gets unpredictable "
             f"unless `--stylize` is very high ({VERY_HIGH_STYLIZE}+)",
@@ -286,7 +287,7 @@ def soft_interaction(ctx: Context) -> Iterator[Report]:
         others = [n for n in ("stylize", "profile") if ctx.first(n) is not None]
         if others:
             names = " and ".join(f"`--{ctx.first(n).name}`" for n in others)  # type: ignore[union-attr]
-            yield Report(
+            ctx.report(
                 exp[0].span,
                 f"`--exp {number_text(exp[1])}` above {HIGH_EXP} suppresses {names}; "
                 f"evolink suggests `--exp` 5-25 when combining them",

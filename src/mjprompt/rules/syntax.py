@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from .._lazy_re import lazy_pattern
 from ..ast import MarkerStyle, Parameter, StrayBrace, TextChunk, Value, ValuePart
 from ..diagnostics import Edit, Fix, Span
 from ..params import Arity, Kind, ParamSpec, lookup
 from ..parsing import UNCLOSED_BRACE, unclosed_brace_errors
-from .base import INFO, Context, E, Report, W, any_parameter, delete_token, replace_span, rule
+from .base import INFO, Context, E, W, any_parameter, delete_token, replace_span, rule
 from .common import PUNCT_ONLY, TRAILING_PUNCT
 from .features import (
     BRACES,
@@ -44,7 +45,7 @@ def _head_span(p: Parameter) -> Span:
 # A marker written wrongly, in the text: one to three dashes glued to a name, `- - ar`,
 # or a bare `--` and a space before the name (`-- ar`). A real `--ar` or `—ar` after
 # whitespace never reaches the text: the grammar makes it a parameter.
-_TEXT_MARKER = re.compile(
+_TEXT_MARKER = lazy_pattern(
     rf"(?<!\S)(?P<marker>-\s+-\s*|-{{2,3}}\s+|[{DASHES}]{{1,3}})(?P<name>[A-Za-z]+)(?=\s|$)"
 )
 _DASH_NAMES = {
@@ -179,7 +180,7 @@ def _dash_words(raw: str) -> Iterator[int]:
                 yield i
 
 
-_ANY_DASH = re.compile(f"[{DASHES}]")
+_ANY_DASH = lazy_pattern(f"[{DASHES}]")
 
 
 def _extra_words(p: Parameter) -> list[list[ValuePart]]:
@@ -237,7 +238,7 @@ def _misspelled_marker(p: Parameter, profile: str) -> bool:
 
 
 _DASH_SET = frozenset(DASHES)
-_SPACED_DASH = re.compile(rf"(?<!\S)[{DASHES}]")
+_SPACED_DASH = lazy_pattern(rf"(?<!\S)[{DASHES}]")
 
 
 @rule(
@@ -247,7 +248,7 @@ _SPACED_DASH = re.compile(rf"(?<!\S)[{DASHES}]")
     fix="safe",
     triggers=(DASH_WORD_IN_TEXT, any_parameter(_misspelled_marker)),
 )
-def malformed_marker(ctx: Context) -> Iterator[Report]:
+def malformed_marker(ctx: Context) -> None:
     """A parameter marker written with the wrong characters.
 
     Midjourney starts a parameter with two ASCII hyphens (or an em dash). An en dash
@@ -276,7 +277,7 @@ def malformed_marker(ctx: Context) -> Iterator[Report]:
         fix = None
         if p.spec is not None:
             fix = replace_span(_marker_span(p), "--", f"write `--{p.name}`")
-        yield Report(
+        ctx.report(
             _head_span(p),
             f"`{p.marker}{p.name}` is written with {what}; a parameter starts with `--`",
             fix,
@@ -295,20 +296,20 @@ def malformed_marker(ctx: Context) -> Iterator[Report]:
         written = ctx.source[head.start : head.end]
         what = _marker_words(ctx.source[marker.start : marker.end])
         if spec is not None and in_block and spec.name in given:
-            yield Report(
+            ctx.report(
                 head,
                 f"`{written}` is written with {what}; a parameter starts with `--` "
                 f"(`--{name}` is already given)",
             )
             continue
         if spec is None:
-            yield Report(
+            ctx.report(
                 head,
                 f"`{written}` looks like a parameter written with {what}; "
                 f"a parameter starts with `--` (did you mean `--{_close_name(name)}`?)",
             )
             continue
-        yield Report(
+        ctx.report(
             head,
             f"`{written}` is written with {what}; a parameter starts with `--`",
             replace_span(marker, "--", f"write `--{name}`"),
@@ -316,7 +317,7 @@ def malformed_marker(ctx: Context) -> Iterator[Report]:
 
 
 @rule("MJ102", "empty-parameter-name", E, triggers=(NO_NAME,))
-def empty_parameter_name(ctx: Context) -> Iterator[Report]:
+def empty_parameter_name(ctx: Context) -> None:
     """A marker with no parameter name after it.
 
     A bare `--` or `---` at the end of the prompt or right before another marker is
@@ -332,11 +333,11 @@ def empty_parameter_name(ctx: Context) -> Iterator[Report]:
     """
     for p in ctx.prompt.params:
         if not p.name:
-            yield Report(_marker_span(p), f"Unrecognized parameter(s): `{p.marker.strip()}`")
+            ctx.report(_marker_span(p), f"Unrecognized parameter(s): `{p.marker.strip()}`")
 
 
 @rule("MJ103", "em-dash-marker", INFO, fix="safe", triggers=(EM_DASH,))
-def em_dash_marker(ctx: Context) -> Iterator[Report]:
+def em_dash_marker(ctx: Context) -> None:
     """A parameter written with an em dash `—` instead of `--`.
 
     Midjourney takes an em dash as `--` (Apple devices turn `--` into `—`), so this is
@@ -349,14 +350,14 @@ def em_dash_marker(ctx: Context) -> Iterator[Report]:
     """
     for p in ctx.prompt.params:
         if p.marker_style is MarkerStyle.EM_DASH and p.name:
-            yield Report(
+            ctx.report(
                 _head_span(p),
                 f"em dash marker `—{p.name}`; write `--{p.name}`",
                 replace_span(_marker_span(p), "--", f"write `--{p.name}`"),
             )
 
 
-_GLUED = re.compile(r"(?<=\S)(--)([A-Za-z]+)")
+_GLUED = lazy_pattern(r"(?<=\S)(--)([A-Za-z]+)")
 
 
 def _glued_markers(chunk: TextChunk | Value) -> Iterator[tuple[int, str, str]]:
@@ -376,7 +377,7 @@ def _double_hyphen_in_value(p: Parameter, profile: str) -> bool:
     fix="safe",
     triggers=(DOUBLE_HYPHEN_IN_TEXT, any_parameter(_double_hyphen_in_value)),
 )
-def marker_glued_to_word(ctx: Context) -> Iterator[Report]:
+def marker_glued_to_word(ctx: Context) -> None:
     """A known parameter glued to the word before it (`cat--ar 2:3`).
 
     A marker needs a space before it. Without one, the parameter is part of the word
@@ -394,7 +395,7 @@ def marker_glued_to_word(ctx: Context) -> Iterator[Report]:
     for chunk in chunks:
         for start, marker, name in _glued_markers(chunk):
             span = Span(start, start + len(marker) + len(name))
-            yield Report(
+            ctx.report(
                 span,
                 f"`{marker}{name}` is glued to the word before it; put a space before it",
                 Fix((Edit(start, start, " "),), True, "insert a space before the marker"),
@@ -406,7 +407,7 @@ def _value_glued(p: Parameter, profile: str) -> bool:
 
 
 @rule("MJ105", "name-glued-to-value", E, fix="safe", triggers=(any_parameter(_value_glued),))
-def name_glued_to_value(ctx: Context) -> Iterator[Report]:
+def name_glued_to_value(ctx: Context) -> None:
     """A parameter name with its value glued on (`--ar16:9`, `--v5`, `--s750`).
 
     Name and value need a space between them; Midjourney rejects `--ar16:9` and `--v5`.
@@ -422,7 +423,7 @@ def name_glued_to_value(ctx: Context) -> Iterator[Report]:
             continue
         first = p.values[0]
         fix = Fix((Edit(first.span.start, first.span.start, " "),), True, "insert a space")
-        yield Report(
+        ctx.report(
             Span(p.name_span.start, first.span.end),
             f"no space between `--{p.name}` and its value "
             f"`{ctx.source[first.span.start : first.span.end]}`",
@@ -435,7 +436,7 @@ def _upper_case(p: Parameter, profile: str) -> bool:
 
 
 @rule("MJ106", "uppercase-name", W, fix="safe", triggers=(any_parameter(_upper_case),))
-def uppercase_name(ctx: Context) -> Iterator[Report]:
+def uppercase_name(ctx: Context) -> None:
     """A parameter name with upper-case letters (`--AR`, `--Stylize`).
 
     No source says Midjourney accepts them; every official example is lower case.
@@ -447,7 +448,7 @@ def uppercase_name(ctx: Context) -> Iterator[Report]:
     """
     for p in ctx.prompt.params:
         if p.spec is not None and p.name != p.name.lower():
-            yield Report(
+            ctx.report(
                 p.name_span,
                 f"parameter names are lower case: write `--{p.name.lower()}`",
                 replace_span(p.name_span, p.name.lower(), "lower-case the name"),
@@ -464,7 +465,7 @@ def _more_words(p: Parameter, profile: str) -> bool:
 
 
 @rule("MJ107", "text-after-parameters", E, fix="unsafe", triggers=(any_parameter(_more_words),))
-def text_after_parameters(ctx: Context) -> Iterator[Report]:
+def text_after_parameters(ctx: Context) -> None:
     """Words after a parameter that takes no more values.
 
     Nothing but parameters may follow the parameter block. Midjourney reads stray words
@@ -496,7 +497,7 @@ def text_after_parameters(ctx: Context) -> Iterator[Report]:
             edits.append(Edit(text_end, text_end, " " + moved))
         else:
             edits.append(Edit(first_param, first_param, moved + " "))
-        yield Report(
+        ctx.report(
             span,
             f"text after the parameter block: `{ctx.source[span.start : span.end]}` follows "
             f"`--{p.name}`",
@@ -539,7 +540,7 @@ _PUNCT_END = frozenset(",;|.:!?")
     fix="safe",
     triggers=(any_parameter(_ends_in_punctuation),),
 )
-def punctuation_in_parameters(ctx: Context) -> Iterator[Report]:
+def punctuation_in_parameters(ctx: Context) -> None:
     """Punctuation between or after parameter values (`--ar 2:3, --s 50`, `--ar 16:9.`).
 
     No punctuation may separate parameters; `--ar 2:3,` has the invalid value `2:3,`.
@@ -559,7 +560,7 @@ def punctuation_in_parameters(ctx: Context) -> Iterator[Report]:
             if not isinstance(v, Value):
                 continue
             if _is_punct(v):
-                yield Report(
+                ctx.report(
                     v.span,
                     f"punctuation `{v.raw}` between parameters",
                     delete_token(ctx.source, v.span, "delete the punctuation"),
@@ -568,7 +569,7 @@ def punctuation_in_parameters(ctx: Context) -> Iterator[Report]:
             m = TRAILING_PUNCT.search(v.raw)
             if m:
                 span = Span(v.span.start + m.start(), v.span.end)
-                yield Report(
+                ctx.report(
                     span,
                     f"punctuation `{m.group()}` after the value of `--{p.name}`",
                     replace_span(span, "", "delete the punctuation"),
@@ -588,7 +589,7 @@ _LOOKALIKE = {
     "\u02d0": ":",
     "\ufe55": ":",
 }
-_LOOKALIKE_RE = re.compile("[" + re.escape("".join(_LOOKALIKE)) + "]")
+_LOOKALIKE_RE = lazy_pattern("[" + re.escape("".join(_LOOKALIKE)) + "]")
 
 
 def _non_ascii_value(p: Parameter, profile: str) -> bool:
@@ -596,7 +597,7 @@ def _non_ascii_value(p: Parameter, profile: str) -> bool:
 
 
 @rule("MJ109", "lookalike-characters", E, fix="safe", triggers=(any_parameter(_non_ascii_value),))
-def lookalike_characters(ctx: Context) -> Iterator[Report]:
+def lookalike_characters(ctx: Context) -> None:
     """Full-width or smart characters inside a value (`16：9`, `１０００`).
 
     Input methods for Chinese and Japanese, and word processors, swap ASCII for
@@ -614,7 +615,7 @@ def lookalike_characters(ctx: Context) -> Iterator[Report]:
             if not isinstance(v, Value) or not _LOOKALIKE_RE.search(v.raw):
                 continue
             fixed = _LOOKALIKE_RE.sub(lambda m: _LOOKALIKE[m.group()], v.raw)
-            yield Report(
+            ctx.report(
                 v.span,
                 f"`{v.raw}` contains full-width or smart characters; write `{fixed}`",
                 replace_span(v.span, fixed, "replace the look-alike characters with ASCII"),
@@ -626,7 +627,7 @@ def _lacks_value(p: Parameter, profile: str) -> bool:
 
 
 @rule("MJ110", "missing-value", E, triggers=(any_parameter(_lacks_value),))
-def missing_value(ctx: Context) -> Iterator[Report]:
+def missing_value(ctx: Context) -> None:
     """A parameter that needs a value has none (`--ar` followed by another marker).
 
     Fails: `a cat --ar --s 50`, `a cat --no`
@@ -636,11 +637,11 @@ def missing_value(ctx: Context) -> Iterator[Report]:
     """
     for p in ctx.prompt.params:
         if p.spec is not None and p.spec.arity.min > 0 and not p.values:
-            yield Report(p.span, f"`--{p.name}` needs a value")
+            ctx.report(p.span, f"`--{p.name}` needs a value")
 
 
 @rule(UNCLOSED_BRACE[0], UNCLOSED_BRACE[1], E, triggers=(BRACES,))
-def unclosed_brace(ctx: Context) -> Iterator[Report]:
+def unclosed_brace(ctx: Context) -> None:
     """A permutation `{` with no closing `}`.
 
     Everything from the `{` to the end of the prompt becomes one unfinished option, so
@@ -659,11 +660,11 @@ def unclosed_brace(ctx: Context) -> Iterator[Report]:
         return
     # `mjprompt.parse` raises with the same errors (parsing.py defines them).
     for error in unclosed_brace_errors(ctx.prompt):
-        yield Report(error.span, error.message)
+        ctx.report(error.span, error.message)
 
 
 @rule("MJ112", "unmatched-brace", E, fix="unsafe", triggers=(CLOSING_BRACE,))
-def unmatched_brace(ctx: Context) -> Iterator[Report]:
+def unmatched_brace(ctx: Context) -> None:
     """A `}` with no `{` before it.
 
     Fails: `a red} bird`
@@ -676,7 +677,7 @@ def unmatched_brace(ctx: Context) -> Iterator[Report]:
         parts.extend(p.values)
     for part in parts:
         if isinstance(part, StrayBrace):
-            yield Report(
+            ctx.report(
                 part.span,
                 "unmatched `}`",
                 replace_span(part.span, "", "delete the `}`", safe=False),
@@ -684,11 +685,11 @@ def unmatched_brace(ctx: Context) -> Iterator[Report]:
 
 
 # `/imagine`, `/imagine:` or `/imagine prompt:` and the spaces after it.
-IMAGINE_PREFIX = re.compile(r"/imagine(?=\s|:|$)(?:\s+prompt\b\s*:?|\s*:)?\s*", re.IGNORECASE)
+IMAGINE_PREFIX = lazy_pattern(r"/imagine(?=\s|:|$)(?:\s+prompt\b\s*:?|\s*:)?\s*", re.IGNORECASE)
 
 
 @rule("MJ113", "imagine-prefix", W, fix="safe", triggers=(SLASH,))
-def imagine_prefix(ctx: Context) -> Iterator[Report]:
+def imagine_prefix(ctx: Context) -> None:
     """A leading `/imagine prompt:`, copied from Discord with the prompt.
 
     `/imagine` is the Discord command, not part of the prompt; sent to the API it
@@ -702,7 +703,7 @@ def imagine_prefix(ctx: Context) -> Iterator[Report]:
     m = IMAGINE_PREFIX.match(ctx.source)
     if m:
         span = Span(0, m.end())
-        yield Report(
+        ctx.report(
             Span(0, len(m.group().rstrip())),
             "`/imagine` is the Discord command, not part of the prompt",
             replace_span(span, "", "delete the `/imagine` prefix"),
