@@ -67,10 +67,11 @@ def _export(revision: str, into: Path) -> Path:
     return target / "src"
 
 
-def measure(src: Path, repeat: int) -> dict[str, float]:
+def measure(src: Path, repeat: int, probe: str = PROBE) -> dict[str, float]:
+    """Run ``probe`` on the tree ``src`` in a fresh interpreter; the figures it printed."""
     env = {**os.environ, "PYTHONPATH": str(src)}
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, str(BENCH), str(repeat)],
+        [sys.executable, "-c", probe, str(BENCH), str(repeat)],
         capture_output=True,
         text=True,
         env=env,
@@ -78,6 +79,24 @@ def measure(src: Path, repeat: int) -> dict[str, float]:
     )
     answer: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
     return answer
+
+
+def best_of_rounds(
+    trees: Sequence[str], rounds: int, repeat: int, probe: str = PROBE
+) -> dict[str, dict[str, float]]:
+    """Each tree (a revision or a ``src`` folder) measured in turn, round by round; per
+    figure the best over the rounds: the least of a time (``*_us``), else the greatest."""
+    with tempfile.TemporaryDirectory(prefix="mjprompt-ab-") as tmp:
+        sources = {
+            name: Path(name) if Path(name).is_dir() else _export(name, Path(tmp)) for name in trees
+        }
+        best: dict[str, dict[str, float]] = {name: {} for name in sources}
+        for _ in range(rounds):
+            for name, src in sources.items():
+                for key, value in measure(src, repeat, probe).items():
+                    keep = min if key.endswith("_us") else max
+                    best[name][key] = keep(best[name].get(key, value), value)
+    return best
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -89,16 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not CORPUS.is_file():
         print(f"corpus not found at {CORPUS}", file=sys.stderr)
         return 0
-    with tempfile.TemporaryDirectory(prefix="mjprompt-ab-") as tmp:
-        sources = {
-            name: Path(name) if Path(name).is_dir() else _export(name, Path(tmp))
-            for name in args.trees
-        }
-        best: dict[str, dict[str, float]] = {name: {} for name in sources}
-        for _ in range(args.rounds):
-            for name, src in sources.items():
-                for key, value in measure(src, args.repeat).items():
-                    best[name][key] = max(best[name].get(key, 0.0), value)
+    best = best_of_rounds(args.trees, args.rounds, args.repeat)
     first = args.trees[0]
     print(f"{'tree':32}{'parse x regex':>15}{'lint x regex':>14}{'lint vs first':>15}")
     for name, row in best.items():

@@ -16,18 +16,11 @@ rules-side rows of the per-candidate table of ``bench/README.md`` were measured.
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import subprocess
 import sys
-import tempfile
 from collections.abc import Sequence
-from pathlib import Path
 
+from ab import best_of_rounds
 from workloads import CORPUS
-
-BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
 
 PROBE = r"""
 import json, sys, time
@@ -69,30 +62,6 @@ print(json.dumps({
 """
 
 
-def _export(revision: str, into: Path) -> Path:
-    """The ``src`` folder of ``revision`` of this repository, exported under ``into``."""
-    target = into / revision.replace("/", "_").replace("~", "-")
-    target.mkdir(parents=True)
-    archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", revision, "src"], capture_output=True, check=True
-    )
-    subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True)
-    return target / "src"
-
-
-def measure(src: Path, repeat: int) -> dict[str, float]:
-    env = {**os.environ, "PYTHONPATH": str(src)}
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, str(BENCH), str(repeat)],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
-    )
-    answer: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
-    return answer
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     ap.add_argument("trees", nargs="+", help="git revisions, or paths of src folders")
@@ -102,17 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not CORPUS.is_file():
         print(f"corpus not found at {CORPUS}", file=sys.stderr)
         return 0
-    with tempfile.TemporaryDirectory(prefix="mjprompt-rules-ab-") as tmp:
-        sources = {
-            name: Path(name) if Path(name).is_dir() else _export(name, Path(tmp))
-            for name in args.trees
-        }
-        best: dict[str, dict[str, float]] = {name: {} for name in sources}
-        for _ in range(args.rounds):
-            for name, src in sources.items():
-                for key, value in measure(src, args.repeat).items():
-                    keep = min if key.endswith("_us") else max
-                    best[name][key] = keep(best[name].get(key, value), value)
+    best = best_of_rounds(args.trees, args.rounds, args.repeat, PROBE)
     first = args.trees[0]
     print(
         f"{'tree':24}{'rules us':>10}{'rules x regex':>15}{'midjourney':>12}"

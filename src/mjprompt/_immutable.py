@@ -31,18 +31,25 @@ class Immutable:
 
     __slots__ = ()
     _fields: ClassVar[tuple[str, ...]] = ()
-    # The fields' values as a tuple (an attrgetter: called with the instance).
+    # The fields' values as a tuple (an attrgetter: called with the instance); with one
+    # field, the field's value itself (a subclass allowing that, `_record.Record`, says so
+    # in `_min_fields` and pickles otherwise).
     _get: ClassVar[attrgetter[tuple[Any, ...]]]
+    # `__reduce__` passes `_get`'s tuple to the constructor: at least two fields.
+    _min_fields: ClassVar[int] = 2
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        if "_min_fields" in cls.__dict__:  # a base of its own (`Record`): no fields yet
+            return
         fields: list[str] = list(cls.__dict__.get("_fields", ()))
         if not fields:
             for klass in reversed(cls.__mro__):
                 fields.extend(klass.__dict__.get("__slots__", ()))
         cls._fields = tuple(fields)
-        if len(fields) < 2:  # attrgetter of one name returns the value, not a tuple
-            raise TypeError(f"{cls.__name__}: an Immutable has at least two fields")
+        if len(fields) < cls._min_fields:
+            least = ("one field", "two fields")[cls._min_fields - 1]
+            raise TypeError(f"{cls.__name__} needs at least {least}")
         cls._get = attrgetter(*fields)
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -70,7 +77,7 @@ class Immutable:
         fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
         return f"{type(self).__name__}({fields})"
 
-    def __reduce__(self) -> tuple[type[Immutable], tuple[Any, ...]]:
+    def __reduce__(self) -> tuple[Callable[..., Any], tuple[Any, ...]]:
         return self.__class__, self._get(self)
 
 

@@ -12,15 +12,15 @@ What the attrs classes gave and the code or the tests rely on is kept: equality 
 class, equal fields), hashing, an attrs-style ``repr`` (``Name(field=value, ...)``),
 pickling (``check --jobs`` sends items and results between processes), assignment and
 deletion raising, and :meth:`Record.replace` (``attrs.evolve``). The AST nodes have
-their own, faster base (:mod:`mjprompt._immutable`): a parse builds millions of them.
+the base this one extends (:mod:`mjprompt._immutable`), which has no ``replace`` and
+pickles through the constructor.
 """
 
 from __future__ import annotations
 
-from operator import attrgetter
 from typing import TYPE_CHECKING
 
-from ._immutable import setters
+from ._immutable import Immutable, setters
 
 if TYPE_CHECKING:  # annotations only: `typing` is not imported at run time
     from collections.abc import Callable
@@ -31,29 +31,20 @@ if TYPE_CHECKING:  # annotations only: `typing` is not imported at run time
 __all__ = ["Record", "setters"]
 
 
-class Record:
-    """Fields are the names in ``__slots__`` (a subclass's own, after its bases')."""
+class Record(Immutable):
+    """Fields are the names in ``__slots__`` (a subclass's own, after its bases'); one
+    field is enough. Equality, hashing, ``repr`` and immutability are
+    :class:`~mjprompt._immutable.Immutable`'s."""
 
     __slots__ = ()
-    _fields: ClassVar[tuple[str, ...]] = ()
+    _min_fields = 1
     # Each field's slot descriptor's `__set__`, in field order.
     _setters: ClassVar[tuple[Callable[[Any, Any], None], ...]] = ()
-    # The fields' values, given the instance: a tuple, or the value of a lone field.
-    _get: ClassVar[attrgetter[Any]]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        fields: list[str] = []
-        setters: list[Callable[[Any, Any], None]] = []
-        for klass in reversed(cls.__mro__):
-            for name in klass.__dict__.get("__slots__", ()):
-                fields.append(name)
-                setters.append(klass.__dict__[name].__set__)
-        if not fields:
-            raise TypeError(f"{cls.__name__}: a Record has at least one field")
-        cls._fields = tuple(fields)
-        cls._setters = tuple(setters)
-        cls._get = attrgetter(*fields)
+        # A slot's member descriptor, read from the class, is the field's setter.
+        cls._setters = tuple(getattr(cls, name).__set__ for name in cls._fields)
 
     def _values(self) -> tuple[Any, ...]:
         """The fields' values, in field order."""
@@ -64,31 +55,6 @@ class Record:
         """Store the fields, in ``__slots__`` order (for ``__init__``)."""
         for set_field, value in zip(self._setters, values, strict=True):
             set_field(self, value)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"{type(self).__name__} is immutable (cannot set {name!r})")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"{type(self).__name__} is immutable (cannot delete {name!r})")
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        get = self._get
-        return bool(get(self) == get(other))
-
-    def __ne__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        get = self._get
-        return bool(get(self) != get(other))
-
-    def __hash__(self) -> int:
-        return hash((self.__class__, self._get(self)))
-
-    def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
-        return f"{type(self).__name__}({fields})"
 
     def __reduce__(self) -> tuple[Callable[..., Any], tuple[Any, ...]]:
         return _rebuild, (self.__class__, self._values())
