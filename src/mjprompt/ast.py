@@ -250,14 +250,15 @@ class Parameter(Immutable):
         "values",
         "value",
     )
-    _span: Span
+    # None in a parameter made by `at` until first read (see the properties).
+    _span: Span | None
     raw: str
     marker: str
     marker_style: MarkerStyle
     name: str
-    _name_span: Span
+    _name_span: Span | None
     spec: ParamSpec | None
-    _values: tuple[ValuePart, ...]
+    _values: tuple[ValuePart, ...] | None
     value: object
     # Where the parameter, its name and its values are, for one made by `at`: the
     # position of its token, and offsets in the token (and each value's text).
@@ -300,6 +301,11 @@ class Parameter(Immutable):
         ``offsets``: ``(base, start, end, name_start, name_end, ((start, end, text),
         ...))``, each position relative to ``base``; every value is a :class:`Value`."""
         self = cls.__new__(cls)
+        # None until first read: an unset slot would make each first read raise and
+        # catch an AttributeError, which costs ~1 us (the message is formatted).
+        _set_param_span(self, None)
+        _set_param_name_span(self, None)
+        _set_param_values(self, None)
         _set_param_raw(self, raw)
         _set_param_marker(self, marker)
         _set_param_marker_style(self, marker_style)
@@ -311,33 +317,30 @@ class Parameter(Immutable):
 
     @property
     def span(self) -> Span:
-        try:
-            return self._span
-        except AttributeError:  # made by `at`: built once, on first use
+        span = self._span
+        if span is None:  # made by `at`: built once, on first use
             base, start, end, _name_start, _name_end, _values = self._offsets
             span = Span(base + start, base + end)
             _set_param_span(self, span)
-            return span
+        return span
 
     @property
     def name_span(self) -> Span:
-        try:
-            return self._name_span
-        except AttributeError:  # made by `at`: built once, on first use
+        span = self._name_span
+        if span is None:  # made by `at`: built once, on first use
             base, _start, _end, start, end, _values = self._offsets
             span = Span(base + start, base + end)
             _set_param_name_span(self, span)
-            return span
+        return span
 
     @property
     def values(self) -> tuple[ValuePart, ...]:
-        try:
-            return self._values
-        except AttributeError:  # made by `at`: built once, on first use
+        values = self._values
+        if values is None:  # made by `at`: built once, on first use
             base, _start, _end, _name_start, _name_end, words = self._offsets
             values = tuple([Value(Span(base + s, base + e), text) for s, e, text in words])
             _set_param_values(self, values)
-            return values
+        return values
 
     @property
     def canonical(self) -> str | None:
@@ -354,9 +357,8 @@ class Parameter(Immutable):
 
     @property
     def has_permutation(self) -> bool:
-        try:
-            values = self._values
-        except AttributeError:  # made by `at`, from a token without braces: no group
+        values = self._values
+        if values is None:  # made by `at`, from a token without braces: no group
             return False
         return any(isinstance(v, Permutation) for v in values)
 
