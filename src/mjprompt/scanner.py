@@ -34,6 +34,7 @@ from .ast import (
     Option,
     OptionText,
     Parameter,
+    ParameterHead,
     Permutation,
     Prompt,
     StrayBrace,
@@ -307,28 +308,35 @@ def _split(token: str) -> _Shape:
     )
 
 
+def _parameter_parts(token: str) -> tuple[str, ParamSpec | None, ParameterHead]:
+    """What :meth:`Parameter.at` takes of a PARAM (or LOOSE_PARAM) token, besides its
+    position: the parameter as written, its table row and its head."""
+    skip, raw, marker, style, name, name_start, name_end, end, words, spec, value = _split(token)
+    return raw, spec, (marker, style, name, value, skip, end, name_start, name_end, words)
+
+
 # Parameter tokens repeat across the prompts of a dataset (`--ar 16:9`, `--v 7`): their
 # split and parsed value are kept, keyed by the token text. Bounded in entries and in
 # token length, and it holds only immutable values, so a caller cannot observe it except
 # as speed. (The nodes share the memo's `raw` string, whose hash is then computed once:
 # the rules' own memo is keyed by it.)
-_memo_split = functools.lru_cache(maxsize=4096)(_split)
+_memo_parts = functools.lru_cache(maxsize=4096)(_parameter_parts)
 _MEMO_MAX_CHARS: Final = 200
 
 
 def forget_parameter_tokens() -> None:
     """Empty the memo of parameter tokens (benchmarks measure a first pass with it)."""
-    _memo_split.cache_clear()
+    _memo_parts.cache_clear()
 
 
 def _parameter(token: str, base: int) -> Parameter:
     """The node of one PARAM (or LOOSE_PARAM) token at ``base``, as Lark's transformer
     builds it for a parameter without braces (its positions and value nodes built on
     first use)."""
-    shape = _memo_split(token) if len(token) <= _MEMO_MAX_CHARS else _split(token)
-    skip, raw, marker, style, name, name_start, name_end, end, words, spec, value = shape
-    offsets = (base, skip, end, name_start, name_end, words)
-    return Parameter.at(raw, marker, style, name, spec, value, offsets)
+    raw, spec, head = (
+        _memo_parts(token) if len(token) <= _MEMO_MAX_CHARS else _parameter_parts(token)
+    )
+    return Parameter.at(base, raw, spec, head)
 
 
 # What follows a parameter's own token: a permutation, a stray `}`, or a VALUE_TAIL
