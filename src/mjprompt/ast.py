@@ -236,7 +236,7 @@ class Parameter(Immutable):
     """
 
     # Only three slots: `raw` and `spec` (the fields the rules read most, 1.7 and 2.4
-    # times per corpus prompt), and `_at`, which holds the rest (see `_At`). Setting a
+    # times per corpus prompt), and `_at`, which holds the rest (see below). Setting a
     # slot costs ~46 ns (a slot descriptor's `__set__`) and a scanned parameter used to
     # set ten; the fields read from `_at` cost ~40 ns more per read instead, and they
     # are read ~1.5 times per prompt (1.55 parameters). `at` went from ~600 to ~310 ns;
