@@ -14,7 +14,7 @@ from ..diagnostics import Span
 from ..params import PARAMS, Status
 from ..profiles import BY_NAME as PROFILE_ROWS
 from .base import INFO, Context, E, W, any_parameter, delete_token, replace_span, rule
-from .common import flag, value_tokens, without_punctuation
+from .common import flag, per_text, value_tokens, without_punctuation
 
 __all__ = ["V7_TEXTS"]
 
@@ -63,13 +63,26 @@ def redundant_version(ctx: Context) -> None:
     Fix (safe): delete it.
     """
     for p in ctx.named("version"):
-        text = _version_text(p.values)
-        if text in V7_TEXTS:
-            ctx.report(
-                p.span,
-                f"`--{p.name} {text}` is redundant: the evolink API locks V7 and removes `--v`",
-                delete_token(ctx.source, p.span, f"delete `--{p.name}`"),
-            )
+        said = _redundant_words(p)
+        if said:
+            message, description = said
+            span = p.span
+            ctx.report(span, message, delete_token(ctx.source, span, description))
+
+
+# Remembered per text (`per_text`): nearly every corpus prompt with a `--v` writes
+# `--v 7`, and not reading its values saves 1.5 of MJ401's 4.5 us per run (339 of the
+# corpus's 2067 prompts run it).
+@per_text
+def _redundant_words(p: Parameter) -> tuple[str, str] | tuple[()]:
+    """MJ401's message and fix description for one `--v`; () when it selects no V7."""
+    text = _version_text(p.values)
+    if text not in V7_TEXTS:
+        return ()
+    return (
+        f"`--{p.name} {text}` is redundant: the evolink API locks V7 and removes `--v`",
+        f"delete `--{p.name}`",
+    )
 
 
 @rule("MJ402", "other-version", E, triggers=(any_parameter(_selects_another, names=("version",)),))
