@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 from .._lazy_re import lazy_pattern
-from ..ast import Parameter, Value
+from ..ast import Parameter, Permutation, Prompt, Value
 from ..diagnostics import Span
 from ..params import ParamSpec
 from ..values import parse_value
@@ -17,6 +17,7 @@ __all__ = [
     "TRAILING_PUNCT",
     "effective_value",
     "flag",
+    "groups",
     "number_text",
     "per_text",
     "value_span",
@@ -105,6 +106,24 @@ def value_tokens(p: Parameter) -> list[Value]:
         if raw[:1] not in _PUNCT_START or not PUNCT_ONLY.fullmatch(raw):
             out.append(v)
     return out
+
+
+def groups(prompt: Prompt) -> Iterator[Permutation]:
+    """The top-level permutation groups, in the text and in parameter values, in order.
+
+    ``prompt.permutations()`` without reading the values of a parameter that holds no
+    group (``has_permutation``): reading them builds the value nodes of a freshly parsed
+    parameter (~1 us each). MJ111 and MJ211 (58 corpus prompts with a `{`) took 4 and
+    7.9 us per run with ``permutations()``.
+    """
+    for part in prompt.text:
+        if part.__class__ is Permutation:
+            yield part
+    for p in prompt.params:
+        if p.has_permutation:
+            for v in p.values:
+                if v.__class__ is Permutation:
+                    yield v
 
 
 def without_punctuation(raw: str) -> str:
