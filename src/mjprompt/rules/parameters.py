@@ -166,9 +166,6 @@ def _merge(source: str, first: Parameter, p: Parameter) -> Fix:
     )
 
 
-# Remembered per text (`per_text`): the value nodes of a fresh parameter are not built
-# (~1 us each of two; the corpus's repeats are `--sref` and `--p` codes, written alike).
-@per_text
 def _value_key(p: Parameter) -> tuple[str, ...]:
     return tuple(v.raw for v in p.values if isinstance(v, Value))
 

@@ -16,7 +16,7 @@ from ..diagnostics import Severity
 from ..params import CONFLICTS, NEEDS_IMAGE, NEEDS_TEXT, REQUIREMENTS, Conflict, Requirement
 from ..values import read_sref_item
 from .base import Context, E, Trigger, Variant, W, rule, variant
-from .common import effective_value, number_text, per_text, value_tokens, without_punctuation
+from .common import effective_value, number_text, value_tokens, without_punctuation
 from .features import IMAGES, NO_TEXT
 
 __all__ = ["MOODBOARD"]
@@ -225,17 +225,9 @@ def _number(ctx: Context, name: str) -> tuple[Parameter, float] | None:
     p = ctx.first(name)
     if p is None:
         return None
-    value = _number_value(p)
-    return None if value is None else (p, value)
-
-
-# Remembered per text (`per_text`): the value alone, without the tokens `effective_value`
-# reads it from (their nodes are built for a fresh parameter, ~1 us; MJ505 reads three).
-@per_text
-def _number_value(p: Parameter) -> float | None:
     value, _ = effective_value(p)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
+        return p, float(value)
     return None
 
 
