@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
 
 from .._lazy_re import lazy_pattern
-from ..ast import Parameter, Value
+from ..ast import Parameter, Permutation, Prompt, Value
 from ..diagnostics import Span
 from ..params import ParamSpec
 from ..values import parse_value
@@ -16,7 +17,9 @@ __all__ = [
     "TRAILING_PUNCT",
     "effective_value",
     "flag",
+    "groups",
     "number_text",
+    "per_text",
     "value_span",
     "value_tokens",
     "without_punctuation",
@@ -48,6 +51,38 @@ def flag(spec_or_name: ParamSpec | str, written: str | None = None) -> str:
     return f"`--{written}` ({spec.name})"
 
 
+T = TypeVar("T")
+
+# Parameter texts remembered per reading (`per_text`); past it the memo starts again.
+_PER_TEXT_LIMIT = 1024
+
+
+def per_text(read: Callable[[Parameter], T]) -> Callable[[Parameter], T]:
+    """``read`` (a pure reading of one parameter) remembered per parameter text.
+
+    What a rule says about a parameter that depends only on its text (``p.raw``: name
+    and values as written) is computed once per text: datasets repeat their parameters
+    (78% of the corpus's repeat an earlier one), and reading ``p.values`` builds the
+    value nodes of a freshly parsed parameter (~1 us). As in the features walk
+    (:class:`~mjprompt.rules.features.RuleTests`), a text with a brace is not
+    remembered: whether it holds a group depends on the braces of the whole prompt.
+    """
+    memo: dict[str, T] = {}
+
+    def remembered(p: Parameter) -> T:
+        raw = p.raw
+        if raw in memo:
+            return memo[raw]
+        found = read(p)
+        if "{" not in raw and "}" not in raw:
+            if len(memo) >= _PER_TEXT_LIMIT:
+                memo.clear()
+            memo[raw] = found
+        return found
+
+    return remembered
+
+
 def number_text(value: object) -> str:
     """A value as Midjourney would print it: ``4.0`` -> ``4``."""
     if isinstance(value, float) and value.is_integer():
@@ -71,6 +106,24 @@ def value_tokens(p: Parameter) -> list[Value]:
         if raw[:1] not in _PUNCT_START or not PUNCT_ONLY.fullmatch(raw):
             out.append(v)
     return out
+
+
+def groups(prompt: Prompt) -> Iterator[Permutation]:
+    """The top-level permutation groups, in the text and in parameter values, in order.
+
+    ``prompt.permutations()`` without reading the values of a parameter that holds no
+    group (``has_permutation``): reading them builds the value nodes of a freshly parsed
+    parameter (~1 us each). MJ111 and MJ211 (58 corpus prompts with a `{`) took 4 and
+    7.9 us per run with ``permutations()``.
+    """
+    for part in prompt.text:
+        if part.__class__ is Permutation:
+            yield part
+    for p in prompt.params:
+        if p.has_permutation:
+            for v in p.values:
+                if v.__class__ is Permutation:
+                    yield v
 
 
 def without_punctuation(raw: str) -> str:

@@ -101,7 +101,7 @@ def judge_value(p: Parameter, profile: str) -> ValueVerdict | None:
     value = p.value
     if value is not None:
         if value.__class__ is Ratio or spec.choices:
-            return _verdict(p, spec, value, p.value_tokens)
+            return _verdict(p, spec, value, None)
         if _in_range(spec, value):
             return None  # a number in range: the common case
     # The value did not parse, or is out of range: read it again as the fixes of
@@ -128,27 +128,37 @@ def judge_value(p: Parameter, profile: str) -> ValueVerdict | None:
 
 
 def _verdict(
-    p: Parameter, spec: ParamSpec, value: object, tokens: tuple[Value, ...]
+    p: Parameter, spec: ParamSpec, value: object, tokens: tuple[Value, ...] | None
 ) -> ValueVerdict | None:
-    """Judge a readable value: a bad ratio, a value not among the choices, out of range."""
+    """Judge a readable value: a bad ratio, a value not among the choices, out of range.
+
+    ``tokens`` None: the parser's value, whose tokens (``p.value_tokens``) are read only
+    for a verdict. Most ratios and choices are good, and reading the tokens of a fresh
+    parameter builds its value nodes (~1 us; the `--ar` of every prompt that runs MJ304).
+    """
     if isinstance(value, Ratio):
         if not value.is_integral or bad_ratio(value):
-            return ValueVerdict("ratio", tokens, ratio=value)
+            return ValueVerdict("ratio", _tokens(p, tokens), ratio=value)
         return None
     if spec.choices:
         text = number_text(value)
         if text not in spec.choices:
-            return ValueVerdict("not-allowed", tokens, text)
+            return ValueVerdict("not-allowed", _tokens(p, tokens), text)
         if spec.cost_values and text in spec.cost_values:
-            return ValueVerdict("costly", tokens, text)
+            return ValueVerdict("costly", _tokens(p, tokens), text)
         return None
     if _in_range(spec, value):
         return None
     low, high = spec.minimum, spec.maximum
     assert low is not None and high is not None
+    tokens = _tokens(p, tokens)
     named = flag(spec, p.name)
     detail = f"{named} must be between {_num(low)} and {_num(high)}, not `{tokens[0].raw}`"
     return ValueVerdict("out-of-range", tokens, detail)
+
+
+def _tokens(p: Parameter, tokens: tuple[Value, ...] | None) -> tuple[Value, ...]:
+    return p.value_tokens if tokens is None else tokens
 
 
 def _in_range(spec: ParamSpec, value: object) -> bool:

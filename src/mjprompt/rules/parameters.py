@@ -16,7 +16,7 @@ from ..diagnostics import Edit, Fix, Span
 from ..params import Kind, suggestion_names
 from ..values import read_sref_item
 from .base import Context, E, W, any_parameter, delete_token, replace_span, rule, variant
-from .common import flag, value_span, value_tokens, without_punctuation
+from .common import flag, per_text, value_span, value_tokens, without_punctuation
 from .features import DUPLICATE, UNKNOWN, ParameterCheck
 from .judging import MAX_ASPECT, Problem, ValueVerdict, judge_value
 
@@ -60,19 +60,36 @@ def did_you_mean(name: str) -> str | None:
 
 
 def _report_unknown(ctx: Context, p: Parameter) -> None:
+    message, end, rename = _unknown_words(p)
+    start = p.span.start
+    fix = None
+    if rename is not None:
+        name_start, name_end, close = rename
+        name = Span(start + name_start, start + name_end)
+        fix = replace_span(name, close, f"rename to `--{close}`", safe=False)
+    ctx.report(Span(start, start + end), message, fix)
+
+
+# Remembered per text (`per_text`): datasets repeat their custom names (the corpus's 75
+# unknown parameters are 26 texts), and the name span and values of a fresh parameter
+# (`glued`) are not built again: MJ301 takes 1.0 instead of 2.1 us per run.
+@per_text
+def _unknown_words(p: Parameter) -> tuple[str, int, tuple[int, int, str] | None]:
+    """MJ301's message, the end of its span, and the renaming its fix makes (the name's
+    span and the suggestion), positions from the start of the parameter."""
     suggestion = did_you_mean(p.name.lower())
-    close = [suggestion] if suggestion else []
+    start = p.span.start
     end = p.name_span.end
     written = p.name
     if p.glued and isinstance(p.values[0], Value):  # `--g2`: Midjourney names the token
         written += p.values[0].raw
         end = p.values[0].span.end
     message = f"Unrecognized parameter(s): `--{written}`"
-    fix = None
-    if close:
-        message += f"; did you mean `--{close[0]}`?"
-        fix = replace_span(p.name_span, close[0], f"rename to `--{close[0]}`", safe=False)
-    ctx.report(Span(p.span.start, end), message, fix)
+    rename = None
+    if suggestion:
+        message += f"; did you mean `--{suggestion}`?"
+        rename = (p.name_span.start - start, p.name_span.end - start, suggestion)
+    return message, end - start, rename
 
 
 @rule(

@@ -11,7 +11,7 @@ from ..diagnostics import Edit, Fix, Span
 from ..expand import DEFAULT_LIMIT, MAX_NESTING, count_expansions, group_count, nesting_depth
 from ..parsing import iter_permutations
 from .base import Context, E, W, any_image, any_parameter, rule
-from .common import without_punctuation
+from .common import groups, without_punctuation
 from .features import (
     BRACES,
     CONTROL,
@@ -386,7 +386,7 @@ def permutations_unsupported(ctx: Context) -> None:
     """
     if "{" not in ctx.source:
         return
-    for group in ctx.prompt.permutations():
+    for group in groups(ctx.prompt):
         if not group.closed:
             continue  # MJ111
         n = _option_count(group)
