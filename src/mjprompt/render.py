@@ -28,6 +28,9 @@ from .ast import (
 __all__ = ["render"]
 
 _WS = re.compile(r"\s+")
+# A text chunk that starts like a bracketed image (`<https://…`) but met whitespace
+# before its `>` (the grammar's IMAGE terminal, prompt.lark).
+_OPEN_BRACKET_URL = re.compile(r"<https?://", re.IGNORECASE)
 
 UNKNOWN_ORDER = 10_000
 UNCLOSED_ORDER = 20_000
@@ -98,18 +101,37 @@ def _render_part(part: TextChunk | Weight | Permutation | StrayBrace | Value) ->
 
 
 def _join(
-    parts: Sequence[ImageRef | TextChunk | Weight | Permutation | StrayBrace | Value], source: str
+    parts: Sequence[ImageRef | TextChunk | Weight | Permutation | StrayBrace | Value],
+    source: str,
+    guard_at: int = -1,
 ) -> str:
+    """The parts, one space where the source had whitespace between them.
+
+    ``guard_at`` is the index of the part where the text starts after the images.
+    When that part begins like a bracketed image (`<https://x.png?{ a}>`), the groups
+    touching it keep their inner whitespace (squashed): the canonical `{a}` would close
+    the brackets into an image the source does not have, and render would not be
+    idempotent (found by the fuzzer).
+    """
     # Parts that touch in the source touch in the output: `super{man, woman}` expands
     # to "superman", and a space there would change what the prompt means.
     out: list[str] = []
     prev_end: int | None = None
-    for part in parts:
+    guarded = False
+    for i, part in enumerate(parts):
+        touching = prev_end is not None and part.span.start == prev_end
         if prev_end is not None:
-            out.append("" if part.span.start == prev_end else " ")
-        out.append(
-            _render_image(part, source) if isinstance(part, ImageRef) else _render_part(part)
-        )
+            out.append("" if touching else " ")
+        if i == guard_at:
+            guarded = isinstance(part, TextChunk) and bool(_OPEN_BRACKET_URL.match(part.raw))
+        elif not touching:
+            guarded = False
+        if isinstance(part, ImageRef):
+            out.append(_render_image(part, source))
+        elif guarded and isinstance(part, Permutation):
+            out.append(_squash(source[part.span.start : part.span.end]))
+        else:
+            out.append(_render_part(part))
         prev_end = part.span.end
     return "".join(out)
 
@@ -149,7 +171,7 @@ def _param_key(indexed: tuple[int, Parameter]) -> tuple[int, int]:
 
 def render(prompt: Prompt) -> str:
     """The canonical text of a parsed prompt."""
-    head = _join([*prompt.images, *prompt.text], prompt.source)
+    head = _join([*prompt.images, *prompt.text], prompt.source, guard_at=len(prompt.images))
     ordered = sorted(enumerate(prompt.params), key=_param_key)
     parts = [head, *(_render_param(p, prompt.source) for _, p in ordered)]
     return " ".join(p for p in parts if p)

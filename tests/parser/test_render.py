@@ -38,10 +38,18 @@ from mjprompt.parser import parse_lenient
         ("<https://s.mj.run/x>", "https://s.mj.run/x"),
         ("<https://s.mj.run/x>\u2013ar 2:3", "<https://s.mj.run/x>\u2013ar 2:3"),
         ("<https://s.mj.run/x>, a cat", "<https://s.mj.run/x>, a cat"),
+        # (fuzzer) text that opens like a bracketed image keeps the whitespace of the
+        # groups touching it: `{a}>` would close the brackets into an image
+        ("<https://x.png?{ a}> cat", "<https://x.png?{ a}> cat"),
+        ("<HTTPS://x.png?{a,\tb }> {c,  d}", "<HTTPS://x.png?{a, b }> {c, d}"),
+        ("https://y.png <https://x/{\x1fa}>", "https://y.png <https://x/{ a}>"),
+        ("<https://x/ {\x1fa}>", "<https://x/ {a}>"),
+        ("cat <https://x/{ a}>", "cat <https://x/{a}>"),
     ],
 )
 def test_render(src: str, canonical: str) -> None:
     assert mjprompt.render(parse_lenient(src)) == canonical
+    assert mjprompt.render(parse_lenient(canonical)) == canonical
 
 
 def test_render_keeps_parameter_values_and_order_is_the_table_order() -> None:
