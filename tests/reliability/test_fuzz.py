@@ -75,6 +75,8 @@ def test_the_target_runs_under_atheris(tmp_path: Path) -> None:
             sys.executable,
             str(FUZZ / "fuzz_prompt.py"),
             "-runs=300",
+            # a finding is written under tmp_path, not into the working directory
+            f"-artifact_prefix={tmp_path}/",
             str(corpus),
             str(FUZZ / "seeds"),
         ],
