@@ -22,11 +22,21 @@ from typing import Any
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 ENV = "MJPROMPT_MYPYC"
-# The modules compiled: the scanner's loop is where a parse spends its Python time.
-# values.py, braces.py and parsing.py compile too but gained nothing measurable
-# (bench/README.md, "the compiled build"); the node classes and the rules do not
-# compile as they are written.
-MODULES = ("mjprompt/scanner.py",)
+# The modules compiled (bench/README.md, "the compiled build"): the scanner's loop, where
+# a parse spends its Python time, and the lint path around the rules (the driver, the
+# features walk, the rule context, the rules' shared helpers and value judging).
+# values.py, braces.py and parsing.py compile too but gained nothing measurable. The
+# modules that define rules stay Python: a rule's docstring is its documentation
+# (`mjprompt explain`), and a compiled function has none. Classes built on
+# `_immutable.Immutable` stay Python classes in compiled modules (its metaclass).
+MODULES = (
+    "mjprompt/scanner.py",
+    "mjprompt/lint.py",
+    "mjprompt/rules/features.py",
+    "mjprompt/rules/base.py",
+    "mjprompt/rules/common.py",
+    "mjprompt/rules/judging.py",
+)
 
 
 def enabled() -> bool:
@@ -58,13 +68,36 @@ class MypycBuildHook(BuildHookInterface):  # type: ignore[type-arg]
         )
         if done.returncode != 0:
             raise RuntimeError(f"mypyc failed ({ENV}=1):\n{done.stdout}\n{done.stderr}")
-        built = sorted(work.glob("*.so")) + sorted(work.glob("*.pyd"))
-        built += sorted((work / "mjprompt").glob("*.so")) + sorted(
-            (work / "mjprompt").glob("*.pyd")
-        )
+        # The shared runtime library lands at the top, each module's beside its source.
+        built = [*work.glob("*.so"), *work.glob("*.pyd")]
+        built += [*(work / "mjprompt").rglob("*.so"), *(work / "mjprompt").rglob("*.pyd")]
+        built.sort()
         if not built:
             raise RuntimeError("mypyc produced no extension module")
         for path in built:
             build_data["force_include"][str(path)] = str(path.relative_to(work))
         build_data["pure_python"] = False
         build_data["infer_tag"] = True
+
+
+def not_compiled() -> list[str]:
+    """The modules of :data:`MODULES` that the running interpreter imports from source
+    (``--check-compiled`` runs it on an unpacked compiled wheel)."""
+    import importlib
+
+    found = []
+    for path in MODULES:
+        name = path.removesuffix(".py").replace("/", ".")
+        module = importlib.import_module(name)
+        if not (module.__file__ or "").endswith((".so", ".pyd")):
+            found.append(f"{name}: {module.__file__}")
+    return found
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["--check-compiled"]:
+        sys.exit("usage: python tools/hatch_mypyc.py --check-compiled")
+    missing = not_compiled()
+    for line in missing:
+        print(f"not compiled: {line}", file=sys.stderr)
+    sys.exit(1 if missing else 0)

@@ -25,7 +25,15 @@ from typing import Any, ClassVar
 __all__ = ["Immutable", "setters"]
 
 
-class Immutable:
+class _PythonClass(type):
+    """The metaclass of the immutable classes. It changes nothing at run time; it tells
+    mypyc (the opt-in compiled build, tools/hatch_mypyc.py) to leave a subclass defined
+    in a compiled module a regular Python class: mypyc compiles into native classes only
+    those whose metaclass it knows, and a native class has no ``__slots__`` for
+    :meth:`Immutable.__init_subclass__` to read, nor a ``__setattr__`` that is called."""
+
+
+class Immutable(metaclass=_PythonClass):
     """Fields are the names in ``__slots__`` (a subclass's own, after its bases'), unless
     the class sets ``_fields`` itself."""
 

@@ -39,4 +39,26 @@ def test_unset_means_pure(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_hook_is_registered_for_wheels() -> None:
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert '[tool.hatch.build.targets.wheel.hooks.custom]\npath = "tools/hatch_mypyc.py"' in text
-    assert _hook().MODULES == ("mjprompt/scanner.py",)
+    assert _hook().MODULES[0] == "mjprompt/scanner.py"
+
+
+def test_no_module_that_defines_a_rule_is_compiled() -> None:
+    # A rule's docstring is its documentation, and a mypyc-compiled function has none.
+    from mjprompt.rules import REGISTRY
+
+    defining = {r.func.__module__.replace(".", "/") + ".py" for r in REGISTRY.values()}
+    assert len(defining) >= 5
+    assert not defining & set(_hook().MODULES)
+
+
+def test_the_compiled_check_names_modules_imported_from_source() -> None:
+    # Run on the pure build, every module is named; on the compiled one (.ci/run), none.
+    import mjprompt.scanner
+
+    compiled = not (mjprompt.scanner.__file__ or "").endswith(".py")
+    missing = _hook().not_compiled()
+    expected = (
+        [] if compiled else [m.removesuffix(".py").replace("/", ".") for m in _hook().MODULES]
+    )
+    assert [line.split(":")[0] for line in missing] == expected
+    assert all(line.endswith(".py") for line in missing)
