@@ -130,3 +130,23 @@ def test_memory_and_jobs_on_small_files(tmp_path: Path) -> None:
     assert jobs["same_output"] is True
     assert jobs["speedup"] > 0
     assert {c for row in jobs["runs"].values() for c in row["exit_codes"]} == {1}
+
+
+def test_the_compiled_build_is_judged_by_its_own_targets() -> None:
+    results = _results(throughput={"lint_vs_regex": 0.28, "lint_vs_midjargon": 1.5})
+    results["throughput"]["build"] = "compiled"  # type: ignore[index]
+    status = {t["target"]: t["status"] for t in run.targets(results)}
+    assert status["parse + full lint vs regex split, compiled build (issue 17)"] == "FAIL"
+    assert status["parse + full lint vs midjargon, compiled build (issue 17)"] == "FAIL"
+    assert not any("pure Python" in name for name in status)
+    results["throughput"] = {"lint_vs_regex": 0.3, "lint_vs_midjargon": 1.6, "build": "compiled"}
+    status = {t["target"]: t["status"] for t in run.targets(results)}
+    assert status["parse + full lint vs regex split, compiled build (issue 17)"] == "PASS"
+    assert status["parse + full lint vs midjargon, compiled build (issue 17)"] == "PASS"
+
+
+def test_the_build_measured_is_the_imported_scanner() -> None:
+    import mjprompt.scanner
+
+    compiled = not (mjprompt.scanner.__file__ or "").endswith(".py")
+    assert run.build() == ("compiled" if compiled else "pure")
