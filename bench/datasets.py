@@ -24,7 +24,6 @@ import argparse
 import hashlib
 import json
 import random
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -178,4 +177,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -49,8 +49,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=None)
     args = ap.parse_args(argv)
 
-    import midjargon
-    from midjargon import parse_midjargon_prompt_to_dict, parse_midjourney_dict
+    # The peer is installed only in its own environment (bench/peer.py), not in ours.
+    import midjargon  # type: ignore[import-not-found, unused-ignore]
+    from midjargon import (  # type: ignore[import-not-found, unused-ignore]
+        parse_midjargon_prompt_to_dict,
+        parse_midjourney_dict,
+    )
 
     errors: Counter[str] = Counter()
 
