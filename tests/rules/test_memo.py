@@ -102,3 +102,24 @@ _PIECES = st.sampled_from(
 def test_memo_on_built_prompts(texts: list[str], profile: str) -> None:
     cold = [_cold(text, profile) for text in texts]
     assert _warm_then_each(texts, profile) == cold
+
+
+def test_per_text_remembers_every_answer_once_none_included() -> None:
+    from mjprompt.rules.common import per_text
+
+    calls: list[str] = []
+
+    def read(p: object) -> str | None:
+        raw = p.raw  # type: ignore[attr-defined]
+        calls.append(raw)
+        return None if raw.startswith("--x") else raw.upper()
+
+    remembered = per_text(read)
+    one, two = parse_lenient("a --x 1 --ar 1:1").params
+    again = parse_lenient("b --x 1 --ar 1:1").params
+    assert [remembered(p) for p in (one, two, *again)] == [None, "--AR 1:1", None, "--AR 1:1"]
+    assert calls == ["--x 1", "--ar 1:1"]  # a remembered None is not read again
+    grouped = parse_lenient("c --x {1,2}").params[0]
+    remembered(grouped)
+    remembered(grouped)
+    assert calls[2:] == ["--x {1,2}", "--x {1,2}"]  # a text with a brace is never kept

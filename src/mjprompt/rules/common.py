@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from .._lazy_re import lazy_pattern
 from ..ast import Parameter, Permutation, Prompt, Value
@@ -68,11 +68,14 @@ def per_text(read: Callable[[Parameter], T]) -> Callable[[Parameter], T]:
     remembered: whether it holds a group depends on the braces of the whole prompt.
     """
     memo: dict[str, T] = {}
+    missing = object()
 
     def remembered(p: Parameter) -> T:
         raw = p.raw
-        if raw in memo:
-            return memo[raw]
+        # One lookup, not `in` then `[]`: another thread may clear the memo in between.
+        known = memo.get(raw, missing)
+        if known is not missing:
+            return cast("T", known)
         found = read(p)
         if "{" not in raw and "}" not in raw:
             if len(memo) >= _PER_TEXT_LIMIT:
