@@ -160,6 +160,8 @@ _HOSTILE_PIECES = st.sampled_from(
         "<",
         ">",
         "<https://x.png>",
+        # an image bracket the whitespace of a group keeps open (a render finding)
+        "<https://x/{ a}>",
         "https://x.png",
         "http://x",
         "/imagine prompt:",

@@ -85,6 +85,8 @@ HYPHEN_RUN_SEAMS = (
 @example(HYPHEN_RUN_SEAMS[1])
 @example(HYPHEN_RUN_SEAMS[2])
 @example(HYPHEN_RUN_SEAMS[3])
+# (fuzzer) the canonical `{a}` closed the brackets of `<https://…` into an image
+@example("<https://x/{ a}> cat")
 def test_render_is_idempotent(text: str) -> None:
     once = mjprompt.render(parse_lenient(text))
     assert mjprompt.render(parse_lenient(once)) == once
