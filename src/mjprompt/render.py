@@ -147,9 +147,21 @@ def _render_param(p: Parameter, source: str) -> str:
     if not values:
         return head
     # A glued value is split off (`--ar16:9` -> `--ar 16:9`) unless it starts with a dash:
-    # after a space, `--A--` would turn into two parameters.
-    sep = "" if p.glued and values[0] in _DASHES else " "
+    # after a space, `--A--` would turn into two parameters; or ends with a backslash
+    # before a brace: glued, `--g\{a}` is `\` and a group, but after a space `\{a}` is
+    # one value with an escaped brace (the grammar's PARAM and VALUE terminals).
+    sep = " "
+    if p.glued and (values[0] in _DASHES or _escapes_next(p.values[0])):
+        sep = ""
     return f"{head}{sep}{values}"
+
+
+def _escapes_next(first: Value | Permutation | StrayBrace) -> bool:
+    """True when ``first`` ends with a backslash that nothing escapes."""
+    if not isinstance(first, Value):
+        return False
+    raw = first.raw
+    return (len(raw) - len(raw.rstrip("\\"))) % 2 == 1
 
 
 def _render_image(image: ImageRef, source: str) -> str:

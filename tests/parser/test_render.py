@@ -45,6 +45,13 @@ from mjprompt.parser import parse_lenient
         ("https://y.png <https://x/{\x1fa}>", "https://y.png <https://x/{ a}>"),
         ("<https://x/ {\x1fa}>", "<https://x/ {a}>"),
         ("cat <https://x/{ a}>", "cat <https://x/{a}>"),
+        # (fuzzer) a glued value ending in a backslash stays glued: after a space, `\{`
+        # would be an escaped brace instead of the `\` before a group; an even run of
+        # backslashes escapes nothing
+        ("x --g\\{a,b}", "x --g\\{a, b}"),
+        ("x --g\\\\\\{a,b}", "x --g\\\\\\{a, b}"),
+        ("x --g\\\\{a,b}", "x --g \\\\{a, b}"),
+        ("x --g{a,b}", "x --g {a, b}"),
     ],
 )
 def test_render(src: str, canonical: str) -> None:
