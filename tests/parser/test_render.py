@@ -68,3 +68,16 @@ def test_render_keeps_parameter_values_and_order_is_the_table_order() -> None:
 def test_render_deep_nesting_does_not_recurse() -> None:
     src = "{" * 10_000 + "}" * 10_000
     assert mjprompt.render(parse_lenient(src)) == src
+
+
+@pytest.mark.parametrize(
+    "prefix", ["<http://", "<https://", "<HTTPS://", "<hTtP://", "<ftp://", "<http:/"]
+)
+def test_the_open_bracket_test_agrees_with_the_grammar(prefix: str) -> None:
+    # render's `_OPEN_BRACKET_URL` restates the start of the IMAGE terminal's bracketed
+    # form (prompt.lark): what the grammar reads as a bracketed image, it matches.
+    from mjprompt.render import _OPEN_BRACKET_URL
+
+    images = parse_lenient(prefix + "x/a.png> cat").images
+    is_image = bool(images) and images[0].bracketed
+    assert bool(_OPEN_BRACKET_URL.match(prefix)) == is_image
