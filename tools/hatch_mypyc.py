@@ -11,6 +11,7 @@ compare with. Editable installs are never compiled.
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import subprocess
@@ -83,8 +84,6 @@ class MypycBuildHook(BuildHookInterface):  # type: ignore[type-arg]
 def not_compiled() -> list[str]:
     """The modules of :data:`MODULES` that the running interpreter imports from source
     (``--check-compiled`` runs it on an unpacked compiled wheel)."""
-    import importlib
-
     found = []
     for path in MODULES:
         name = path.removesuffix(".py").replace("/", ".")

@@ -87,8 +87,7 @@ def _option_text(raw: str) -> tuple[str, int]:
     """
     body = raw.rstrip()
     kept = len(body)
-    backslashes = len(body) - len(body.rstrip("\\"))
-    if kept < len(raw) and backslashes % 2 == 1:
+    if kept < len(raw) and _ends_escaping(body):
         kept += 1
         body += " "
     return _WS.sub(" ", body), kept
@@ -151,17 +150,18 @@ def _render_param(p: Parameter, source: str) -> str:
     # before a brace: glued, `--g\{a}` is `\` and a group, but after a space `\{a}` is
     # one value with an escaped brace (the grammar's PARAM and VALUE terminals).
     sep = " "
-    if p.glued and (values[0] in _DASHES or _escapes_next(p.values[0])):
+    first = p.values[0]
+    if p.glued and (
+        values[0] in _DASHES or (isinstance(first, Value) and _ends_escaping(first.raw))
+    ):
         sep = ""
     return f"{head}{sep}{values}"
 
 
-def _escapes_next(first: Value | Permutation | StrayBrace) -> bool:
-    """True when ``first`` ends with a backslash that nothing escapes."""
-    if not isinstance(first, Value):
-        return False
-    raw = first.raw
-    return (len(raw) - len(raw.rstrip("\\"))) % 2 == 1
+def _ends_escaping(text: str) -> bool:
+    """True when ``text`` ends with a backslash that nothing escapes (an odd run): it
+    escapes whatever comes next."""
+    return (len(text) - len(text.rstrip("\\"))) % 2 == 1
 
 
 def _render_image(image: ImageRef, source: str) -> str:
