@@ -20,6 +20,7 @@ __all__ = [
     "groups",
     "number_text",
     "per_text",
+    "value_before_group",
     "value_span",
     "value_tokens",
     "without_punctuation",
@@ -163,6 +164,32 @@ def effective_value(p: Parameter) -> tuple[object, list[Value]]:
     if not tokens:
         return None, []
     return parse_value(spec, [_clean(t.raw) for t in tokens]), tokens
+
+
+def value_before_group(p: Parameter) -> tuple[object, list[Value]]:
+    """The typed value of the words before a parameter's group, when they are the whole
+    value: ``--s 2000 {a, b}`` has the value `2000` in every expansion.
+
+    The words must be as many as the parameter takes (its arity's maximum) and each a
+    plain token, not touching a group (``--ar 16{:9, :10}`` has no such word). ``(None,
+    [])`` otherwise, as :func:`effective_value` says for no value.
+    """
+    spec = p.spec
+    limit = None if spec is None else spec.arity.max
+    if spec is None or not limit:
+        return None, []
+    tokens: list[Value] = []
+    for word in p.value_words():
+        first = word[0]
+        if len(word) > 1 or not isinstance(first, Value):
+            break
+        raw = first.raw
+        if raw[:1] in _PUNCT_START and PUNCT_ONLY.fullmatch(raw):
+            continue  # MJ108's punctuation, as `value_tokens` leaves it out
+        tokens.append(first)
+        if len(tokens) == limit:
+            return parse_value(spec, [_clean(t.raw) for t in tokens]), tokens
+    return None, []
 
 
 def value_span(p: Parameter, tokens: Sequence[Value]) -> Span:

@@ -15,7 +15,7 @@ from .._record import Record, setters
 from ..ast import Parameter, Ratio, Value
 from ..params import Kind, ParamSpec, Status
 from ..values import read_int
-from .common import effective_value, flag, number_text
+from .common import effective_value, flag, number_text, value_before_group
 
 __all__ = ["MAX_ASPECT", "ValueVerdict", "allowed", "judge_value"]
 
@@ -86,8 +86,11 @@ def allowed(spec: ParamSpec) -> str:
 def judge_value(p: Parameter, profile: str) -> ValueVerdict | None:
     """The verdict on the value of ``p`` in ``profile``; None for a good value.
 
-    Only valid parameters of the profile, with a typed value and no permutation group,
-    are judged: the others are other rules' (removed, video, unsupported, per expansion).
+    Only valid parameters of the profile with a typed value are judged: the others are
+    other rules' (removed, video, unsupported). A value with a permutation group is
+    judged on the words before the group when they are the whole value (``--s 2000
+    {a, b}``, :func:`~mjprompt.rules.common.value_before_group`); otherwise it is judged
+    per expansion (midjourney) or not at all (evolink, which rejects the group: MJ211).
     """
     spec = p.spec
     if (
@@ -95,18 +98,20 @@ def judge_value(p: Parameter, profile: str) -> ValueVerdict | None:
         or spec.kind not in _TYPED
         or spec.status is not Status.VALID
         or profile not in spec.profiles
-        or p.has_permutation
     ):
         return None
-    value = p.value
-    if value is not None:
-        if value.__class__ is Ratio or spec.choices:
-            return _verdict(p, spec, value, None)
-        if _in_range(spec, value):
-            return None  # a number in range: the common case
-    # The value did not parse, or is out of range: read it again as the fixes of
-    # MJ107-MJ109 would leave it, and say what is wrong.
-    value, token_list = effective_value(p)
+    if p.has_permutation:
+        value, token_list = value_before_group(p)
+    else:
+        value = p.value
+        if value is not None:
+            if value.__class__ is Ratio or spec.choices:
+                return _verdict(p, spec, value, None)
+            if _in_range(spec, value):
+                return None  # a number in range: the common case
+        # The value did not parse, or is out of range: read it again as the fixes of
+        # MJ107-MJ109 would leave it, and say what is wrong.
+        value, token_list = effective_value(p)
     tokens = tuple(token_list)
     if not tokens:
         return None
