@@ -15,17 +15,13 @@ _SKIPPED = frozenset({Status.REMOVED, Status.VIDEO})  # other rules' findings
 def _costly(p: Parameter, profile: str) -> str | None:
     """What of ``p`` costs more (`--turbo`, `--q 4`), or None."""
     spec = p.spec
-    if (
-        spec is None
-        or spec.cost is None
-        or spec.status in _SKIPPED
-        or profile not in spec.profiles
-        or p.has_permutation  # judged per expansion
-    ):
+    if spec is None or spec.cost is None or spec.status in _SKIPPED or profile not in spec.profiles:
         return None
     if not spec.cost_values:
+        # Whatever its value (a group's options included): `--oref`, `--turbo`.
         return f"--{p.name}"
-    # Only some values cost more (`--q 2`, `--q 4`).
+    # Only some values cost more (`--q 2`, `--q 4`); a value with a group is judged on
+    # the words before it (`--q 4 {a, b}`), or per expansion (midjourney).
     found = judge_value(p, profile)
     if found is not None and found.problem == "costly":
         return f"--{p.name} {found.detail}"
