@@ -13,8 +13,9 @@ The first byte of an input chooses what is fuzzed, the rest is the input:
   every string shape arrives, lone surrogates included. Properties (a failed assert is
   a finding): ``lint`` never raises, in both profiles, and every span and edit lies
   inside the prompt; ``str(parse_lenient(x)) == x``; ``fix`` (unsafe when bit 0 is set)
-  never leaves more errors of any code than it found, and a second ``fix`` applies
-  nothing; ``render`` is idempotent.
+  never leaves more errors of any code than it found, reaches its fixed point within its
+  bound on rounds (``converged``), and a second ``fix`` applies nothing; ``render`` is
+  idempotent.
 - bit 1 set: a prompt file, read as text, JSON Lines or JSON (bits 2-3). Properties:
   reading never raises; every problem has a message; when nothing is wrong, the
   pieces the reader hands out rebuild the file exactly (what ``fix`` relies on).
@@ -67,6 +68,7 @@ def check_prompt(text: str, unsafe: bool) -> None:
                 assert 0 <= edit.start <= edit.end <= len(text), (text, d)
         result = mjprompt.fix(text, profile=profile, unsafe=unsafe)
         assert not (_errors(result.remaining) - _errors(found)), (text, result.text)
+        assert result.converged, (text, result.text)
         again = mjprompt.fix(result.text, profile=profile, unsafe=unsafe)
         assert not again.applied, (text, result.text, [d.code for d in again.applied])
     once = mjprompt.render(prompt)

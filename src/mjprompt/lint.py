@@ -56,8 +56,10 @@ __all__ = [
 
 # Each round applies every non-overlapping fix; a fix can only reveal another one by
 # changing the parse (e.g. a repaired marker exposing a glued value), so a few rounds
-# reach the fixpoint. The bound keeps a pathological input from looping.
-MAX_FIX_ROUNDS = 8
+# reach the fixpoint (the corpus: at most 4). The bound keeps a pathological input from
+# looping; a fuzzed prompt of chained repairs needed 10 (fuzz seed 16), and a round costs
+# one lint when its fixes go in. `FixResult.converged` says when the bound cut it short.
+MAX_FIX_ROUNDS = 32
 # When a round's fixes together add an error, acceptable subsets are searched by halving;
 # fixes that only add an error all together (each one lengthens a prompt already near the
 # length limit) would make that one lint per fix, so the search stops after this many.
@@ -385,17 +387,26 @@ def _lint_batches(texts: Iterator[str], plan: Plan, batch: int) -> Iterator[list
 
 
 class FixResult(Record):
-    """The fixed text, the diagnostics whose fixes were applied, and what remains."""
+    """The fixed text, the diagnostics whose fixes were applied, and what remains.
 
-    __slots__ = ("text", "applied", "remaining")  # noqa: RUF023 - field order
+    ``converged`` is False when :func:`fix` stopped at its bound on rounds
+    (:data:`MAX_FIX_ROUNDS`) with fixes still to try: calling it again may apply more.
+    """
+
+    __slots__ = ("text", "applied", "remaining", "converged")  # noqa: RUF023 - field order
     text: str
     applied: tuple[Diagnostic, ...]
     remaining: tuple[Diagnostic, ...]
+    converged: bool
 
     def __init__(
-        self, text: str, applied: tuple[Diagnostic, ...], remaining: tuple[Diagnostic, ...]
+        self,
+        text: str,
+        applied: tuple[Diagnostic, ...],
+        remaining: tuple[Diagnostic, ...],
+        converged: bool = True,
     ) -> None:
-        self._set_fields(text, applied, remaining)
+        self._set_fields(text, applied, remaining, converged)
 
     @property
     def changed(self) -> bool:
@@ -440,17 +451,7 @@ def fix(
     current = text
     diagnostics = lint(current, profile=profile, select=select, ignore=ignore)
     for _ in range(MAX_FIX_ROUNDS):
-        candidates: list[Diagnostic] = []
-        taken = _Taken()
-        for d in diagnostics:
-            if d.fix is None or not (d.fix.safe or unsafe):
-                continue
-            edits = sorted(d.fix.edits, key=lambda e: e.start)
-            if any(taken.clashes(e) for e in edits) or _self_overlapping(edits):
-                continue
-            for e in edits:
-                taken.add(e)
-            candidates.append(d)
+        candidates = _round_candidates(diagnostics, unsafe)
         if not candidates:
             break
         new, new_diagnostics, accepted = _apply_round(
@@ -460,7 +461,28 @@ def fix(
             break
         current, diagnostics = new, new_diagnostics
         applied.extend(accepted)
+    else:
+        # The bound stopped it: say so if another round would have fixes to try.
+        converged = not _round_candidates(diagnostics, unsafe)
+        return FixResult(current, tuple(applied), tuple(diagnostics), converged)
     return FixResult(current, tuple(applied), tuple(diagnostics))
+
+
+def _round_candidates(diagnostics: Sequence[Diagnostic], unsafe: bool) -> list[Diagnostic]:
+    """The diagnostics whose fixes one round applies: fixable (safe, or unsafe when asked),
+    in order, each dropped when its edits overlap an earlier one's or each other."""
+    candidates: list[Diagnostic] = []
+    taken = _Taken()
+    for d in diagnostics:
+        if d.fix is None or not (d.fix.safe or unsafe):
+            continue
+        edits = sorted(d.fix.edits, key=lambda e: e.start)
+        if any(taken.clashes(e) for e in edits) or _self_overlapping(edits):
+            continue
+        for e in edits:
+            taken.add(e)
+        candidates.append(d)
+    return candidates
 
 
 def _self_overlapping(edits: list[Edit]) -> bool:

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
+
+import pytest
+
 import mjprompt
 from mjprompt.diagnostics import Edit, apply_edits
+
+# The lint driver module (the attribute `mjprompt.lint` is the function of that name).
+DRIVER = importlib.import_module("mjprompt.lint")
 
 
 def test_safe_fixes_reach_a_fixpoint() -> None:
@@ -11,6 +18,22 @@ def test_safe_fixes_reach_a_fixpoint() -> None:
     assert result.text == "a cat --ar 16:9 --s 750"
     assert sorted(d.code for d in result.applied) == ["MJ103", "MJ105", "MJ106"]
     assert result.remaining == tuple(mjprompt.lint(result.text, select=["MJ1"]))
+
+
+def test_fix_says_when_its_bound_on_rounds_cut_it_short(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Two rounds: MJ107 moves the words before the parameters, then MJ302 sees `--ar` twice.
+    text = "a cat --ar 2:3 more description --ar 2:3"
+    monkeypatch.setattr(DRIVER, "MAX_FIX_ROUNDS", 1)
+    cut = mjprompt.fix(text, unsafe=True)
+    assert [d.code for d in cut.applied] == ["MJ107"]
+    assert not cut.converged
+    assert mjprompt.fix(cut.text, unsafe=True).applied  # another call applies more
+    # The bound reached exactly, with nothing left to try: converged.
+    monkeypatch.setattr(DRIVER, "MAX_FIX_ROUNDS", 2)
+    whole = mjprompt.fix(text, unsafe=True)
+    assert whole.text == "a cat more description --ar 2:3"
+    assert whole.converged
+    assert mjprompt.fix(whole.text, unsafe=True).applied == ()
 
 
 def test_unsafe_fixes_only_when_asked() -> None:

@@ -73,6 +73,7 @@ def test_fix_converges_and_never_adds_errors(text: str, profile: str, unsafe: bo
     assert not (_errors(result.remaining) - _errors(before)), (text, result.text)
     assert result.remaining == tuple(mjprompt.lint(result.text, profile=profile))
     # One call reaches the fixed point: a second one finds nothing left to apply.
+    assert result.converged, (text, result.text)
     again = mjprompt.fix(result.text, profile=profile, unsafe=unsafe)
     assert again.applied == (), (text, result.text, [d.code for d in again.applied])
     assert again.text == result.text
