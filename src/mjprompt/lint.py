@@ -297,20 +297,26 @@ def expansion_diagnostics(
     """The diagnostics of each expansion, mapped back onto ``prompt``.
 
     ``lint_one`` lints the text of one expansion (the selected rules of the profile);
-    ``known`` is what
-    the prompt as written already reported. Fixes are dropped: they were computed for
-    the expansion's text, not the original's.
+    ``known`` is what the prompt as written already reported: a finding of the same code
+    from the same start, ending there or before, is not repeated. Fixes are dropped: they
+    were computed for the expansion's text, not the original's.
     """
     found: dict[tuple[str, int, int, str], list[Expansion]] = {}
     first_diag: dict[tuple[str, int, int, str], Diagnostic] = {}
-    seen = {(d.code, d.span.start, d.span.end) for d in known}
+    # Known: the same code from the same start, over the same span or a shorter one. A
+    # finding about a whole parameter (`--turbo {b, --c 5}`, MJ601) covers its group as
+    # written; in an expansion whose option adds a parameter it ends sooner.
+    seen: dict[tuple[str, int], int] = {}
+    for d in known:
+        key = (d.code, d.span.start)
+        seen[key] = max(seen.get(key, d.span.end), d.span.end)
     all_expansions = expansions(prompt)
     for e in all_expansions:
         for d in lint_one(e.text):
             if d.code in _SKIP_IN_EXPANSIONS:
                 continue
             span = e.to_source(d.span)
-            if (d.code, span.start, span.end) in seen:
+            if span.end <= seen.get((d.code, span.start), -1):
                 continue
             key = (d.code, span.start, span.end, d.message)
             found.setdefault(key, []).append(e)
@@ -390,7 +396,8 @@ class FixResult(Record):
     """The fixed text, the diagnostics whose fixes were applied, and what remains.
 
     ``converged`` is False when :func:`fix` stopped at its bound on rounds
-    (:data:`MAX_FIX_ROUNDS`) with fixes still to try: calling it again may apply more.
+    (:data:`MAX_FIX_ROUNDS`) with fixes that would still go in: calling it again applies
+    more.
     """
 
     __slots__ = ("text", "applied", "remaining", "converged")  # noqa: RUF023 - field order
@@ -462,9 +469,15 @@ def fix(
         current, diagnostics = new, new_diagnostics
         applied.extend(accepted)
     else:
-        # The bound stopped it: say so if another round would have fixes to try.
-        converged = not _round_candidates(diagnostics, unsafe)
-        return FixResult(current, tuple(applied), tuple(diagnostics), converged)
+        # The bound stopped it: converged only if one more round would change nothing
+        # (no fix to try, or none that goes in), which is what a second call would find.
+        candidates = _round_candidates(diagnostics, unsafe)
+        if candidates:
+            new, _, accepted = _apply_round(
+                current, diagnostics, candidates, profile, select, ignore
+            )
+            if accepted and new != current:
+                return FixResult(current, tuple(applied), tuple(diagnostics), converged=False)
     return FixResult(current, tuple(applied), tuple(diagnostics))
 
 

@@ -36,6 +36,21 @@ def test_fix_says_when_its_bound_on_rounds_cut_it_short(monkeypatch: pytest.Monk
     assert mjprompt.fix(whole.text, unsafe=True).applied == ()
 
 
+def test_a_fix_left_that_would_add_an_error_does_not_make_it_unconverged(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # At the 8192 limit: MJ109 folds the full-width digits (no longer); the em dash fix
+    # would lengthen the prompt past the limit (MJ208), so it is refused in every round.
+    text = "a" * 8176 + " --s \uff12\uff15\uff10 \u2014ar 2:3"
+    assert len(text) == 8192
+    monkeypatch.setattr(DRIVER, "MAX_FIX_ROUNDS", 1)
+    result = mjprompt.fix(text)
+    assert [d.code for d in result.applied] == ["MJ109"]
+    assert "MJ103" in {d.code for d in result.remaining}
+    assert result.converged
+    assert mjprompt.fix(result.text).applied == ()
+
+
 def test_unsafe_fixes_only_when_asked() -> None:
     src = "a cat --ar 2:3 more description"
     assert mjprompt.fix(src, select=["MJ1"]).text == src

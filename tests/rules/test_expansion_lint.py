@@ -47,6 +47,17 @@ def test_a_finding_in_every_expansion_says_so() -> None:
     assert found[0][1].endswith("(in all 2 expansions)")
 
 
+def test_a_finding_on_the_whole_parameter_is_not_repeated_for_a_shorter_span() -> None:
+    # As written, MJ601 covers `--turbo` with its group; in the expansion whose option
+    # is a parameter (`--turbo --c 5`) it ends at `--turbo`: the same finding.
+    assert _by_code("a cat --turbo {b, --c 5}", "MJ601") == [
+        ("--turbo {b, --c 5}", "cost: `--turbo` Turbo mode costs about twice as much as Fast")
+    ]
+    # A costly parameter an option adds is a finding of its own.
+    found = _by_code("a cat --q 4 {a, --q 2}", "MJ601")
+    assert [s for s, _ in found] == ["--q 4 {a, --q 2}", "--q 2"]
+
+
 def test_text_findings_map_into_the_option() -> None:
     text = "{hot:: dog, cat} on a plate"
     found = _by_code(text, "MJ210")

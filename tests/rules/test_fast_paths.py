@@ -14,12 +14,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import mjprompt
 from mjprompt.ast import Value
 from mjprompt.braces import iter_permutations, unclosed_brace_errors
 from mjprompt.expand import group_count
 from mjprompt.lint import lint_with_plan, plan_for
 from mjprompt.parsing import parse_lenient
 from mjprompt.rules import PROFILES, common, features, structure, syntax
+from mjprompt.scanner import scan
 
 # Every dash of DASHES, every kind of whitespace the expressions' `\s` knows (ASCII,
 # the separators 0x1c-0x1f, non-breaking and ideographic spaces), and word characters.
@@ -116,3 +118,15 @@ def test_a_selection_finds_what_the_full_lint_finds(
         prompt = parse_lenient(text)
         expected = [d for d in lint_with_plan(prompt, full, expand=False) if d.code in codes]
         assert lint_with_plan(prompt, chosen, expand=False) == expected, text
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_lint_is_the_parse_and_plan_it_inlines(corpus: list[str], profile: str) -> None:
+    # `lint()` calls the scanner and the default plan itself (two frames less a prompt);
+    # it must stay `parse_lenient` then `plan_for`, Lark fallback and selections included.
+    texts = [*corpus[::20], "a {cat, dog --ar 2:3", "a cat —ar 16:9 --s 2000 {x, y}"]
+    assert scan(texts[-2]) is None  # the unclosed brace: Lark parses it
+    for text in texts:
+        for select, ignore in ((None, None), (["MJ3"], None), (None, ["MJ1"])):
+            expected = lint_with_plan(parse_lenient(text), plan_for(profile, select, ignore))
+            assert mjprompt.lint(text, profile=profile, select=select, ignore=ignore) == expected

@@ -108,10 +108,10 @@ RULINGS = (
     "is unescaped (other backslashes stay). `\\{` and `\\}` are literal braces in the "
     "text and in values: they open and close no group. The cap of 40 counts expansions (not "
     "multiplied by `--repeat`); prompts nested deeper than 50 levels are not expanded.",
-    "A value with a group is judged (MJ303-MJ307, MJ601) on the words before the group when "
-    "they are the whole value, in every profile: `--s 2000 {a, b}` is out of range in "
-    "each expansion. A word glued to a group (`--ar 16{:9, :10}`) and a group first "
-    "(`--s {500, 2000}`) are judged per expansion (midjourney) only.",
+    "A value with a group or a stray `}` is judged (MJ303-MJ307, MJ601) on the words "
+    "before it when they are the whole value, in every profile: `--s 2000 {a, b}` is out "
+    "of range in each expansion. A word glued to a group (`--ar 16{:9, :10}`) and a "
+    "group first (`--s {500, 2000}`) are judged per expansion (midjourney) only.",
     "A bare `--niji` is read as a Niji selector (no missing-value error); it is MJ403.",
     "Lengths count code points (MJ208); MJ209 warns when UTF-16 units pass the limit.",
 )

@@ -18,9 +18,10 @@ __all__ = [
     "effective_value",
     "flag",
     "groups",
+    "holds_braces",
     "number_text",
     "per_text",
-    "value_before_group",
+    "value_before_braces",
     "value_span",
     "value_tokens",
     "without_punctuation",
@@ -166,9 +167,18 @@ def effective_value(p: Parameter) -> tuple[object, list[Value]]:
     return parse_value(spec, [_clean(t.raw) for t in tokens]), tokens
 
 
-def value_before_group(p: Parameter) -> tuple[object, list[Value]]:
-    """The typed value of the words before a parameter's group, when they are the whole
-    value: ``--s 2000 {a, b}`` has the value `2000` in every expansion.
+def holds_braces(p: Parameter) -> bool:
+    """True when a permutation group or a stray `}` is among the values of ``p``."""
+    raw = p.raw
+    if "{" not in raw and "}" not in raw:  # most parameters: no value nodes built
+        return False
+    return any(v.__class__ is not Value for v in p.values)
+
+
+def value_before_braces(p: Parameter) -> tuple[object, list[Value]]:
+    """The typed value of the words before a group or a stray `}` among the values of
+    ``p``, when they are the whole value: ``--s 2000 {a, b}`` has the value `2000` in
+    every expansion, and so has ``--s 2000 }``.
 
     The words must be as many as the parameter takes (its arity's maximum) and each a
     plain token, not touching a group (``--ar 16{:9, :10}`` has no such word). ``(None,
@@ -181,7 +191,7 @@ def value_before_group(p: Parameter) -> tuple[object, list[Value]]:
     tokens: list[Value] = []
     for word in p.value_words():
         first = word[0]
-        if len(word) > 1 or not isinstance(first, Value):
+        if len(word) > 1 or first.__class__ is not Value:
             break
         raw = first.raw
         if raw[:1] in _PUNCT_START and PUNCT_ONLY.fullmatch(raw):

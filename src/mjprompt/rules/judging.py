@@ -15,7 +15,7 @@ from .._record import Record, setters
 from ..ast import Parameter, Ratio, Value
 from ..params import Kind, ParamSpec, Status
 from ..values import read_int
-from .common import effective_value, flag, number_text, value_before_group
+from .common import effective_value, flag, holds_braces, number_text, value_before_braces
 
 __all__ = ["MAX_ASPECT", "ValueVerdict", "allowed", "judge_value"]
 
@@ -87,9 +87,9 @@ def judge_value(p: Parameter, profile: str) -> ValueVerdict | None:
     """The verdict on the value of ``p`` in ``profile``; None for a good value.
 
     Only valid parameters of the profile with a typed value are judged: the others are
-    other rules' (removed, video, unsupported). A value with a permutation group is
-    judged on the words before the group when they are the whole value (``--s 2000
-    {a, b}``, :func:`~mjprompt.rules.common.value_before_group`); otherwise it is judged
+    other rules' (removed, video, unsupported). A value with a permutation group or a
+    stray `}` is judged on the words before it when they are the whole value (``--s 2000
+    {a, b}``, :func:`~mjprompt.rules.common.value_before_braces`); otherwise it is judged
     per expansion (midjourney) or not at all (evolink, which rejects the group: MJ211).
     """
     spec = p.spec
@@ -100,15 +100,15 @@ def judge_value(p: Parameter, profile: str) -> ValueVerdict | None:
         or profile not in spec.profiles
     ):
         return None
-    if p.has_permutation:
-        value, token_list = value_before_group(p)
+    value = p.value
+    if value is not None:
+        if value.__class__ is Ratio or spec.choices:
+            return _verdict(p, spec, value, None)
+        if _in_range(spec, value):
+            return None  # a number in range: the common case
+    if value is None and holds_braces(p):
+        value, token_list = value_before_braces(p)
     else:
-        value = p.value
-        if value is not None:
-            if value.__class__ is Ratio or spec.choices:
-                return _verdict(p, spec, value, None)
-            if _in_range(spec, value):
-                return None  # a number in range: the common case
         # The value did not parse, or is out of range: read it again as the fixes of
         # MJ107-MJ109 would leave it, and say what is wrong.
         value, token_list = effective_value(p)
