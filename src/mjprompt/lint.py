@@ -308,8 +308,8 @@ def expansion_diagnostics(
     # written; in an expansion whose option adds a parameter it ends sooner.
     seen: dict[tuple[str, int], int] = {}
     for d in known:
-        key = (d.code, d.span.start)
-        seen[key] = max(seen.get(key, d.span.end), d.span.end)
+        start = (d.code, d.span.start)
+        seen[start] = max(seen.get(start, d.span.end), d.span.end)
     all_expansions = expansions(prompt)
     for e in all_expansions:
         for d in lint_one(e.text):
