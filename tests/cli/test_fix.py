@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import stat
@@ -139,3 +140,19 @@ def test_file_with_input_errors_is_not_rewritten(cli, tmp_path, make_file, bad):
     result = cli("fix", name)
     assert result.code == 2
     assert path.read_bytes() == b"a cat \xe2\x80\x93ar 16:9\n" + bad
+
+
+def test_fix_warns_of_a_prompt_it_stopped_fixing_at_its_limit(
+    cli_fast, tmp_path, make_file, monkeypatch
+):
+    # Two rounds: MJ107 moves the words, then MJ302 sees `--ar` twice; one is allowed.
+    monkeypatch.setattr(importlib.import_module("mjprompt.lint"), "MAX_FIX_ROUNDS", 1)
+    path = make_file(
+        tmp_path / "p.prompt", "clean prompt --ar 1:1\na cat --ar 2:3 more description --ar 2:3\n"
+    )
+    result = cli_fast("fix", "--unsafe-fixes", "p.prompt")
+    assert result.err.count("fixing stopped at its limit of rounds") == 1
+    assert "p.prompt:2: fixing stopped" in result.err
+    assert path.read_text() == "clean prompt --ar 1:1\na cat more description --ar 2:3 --ar 2:3\n"
+    monkeypatch.setattr(importlib.import_module("mjprompt.lint"), "MAX_FIX_ROUNDS", 2)
+    assert "fixing stopped" not in cli_fast("fix", "--unsafe-fixes", "p.prompt").err

@@ -7,6 +7,7 @@ import pickle
 import pytest
 
 from mjprompt._record import Record
+from mjprompt.cli.engine import PromptResult
 from mjprompt.cli.location import Origin
 from mjprompt.cli.sources import FileStart, PromptItem, Source
 from mjprompt.params import ParamSpec, lookup
@@ -79,7 +80,12 @@ def test_replace_works_on_keyword_only_records() -> None:
 
 @pytest.mark.parametrize(
     "value",
-    [Pair(1, "x"), PromptItem("a cat", Origin(None, 1, 0, None, "a cat")), lookup("stylize")],
+    [
+        Pair(1, "x"),
+        PromptItem("a cat", Origin(None, 1, 0, None, "a cat")),
+        lookup("stylize"),
+        PromptResult("a cat", (), 2, converged=False),  # `--jobs` workers send these
+    ],
 )
 def test_pickling_round_trips(value: object) -> None:
     assert pickle.loads(pickle.dumps(value)) == value

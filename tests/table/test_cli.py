@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import os
 import subprocess
@@ -300,6 +301,20 @@ def test_fix_writes_a_new_parquet_and_keeps_the_input(
     assert "1 row fixed" in err
     # The remaining findings are placed in the new rows.
     assert report.splitlines()[0].startswith(f"{path}:4:3: MJ111")
+
+
+def test_fix_warns_of_a_row_it_stopped_fixing_at_its_limit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two rounds (MJ107, then MJ302); one is allowed.
+    monkeypatch.setattr(importlib.import_module("mjprompt.lint"), "MAX_FIX_ROUNDS", 1)
+    path = write_parquet(
+        tmp_path / "d.parquet", ["a cat --ar 1:1", "a cat --ar 2:3 more words --ar 2:3"]
+    )
+    out = tmp_path / "fixed.parquet"
+    _, _, err = run(capsys, "fix", str(path), "--out", str(out), "--unsafe-fixes", "--isolated")
+    assert err.count("fixing stopped at its limit of rounds") == 1
+    assert f"{path}:2: fixing stopped" in err
 
 
 def test_check_fix_out_is_fix_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -28,7 +28,15 @@ from .sources import Item, PromptItem
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-__all__ = ["CHUNK", "LintJob", "PromptResult", "default_jobs", "process", "run_chunk"]
+__all__ = [
+    "CHUNK",
+    "LintJob",
+    "PromptResult",
+    "default_jobs",
+    "not_converged",
+    "process",
+    "run_chunk",
+]
 
 # Prompts per chunk: large enough that pickling and scheduling are a small part of the
 # work (a prompt takes tens of microseconds), small enough to keep workers balanced.
@@ -58,28 +66,44 @@ class LintJob(Record):
 
 
 class PromptResult(Record):
-    """The result for one prompt: its new text (fix/format), diagnostics, fixes applied."""
+    """The result for one prompt: its new text (fix/format), diagnostics, fixes applied,
+    and whether fixing reached its fixed point (``FixResult.converged``)."""
 
-    __slots__ = ("text", "diagnostics", "applied")  # noqa: RUF023 - field order
+    __slots__ = ("text", "diagnostics", "applied", "converged")  # noqa: RUF023 - field order
     text: str | None
     diagnostics: tuple[Diagnostic, ...]
     applied: int
+    converged: bool
 
     def __init__(
-        self, text: str | None, diagnostics: tuple[Diagnostic, ...], applied: int = 0
+        self,
+        text: str | None,
+        diagnostics: tuple[Diagnostic, ...],
+        applied: int = 0,
+        converged: bool = True,
     ) -> None:
         _set_result_text(self, text)
         _set_result_diagnostics(self, diagnostics)
         _set_result_applied(self, applied)
+        _set_result_converged(self, converged)
 
     # Pickled as a constructor call (workers send one per prompt; see Diagnostic).
     def __reduce__(self) -> tuple[type[PromptResult], tuple[Any, ...]]:
-        return self.__class__, (self.text, self.diagnostics, self.applied)
+        return self.__class__, (self.text, self.diagnostics, self.applied, self.converged)
 
 
-_set_result_text, _set_result_diagnostics, _set_result_applied = setters(
+_set_result_text, _set_result_diagnostics, _set_result_applied, _set_result_converged = setters(
     PromptResult, *PromptResult.__slots__
 )
+
+
+def not_converged(where: str) -> str:
+    """The warning for a prompt whose fixing stopped at the bound on rounds (``where``:
+    its place, ``path:line``; in a table, the line is the row)."""
+    return (
+        f"mjprompt: warning: {where}: fixing stopped at its limit of rounds with fixes "
+        "left; run `mjprompt fix` again\n"
+    )
 
 
 _CLEAN = PromptResult(None, ())
@@ -99,7 +123,7 @@ def _one(job: LintJob, text: str, suppress: tuple[str, ...] = ()) -> PromptResul
             remaining = tuple(
                 lint(result.text, profile=job.profile, select=job.select, ignore=job.ignore)
             )
-        return PromptResult(result.text, tuple(remaining), len(result.applied))
+        return PromptResult(result.text, tuple(remaining), len(result.applied), result.converged)
     if job.mode == "check":
         found = lint(text, profile=job.profile, select=job.select, ignore=job.ignore)
         return PromptResult(None, tuple(found)) if found else _CLEAN

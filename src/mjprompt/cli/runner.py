@@ -19,7 +19,7 @@ from typing import BinaryIO, TextIO
 
 from ..diagnostics import Diagnostic, Severity
 from .discovery import file_kind, walk
-from .engine import LintJob, PromptResult, process
+from .engine import LintJob, PromptResult, not_converged, process
 from .jsonscan import rewrite_literal
 from .location import Origin, locate
 from .options import Settings
@@ -281,6 +281,8 @@ class Runner:
         state = self._file
         if state is not None:
             origin, text = self._rewrite(state, item, outcome)
+        if not outcome.converged:
+            self.err.write(not_converged(f"{item.origin.path or '<prompt>'}:{item.origin.line}"))
         diagnostics = outcome.diagnostics
         if self._tracker is not None and diagnostics:
             diagnostics = tuple(self._tracker.keep(item.origin.line, diagnostics))

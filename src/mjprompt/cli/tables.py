@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from .._record import Record
 from ..diagnostics import Severity
-from .engine import Entry, LintJob, PromptResult, run_chunk
+from .engine import Entry, LintJob, PromptResult, not_converged, run_chunk
 from .errors import UsageError
 from .location import FileFinding, Origin, Region
 from .options import Settings, use_color
@@ -458,6 +458,8 @@ class TableRun:
             if new != text:
                 totals.changed_rows += 1
                 self.summary.fixed += outcome.applied
+            if not outcome.converged:
+                self.err.write(not_converged(f"{path}:{first + i + 1}"))
             new_texts.append(new)
             for finding in _findings(path, first + i + 1, new, outcome):
                 self._finding(finding)
