@@ -457,7 +457,9 @@ def fix(
     applied: list[Diagnostic] = []
     current = text
     diagnostics = lint(current, profile=profile, select=select, ignore=ignore)
-    for _ in range(MAX_FIX_ROUNDS):
+    # One round past the bound is tried only to tell whether it cut the run short: if
+    # that round would change the text, a second call would too (not converged).
+    for round_number in range(MAX_FIX_ROUNDS + 1):
         candidates = _round_candidates(diagnostics, unsafe)
         if not candidates:
             break
@@ -466,18 +468,10 @@ def fix(
         )
         if not accepted or new == current:
             break
+        if round_number == MAX_FIX_ROUNDS:
+            return FixResult(current, tuple(applied), tuple(diagnostics), converged=False)
         current, diagnostics = new, new_diagnostics
         applied.extend(accepted)
-    else:
-        # The bound stopped it: converged only if one more round would change nothing
-        # (no fix to try, or none that goes in), which is what a second call would find.
-        candidates = _round_candidates(diagnostics, unsafe)
-        if candidates:
-            new, _, accepted = _apply_round(
-                current, diagnostics, candidates, profile, select, ignore
-            )
-            if accepted and new != current:
-                return FixResult(current, tuple(applied), tuple(diagnostics), converged=False)
     return FixResult(current, tuple(applied), tuple(diagnostics))
 
 

@@ -98,19 +98,23 @@ def number_text(value: object) -> str:
 def value_tokens(p: Parameter) -> list[Value]:
     """The value tokens a rule should judge, without the punctuation MJ108 reports.
 
-    Returns ``[]`` when the values contain a permutation or a stray brace: those are
-    judged per expansion (midjourney) or reported as unsupported (evolink).
+    Returns ``[]`` when the values contain a permutation or a stray brace: see
+    :func:`value_before_braces` for the words before them.
     """
     out: list[Value] = []
     for v in p.values:
         if v.__class__ is not Value:
             return []
-        raw = v.raw
-        # Most values are words and numbers: the expression runs only on a token that
-        # starts with punctuation.
-        if raw[:1] not in _PUNCT_START or not PUNCT_ONLY.fullmatch(raw):
+        if not _punctuation_only(v.raw):
             out.append(v)
     return out
+
+
+def _punctuation_only(raw: str) -> bool:
+    """A value token of punctuation alone (`,` after a value: MJ108's, not a value)."""
+    # Most values are words and numbers: the expression runs only on a token that starts
+    # with punctuation.
+    return raw[:1] in _PUNCT_START and PUNCT_ONLY.fullmatch(raw) is not None
 
 
 def groups(prompt: Prompt) -> Iterator[Permutation]:
@@ -164,6 +168,11 @@ def effective_value(p: Parameter) -> tuple[object, list[Value]]:
         tokens = tokens[:limit]
     if not tokens:
         return None, []
+    return _read(spec, tokens)
+
+
+def _read(spec: ParamSpec, tokens: list[Value]) -> tuple[object, list[Value]]:
+    """The value of ``tokens`` as the fixes of MJ108/MJ109 would leave them, and the tokens."""
     return parse_value(spec, [_clean(t.raw) for t in tokens]), tokens
 
 
@@ -193,12 +202,11 @@ def value_before_braces(p: Parameter) -> tuple[object, list[Value]]:
         first = word[0]
         if len(word) > 1 or first.__class__ is not Value:
             break
-        raw = first.raw
-        if raw[:1] in _PUNCT_START and PUNCT_ONLY.fullmatch(raw):
-            continue  # MJ108's punctuation, as `value_tokens` leaves it out
+        if _punctuation_only(first.raw):
+            continue  # left out, as `value_tokens` leaves it out
         tokens.append(first)
         if len(tokens) == limit:
-            return parse_value(spec, [_clean(t.raw) for t in tokens]), tokens
+            return _read(spec, tokens)
     return None, []
 
 
