@@ -22,7 +22,6 @@ tables are regenerated (CI checks they are current).
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 from typing import Final
@@ -319,23 +318,31 @@ def _parameter_parts(token: str) -> tuple[str, ParamSpec | None, ParameterHead]:
 # split and parsed value are kept, keyed by the token text. Bounded in entries and in
 # token length, and it holds only immutable values, so a caller cannot observe it except
 # as speed. (The nodes share the memo's `raw` string, whose hash is then computed once:
-# the rules' own memo is keyed by it.)
-_memo_parts = functools.lru_cache(maxsize=4096)(_parameter_parts)
+# the rules' own memo is keyed by it.) A plain dict, emptied when full, rather than
+# `functools.lru_cache`: a hit only reads it, where the LRU relinks its list on every
+# hit; lint +2.3% by the median of 24 `bench/ab.py` rounds (bench/README.md, seventh round).
+_memo: dict[str, tuple[str, ParamSpec | None, ParameterHead]] = {}
+_MEMO_ENTRIES: Final = 4096
 _MEMO_MAX_CHARS: Final = 200
 
 
 def forget_parameter_tokens() -> None:
     """Empty the memo of parameter tokens (benchmarks measure a first pass with it)."""
-    _memo_parts.cache_clear()
+    _memo.clear()
 
 
 def _parameter(token: str, base: int) -> Parameter:
     """The node of one PARAM (or LOOSE_PARAM) token at ``base``, as Lark's transformer
     builds it for a parameter without braces (its positions and value nodes built on
     first use)."""
-    raw, spec, head = (
-        _memo_parts(token) if len(token) <= _MEMO_MAX_CHARS else _parameter_parts(token)
-    )
+    parts = _memo.get(token)
+    if parts is None:
+        parts = _parameter_parts(token)
+        if len(token) <= _MEMO_MAX_CHARS:
+            if len(_memo) >= _MEMO_ENTRIES:
+                _memo.clear()
+            _memo[token] = parts
+    raw, spec, head = parts
     return Parameter.at(base, raw, spec, head)
 
 

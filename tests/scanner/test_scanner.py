@@ -118,6 +118,30 @@ def test_a_repeated_parameter_token_gives_equal_nodes_at_each_place() -> None:
     assert first.params[0].value == second.params[0].value
 
 
+def test_the_parameter_token_memo_is_bounded_and_shares_the_split() -> None:
+    from mjprompt import scanner
+
+    scanner.forget_parameter_tokens()
+    first, second = scan("a cat --ar 16:9"), scan("a dog --ar 16:9")
+    assert first is not None and second is not None
+    # One entry per token text: the second prompt reuses the first's split.
+    assert first.params[0].raw is second.params[0].raw
+    assert len(scanner._memo) == 1
+    # A long token is parsed each time, never remembered.
+    long_value = "x" * scanner._MEMO_MAX_CHARS
+    scan(f"a cat --no {long_value}")
+    assert len(scanner._memo) == 1
+    # Full, the memo starts again rather than growing.
+    for i in range(scanner._MEMO_ENTRIES + 5):
+        scan(f"a cat --seed {i}")
+    assert 0 < len(scanner._memo) <= scanner._MEMO_ENTRIES
+    # `--ar 16:9` and 4095 seeds fill it; it is emptied before the next seed goes in, so
+    # it holds the last six.
+    assert len(scanner._memo) == 6
+    scanner.forget_parameter_tokens()
+    assert not scanner._memo
+
+
 def test_nodes_carry_positions_and_marker_style() -> None:
     text = "https://x.png  a cat  --ar 16:9 --no red"
     prompt = scan(text)
