@@ -415,9 +415,11 @@ def scan(text: str) -> Prompt | None:
     images: list[ImageRef] = []
     parts: list[TextPart] = []
     params: list[Parameter] = []
-    groups: list[_Group] = []  # the permutation groups open at this point, outermost first
-    # The tails of parameters (by index), and the last parameter token and its position.
-    tails: dict[int, tuple[str, int, list[_Tail]]] = {}
+    # The permutation groups open at this point, outermost first, and the tails of
+    # parameters (by index): made at the prompt's first brace (most prompts have none).
+    groups: list[_Group] | None = None
+    tails: dict[int, tuple[str, int, list[_Tail]]] | None = None
+    # The last parameter token and its position.
     param_token = ""
     param_base = 0
     phase = 0
@@ -448,6 +450,10 @@ def scan(text: str) -> Prompt | None:
             images.append(ImageRef(Span(pos, end), m.group()))
         else:
             # Braces: rare, so kept out of the common path above.
+            if groups is None:
+                groups = []
+            if tails is None:
+                tails = {}
             tail: _Tail | None = None
             if action == _OPTION_TEXT:
                 groups[-1].parts.append(OptionText(Span(pos, end), m.group()))
@@ -487,6 +493,7 @@ def scan(text: str) -> Prompt | None:
         pos = end
     if not _MAY_END[phase]:
         return None
-    for index, (token, base, more) in tails.items():
-        params[index] = _parameter_with_tails(token, base, more, text)
+    if tails:
+        for index, (token, base, more) in tails.items():
+            params[index] = _parameter_with_tails(token, base, more, text)
     return Prompt(text, tuple(images) if images else (), tuple(parts), tuple(params))
