@@ -47,7 +47,7 @@ def forget_memos() -> None:
     from mjprompt import scanner
 
     scanner.forget_parameter_tokens()
-    _DRIVER._cached_plan.cache_clear()
+    _DRIVER.forget_plans()
 
 
 def rate(func: Callable[[str], object], prompts: Sequence[str], repeat: int) -> float:

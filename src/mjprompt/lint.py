@@ -10,7 +10,6 @@ the fixes the rules offer.
 from __future__ import annotations
 
 import bisect
-import functools
 import itertools
 import operator
 from collections import Counter
@@ -100,11 +99,33 @@ def plan_for(
     )
 
 
-# Linting a dataset asks for the plan once per prompt with the same arguments.
-@functools.lru_cache(maxsize=64)
+# Linting a dataset asks for the plan once per prompt with the same arguments, so plans
+# are remembered: keyed by the profile's name alone for the default choice (what `lint`
+# reads), else by the three arguments. A plain dict, emptied when full: a hit only
+# reads it (`functools.lru_cache` relinks its list on every hit; see scanner._memo).
+_plans: dict[str | tuple[str, tuple[str, ...] | None, tuple[str, ...] | None], Plan] = {}
+_PLANS_LIMIT = 64
+
+
+def forget_plans() -> None:
+    """Empty the memo of plans (and so the verdicts the plans remember; for benchmarks)."""
+    _plans.clear()
+
+
 def _cached_plan(
     profile: str, select: tuple[str, ...] | None, ignore: tuple[str, ...] | None
 ) -> Plan:
+    key = profile if select is None and ignore is None else (profile, select, ignore)
+    plan = _plans.get(key)
+    if plan is None:
+        plan = _new_plan(profile, select, ignore)
+        if len(_plans) >= _PLANS_LIMIT:
+            _plans.clear()
+        _plans[key] = plan
+    return plan
+
+
+def _new_plan(profile: str, select: tuple[str, ...] | None, ignore: tuple[str, ...] | None) -> Plan:
     row = profile_named(profile)  # ValueError for an unknown name
     chosen = []
     for code in sorted(REGISTRY):
@@ -354,7 +375,9 @@ def lint(
     if prompt is None:  # a shape the scanner leaves to Lark
         prompt = parse_lenient(text, "lark")
     if select is None and ignore is None:
-        plan = _cached_plan(profile, None, None)
+        plan = _plans.get(profile)
+        if plan is None:
+            plan = _cached_plan(profile, None, None)
     else:
         plan = plan_for(profile, select, ignore)
     return lint_with_plan(prompt, plan)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -54,6 +56,31 @@ def test_memo_is_used_and_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     for n in range(20):
         lint_with_plan(parse_lenient(f"a cat --seed {n}"), plan)
         assert len(plan.tests.memo) <= 5
+
+
+def test_plans_are_remembered_per_choice_and_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The driver module (the package's attribute `lint` is the function of that name).
+    driver = importlib.import_module("mjprompt.lint")
+    driver.forget_plans()
+    default = plan_for("evolink")
+    # `lint` reads the default plan from the same memo as `plan_for`.
+    driver.lint("a cat --ar 16:9")
+    assert driver._plans == {"evolink": default}
+    assert "--ar 16:9" in default.tests.memo
+    chosen = plan_for("evolink", ["MJ3"])
+    assert chosen is plan_for("evolink", ("MJ3",)) and chosen is not default
+    assert plan_for("evolink", ["MJ3"], ["MJ301"]) is not chosen
+    assert len(chosen) < len(default)
+    with pytest.raises(ValueError, match="profile"):
+        plan_for("nope")
+    assert len(driver._plans) == 3  # an unknown profile is not remembered
+    monkeypatch.setattr(driver, "_PLANS_LIMIT", 4)
+    for n in range(10):
+        plan_for("evolink", [f"MJ{n}"])
+        assert len(driver._plans) <= 4
+    driver.forget_plans()
+    assert not driver._plans
+    assert plan_for("evolink") is not default
 
 
 def test_long_and_grouped_parameters_are_not_remembered() -> None:
