@@ -103,8 +103,10 @@ def plan_for(
 # are remembered: keyed by the profile's name alone for the default choice (what `lint`
 # reads), else by the three arguments. A plain dict, emptied when full: a hit only
 # reads it (`functools.lru_cache` relinks its list on every hit; see scanner._memo).
+# Emptied whole rather than least recently used first: a run uses a few plans, and a
+# plan dropped is only built again (its remembered verdicts too).
 _plans: dict[str | tuple[str, tuple[str, ...] | None, tuple[str, ...] | None], Plan] = {}
-_PLANS_LIMIT = 64
+_PLANS_LIMIT = 64  # not Final: a test lowers it
 
 
 def forget_plans() -> None:
@@ -375,7 +377,7 @@ def lint(
     if prompt is None:  # a shape the scanner leaves to Lark
         prompt = parse_lenient(text, "lark")
     if select is None and ignore is None:
-        plan = _plans.get(profile)
+        plan = _plans.get(profile)  # the default choice's key (see `_cached_plan`)
         if plan is None:
             plan = _cached_plan(profile, None, None)
     else:

@@ -127,10 +127,15 @@ def test_the_parameter_token_memo_is_bounded_and_shares_the_split() -> None:
     # One entry per token text: the second prompt reuses the first's split.
     assert first.params[0].raw is second.params[0].raw
     assert len(scanner._memo) == 1
-    # A long token is parsed each time, never remembered.
-    long_value = "x" * scanner._MEMO_MAX_CHARS
-    scan(f"a cat --no {long_value}")
+    # A token longer than the limit is parsed each time, never remembered; one of the
+    # limit's length is.
+    longest = " --no " + "x" * (scanner._MEMO_MAX_CHARS - len(" --no "))
+    assert scan("a cat" + longest + "y") is not None
     assert len(scanner._memo) == 1
+    assert scan("a cat" + longest) is not None
+    assert longest in scanner._memo and len(scanner._memo) == 2
+    scanner.forget_parameter_tokens()
+    assert scan("a cat --ar 16:9") is not None
     # Full, the memo starts again rather than growing.
     for i in range(scanner._MEMO_ENTRIES + 5):
         scan(f"a cat --seed {i}")
