@@ -99,7 +99,13 @@ def _mock(body: bytes, status: int = 200) -> httpx.MockTransport:
 )
 def test_a_body_that_is_not_a_balance_is_malformed(body: bytes) -> None:
     with (
-        Client("sk-test-key", base_url="http://127.0.0.1:1", transport=_mock(body)) as c,
+        # A read-only GET is retried on a malformed body: fast waits, not the default's 7 s.
+        Client(
+            "sk-test-key",
+            base_url="http://127.0.0.1:1",
+            transport=_mock(body),
+            retrying=FAST_RETRY,
+        ) as c,
         pytest.raises(MalformedResponseError),
     ):
         c.credits()
@@ -113,6 +119,7 @@ def test_the_read_is_bounded() -> None:
             base_url="http://127.0.0.1:1",
             transport=_mock(body),
             max_response_bytes=1000,
+            retrying=FAST_RETRY,
         ) as c,
         pytest.raises(ResponseTooLargeError),
     ):
