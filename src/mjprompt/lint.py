@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TypeAlias
 
+from ._memo import remember
 from ._record import Record
 from .ast import Prompt
 from .diagnostics import Diagnostic, Edit, Severity, apply_edits
@@ -101,10 +102,8 @@ def plan_for(
 
 # Linting a dataset asks for the plan once per prompt with the same arguments, so plans
 # are remembered: keyed by the profile's name alone for the default choice (what `lint`
-# reads), else by the three arguments. A plain dict, emptied when full: a hit only
-# reads it (`functools.lru_cache` relinks its list on every hit; see scanner._memo).
-# Emptied whole rather than least recently used first: a run uses a few plans, and a
-# plan dropped is only built again (its remembered verdicts too).
+# reads), else by the three arguments: a plain dict filled by `_memo.remember` (a hit
+# only reads it; a plan dropped when it is full is built again, its verdicts too).
 _plans: dict[str | tuple[str, tuple[str, ...] | None, tuple[str, ...] | None], Plan] = {}
 _PLANS_LIMIT = 64  # not Final: a test lowers it
 
@@ -120,10 +119,7 @@ def _cached_plan(
     key = profile if select is None and ignore is None else (profile, select, ignore)
     plan = _plans.get(key)
     if plan is None:
-        plan = _new_plan(profile, select, ignore)
-        if len(_plans) >= _PLANS_LIMIT:
-            _plans.clear()
-        _plans[key] = plan
+        plan = remember(_plans, key, _new_plan(profile, select, ignore), _PLANS_LIMIT)
     return plan
 
 
@@ -210,9 +206,7 @@ class Plan:
                 for run, needs in zip(self._runs, self._masks, strict=True)
                 if needs is None or any(m & present == m for m in needs)
             )
-            if len(self._by_features) >= _FEATURE_SETS_LIMIT:
-                self._by_features.clear()
-            self._by_features[present] = chosen
+            remember(self._by_features, present, chosen, _FEATURE_SETS_LIMIT)
         return chosen
 
 

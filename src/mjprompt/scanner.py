@@ -27,6 +27,7 @@ from collections.abc import Callable
 from typing import Final
 
 from . import _scanner_tables as tables
+from ._memo import remember
 from .ast import (
     ImageRef,
     MarkerStyle,
@@ -318,9 +319,8 @@ def _parameter_parts(token: str) -> tuple[str, ParamSpec | None, ParameterHead]:
 # split and parsed value are kept, keyed by the token text. Bounded in entries and in
 # token length, and it holds only immutable values, so a caller cannot observe it except
 # as speed. (The nodes share the memo's `raw` string, whose hash is then computed once:
-# the rules' own memo is keyed by it.) A plain dict, emptied when full, rather than
-# `functools.lru_cache`: a hit only reads it, where the LRU relinks its list on every
-# hit; lint +2.3% by the median of 24 `bench/ab.py` rounds (bench/README.md, seventh round).
+# the rules' own memo is keyed by it.) A plain dict filled by `_memo.remember`, rather
+# than `functools.lru_cache`: lint +2.3% by the median of 24 `bench/ab.py` rounds.
 _memo: dict[str, tuple[str, ParamSpec | None, ParameterHead]] = {}
 _MEMO_ENTRIES: Final = 4096
 _MEMO_MAX_CHARS: Final = 200
@@ -339,9 +339,7 @@ def _parameter(token: str, base: int) -> Parameter:
     if parts is None:
         parts = _parameter_parts(token)
         if len(token) <= _MEMO_MAX_CHARS:
-            if len(_memo) >= _MEMO_ENTRIES:
-                _memo.clear()
-            _memo[token] = parts
+            remember(_memo, token, parts, _MEMO_ENTRIES)
     raw, spec, head = parts
     return Parameter.at(base, raw, spec, head)
 

@@ -150,3 +150,15 @@ def test_per_text_remembers_every_answer_once_none_included() -> None:
     remembered(grouped)
     remembered(grouped)
     assert calls[2:] == ["--x {1,2}", "--x {1,2}"]  # a text with a brace is never kept
+
+
+def test_remember_stores_and_empties_a_full_memo_whole() -> None:
+    from mjprompt._memo import remember
+
+    memo: dict[str, int] = {}
+    assert remember(memo, "a", 1, 2) == 1
+    assert remember(memo, "b", 2, 2) == 2
+    assert memo == {"a": 1, "b": 2}
+    # Full: emptied whole before the new entry goes in (not least recently used first).
+    assert remember(memo, "c", 3, 2) == 3
+    assert memo == {"c": 3}

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar, cast
 
 from .._lazy_re import lazy_pattern
+from .._memo import remember
 from ..ast import Parameter, Permutation, Prompt, Value
 from ..diagnostics import Span
 from ..params import ParamSpec
@@ -80,9 +81,7 @@ def per_text(read: Callable[[Parameter], T]) -> Callable[[Parameter], T]:
             return cast("T", known)
         found = read(p)
         if "{" not in raw and "}" not in raw:
-            if len(memo) >= _PER_TEXT_LIMIT:
-                memo.clear()
-            memo[raw] = found
+            remember(memo, raw, found, _PER_TEXT_LIMIT)
         return found
 
     return remembered

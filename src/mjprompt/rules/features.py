@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from .._lazy_re import lazy_pattern
+from .._memo import remember
 from .._record import Record
 from ..ast import ImageRef, Parameter, Prompt, TextChunk, TextPart, Weight
 from ..params import PARAMS
@@ -217,9 +218,7 @@ class RuleTests:
         if found is None:
             found = self._bits(p)
             if len(raw) <= _MEMO_TEXT_LIMIT and "{" not in raw and "}" not in raw:
-                if len(self.memo) >= _MEMO_LIMIT:
-                    self.memo.clear()
-                self.memo[raw] = found
+                remember(self.memo, raw, found, _MEMO_LIMIT)
         return found
 
     def image_bits(self, images: Sequence[ImageRef]) -> int:
@@ -237,9 +236,7 @@ class RuleTests:
                 for bit, test in self._images:
                     if test(url):
                         found |= bit
-                if len(memo) >= _MEMO_LIMIT:
-                    memo.clear()
-                memo[raw] = found
+                remember(memo, raw, found, _MEMO_LIMIT)
             has |= found
         return has
 
